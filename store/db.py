@@ -1,0 +1,72 @@
+"""Engine and sessions; the schema is created and moved by Alembic migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from store.settings import get_settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def get_engine() -> Engine:
+    """The engine for the configured DATABASE_URL (one per URL per process)."""
+    return _engine_for(get_settings().database_url)
+
+
+def dispose_engines() -> None:
+    """Drop pooled connections and forget engines, e.g. in a forked worker child or after reconfiguring."""
+    get_engine().dispose()
+    _engine_for.cache_clear()
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # ConfigParser interpolates "%": escape it (URL-encoded options such as search_path use it).
+    config.set_main_option("sqlalchemy.url", (database_url or get_settings().database_url).replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str | None = None) -> None:
+    """Bring the schema to the newest migration."""
+    command.upgrade(alembic_config(database_url), "head")

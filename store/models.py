@@ -1,0 +1,227 @@
+"""SQLModel tables: the database is the source of truth (design.md, Decision 1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; SQLModel's UTCDateTime stores and returns every datetime in UTC."""
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+class CompanyStatus(StrEnum):
+    CONNECTED = "connected"
+    REFRESH_FAILING = "refresh_failing"
+    NEEDS_RECONNECT = "needs_reconnect"
+    DISCONNECTED = "disconnected"
+
+
+class GoogleAccountStatus(StrEnum):
+    CONNECTED = "connected"
+    NEEDS_RECONNECT = "needs_reconnect"
+
+
+class WriteMode(StrEnum):
+    REPLACE = "replace"
+    APPEND = "append"
+    UPSERT = "upsert"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunTrigger(StrEnum):
+    MANUAL = "manual"
+    SCHEDULE = "schedule"
+    WEBHOOK = "webhook"
+
+
+class Workspace(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True)
+    password_hash: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "workspace_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    role: str = Role.MEMBER
+
+
+class Company(SQLModel, table=True):
+    """One connected QBO company (an Intuit realm) of a workspace."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "realm_id", "environment"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    realm_id: str
+    name: str = ""
+    environment: str = "sandbox"
+    status: str = CompanyStatus.CONNECTED
+    status_reason: str = ""
+    # Fernet ciphertexts (store.crypto); never plaintext.
+    access_token_enc: str = ""
+    refresh_token_enc: str = ""
+    access_expires_at: datetime | None = None
+    refresh_expires_at: datetime | None = None
+    refresh_hard_expires_at: datetime | None = None
+    refresh_token_issued_at: datetime | None = None
+    connected_by_id: int | None = Field(default=None, foreign_key="user.id")
+    connected_at: datetime = Field(default_factory=utcnow)
+    last_api_success_at: datetime | None = None
+
+
+class GoogleAccount(SQLModel, table=True):
+    """One connected Google identity: a user's OAuth grant or the deployment's service account."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    email: str
+    kind: str = "user"  # "user" | "service_account"
+    status: str = GoogleAccountStatus.CONNECTED
+    status_reason: str = ""
+    # Fernet ciphertext of the authorized-user JSON (token, refresh_token, expiry, scopes).
+    credentials_enc: str = ""
+    connected_by_id: int | None = Field(default=None, foreign_key="user.id")
+    connected_at: datetime = Field(default_factory=utcnow)
+
+
+class Exporter(SQLModel, table=True):
+    """Source + companies + columns + filters + destination + write mode + schedule."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str
+    source: str  # a key of exporters.catalog, e.g. "invoices", "profit_and_loss"
+    columns: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    google_account_id: int | None = Field(default=None, foreign_key="googleaccount.id")
+    spreadsheet_id: str = ""
+    spreadsheet_title: str = ""
+    tab: str = "Sheet1"
+    write_mode: str = WriteMode.REPLACE
+    schedule_minutes: int | None = 60  # None: only on demand
+    time_zone: str = "UTC"
+    next_run_at: datetime | None = Field(default=None, index=True)
+    enabled: bool = True
+    paused_reason: str = ""
+    destination_error: str = ""
+    # What the sheet writer last wrote (header, sheetId, ...): its column contract with the analyst.
+    sheet_state: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ExporterCompany(SQLModel, table=True):
+    """Which companies an exporter reads, in the analyst's order."""
+
+    exporter_id: int = Field(foreign_key="exporter.id", primary_key=True)
+    company_id: int = Field(foreign_key="company.id", primary_key=True)
+    position: int = 0
+
+
+class Run(SQLModel, table=True):
+    """One execution of an exporter; its id is the RQ job id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exporter_id: int = Field(foreign_key="exporter.id", index=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    trigger: str = RunTrigger.MANUAL
+    status: str = Field(default=RunStatus.QUEUED, index=True)
+    queued_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    rows: int = 0
+    qbo_calls: int = 0
+    sheets_calls: int = 0
+    progress: str = ""
+    error: str = ""
+    stats: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Watermark(SQLModel, table=True):
+    """Incremental-pull position per exporter x company x entity."""
+
+    exporter_id: int = Field(foreign_key="exporter.id", primary_key=True)
+    company_id: int = Field(foreign_key="company.id", primary_key=True)
+    entity: str = Field(primary_key=True)
+    last_updated_time: datetime | None = None
+    last_full_pull_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Invite(SQLModel, table=True):
+    """A link that lets someone join a workspace; only the token's hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    token_hash: str = Field(index=True, unique=True)
+    role: str = Role.MEMBER
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class PasswordReset(SQLModel, table=True):
+    """A single-use password reset link; only the token's hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(index=True, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class OutboxEmail(SQLModel, table=True):
+    """An email the product sent; in demo mode the outbox page shows them instead of an SMTP server."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(index=True)
+    subject: str
+    body: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookEvent(SQLModel, table=True):
+    """Intuit webhook events already accepted (the gateway retries whole batches: dedupe on id)."""
+
+    id: str = Field(primary_key=True)
+    realm_id: str = Field(index=True)
+    received_at: datetime = Field(default_factory=utcnow)
