@@ -1,0 +1,1 @@
+"""Sheets v4: the spreadsheet model and the `/v4/spreadsheets` routes (see README.md)."""

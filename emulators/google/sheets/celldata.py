@@ -1,0 +1,93 @@
+"""CellData JSON <-> grid slots, and applying a CellData through a field mask (updateCells, repeatCell)."""
+
+from __future__ import annotations
+
+from emulators.google.sheets import cells, fieldmask
+from emulators.google.sheets.cells import CellError, Slot
+from emulators.google.sheets.grid import GridError
+from emulators.google.sheets.model import Spreadsheet
+
+VALUE_ONLY: fieldmask.Mask = {"userEnteredValue": {}}
+
+
+def from_extended(value: dict | None) -> tuple[cells.Value, str | None]:
+    """ExtendedValue -> (value, formula text); stringValue is never a formula."""
+    if not value:
+        return None, None
+    if "formulaValue" in value:
+        formula = str(value["formulaValue"])
+        cells.check_length(formula)
+        return None, formula if formula.startswith("=") else None
+    if "stringValue" in value:
+        text = str(value["stringValue"])
+        cells.check_length(text)
+        return text, None
+    if "numberValue" in value:
+        number = value["numberValue"]
+        if isinstance(number, str):
+            number = float(number)
+        return number, None
+    if "boolValue" in value:
+        return bool(value["boolValue"]), None
+    if "errorValue" in value:
+        error = value["errorValue"] or {}
+        return CellError(error.get("type", "ERROR"), error.get("message", "")), None
+    raise ValueError(f"Unknown value type: {sorted(value)}")
+
+
+def to_celldata(spreadsheet: Spreadsheet, slot: Slot) -> dict:
+    value, formula, fmt = cells.parts(slot)
+    data: dict = {}
+    if formula is not None:
+        data["userEnteredValue"] = {"formulaValue": spreadsheet.formula_text(formula)}
+    elif value is not None:
+        data["userEnteredValue"] = cells.extended_value(value)
+    if fmt:
+        data["userEnteredFormat"] = fmt
+    if cells.note_of(slot):
+        data["note"] = cells.note_of(slot)
+    return data
+
+
+def from_celldata(spreadsheet: Spreadsheet, data: dict) -> Slot:
+    value, formula = from_extended(data.get("userEnteredValue"))
+    template = spreadsheet.bind_formula(formula) if formula is not None else None
+    return cells.make(value, template, data.get("userEnteredFormat") or None, data.get("note"))
+
+
+class Applier:
+    """Applies one CellData through a mask to many slots (results cached per distinct old slot shape)."""
+
+    def __init__(self, spreadsheet: Spreadsheet, mask: fieldmask.Mask) -> None:
+        self.spreadsheet, self.mask = spreadsheet, mask
+        self.value_only = mask == VALUE_ONLY
+        self.format_only = set(mask) == {"userEnteredFormat"}
+        self._formats: dict[int, dict | None] = {}
+        unknown = set(mask) - {"userEnteredValue", "userEnteredFormat", "note", "*"}
+        if unknown:
+            raise GridError(f"Invalid field mask: {', '.join(sorted(unknown))}")
+
+    def apply(self, slot: Slot, data: dict) -> Slot:
+        """The new slot for `slot` after applying `data` (a CellData) through the mask."""
+        try:
+            if self.value_only:
+                value, formula = from_extended(data.get("userEnteredValue"))
+                template = self.spreadsheet.bind_formula(formula) if formula is not None else None
+                return cells.make(value, template, cells.fmt_of(slot), cells.note_of(slot))
+            if self.format_only:
+                value, formula, fmt = cells.parts(slot)
+                return cells.make(value, formula, self._format(fmt, data), cells.note_of(slot))
+            current = to_celldata(self.spreadsheet, slot)
+            fieldmask.apply(current, data, self.mask)
+            return from_celldata(self.spreadsheet, current)
+        except ValueError as exc:
+            raise GridError(str(exc)) from None
+
+    def _format(self, fmt: dict | None, data: dict) -> dict | None:
+        """The masked format for an old format (shared between cells that shared the old one)."""
+        key = id(fmt)
+        if key not in self._formats:
+            current = {"userEnteredFormat": fmt} if fmt else {}
+            fieldmask.apply(current, data, self.mask)
+            self._formats[key] = current.get("userEnteredFormat") or None
+        return self._formats[key]

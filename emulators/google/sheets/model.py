@@ -1,0 +1,283 @@
+"""The spreadsheet model: tabs with sparse per-row grids of immutable cells, named ranges, properties."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulators.google.sheets import cells, formulas
+from emulators.google.sheets.cells import Slot
+
+MAX_CELLS = 10_000_000
+DEFAULT_FORMAT = {
+    "backgroundColor": {"red": 1, "green": 1, "blue": 1},
+    "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
+    "verticalAlignment": "BOTTOM",
+    "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {
+        "foregroundColor": {},
+        "fontFamily": "arial,sans,sans-serif",
+        "fontSize": 10,
+        "bold": False,
+        "italic": False,
+        "strikethrough": False,
+        "underline": False,
+    },
+}
+
+
+@dataclass
+class Sheet:
+    """One tab: properties plus `rows`, a list (one per row, trailing rows absent) of slot lists."""
+
+    sheet_id: int
+    title: str
+    row_count: int = 1000
+    column_count: int = 26
+    hidden: bool = False
+    frozen_row_count: int = 0
+    frozen_column_count: int = 0
+    tab_color: dict | None = None
+    rows: list[list[Slot]] = field(default_factory=list)
+
+    def slot(self, r: int, c: int) -> Slot:
+        if r < len(self.rows):
+            row = self.rows[r]
+            if c < len(row):
+                return row[c]
+        return None
+
+    def put(self, r: int, c: int, slot: Slot) -> None:
+        """Set one slot, growing the sparse row lists as needed."""
+        if slot is None and self.slot(r, c) is None:
+            return
+        while len(self.rows) <= r:
+            self.rows.append([])
+        row = self.rows[r]
+        if len(row) <= c:
+            row.extend([None] * (c + 1 - len(row)))
+        row[c] = slot
+
+    def trim(self) -> None:
+        """Drop trailing empty slots and rows (keeps storage proportional to data)."""
+        for row in self.rows:
+            while row and row[-1] is None:
+                row.pop()
+        while self.rows and not self.rows[-1]:
+            self.rows.pop()
+
+    def cut_to_grid(self) -> None:
+        """Forget data outside rowCount x columnCount (after a shrink)."""
+        del self.rows[self.row_count :]
+        for row in self.rows:
+            del row[self.column_count :]
+        self.trim()
+
+    def slots(self) -> Iterator[tuple[int, int, Slot]]:
+        for r, row in enumerate(self.rows):
+            for c, slot in enumerate(row):
+                if slot is not None:
+                    yield r, c, slot
+
+    def copy(self) -> Sheet:
+        clone = Sheet(**{k: v for k, v in self.__dict__.items() if k != "rows"})
+        clone.rows = [list(row) for row in self.rows]
+        return clone
+
+    def properties(self, index: int) -> dict:
+        """SheetProperties JSON: `hidden` only when true, frozen counts only when set."""
+        grid: dict[str, Any] = {"rowCount": self.row_count, "columnCount": self.column_count}
+        if self.frozen_row_count:
+            grid["frozenRowCount"] = self.frozen_row_count
+        if self.frozen_column_count:
+            grid["frozenColumnCount"] = self.frozen_column_count
+        props: dict[str, Any] = {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
+        if self.hidden:
+            props["hidden"] = True
+        if self.tab_color:
+            props["tabColor"] = self.tab_color
+        return props
+
+    def to_dict(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if k != "rows"}
+        data["rows"] = [[cells.slot_to_json(s) for s in row] for row in self.rows]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Sheet:
+        sheet = cls(**{k: v for k, v in data.items() if k != "rows"})
+        sheet.rows = [[cells.slot_from_json(s) for s in row] for row in data.get("rows", [])]
+        return sheet
+
+
+class Spreadsheet:
+    """A spreadsheet: ordered tabs, named ranges and properties. Mutate only a `copy()` of a saved one."""
+
+    def __init__(self, spreadsheet_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT"):
+        self.spreadsheet_id = spreadsheet_id
+        self._title = title
+        self.locale = locale
+        self.time_zone = time_zone
+        self.auto_recalc = "ON_CHANGE"
+        self.sheets: list[Sheet] = []
+        self.named_ranges: dict[str, dict] = {}  # namedRangeId -> {"name", "range": GridRange JSON}
+        self.id_seq = 0
+
+    @classmethod
+    def new(
+        cls, spreadsheet_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT"
+    ) -> Spreadsheet:
+        """A spreadsheet with one tab "Sheet1" (sheetId 0, 1000x26), like Google's."""
+        spreadsheet = cls(spreadsheet_id, title, locale, time_zone)
+        spreadsheet.sheets.append(Sheet(0, "Sheet1"))
+        return spreadsheet
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = value
+
+    # -- tabs --------------------------------------------------------------------------------------
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet | None:
+        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+
+    def sheet_by_title(self, title: str) -> Sheet | None:
+        """Exact title first, then case-insensitive (Sheets resolves range titles that way)."""
+        exact = next((s for s in self.sheets if s.title == title), None)
+        return exact or next((s for s in self.sheets if s.title.lower() == title.lower()), None)
+
+    def index_of(self, sheet: Sheet) -> int:
+        return next(i for i, s in enumerate(self.sheets) if s is sheet)
+
+    def new_sheet_id(self) -> int:
+        """A random-looking positive int32, deterministic per spreadsheet."""
+        while True:
+            self.id_seq += 1
+            candidate = random.Random(f"{self.spreadsheet_id}:{self.id_seq}").randint(1, 2**31 - 1)
+            if self.sheet_by_id(candidate) is None:
+                return candidate
+
+    def cell_count(self) -> int:
+        return sum(s.row_count * s.column_count for s in self.sheets)
+
+    # -- formulas ---------------------------------------------------------------------------------
+
+    def bind_formula(self, text: str) -> str:
+        """Store formula text with references to existing tabs bound to their sheetIds."""
+        return formulas.bind(text, lambda title: getattr(self.sheet_by_title(title), "sheet_id", None))
+
+    def formula_text(self, template: str) -> str:
+        return formulas.render(template, lambda sheet_id: self.sheet_by_id(sheet_id).title)
+
+    def drop_references(self, sheet_id: int) -> None:
+        """Turn every formula reference into a deleted tab into #REF!."""
+        for sheet in self.sheets:
+            for r, c, slot in list(sheet.slots()):
+                value, formula, fmt = cells.parts(slot)
+                if formula and sheet_id in formulas.referenced_sheets(formula):
+                    dropped = formulas.drop_sheet(formula, sheet_id)
+                    sheet.put(
+                        r, c, cells.make(_formula_value(dropped, value), dropped, fmt, cells.note_of(slot))
+                    )
+
+    def formula_value(self, sheet: Sheet, slot: Slot, depth: int = 0) -> cells.Value:
+        """The value of a formula cell: `=[Tab!]B2` is resolved, `#REF!` is an error, others are ""."""
+        value, formula, _ = cells.parts(slot)
+        if formula is None:
+            return value
+        if "#REF!" in formula:
+            return cells.CellError("REF", "Reference does not exist.")
+        ref = formulas.simple_reference(formula)
+        if ref is None or depth > 20:
+            return ""
+        from emulators.google.sheets.a1 import column_index
+
+        target = sheet if ref[0] is None else self.sheet_by_id(ref[0])
+        if target is None:
+            return ""
+        inner = target.slot(ref[2] - 1, column_index(ref[1]))
+        resolved = self.formula_value(target, inner, depth + 1)
+        return "" if resolved is None else resolved
+
+    # -- copies and persistence -------------------------------------------------------------------
+
+    def copy(self) -> Spreadsheet:
+        clone = Spreadsheet(self.spreadsheet_id, self._title, self.locale, self.time_zone)
+        clone.auto_recalc = self.auto_recalc
+        clone.sheets = [s.copy() for s in self.sheets]
+        clone.named_ranges = {k: _deep(v) for k, v in self.named_ranges.items()}
+        clone.id_seq = self.id_seq
+        return clone
+
+    def to_dict(self) -> dict:
+        return {
+            "spreadsheetId": self.spreadsheet_id,
+            "title": self._title,
+            "locale": self.locale,
+            "timeZone": self.time_zone,
+            "autoRecalc": self.auto_recalc,
+            "sheets": [s.to_dict() for s in self.sheets],
+            "namedRanges": self.named_ranges,
+            "idSeq": self.id_seq,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Spreadsheet:
+        spreadsheet = cls(data["spreadsheetId"], data["title"], data["locale"], data["timeZone"])
+        spreadsheet.auto_recalc = data.get("autoRecalc", "ON_CHANGE")
+        spreadsheet.sheets = [Sheet.from_dict(s) for s in data["sheets"]]
+        spreadsheet.named_ranges = data.get("namedRanges", {})
+        spreadsheet.id_seq = data.get("idSeq", 0)
+        return spreadsheet
+
+    # -- JSON of spreadsheets.get and the viewer --------------------------------------------------
+
+    def properties(self) -> dict:
+        return {
+            "title": self._title,
+            "locale": self.locale,
+            "autoRecalc": self.auto_recalc,
+            "timeZone": self.time_zone,
+            "defaultFormat": _deep(DEFAULT_FORMAT),
+            "spreadsheetTheme": {
+                "primaryFontFamily": "Arial",
+                "themeColors": [
+                    {"colorType": "TEXT", "color": {"rgbColor": {}}},
+                    {"colorType": "BACKGROUND", "color": {"rgbColor": {"red": 1, "green": 1, "blue": 1}}},
+                ],
+            },
+        }
+
+    def formatted_grid(self, sheet_id: int) -> list[list[dict]]:
+        """Rows of {"text", "bold", "number_format", "h_align"} for the HTML viewer (data extent only)."""
+        from emulators.google.sheets.render import display_cell
+
+        sheet = self.sheet_by_id(sheet_id)
+        if sheet is None:
+            return []
+        return [[display_cell(self, sheet, slot) for slot in row] for row in sheet.rows]
+
+
+def _formula_value(formula: str, value: cells.Value) -> cells.Value:
+    return cells.CellError("REF", "Reference does not exist.") if "#REF!" in formula else value
+
+
+def _deep(value: Any) -> Any:
+    """A deep copy of plain JSON data."""
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    return value

@@ -1,0 +1,145 @@
+"""The admin API under /_emulator/: companies, entities, clock, faults, traffic, grants, webhooks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from emulators.qbo.app_context import emulator
+from emulators.qbo.company import ENTITIES
+from emulators.qbo.traffic import KINDS, FaultRule
+
+bp = Blueprint("admin", __name__, url_prefix="/_emulator")
+
+
+def _error(message: str, status: int = 400) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+@bp.post("/companies")
+def create_company() -> tuple[Response, int]:
+    spec = request.get_json(silent=True) or {}
+    company = emulator().add_company(spec, spec.get("user", "analyst@example.com"))
+    return jsonify({"realmId": company.realm_id, **company.summary()}), 201
+
+
+@bp.get("/companies")
+def list_companies() -> Response:
+    return jsonify({"companies": [company.summary() for company in emulator().companies.values()]})
+
+
+def _company_entity(realm: str, entity: str):  # noqa: ANN202 - Company | error tuple
+    company = emulator().companies.get(realm)
+    if company is None:
+        return None, _error(f"no company {realm}", 404)
+    if entity not in ENTITIES:
+        return None, _error(f"unknown entity {entity}", 404)
+    return company, None
+
+
+@bp.get("/companies/<realm>/entities/<entity>")
+def list_entities(realm: str, entity: str) -> Response | tuple[Response, int]:
+    company, error = _company_entity(realm, entity)
+    if error:
+        return error
+    return jsonify({entity: company.entities(entity), "deleted": company.deleted(entity)})
+
+
+@bp.post("/companies/<realm>/entities/<entity>")
+def create_entity(realm: str, entity: str) -> tuple[Response, int]:
+    company, error = _company_entity(realm, entity)
+    if error:
+        return error
+    return jsonify({entity: company.create(entity, request.get_json(force=True))}), 201
+
+
+@bp.post("/companies/<realm>/entities/<entity>/<entity_id>")
+def update_entity(realm: str, entity: str, entity_id: str) -> Response | tuple[Response, int]:
+    company, error = _company_entity(realm, entity)
+    if error:
+        return error
+    row = company.update(entity, entity_id, request.get_json(force=True))
+    return jsonify({entity: row}) if row else _error(f"no {entity} {entity_id}", 404)
+
+
+@bp.delete("/companies/<realm>/entities/<entity>/<entity_id>")
+def delete_entity(realm: str, entity: str, entity_id: str) -> Response | tuple[Response, int]:
+    company, error = _company_entity(realm, entity)
+    if error:
+        return error
+    stub = company.delete(entity, entity_id)
+    return jsonify(stub) if stub else _error(f"no {entity} {entity_id}", 404)
+
+
+@bp.get("/clock")
+def clock() -> Response:
+    state = emulator()
+    return jsonify(
+        {"now": state.clock.datetime().isoformat(), "epoch": state.clock.now(), "offset": state.clock.offset}
+    )
+
+
+@bp.post("/clock/advance")
+def advance_clock() -> Response:
+    emulator().advance_clock(float((request.get_json(silent=True) or {}).get("seconds", 0)))
+    return clock()
+
+
+@bp.post("/faults")
+def add_fault() -> Response | tuple[Response, int]:
+    body = request.get_json(silent=True) or {}
+    if body.get("kind", "any") not in KINDS:
+        return _error(f"kind must be one of {', '.join(KINDS)}")
+    status = body.get("status")
+    if status is not None and int(status) not in (200, 429, 500, 503):
+        return _error("status must be 200, 429, 500 or 503")
+    count, rate = body.get("count"), body.get("rate")
+    if status is not None and count is None and rate is None:
+        count = 1
+    rule = FaultRule(
+        body.get("kind", "any"),
+        None if status is None else int(status),
+        None if count is None else int(count),
+        None if rate is None else float(rate),
+        int(body.get("latency_ms", 0)),
+    )
+    emulator().faults.add(rule)
+    return jsonify({"faults": emulator().faults.snapshot()})
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    emulator().faults.clear()
+    return jsonify({"faults": []})
+
+
+@bp.get("/requests")
+def requests_seen() -> Response:
+    return jsonify(emulator().traffic.snapshot(request.args.get("realm")))
+
+
+@bp.post("/requests/reset")
+def reset_requests() -> Response:
+    emulator().traffic.reset()
+    return jsonify({"ok": True})
+
+
+@bp.get("/grants")
+def grants() -> Response:
+    return jsonify({"grants": [grant.summary() for grant in emulator().grants.grants.values()]})
+
+
+@bp.post("/grants/<realm>/revoke")
+def revoke_realm(realm: str) -> Response:
+    return jsonify({"revoked": emulator().grants.revoke_realm(realm)})
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+def webhooks() -> Response:
+    """GET: deliveries so far; POST {"url", "format", "verifier"}: change the webhook settings."""
+    sender = emulator().webhooks
+    if request.method == "POST":
+        body = request.get_json(silent=True) or {}
+        sender.url = body.get("url", sender.url)
+        sender.format = body.get("format", sender.format)
+        sender.verifier = body.get("verifier", sender.verifier)
+    return jsonify({"url": sender.url, "format": sender.format, "deliveries": sender.deliveries})

@@ -1,0 +1,1 @@
+"""The Accounting API: query, read, CDC, reports route, faults and limits."""

@@ -1,0 +1,147 @@
+"""Accounting API routes: query, read by id, CompanyInfo, Preferences, CDC, reports, and refusals."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, Response, g, request
+
+from emulators.qbo.api import faults
+from emulators.qbo.api.cdc import changes
+from emulators.qbo.api.faults import Fault
+from emulators.qbo.api.query import parse
+from emulators.qbo.api.search import run
+from emulators.qbo.app_context import emulator, kind, now_text
+from emulators.qbo.company import ENTITIES, Company
+
+bp = Blueprint("api", __name__, url_prefix="/v3/company/<realm>")
+READABLE = {entity.lower(): entity for entity in ENTITIES}
+QBO_HEADERS = {"QBO-Version": "1997.166", "Strict-Transport-Security": "max-age=15552000"}
+
+
+def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
+    response = Response(json.dumps(body), status, mimetype="application/json")
+    response.headers.update({**QBO_HEADERS, **(headers or {})})
+    return response
+
+
+def fault_response(fault: Fault) -> Response:
+    return json_response(fault.body(now_text()), fault.status, fault.headers)
+
+
+def _auth_failure(realm: str) -> Response | None:
+    """401 (lower-case envelope) for a missing, unknown, expired or revoked token; 403 for another realm."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    grant = emulator().grants.by_access_token(token, emulator().clock.now()) if token else None
+    if grant is None:
+        detail = f"Token expired: {token[:50]}" if token else "Authorization header missing"
+        body = faults.authentication_body(detail)
+        return json_response(body, 401, {"WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'})
+    if grant.realm_id != realm or realm not in emulator().companies:
+        error = {
+            "message": "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
+            "detail": None,
+            "code": "3100",
+            "element": None,
+        }
+        return json_response({"fault": {"error": [error], "type": "SERVICE"}}, 403)
+    return None
+
+
+def accounting(endpoint_kind: str) -> Callable:
+    """Count, limit, fault-inject and authenticate an API request, then call the handler with the company."""
+
+    def decorate(handler: Callable[..., dict]) -> Callable[..., Response]:
+        @wraps(handler)
+        def wrapper(realm: str, **kwargs: str) -> Response:
+            state = emulator()
+            kind(endpoint_kind, realm)
+            if not state.limiter.enter(realm, state.clock.now()):
+                return fault_response(faults.throttled())
+            try:
+                status, latency = state.faults.pick(endpoint_kind)
+                if latency:
+                    time.sleep(latency / 1000)
+                if status is not None:
+                    return fault_response(faults.injected(status))
+                failure = _auth_failure(realm)
+                if failure is not None:
+                    return failure
+                return _body_response(handler(state.companies[realm], **kwargs))
+            except Fault as fault:
+                return fault_response(fault)
+            finally:
+                state.limiter.leave(realm)
+
+        return wrapper
+
+    return decorate
+
+
+def _body_response(body: dict) -> Response:
+    return json_response(body if "Header" in body and "Rows" in body else {**body, "time": now_text()})
+
+
+@bp.route("/query", methods=["GET", "POST"])
+@accounting("query")
+def query(company: Company) -> dict:
+    statement = request.args.get("query") if request.method == "GET" else request.get_data(as_text=True)
+    if not statement:
+        raise faults.QueryFault.parse('Encountered "<EOF>" at line 1, column 1.')
+    return {"QueryResponse": run(company, parse(statement))}
+
+
+@bp.get("/companyinfo/<entity_id>")
+@accounting("read")
+def company_info(company: Company, entity_id: str) -> dict:
+    return {"CompanyInfo": company.company_info()}
+
+
+@bp.get("/preferences")
+@accounting("read")
+def preferences(company: Company) -> dict:
+    return {"Preferences": company.preferences()}
+
+
+@bp.get("/cdc")
+@accounting("cdc")
+def cdc(company: Company) -> dict:
+    return {"CDCResponse": [{"QueryResponse": changes(company, request.args)}]}
+
+
+@bp.get("/reports/<name>")
+@accounting("report")
+def report(company: Company, name: str) -> dict:
+    try:
+        from emulators.qbo.reports import build_report
+    except ImportError as error:
+        raise Fault(400, "500", "Unsupported report", f"Report {name} is not supported") from error
+    try:
+        return build_report(name, request.args.to_dict(), company)
+    except ValueError as error:
+        raise Fault(400, "2030", "Invalid report parameter", str(error)) from error
+
+
+@bp.get("/<entity>/<entity_id>")
+@accounting("read")
+def read(company: Company, entity: str, entity_id: str) -> dict:
+    name = READABLE.get(entity.lower())
+    if name is None:
+        raise faults.unsupported(request.method, request.path)
+    row = company.get(name, entity_id)
+    if row is None:
+        raise faults.not_found(name, entity_id)
+    return {name: row}
+
+
+def unsupported(path: str = "") -> Response:
+    """Any other method or path under /v3: a 400 "Unsupported Operation" fault, counted as a write attempt."""
+    parts = request.path.split("/")
+    realm = parts[3] if len(parts) > 3 and parts[2] == "company" else "_unknown"
+    g.kind = "unsupported"
+    emulator().traffic.record(realm, "unsupported", request.method, request.full_path.rstrip("?"))
+    return fault_response(faults.unsupported(request.method, request.path))

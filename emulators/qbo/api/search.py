@@ -1,0 +1,103 @@
+"""Run a parsed `Query` against a company: validate names, filter, order, page or count."""
+
+from __future__ import annotations
+
+import operator
+import threading
+from collections.abc import Callable
+
+from emulators.qbo.api.faults import QueryFault
+from emulators.qbo.api.query import Condition, Query
+from emulators.qbo.api.schema import entity_name, resolve_path
+from emulators.qbo.api.values import coerce, like, sort_key
+from emulators.qbo.company import NAME_LISTS, Company
+
+_CACHE_LOCK = threading.Lock()
+_OPERATORS: dict[str, Callable[[object, object], bool]] = {
+    "=": operator.eq,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+}
+
+
+def rows_of(company: Company, entity: str) -> list[dict]:
+    if entity == "CompanyInfo":
+        return [company.company_info()]
+    if entity == "Preferences":
+        return [company.preferences()]
+    return company.entities(entity)
+
+
+def value_at(row: dict, path: tuple[str, ...]) -> object:
+    """The value at a dotted path; a reference (`{"value","name"}`) compares by its value."""
+    current: object = row
+    for name in path:
+        if not isinstance(current, dict):
+            return None
+        current = current.get(name)
+    if isinstance(current, dict) and "value" in current:
+        return current["value"]
+    return current
+
+
+def run(company: Company, query: Query) -> dict:
+    """The QueryResponse object for a query (without the `time` wrapper)."""
+    entity = entity_name(query.entity)
+    conditions = [_resolved(entity, condition) for condition in query.conditions]
+    order = [(resolve_path(entity, path), descending) for path, descending in query.order]
+    if entity in NAME_LISTS and not any(condition.path == ("Active",) for condition in conditions):
+        conditions.append(Condition(("Active",), "=", (True,)))
+    rows = _matching(company, entity, tuple(conditions), tuple(order))
+    if query.count:
+        return {"totalCount": len(rows)}
+    page = rows[query.start_position - 1 : query.start_position - 1 + query.max_results]
+    if not page:
+        return {}
+    return {"startPosition": query.start_position, entity: page, "maxResults": len(page)}
+
+
+def _matching(company: Company, entity: str, conditions: tuple, order: tuple) -> list[dict]:
+    """Filtered and ordered rows (default order: Id, as `entities()` returns them); paging a large
+    result re-uses the last few answers until the company changes."""
+    today = company.today()
+    key = (company.version, today, entity, conditions, order)
+    cache = company.cache
+    with _CACHE_LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]  # type: ignore[return-value]
+    rows = [row for row in rows_of(company, entity) if all(_matches(row, c, today) for c in conditions)]
+    for path, descending in reversed(order):
+        rows.sort(key=lambda row, path=path: sort_key(value_at(row, path)), reverse=descending)
+    with _CACHE_LOCK:
+        cache[key] = rows
+        while len(cache) > 16:
+            cache.popitem(last=False)
+    return rows
+
+
+def _resolved(entity: str, condition: Condition) -> Condition:
+    return Condition(resolve_path(entity, condition.path), condition.op, condition.values)
+
+
+def _matches(row: dict, condition: Condition, today: object) -> bool:
+    field = value_at(row, condition.path)
+    if field is None:
+        return False
+    if condition.op == "LIKE":
+        return like(field, str(condition.values[0]))
+    if condition.op == "IN":
+        return any(_compare(field, "=", value, today) for value in condition.values)
+    return _compare(field, condition.op, condition.values[0], today)
+
+
+def _compare(field: object, op: str, literal: object, today: object) -> bool:
+    pair = coerce(field, literal, today)  # type: ignore[arg-type]
+    if pair is None:
+        raise QueryFault.validation(f"Cannot compare {field!r} with {literal!r} using {op}")
+    try:
+        return _OPERATORS[op](*pair)
+    except TypeError as error:
+        raise QueryFault.processing(f"Operator {op} is not supported for this property") from error

@@ -1,0 +1,220 @@
+"""One emulated QBO company (realm): its entities as QBO JSON dicts, its deletions, its settings.
+
+This is the seam with `emulators.qbo.reports`: `build_report(name, params, company)` reads a
+`Company` through `realm_id`, `name`, `home_currency`, `today()`, `entities(name)` and
+`preferences()` only.
+
+How the generated transactions post (double entry; every amount is a JSON number with at most
+2 decimals, in the transaction's currency; multiply by `ExchangeRate` (absent = 1) and round to
+cents for the home currency; a debit raises Asset/Expense accounts, a credit raises
+Liability/Equity/Revenue accounts). Every transaction has `TxnDate` (YYYY-MM-DD) and `TotalAmt`.
+
+Well-known accounts (find them by `AccountSubType`, exactly one of each):
+  AccountsReceivable ("Accounts Receivable (A/R)"), AccountsPayable ("Accounts Payable (A/P)"),
+  UndepositedFunds, Checking (bank), CreditCard, SalesTaxPayable ("Sales Tax Payable", AccountType
+  "Other Current Liability"), RetainedEarnings, OpeningBalanceEquity.
+
+Invoice (posts at TxnDate):
+  debit  AR                          TotalAmt
+  credit item.IncomeAccountRef       Line[DetailType=SalesItemLineDetail].Amount, where item is
+                                     `SalesItemLineDetail.ItemRef` looked up in entities("Item")
+  credit (same rule)                 each inner line of Line[DetailType=GroupLineDetail]
+                                     (`GroupLineDetail.Line[]` are SalesItemLineDetail lines; the
+                                     group line's own Amount is their sum: do not post it twice)
+  debit  DiscountLineDetail.DiscountAccountRef   Line[DetailType=DiscountLineDetail].Amount
+                                     (Amount is positive and is subtracted from the total)
+  credit Sales Tax Payable           TxnTaxDetail.TotalTax (when present)
+  no posting: SubTotalLineDetail, DescriptionOnly lines.
+  TotalAmt = sales lines + group lines - discount + TotalTax; Balance = TotalAmt - payments.
+SalesReceipt: as Invoice, but debit `DepositToAccountRef` instead of AR.
+CreditMemo:   the mirror of Invoice: credit AR TotalAmt, debit the item income accounts (and
+              Sales Tax Payable for TotalTax); Balance = unapplied credit.
+Estimate:     no posting.
+Payment:      debit `DepositToAccountRef` (Undeposited Funds or Checking) TotalAmt, credit AR
+              TotalAmt. `Line[].LinkedTxn[{TxnId, TxnType:"Invoice"}]` say which invoices it pays.
+Deposit:      debit `DepositToAccountRef` TotalAmt; credit `Line[].DepositLineDetail.AccountRef`
+              Line.Amount for every line (lines that move received payments also carry
+              `LinkedTxn` and credit Undeposited Funds).
+Bill:         credit `APAccountRef` TotalAmt; debit `Line[].AccountBasedExpenseLineDetail.AccountRef`
+              Line.Amount, or for `ItemBasedExpenseLineDetail` the item's `ExpenseAccountRef`.
+BillPayment:  debit AP (`APAccountRef`) TotalAmt; credit `CheckPayment.BankAccountRef` (PayType
+              "Check") or `CreditCardPayment.CCAccountRef` (PayType "CreditCard") TotalAmt.
+Purchase:     credit `AccountRef` (bank or credit card) TotalAmt; debit
+              `Line[].AccountBasedExpenseLineDetail.AccountRef` Line.Amount.
+JournalEntry: `Line[].JournalEntryLineDetail{PostingType: "Debit"|"Credit", AccountRef}`, Line.Amount;
+              debits = credits. Opening balances are journal entries against Opening Balance Equity.
+
+Accounts: `ParentRef` + `SubAccount: true` for sub-accounts; `FullyQualifiedName` is "Parent:Child";
+`Classification` is Asset|Liability|Equity|Revenue|Expense; `AccountType` is the display name.
+Name-list entities carry `Active`; inactive ones are included by `entities()`; deleted ones are not.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from emulators.qbo.clock import Clock, iso_seconds
+
+NAME_LISTS = (
+    "Customer",
+    "Vendor",
+    "Account",
+    "Item",
+    "Class",
+    "Department",
+    "Term",
+    "Employee",
+    "TaxCode",
+    "PaymentMethod",
+)
+TRANSACTIONS = (
+    "Invoice",
+    "SalesReceipt",
+    "CreditMemo",
+    "Estimate",
+    "Payment",
+    "Deposit",
+    "Bill",
+    "BillPayment",
+    "Purchase",
+    "JournalEntry",
+)
+ENTITIES = NAME_LISTS + TRANSACTIONS
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entity created, updated or deleted: what persistence, CDC and webhooks hear about."""
+
+    realm_id: str
+    entity: str
+    entity_id: str
+    operation: str  # Create | Update | Delete
+    body: dict  # the entity, or the deletion stub
+
+
+class Company:
+    """A realm's entities (`{entity: {id: json}}`), deletion stubs, CompanyInfo and Preferences."""
+
+    def __init__(
+        self,
+        realm_id: str,
+        name: str,
+        home_currency: str,
+        clock: Clock,
+        info: dict | None = None,
+        prefs: dict | None = None,
+        multicurrency: bool = False,
+    ) -> None:
+        self.realm_id = realm_id
+        self.name = name
+        self.home_currency = home_currency
+        self.multicurrency = multicurrency
+        self.clock = clock
+        self.info = info or {}
+        self.prefs = prefs or {}
+        self.listeners: list[Callable[[Change], None]] = []
+        self._live: dict[str, dict[str, dict]] = {entity: {} for entity in ENTITIES}
+        self._deleted: dict[str, dict[str, dict]] = {entity: {} for entity in ENTITIES}
+        self._next_id = 1
+        self.version = 0  # bumped on every change, so readers can cache derived results
+        self.cache: OrderedDict[tuple, object] = OrderedDict()  # for readers, keyed with `version`
+        self._lock = threading.RLock()
+
+    # --- the reports seam -------------------------------------------------------------------
+    def today(self) -> date:
+        """Today on the emulator clock, in company time."""
+        return self.clock.today()
+
+    def entities(self, entity_name: str) -> list[dict]:
+        """All live entities of a type (active and inactive), in Id order."""
+        with self._lock:
+            return list(self._live.get(entity_name, {}).values())
+
+    def preferences(self) -> dict:
+        """The Preferences entity (ReportPrefs.ReportBasis, CurrencyPrefs, ...)."""
+        return self.prefs
+
+    # --- reads --------------------------------------------------------------------------------
+    def get(self, entity_name: str, entity_id: str) -> dict | None:
+        with self._lock:
+            return self._live.get(entity_name, {}).get(entity_id)
+
+    def deleted(self, entity_name: str) -> list[dict]:
+        """Deletion stubs `{"status":"Deleted","domain":"QBO","Id","MetaData":{LastUpdatedTime}}`."""
+        with self._lock:
+            return list(self._deleted.get(entity_name, {}).values())
+
+    def company_info(self) -> dict:
+        return self.info
+
+    def summary(self) -> dict:
+        """Realm, name, currency and entity counts, for the admin API."""
+        with self._lock:
+            counts = {entity: len(rows) for entity, rows in self._live.items() if rows}
+        return {"realmId": self.realm_id, "name": self.name, "currency": self.home_currency, "counts": counts}
+
+    # --- writes -------------------------------------------------------------------------------
+    def new_id(self) -> str:
+        with self._lock:
+            value = self._next_id
+            self._next_id += 1
+            return str(value)
+
+    def load(self, entity_name: str, rows: Iterable[dict], deleted: bool = False) -> None:
+        """Bulk-insert rows without notifying listeners (generation and loading from disk)."""
+        with self._lock:
+            target = (self._deleted if deleted else self._live)[entity_name]
+            self.version += 1
+            for row in rows:
+                target[row["Id"]] = row
+                self._next_id = max(self._next_id, int(row["Id"]) + 1)
+
+    def create(self, entity_name: str, body: dict) -> dict:
+        """Add an entity with a fresh Id, SyncToken "0" and MetaData at the emulator clock."""
+        stamp = iso_seconds(self.clock.datetime())
+        with self._lock:
+            row = {**body, "Id": self.new_id(), "SyncToken": "0", "domain": "QBO", "sparse": False}
+            row["MetaData"] = {"CreateTime": stamp, "LastUpdatedTime": stamp}
+            self._live[entity_name][row["Id"]] = row
+        self._notify(Change(self.realm_id, entity_name, row["Id"], "Create", row))
+        return row
+
+    def update(self, entity_name: str, entity_id: str, patch: dict) -> dict | None:
+        """Apply a shallow patch; bump SyncToken and MetaData.LastUpdatedTime."""
+        with self._lock:
+            current = self._live[entity_name].get(entity_id)
+            if current is None:
+                return None
+            protected = {"Id", "SyncToken", "MetaData", "domain"}
+            row = {**current, **{k: v for k, v in patch.items() if k not in protected}}
+            row = {k: v for k, v in row.items() if v is not None}
+            row["SyncToken"] = str(int(current.get("SyncToken", "0")) + 1)
+            row["MetaData"] = {**current["MetaData"], "LastUpdatedTime": iso_seconds(self.clock.datetime())}
+            self._live[entity_name][entity_id] = row
+        self._notify(Change(self.realm_id, entity_name, entity_id, "Update", row))
+        return row
+
+    def delete(self, entity_name: str, entity_id: str) -> dict | None:
+        """Remove an entity and keep a deletion stub for CDC."""
+        with self._lock:
+            if self._live[entity_name].pop(entity_id, None) is None:
+                return None
+            stub = deletion_stub(entity_id, iso_seconds(self.clock.datetime()))
+            self._deleted[entity_name][entity_id] = stub
+        self._notify(Change(self.realm_id, entity_name, entity_id, "Delete", stub))
+        return stub
+
+    def _notify(self, change: Change) -> None:
+        self.version += 1
+        for listener in list(self.listeners):
+            listener(change)
+
+
+def deletion_stub(entity_id: str, stamp: str) -> dict:
+    """What CDC returns for a deleted object."""
+    return {"status": "Deleted", "domain": "QBO", "Id": entity_id, "MetaData": {"LastUpdatedTime": stamp}}

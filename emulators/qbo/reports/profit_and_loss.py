@@ -1,0 +1,85 @@
+"""ProfitAndLoss: income and expense accounts over the period, with computed profit lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .account_rows import AccountRows
+from .aggregate import column_ranges, in_display_sign, nonzero, sums
+from .company_access import Company
+from .context import ReportContext
+from .layout import Vector, account_columns, add, computed_section, header, labelled_section, zeros
+
+
+@dataclass(frozen=True)
+class Block:
+    """A P&L section of account types; `always` sections appear even when empty."""
+
+    group: str
+    label: str
+    types: frozenset[str]
+    always: bool
+
+
+INCOME = Block("Income", "Income", frozenset({"income"}), True)
+COGS = Block("COGS", "Cost of Goods Sold", frozenset({"costofgoodssold"}), False)
+EXPENSES = Block("Expenses", "Expenses", frozenset({"expense"}), True)
+OTHER_INCOME = Block("OtherIncome", "Other Income", frozenset({"otherincome"}), False)
+OTHER_EXPENSES = Block("OtherExpenses", "Other Expenses", frozenset({"otherexpense"}), False)
+
+
+def build(company: Company, raw: dict[str, str]) -> dict:
+    ctx = ReportContext.build(company, raw)
+    return report(ctx)
+
+
+def report(ctx: ReportContext) -> dict:
+    """The P&L for an already resolved context."""
+    p = ctx.params
+    ranges = column_ranges(p)
+    width = len(ranges)
+    chart = ctx.ledger.chart
+    debits = sums(ctx.postings, ranges, lambda x: ctx.keep(x) and chart.get(x.account_id).is_profit_and_loss)
+    no_data = not nonzero(debits)
+    render = AccountRows(chart, in_display_sign(chart, debits), width)
+
+    rows: list[dict] = []
+    totals: dict[str, Vector] = {}
+
+    def block(b: Block) -> bool:
+        accounts, total = render.rows(chart.roots(set(b.types)))
+        totals[b.group] = total
+        if accounts or b.always:
+            rows.append(labelled_section(b.label, accounts, total, b.group))
+        return bool(accounts)
+
+    def computed(label: str, total: Vector, group: str) -> Vector:
+        rows.append(computed_section(label, total, group, no_data))
+        return total
+
+    block(INCOME)
+    block(COGS)
+    gross = computed("Gross Profit", add(totals["Income"], totals["COGS"], -1), "GrossProfit")
+    block(EXPENSES)
+    operating = computed("Net Operating Income", add(gross, totals["Expenses"], -1), "NetOperatingIncome")
+    other = block(OTHER_INCOME) | block(OTHER_EXPENSES)
+    net_other = add(totals["OtherIncome"], totals["OtherExpenses"], -1)
+    if other:
+        computed("Net Other Income", net_other, "NetOtherIncome")
+    computed("Net Income", add(operating, net_other) if other else add(operating, zeros(width)), "NetIncome")
+
+    return {
+        "Header": header(
+            ctx.company,
+            "ProfitAndLoss",
+            start=p.start,
+            end=p.end,
+            macro=p.date_macro,
+            basis=p.basis,
+            summarize=p.summarize,
+            no_data=no_data,
+            echo=ctx.header_echo(),
+        ),
+        "Columns": account_columns(p.columns),
+        "Rows": {"Row": rows},
+    }

@@ -1,0 +1,114 @@
+"""Request accounting, injected faults and per-realm limits (500 requests/minute, 10 concurrent)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import defaultdict, deque
+from dataclasses import dataclass
+
+KINDS = ("query", "read", "report", "cdc", "token", "any")
+
+
+class Traffic:
+    """Counts per realm, endpoint kind and method, and the (method, path) pairs seen."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+            self.seen: deque[tuple[str, str, str]] = deque(maxlen=20000)
+
+    def record(self, realm: str, kind: str, method: str, path: str) -> None:
+        with self._lock:
+            methods = self.counts[realm][kind]
+            methods[method] = methods.get(method, 0) + 1
+            self.seen.append((realm, method, path))
+
+    def snapshot(self, realm: str | None = None) -> dict:
+        with self._lock:
+            counts = {r: {k: dict(m) for k, m in kinds.items()} for r, kinds in self.counts.items()}
+            seen = [[method, path] for r, method, path in self.seen if realm in (None, r)]
+        if realm is not None:
+            counts = {realm: counts.get(realm, {})}
+        writes = sum(n for kinds in counts.values() for n in kinds.get("unsupported", {}).values())
+        return {"counts": counts, "requests": seen, "unsupported": writes}
+
+
+@dataclass
+class FaultRule:
+    kind: str
+    status: int | None
+    count: int | None = None
+    rate: float | None = None
+    latency_ms: int = 0
+
+
+class Faults:
+    """Admin-injected faults and latency, matched by endpoint kind ("any" matches all)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self.rules: list[FaultRule] = []
+
+    def add(self, rule: FaultRule) -> None:
+        with self._lock:
+            self.rules.append(rule)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def pick(self, kind: str) -> tuple[int | None, int]:
+        """(status to fail with or None, latency in ms) for one request of `kind`."""
+        latency, status = 0, None
+        with self._lock:
+            for rule in list(self.rules):
+                if rule.kind not in (kind, "any"):
+                    continue
+                latency = max(latency, rule.latency_ms)
+                if status is not None or rule.status is None:
+                    continue
+                if rule.count is not None and rule.count > 0:
+                    rule.count -= 1
+                    status = rule.status
+                    if rule.count == 0 and not rule.latency_ms:
+                        self.rules.remove(rule)
+                elif rule.rate is not None and self._rng.random() < rule.rate:
+                    status = rule.status
+        return status, latency
+
+    def snapshot(self) -> list[dict]:
+        with self._lock:
+            return [rule.__dict__.copy() for rule in self.rules]
+
+
+class Limiter:
+    """Per-realm sliding one-minute window on the emulator clock, and in-flight requests."""
+
+    def __init__(self, per_minute: int = 500, concurrent: int = 10) -> None:
+        self.per_minute = per_minute
+        self.concurrent = concurrent
+        self._lock = threading.Lock()
+        self._window: dict[str, deque[float]] = defaultdict(deque)
+        self._inflight: dict[str, int] = defaultdict(int)
+
+    def enter(self, realm: str, now: float) -> bool:
+        """Admit a request (then call `leave`) or refuse it (429)."""
+        with self._lock:
+            window = self._window[realm]
+            while window and window[0] <= now - 60:
+                window.popleft()
+            if len(window) >= self.per_minute or self._inflight[realm] >= self.concurrent:
+                return False
+            window.append(now)
+            self._inflight[realm] += 1
+            return True
+
+    def leave(self, realm: str) -> None:
+        with self._lock:
+            self._inflight[realm] -= 1

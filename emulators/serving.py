@@ -1,0 +1,45 @@
+"""Run a WSGI app on a loopback port in a background thread (tests, demo) or in the foreground (CLI)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+
+@dataclass
+class RunningServer:
+    """A WSGI server serving in a daemon thread; `url` has no trailing slash."""
+
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.server.host}:{self.server.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve_in_thread(app: Callable, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    """Start `app` on host:port (0 picks a free port) and return once it accepts connections."""
+    server = make_server(host, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"wsgi-{server.port}", daemon=True)
+    thread.start()
+    return RunningServer(server, thread)
+
+
+def serve_forever(app: Callable, host: str, port: int) -> None:
+    """Serve `app` in the foreground until interrupted."""
+    server = make_server(host, port, app, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
