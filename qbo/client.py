@@ -1,0 +1,267 @@
+"""The read-only QuickBooks Online Accounting client: queries with paging, reads, reports, CDC."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import requests
+
+from qbo.errors import QboError, QboFault, QboRateLimited, QboUnavailable
+from qbo.readonly import read_only
+from store.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+MINOR_VERSION = "75"
+MAX_PAGE = 1000
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+THROTTLE_WAIT = 60.0  # Intuit: wait 60 s after a 429 (qbo-api.md §4.2)
+DEFAULT_MAX_WAIT = 120.0
+
+
+class AccessTokens(Protocol):
+    """What the client needs from token management (qbo.tokens.TokenManager)."""
+
+    def access_token(self) -> str: ...
+
+    def force_refresh(self, stale_access_token: str) -> str: ...
+
+
+def _fault(body: Any, http_status: int, intuit_tid: str | None) -> QboFault | None:
+    """The first error of a Fault envelope (`Fault` or the lower-case 401 `fault`), else None."""
+    if not isinstance(body, dict):
+        return None
+    fault = body.get("Fault") or body.get("fault")
+    if not isinstance(fault, dict):
+        return None
+    errors = fault.get("Error") or fault.get("error") or [{}]
+    first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+    return QboFault(
+        code=str(first.get("code") or ""),
+        message=str(first.get("Message") or first.get("message") or "unknown fault"),
+        detail=str(first.get("Detail") or first.get("detail") or ""),
+        element=str(first.get("element") or ""),
+        http_status=http_status,
+        fault_type=str(fault.get("type") or ""),
+        intuit_tid=intuit_tid,
+    )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return float(response.headers["Retry-After"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+class QboClient:
+    """One company's Accounting API; every request goes through `request()` and is counted in `calls`."""
+
+    def __init__(
+        self,
+        realm_id: str,
+        tokens: AccessTokens,
+        settings: Settings | None = None,
+        session: requests.Session | None = None,
+        *,
+        max_wait_seconds: float | None = None,
+        tries: int = 4,
+        timeout: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        on_success: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.realm_id = realm_id
+        self.tokens = tokens
+        self.session = read_only(session or requests.Session())
+        self.base = f"{self.settings.qbo_api_base.rstrip('/')}/v3/company/{realm_id}"
+        if max_wait_seconds is None:
+            max_wait_seconds = float(self.settings.extra.get("qbo_max_wait_seconds", DEFAULT_MAX_WAIT))
+        self.max_wait_seconds = max_wait_seconds
+        self.tries = tries
+        self.timeout = timeout
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.on_success = on_success
+        self.calls = 0
+        self.retries = 0
+        self.waited = 0.0
+        self.last_intuit_tid: str | None = None
+
+    # -- the one place a request is sent -------------------------------------------------------
+
+    def request(self, method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        """Send one API request (GET, or POST of a query) with retries; return the JSON body."""
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/text"
+        query = {**(params or {}), "minorversion": MINOR_VERSION}
+        url = f"{self.base}/{path}"
+        refreshed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            token = self.tokens.access_token()
+            try:
+                self.calls += 1
+                response = self.session.request(
+                    method,
+                    url,
+                    params=query,
+                    data=body.encode() if body is not None else None,
+                    headers={**headers, "Authorization": f"Bearer {token}"},
+                    timeout=self.timeout,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                log.warning("qbo %s %s: %s (try %d)", method, path, type(exc).__name__, attempt)
+                if attempt >= self.tries:
+                    raise QboUnavailable(
+                        f"QuickBooks could not be reached after {attempt} tries ({type(exc).__name__}); "
+                        "the next run will try again"
+                    ) from None
+                self._wait(attempt, None)
+                continue
+            tid = self.last_intuit_tid = response.headers.get("intuit_tid")
+            status = response.status_code
+            log.info("qbo %s %s -> %s intuit_tid=%s", method, path, status, tid)
+            if status == 401 and not refreshed:
+                refreshed = True
+                attempt -= 1  # a refresh is not a failed try
+                self.tokens.force_refresh(token)
+                continue
+            if status == 401:
+                # The 401 body echoes part of the token: never put it in a message.
+                raise QboError(
+                    "QuickBooks rejected the access token even after a refresh; "
+                    "reconnect the company if this keeps happening",
+                    tid,
+                )
+            if status == 429:
+                if attempt >= self.tries:
+                    raise QboRateLimited(
+                        f"QuickBooks kept throttling this company (HTTP 429) after {attempt} tries; "
+                        "too many calls to it right now, the next run will try again",
+                        retry_after=_retry_after(response),
+                        intuit_tid=tid,
+                    )
+                self._wait(attempt, _retry_after(response) or THROTTLE_WAIT)
+                continue
+            if status in RETRY_STATUSES:
+                if attempt >= self.tries:
+                    raise QboUnavailable(
+                        f"QuickBooks kept failing with HTTP {status} after {attempt} tries; "
+                        "the next run will try again",
+                        tid,
+                    )
+                self._wait(attempt, _retry_after(response))
+                continue
+            return self._result(response, tid)
+
+    def _result(self, response: requests.Response, tid: str | None) -> dict:
+        body = _json(response)
+        fault = _fault(body, response.status_code, tid)
+        if fault is not None:
+            raise fault
+        if response.status_code >= 400 or not isinstance(body, dict):
+            raise QboError(f"QuickBooks answered HTTP {response.status_code} without a JSON body", tid)
+        if self.on_success is not None:
+            self.on_success()
+            self.on_success = None
+        return body
+
+    def _wait(self, attempt: int, floor: float | None) -> None:
+        """Jittered exponential backoff, at least `floor` (Retry-After), at most max_wait_seconds."""
+        wanted = max(floor or 0.0, 2.0 ** (attempt - 1))
+        delay = min(self.max_wait_seconds, wanted * self.rng.uniform(1.0, 1.25))
+        self.retries += 1
+        self.waited += delay
+        self.sleep(delay)
+
+    # -- the API -------------------------------------------------------------------------------
+
+    def query(
+        self, entity: str, where: str = "", order_by: str = "", page_size: int = MAX_PAGE
+    ) -> Iterator[dict]:
+        """Every row of `SELECT * FROM entity`, paged with STARTPOSITION/MAXRESULTS."""
+        if not 1 <= page_size <= MAX_PAGE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE}")
+        statement = f"SELECT * FROM {entity}"
+        if where:
+            statement += f" WHERE {where}"
+        if order_by:
+            statement += f" ORDERBY {order_by}"
+        position = 1
+        while True:
+            page = self.request(
+                "POST", "query", body=f"{statement} STARTPOSITION {position} MAXRESULTS {page_size}"
+            )
+            rows = page.get("QueryResponse", {}).get(entity) or []
+            yield from rows
+            if len(rows) < page_size:
+                return
+            position += len(rows)
+
+    def count(self, entity: str, where: str = "") -> int:
+        """`SELECT COUNT(*) FROM entity [WHERE ...]`."""
+        statement = f"SELECT COUNT(*) FROM {entity}" + (f" WHERE {where}" if where else "")
+        page = self.request("POST", "query", body=statement)
+        return int(page.get("QueryResponse", {}).get("totalCount", 0))
+
+    def read(self, entity: str, id: str) -> dict:
+        """One entity by Id."""
+        body = self.request("GET", f"{entity.lower()}/{id}")
+        return _entity(body, entity)
+
+    def company_info(self) -> dict:
+        """The company's CompanyInfo (name, country, fiscal year start, ...)."""
+        body = self.request("GET", f"companyinfo/{self.realm_id}")
+        return _entity(body, "CompanyInfo")
+
+    def preferences(self) -> dict:
+        """The company's Preferences (report basis, currency, ...)."""
+        return _entity(self.request("GET", "preferences"), "Preferences")
+
+    def report(self, name: str, params: dict | None = None) -> dict:
+        """A report (ProfitAndLoss, BalanceSheet, ...): the bare report object."""
+        return self.request("GET", f"reports/{name}", params=params or {})
+
+    def cdc(self, entities: list[str], changed_since: datetime) -> dict[str, list[dict]]:
+        """Objects of `entities` changed since then (deleted ones are stubs with status Deleted)."""
+        if changed_since.tzinfo is None:
+            changed_since = changed_since.replace(tzinfo=UTC)
+        body = self.request(
+            "GET",
+            "cdc",
+            params={
+                "entities": ",".join(entities),
+                "changedSince": changed_since.isoformat(timespec="seconds"),
+            },
+        )
+        changed: dict[str, list[dict]] = {name: [] for name in entities}
+        for response in body.get("CDCResponse", []):
+            for group in response.get("QueryResponse", []):
+                for key, value in group.items():
+                    if isinstance(value, list):
+                        changed.setdefault(key, []).extend(value)
+        return changed
+
+
+def _entity(body: dict, entity: str) -> dict:
+    """The entity object of a read response, whatever the caller's capitalisation of its name."""
+    for key, value in body.items():
+        if key.lower() == entity.lower() and isinstance(value, dict):
+            return value
+    raise QboError(f"QuickBooks' answer holds no {entity}")
