@@ -1,0 +1,148 @@
+"""Builders of `spreadsheets.batchUpdate` requests (grid ranges are 0-based, half-open)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sheets.cells import ColumnLike, number_format
+
+HEADER_FIELDS = "userEnteredValue,userEnteredFormat.textFormat.bold,note"
+
+
+def grid(
+    sheet_id: int, row0: int | None = None, row1: int | None = None, col0: int = 0, col1: int | None = None
+) -> dict:
+    """A GridRange; None leaves that side unbounded."""
+    out: dict = {"sheetId": sheet_id}
+    for name, value in (
+        ("startRowIndex", row0),
+        ("endRowIndex", row1),
+        ("startColumnIndex", col0),
+        ("endColumnIndex", col1),
+    ):
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def add_sheet(sheet_id: int, title: str, rows: int, cols: int, *, hidden: bool = False) -> dict:
+    props = {
+        "sheetId": sheet_id,
+        "title": title,
+        "sheetType": "GRID",
+        "gridProperties": {"rowCount": rows, "columnCount": cols},
+    }
+    if hidden:
+        props["hidden"] = True
+    return {"addSheet": {"properties": props}}
+
+
+def delete_sheet(sheet_id: int) -> dict:
+    return {"deleteSheet": {"sheetId": sheet_id}}
+
+
+def _grid_props(sheet_id: int, **grid_props: int) -> dict:
+    fields = ",".join(f"gridProperties.{k}" for k in grid_props)
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": sheet_id, "gridProperties": grid_props},
+            "fields": fields,
+        }
+    }
+
+
+def resize(
+    sheet_id: int, rows: int, cols: int, old_rows: int, old_cols: int, *, frozen_rows: int | None = 1
+) -> list[dict]:
+    """Resize a tab, shrinking first so the spreadsheet never passes the cell limit mid-batch."""
+    row_props = {"rowCount": rows} | ({"frozenRowCount": frozen_rows} if frozen_rows is not None else {})
+    by_rows, by_cols = _grid_props(sheet_id, **row_props), _grid_props(sheet_id, columnCount=cols)
+    return [by_cols, by_rows] if cols < old_cols else [by_rows, by_cols]
+
+
+def append_rows(sheet_id: int, count: int) -> list[dict]:
+    return (
+        [{"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": count}}]
+        if count > 0
+        else []
+    )
+
+
+def delete_rows(sheet_id: int, start: int, end: int) -> dict:
+    return {
+        "deleteDimension": {
+            "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": end}
+        }
+    }
+
+
+def update_cells(
+    sheet_id: int, row: int, rows: list[dict], *, col: int = 0, fields: str = "userEnteredValue"
+) -> dict:
+    """Write RowData starting at (row, col)."""
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+            "rows": rows,
+            "fields": fields,
+        }
+    }
+
+
+def clear_values(sheet_id: int) -> dict:
+    """Empty every cell of a tab (values and notes; formats stay)."""
+    return {"updateCells": {"range": grid(sheet_id), "fields": "userEnteredValue,note"}}
+
+
+def copy_values(source: int, rows: int, cols: int, target: int, target_row: int) -> dict:
+    """Paste the values of source[0:rows, 0:cols] into target at target_row."""
+    return {
+        "copyPaste": {
+            "source": grid(source, 0, rows, 0, cols),
+            "destination": grid(target, target_row, target_row + rows, 0, cols),
+            "pasteType": "PASTE_VALUES",
+        }
+    }
+
+
+def header(sheet_id: int, labels: Sequence[str], note: str | None) -> dict:
+    """The bold header row, with the "last refreshed" note on A1 when there is one."""
+    cells = [
+        {"userEnteredValue": {"stringValue": label}, "userEnteredFormat": {"textFormat": {"bold": True}}}
+        for label in labels
+    ]
+    if note is not None and cells:
+        cells[0]["note"] = note
+    return update_cells(sheet_id, 0, [{"values": cells}], fields=HEADER_FIELDS)
+
+
+def column_formats(sheet_id: int, columns: Sequence[ColumnLike], row0: int, row1: int) -> list[dict]:
+    """One repeatCell per column that has a number format, over rows [row0, row1)."""
+    out = []
+    for index, column in enumerate(columns):
+        fmt = number_format(column)
+        if fmt is None or row1 <= row0:
+            continue
+        out.append(
+            {
+                "repeatCell": {
+                    "range": grid(sheet_id, row0, row1, index, index + 1),
+                    "cell": {"userEnteredFormat": {"numberFormat": fmt}},
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        )
+    return out
+
+
+def column_widths(sheet_id: int, widths: Sequence[int]) -> list[dict]:
+    return [
+        {
+            "updateDimensionProperties": {
+                "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
+                "properties": {"pixelSize": width},
+                "fields": "pixelSize",
+            }
+        }
+        for i, width in enumerate(widths)
+    ]

@@ -1,0 +1,105 @@
+"""Rows streamed into encoded chunks of at most ~2 MB of request JSON (only one chunk held at a time)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sheets.cells import CellEncoder, CellTooLong, ColumnLike
+from sheets.limits import MAX_PAYLOAD_BYTES, cell_too_long
+
+# Room left in a request for the other requests of the batch (resize, formats, header…).
+CHUNK_BYTES = MAX_PAYLOAD_BYTES - 200_000
+MIN_WIDTH, MAX_WIDTH, PX_PER_CHAR = 60, 360, 7
+
+
+@dataclass
+class Chunk:
+    """Encoded rows: `first` is the 0-based index of its first data row."""
+
+    first: int
+    rows: list[dict]
+    size: int
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class ChunkStats:
+    """What the stream has seen so far: rows, and the widest text per column (for column widths)."""
+
+    rows: int = 0
+    widest: list[int] = field(default_factory=list)
+
+    def widths(self, labels: Sequence[str]) -> list[int]:
+        chars = [
+            max(len(label), w) for label, w in zip(labels, self.widest or [0] * len(labels), strict=False)
+        ]
+        return [min(MAX_WIDTH, max(MIN_WIDTH, c * PX_PER_CHAR + 16)) for c in chars]
+
+
+def encoded_rows(
+    rows: Iterable[Sequence],
+    columns: Sequence[ColumnLike],
+    encoder: CellEncoder,
+    tab: str,
+    stats: ChunkStats,
+) -> Iterator[tuple[dict, int]]:
+    """(RowData, JSON size) per row; a value over the cell limit fails with its row and column."""
+    kinds = [c.type for c in columns]
+    stats.widest = stats.widest or [0] * len(columns)
+    for values in rows:
+        cells = []
+        for index, (value, kind) in enumerate(zip(values, kinds, strict=False)):
+            try:
+                cell = encoder.cell(value, kind)
+            except CellTooLong as exc:
+                raise cell_too_long(exc.length, stats.rows + 1, columns[index].label, tab) from None
+            text = cell.get("userEnteredValue", {}).get("stringValue")
+            if text is not None and len(text) > stats.widest[index]:
+                stats.widest[index] = min(len(text), 60)
+            cells.append(cell)
+        row = {"values": cells}
+        stats.rows += 1
+        yield row, len(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def chunked(encoded: Iterable[tuple[dict, int]], max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
+    """Group encoded rows into chunks of at most `max_bytes` (a single bigger row is its own chunk)."""
+    chunk = Chunk(0, [], 0)
+    for row, size in encoded:
+        if chunk.rows and chunk.size + size + 1 > max_bytes:
+            yield chunk
+            chunk = Chunk(chunk.first + len(chunk), [], 0)
+        chunk.rows.append(row)
+        chunk.size += size + 1
+    if chunk.rows:
+        yield chunk
+
+
+class Spool:
+    """Encoded chunks parked on disk (memory up to 8 MB) so a mode can count rows before writing any."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=8_000_000, mode="w+b")  # noqa: SIM115 - closed by close()
+        self.rows = 0
+        self.chunks = 0
+
+    def add(self, chunk: Chunk) -> None:
+        self._file.write(json.dumps(chunk.rows, separators=(",", ":")).encode() + b"\n")
+        self.rows += len(chunk)
+        self.chunks += 1
+
+    def __iter__(self) -> Iterator[Chunk]:
+        self._file.seek(0)
+        first = 0
+        for line in self._file:
+            rows = json.loads(line)
+            yield Chunk(first, rows, len(line))
+            first += len(rows)
+
+    def close(self) -> None:
+        self._file.close()

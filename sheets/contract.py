@@ -1,0 +1,51 @@
+"""The column contract: the writer owns the header it wrote; an analyst's edit stops the run, not the data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gspread.utils import rowcol_to_a1
+
+from sheets.errors import ColumnContractBroken
+
+
+def header_state(labels: Sequence[str], keys: Sequence[str], sheet_id: int, rows: int) -> dict:
+    """What Exporter.sheet_state keeps between runs."""
+    return {"labels": list(labels), "keys": list(keys), "sheet_id": sheet_id, "rows": rows}
+
+
+def _letter(index: int) -> str:
+    return rowcol_to_a1(1, index + 1)[:-1]
+
+
+def describe_change(before: Sequence[str], now: Sequence[str]) -> str:
+    """The first difference between the header we wrote and the one in the sheet, in words."""
+    i = next(
+        (i for i, (a, b) in enumerate(zip(before, now, strict=False)) if a != b), min(len(before), len(now))
+    )
+    if len(now) > len(before) and now[i + 1 : i + 1 + len(before) - i] == list(before[i:]):
+        return f"a column '{now[i]}' was inserted at column {_letter(i)}"
+    if len(now) < len(before) and list(before[i + 1 : i + 1 + len(now) - i]) == list(now[i:]):
+        return f"column {_letter(i)} '{before[i]}' was deleted"
+    if i < len(before) and i < len(now):
+        return f"column {_letter(i)} '{before[i]}' is now '{now[i]}'"
+    if i < len(now):
+        return f"a column '{now[i]}' was added at column {_letter(i)}"
+    return f"column {_letter(i)} '{before[i]}' was deleted"
+
+
+def check_header(tab: str, state: dict | None, current: Sequence[str]) -> None:
+    """Raise ColumnContractBroken if the header row differs from what the writer last wrote."""
+    before = list((state or {}).get("labels") or [])
+    now = list(current)
+    while now and now[-1] == "":
+        now.pop()
+    if not before or not now or now == before:
+        return
+    raise ColumnContractBroken(
+        f"The header row of '{tab}' was changed in the sheet since the last run: "
+        f"{describe_change(before, now)}. "
+        "Sheetbooks writes these columns and stopped rather than put data under the wrong headings; the tab "
+        "was not changed. Undo the edit in the sheet, or reset the tab on the exporter's page to let "
+        "Sheetbooks rewrite it (columns added inside it will be removed)."
+    )

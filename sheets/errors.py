@@ -1,0 +1,40 @@
+"""What can go wrong writing to Google Sheets; every message says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class SheetsError(Exception):
+    """Base of the sheet writer's errors; `str(error)` is meant for the analyst."""
+
+
+class DestinationMissing(SheetsError):
+    """The spreadsheet was deleted, or is no longer shared with the exporter's Google account."""
+
+
+class LimitExceeded(SheetsError):
+    """Writing would break a Google Sheets limit (cells, columns, characters per cell)."""
+
+    def __init__(self, message: str, *, limit: str, excess: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.excess = excess
+
+
+class ColumnContractBroken(SheetsError):
+    """The header row the writer owns was edited in the sheet since the last run."""
+
+
+class GoogleReconnectRequired(SheetsError):
+    """The Google grant was revoked or expired: someone has to connect the Google account again."""
+
+
+class QuotaExhausted(SheetsError):
+    """Google kept answering 'too many requests' after the bounded retries."""
+
+
+class SheetsUnavailable(SheetsError):
+    """Google kept failing (5xx or network errors) after the bounded retries."""
+
+
+class FullRefreshNeeded(SheetsError):
+    """An upsert found a tab it cannot update in place and was given no way to rewrite it."""

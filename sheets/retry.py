@@ -1,0 +1,141 @@
+"""A gspread HTTP client with bounded, jittered retries, call counting and optional write pacing."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from google.auth.exceptions import RefreshError, TransportError
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from sheets.errors import GoogleReconnectRequired, QuotaExhausted, SheetsUnavailable
+from sheets.pacing import WritePacer
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DRIVE_RATE_REASONS = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
+RECONNECT_MESSAGE = (
+    "Google refused the stored grant ({detail}). Reconnect the Google account under "
+    "Settings → Google accounts, then run the exporter again."
+)
+
+
+@dataclass
+class RetryPolicy:
+    """How many tries, and how long to wait between them (full-jitter exponential, capped)."""
+
+    tries: int = 6
+    base: float = 1.0
+    cap: float = 64.0
+    sleep: Callable[[float], None] = time.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before try `attempt + 1` (attempt counts from 1)."""
+        if retry_after is not None:
+            return min(retry_after, self.cap)
+        return self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def _reasons(error: APIError) -> set[str]:
+    body = error.error if isinstance(error.error, dict) else {}
+    reasons = {e.get("reason", "") for e in body.get("errors", []) if isinstance(e, dict)}
+    reasons |= {d.get("reason", "") for d in body.get("details", []) if isinstance(d, dict)}
+    return reasons
+
+
+def is_retryable(error: APIError) -> bool:
+    """429 and 5xx, and Drive's 403 rate limits; never 400/401/404 or storageQuotaExceeded."""
+    if error.code in RETRY_STATUSES:
+        return True
+    return error.code == 403 and bool(_reasons(error) & DRIVE_RATE_REASONS)
+
+
+def is_write(method: str, endpoint: str) -> bool:
+    """Whether Google counts the call against the write quota."""
+    return method.upper() != "GET"
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTPClient with bounded retries; `calls` counts every request sent to Google."""
+
+    policy: RetryPolicy = RetryPolicy()
+    pacer: WritePacer | None = None
+
+    def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
+        super().__init__(auth, session)
+        self.calls = 0
+        self.write_calls = 0
+        self.retries = 0
+        self.waited = 0.0
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: Any = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            write = is_write(method, endpoint)
+            if write and self.pacer is not None:
+                self.pacer.acquire()
+            self.calls += 1
+            self.write_calls += write
+            try:
+                return super().request(method, endpoint, params, data, json, files, headers)
+            except RefreshError as exc:
+                raise GoogleReconnectRequired(RECONNECT_MESSAGE.format(detail=exc)) from exc
+            except APIError as exc:
+                if exc.code == 401:
+                    raise GoogleReconnectRequired(
+                        RECONNECT_MESSAGE.format(detail="401 after a token refresh")
+                    ) from exc
+                if not is_retryable(exc):
+                    raise
+                if attempt >= self.policy.tries:
+                    raise self._gave_up(exc) from exc
+                self._wait(attempt, _retry_after(exc.response))
+            except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
+                if attempt >= self.policy.tries:
+                    raise SheetsUnavailable(
+                        f"Google Sheets could not be reached after {attempt} tries ({exc}). "
+                        "The next scheduled run will try again."
+                    ) from exc
+                self._wait(attempt, None)
+
+    def _wait(self, attempt: int, retry_after: float | None) -> None:
+        delay = self.policy.delay(attempt, retry_after)
+        self.retries += 1
+        self.waited += delay
+        self.policy.sleep(delay)
+
+    def _gave_up(self, exc: APIError) -> Exception:
+        tries = self.policy.tries
+        if exc.code in (429, 403):
+            return QuotaExhausted(
+                f"Google's Sheets quota stayed exhausted after {tries} tries (HTTP {exc.code}). "
+                "Too many exporters write through this Google account at once; spread their "
+                "schedules out. The next scheduled run will try again."
+            )
+        return SheetsUnavailable(
+            f"Google Sheets kept failing with HTTP {exc.code} after {tries} tries. "
+            "The next scheduled run will try again."
+        )

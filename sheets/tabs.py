@@ -1,0 +1,91 @@
+"""The spreadsheet as the writer sees it: its tabs, their sheetIds and grid sizes (one metadata read)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import gspread
+from gspread.exceptions import APIError
+
+from sheets.errors import DestinationMissing, SheetsError
+
+
+@dataclass(frozen=True)
+class Tab:
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+    hidden: bool = False
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+
+@dataclass(frozen=True)
+class SpreadsheetLayout:
+    spreadsheet_id: str
+    title: str
+    tabs: tuple[Tab, ...]
+
+    def tab(self, title: str) -> Tab | None:
+        """The tab with exactly this title (titles are unique in a spreadsheet)."""
+        return next((t for t in self.tabs if t.title == title), None)
+
+    def cells_except(self, *tabs: Tab | None) -> int:
+        """Cells used by every grid but the given tabs."""
+        skip = {t.sheet_id for t in tabs if t is not None}
+        return sum(t.cells for t in self.tabs if t.sheet_id not in skip)
+
+    def new_sheet_id(self) -> int:
+        """A sheetId no tab uses (we choose it so one batchUpdate can add a tab and fill it)."""
+        used = {t.sheet_id for t in self.tabs}
+        while (candidate := random.randint(100_000_000, 2**31 - 1)) in used:
+            pass
+        return candidate
+
+
+def read_layout(client: gspread.Client, spreadsheet_id: str) -> SpreadsheetLayout:
+    """One `spreadsheets.get` (no grid data)."""
+    meta = client.http_client.fetch_sheet_metadata(spreadsheet_id)
+    tabs = []
+    for sheet in meta.get("sheets", []):
+        props = sheet.get("properties", {})
+        grid = props.get("gridProperties", {})
+        tabs.append(
+            Tab(
+                sheet_id=int(props.get("sheetId", 0)),
+                title=props.get("title", ""),
+                rows=int(grid.get("rowCount", 0)),
+                cols=int(grid.get("columnCount", 0)),
+                hidden=bool(props.get("hidden", False)),
+            )
+        )
+    return SpreadsheetLayout(spreadsheet_id, meta.get("properties", {}).get("title", ""), tuple(tabs))
+
+
+def quoted(title: str) -> str:
+    """A tab title as it appears in an A1 range."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+@contextmanager
+def translated_errors(spreadsheet_id: str) -> Iterator[None]:
+    """Google's errors as the writer's: a missing or unshared spreadsheet becomes DestinationMissing."""
+    try:
+        yield
+    except APIError as exc:
+        if exc.code in (403, 404):
+            raise DestinationMissing(
+                f"The spreadsheet {spreadsheet_id} is gone or no longer shared with the exporter's Google "
+                f"account (HTTP {exc.code}). Restore it from the Drive trash or share it again with that "
+                "account, or choose another spreadsheet for the exporter."
+            ) from exc
+        raise SheetsError(
+            f"Google Sheets refused the request (HTTP {exc.code}: {exc.error.get('message', exc)}). "
+            "Nothing in the tab was changed by this request."
+        ) from exc
