@@ -1,0 +1,80 @@
+"""The source catalog: every source by key, for the pipeline and the web editor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from exporters.columns import CUSTOM_PREFIX, Column
+from exporters.sources.base import CompanyContext, RunContext
+from exporters.sources.entities import ENTITY_SOURCES, EntitySource
+from exporters.sources.lines import LINE_SOURCES
+from exporters.sources.reports import REPORT_SOURCES
+
+
+class Source(Protocol):
+    """An entity list or a report: typed columns and streamed rows."""
+
+    key: str
+    label: str
+    kind: str  # "entity" | "report"
+    group: str
+    incremental: bool
+
+    def columns(self, options: dict | None = None) -> list[Column]: ...
+
+    def default_columns(self, options: dict | None = None) -> list[Column]: ...
+
+    def rows(
+        self,
+        client: Any,
+        company: CompanyContext,
+        options: dict,
+        run: RunContext,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[dict[str, Any]]: ...
+
+
+SOURCES: dict[str, Source] = {s.key: s for s in (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES)}
+
+
+class UnknownSource(KeyError):
+    """No source has this key."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def get_source(key: str) -> Source:
+    """The source with this key; UnknownSource (a KeyError) names the known ones."""
+    try:
+        return SOURCES[key]
+    except KeyError:
+        raise UnknownSource(
+            f"There is no source '{key}'. Known sources: {', '.join(sorted(SOURCES))}"
+        ) from None
+
+
+def list_sources() -> list[dict[str, str]]:
+    """Key, label, kind and group of every source, for the editor's picker."""
+    return [{"key": s.key, "label": s.label, "kind": s.kind, "group": s.group} for s in SOURCES.values()]
+
+
+def resolve_columns(
+    source: Source, saved_keys: Sequence[str] | None, options: dict | None = None
+) -> list[Column]:
+    """The exporter's columns in its saved order; the source's defaults when none are saved.
+
+    Keys the source no longer has are dropped; columns added to the source later are not inserted, so the
+    analyst's order (and the sheet's header) never moves by itself.
+    """
+    if not saved_keys:
+        return source.default_columns(options)
+    known = {c.key: c for c in source.columns(options)}
+    out = []
+    for key in saved_keys:
+        if key in known:
+            out.append(known[key])
+        elif key.startswith(CUSTOM_PREFIX) and isinstance(source, EntitySource):
+            out.append(source.field_for(key).column)
+    return out

@@ -1,0 +1,229 @@
+"""Columns of a source and how each one is read out of QBO JSON, typed as its column type promises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+TYPES = ("text", "number", "money", "date", "datetime", "bool")
+CUSTOM_PREFIX = "custom:"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A typed field of a source: what the analyst picks and the sheet writer formats."""
+
+    key: str
+    label: str
+    type: str = "text"
+    description: str = ""
+    default: bool = True
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"column {self.key}: type {self.type!r} is not one of {', '.join(TYPES)}")
+
+
+Getter = Callable[[dict, Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column plus how to read its raw value from one record (a QBO object or a line wrapper)."""
+
+    column: Column
+    get: Getter = field(compare=False)
+    path: str | None = None  # the QBO property read, when it is a plain path (the WHERE box may use it)
+
+    def value(self, record: dict, ctx: Any) -> Any:
+        return typed(self.get(record, ctx), self.column.type)
+
+
+# -- reading values -------------------------------------------------------------------------------
+
+
+def dig(obj: Any, path: str) -> Any:
+    """The value at a dotted path ("CustomerRef.name"), None when any step is missing."""
+    for part in path.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def to_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    return date.fromisoformat(str(value)[:10])
+
+
+def to_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime) or value is None:
+        return value
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value))
+
+
+def to_bool(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+def to_number(value: Any) -> int | float | Decimal | None:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    return to_decimal(value)
+
+
+def to_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "text": to_text,
+    "number": to_number,
+    "money": to_decimal,
+    "date": to_date,
+    "datetime": to_datetime,
+    "bool": to_bool,
+}
+
+
+def typed(value: Any, type_: str) -> Any:
+    """`value` as the Python type the column type promises (None stays None)."""
+    return CONVERTERS[type_](value)
+
+
+# -- field builders: the vocabulary of the source tables ----------------------------------------
+
+
+def at(
+    key: str, label: str, path: str, type_: str = "text", default: bool = True, description: str = ""
+) -> Field:
+    """A field read at a dotted path."""
+    return Field(Column(key, label, type_, description, default), lambda r, _c, p=path: dig(r, p), path)
+
+
+def computed(
+    key: str, label: str, type_: str, get: Getter, default: bool = True, description: str = ""
+) -> Field:
+    """A field computed from the record and the run context."""
+    return Field(Column(key, label, type_, description, default), get)
+
+
+def ref(key: str, label: str, path: str, default: bool = True, id_default: bool = False) -> list[Field]:
+    """A reference ({"value","name"}) as two columns: its name and its id."""
+    return [
+        at(key, label, f"{path}.name", default=default),
+        at(f"{key}_id", f"{label} ID", f"{path}.value", default=id_default),
+    ]
+
+
+ADDRESS_PARTS = (
+    ("line1", "line 1", "Line1"),
+    ("line2", "line 2", "Line2"),
+    ("city", "city", "City"),
+    ("region", "state/region", "CountrySubDivisionCode"),
+    ("postal_code", "postal code", "PostalCode"),
+    ("country", "country", "Country"),
+)
+
+
+def address(key: str, label: str, path: str) -> list[Field]:
+    """An address flattened into one column per part (not chosen by default)."""
+    return [
+        at(f"{key}_{part}", f"{label} {name}", f"{path}.{qbo}", default=False)
+        for part, name, qbo in ADDRESS_PARTS
+    ]
+
+
+def exchange_rate(record: dict, ctx: Any) -> Decimal:
+    """The transaction's exchange rate to the home currency (1 when in the home currency)."""
+    currency = dig(record, "CurrencyRef.value")
+    home = getattr(ctx, "home_currency", None)
+    if home and currency == home:
+        return Decimal(1)
+    return to_decimal(record.get("ExchangeRate")) or Decimal(1)
+
+
+def home_amount(path: str) -> Getter:
+    """An amount converted to the home currency (amount x ExchangeRate), rounded to cents."""
+
+    def get(record: dict, ctx: Any) -> Decimal | None:
+        amount = to_decimal(dig(record, path))
+        if amount is None:
+            return None
+        return (amount * exchange_rate(record, ctx)).quantize(Decimal("0.01"))
+
+    return get
+
+
+def currency(with_home: Sequence[tuple[str, str, str]] = ()) -> list[Field]:
+    """Currency, exchange rate and home-currency versions of the given (key, label, path) amounts."""
+    fields = [
+        at("currency", "Currency", "CurrencyRef.value"),
+        computed("exchange_rate", "Exchange rate", "number", exchange_rate, default=False),
+    ]
+    fields += [
+        computed(f"home_{key}", f"{label} (home currency)", "money", home_amount(path), default=False)
+        for key, label, path in with_home
+    ]
+    return fields
+
+
+def custom_field_value(name: str) -> Getter:
+    """The value of the custom field called `name` (CustomField[] of an enhancedAllCustomFields read)."""
+
+    def get(record: dict, _ctx: Any) -> Any:
+        for custom in record.get("CustomField") or ():
+            if custom.get("Name") == name:
+                for key in ("StringValue", "NumberValue", "DateValue", "BooleanValue"):
+                    if key in custom:
+                        return custom[key]
+        return None
+
+    return get
+
+
+def custom_field(key: str) -> Field:
+    """The field of a saved "custom:<Name>" key (custom fields are columns by name, typed as text)."""
+    name = key[len(CUSTOM_PREFIX) :]
+    return computed(key, name, "text", custom_field_value(name), default=False)
+
+
+def custom_field_names(records: Iterable[dict]) -> list[str]:
+    """The custom field names seen in some records, in first-seen order (for the editor's preview)."""
+    names: dict[str, None] = {}
+    for record in records:
+        for custom in record.get("CustomField") or ():
+            if custom.get("Name"):
+                names.setdefault(custom["Name"], None)
+    return list(names)
+
+
+def find_column(columns: Iterable[Column], key: str) -> Column | None:
+    return next((c for c in columns if c.key == key), None)

@@ -1,0 +1,122 @@
+"""Date ranges: fixed or relative ("last_month", "last_n_days"), resolved on the run's date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+RELATIVE = (
+    "today",
+    "yesterday",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "last_quarter",
+    "this_year",
+    "last_year",
+    "year_to_date",
+    "last_n_days",
+)
+DEFAULT_RANGE = {"relative": "year_to_date"}
+
+
+class DateRangeError(ValueError):
+    """A date range an analyst can fix; the message says how."""
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return _add_months(_month_start(day), 1) - timedelta(days=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _week_start(day: date) -> date:
+    """Weeks run Sunday to Saturday, as QuickBooks' US reports do."""
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _relative(name: str, today: date, n: int) -> tuple[date, date]:
+    if name == "today":
+        return today, today
+    if name == "yesterday":
+        return today - timedelta(days=1), today - timedelta(days=1)
+    if name in ("this_week", "last_week"):
+        start = _week_start(today) - timedelta(days=7 if name == "last_week" else 0)
+        return start, start + timedelta(days=6)
+    if name in ("this_month", "last_month"):
+        start = _add_months(_month_start(today), -1 if name == "last_month" else 0)
+        return start, _month_end(start)
+    if name in ("this_quarter", "last_quarter"):
+        start = _add_months(_quarter_start(today), -3 if name == "last_quarter" else 0)
+        return start, _add_months(start, 3) - timedelta(days=1)
+    if name == "this_year":
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    if name == "last_year":
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    if name == "year_to_date":
+        return date(today.year, 1, 1), today
+    if name == "last_n_days":
+        if n < 1:
+            raise DateRangeError("last_n_days needs a number of days of at least 1")
+        return today - timedelta(days=n - 1), today
+    raise DateRangeError(f"Unknown relative date range '{name}'; use one of: {', '.join(RELATIVE)}")
+
+
+def resolve_range(spec: dict | str | None, today: date) -> tuple[date, date]:
+    """(start, end) of a range spec on `today` (the run's date in the exporter's time zone)."""
+    spec = spec or DEFAULT_RANGE
+    if isinstance(spec, str):
+        spec = {"relative": spec}
+    if "relative" in spec:
+        start, end = _relative(str(spec["relative"]), today, int(spec.get("n", spec.get("days", 0)) or 0))
+    else:
+        try:
+            start, end = date.fromisoformat(str(spec["start"])), date.fromisoformat(str(spec["end"]))
+        except (KeyError, ValueError):
+            raise DateRangeError("A fixed date range needs 'start' and 'end' as YYYY-MM-DD") from None
+    if start > end:
+        raise DateRangeError(f"The date range starts ({start}) after it ends ({end})")
+    return start, end
+
+
+def periods(start: date, end: date, by: str) -> list[tuple[date, date]]:
+    """The column periods QuickBooks uses for summarize_column_by (Total: the whole range)."""
+    step = {"Month": 1, "Quarter": 3, "Year": 12}.get(by)
+    if by == "Week":
+        return _chunks(start, end, lambda d: _week_start(d) + timedelta(days=7))
+    if step is None:
+        return [(start, end)]
+    anchor = {"Month": _month_start, "Quarter": _quarter_start, "Year": lambda d: date(d.year, 1, 1)}[by]
+    return _chunks(start, end, lambda d: _add_months(anchor(d), step))
+
+
+def _chunks(start: date, end: date, next_start) -> list[tuple[date, date]]:  # noqa: ANN001
+    out = []
+    current = start
+    while current <= end:
+        following = next_start(current)
+        out.append((current, min(end, following - timedelta(days=1))))
+        current = following
+    return out
+
+
+FINE_GRAINED = ("Month", "Week", "Days")
+
+
+def split_range(start: date, end: date, by: str) -> list[tuple[date, date]]:
+    """Ranges small enough for one report request: per calendar year when columns are months or finer."""
+    if by in FINE_GRAINED and (end - start).days > 366:
+        return periods(start, end, "Year")
+    return [(start, end)]

@@ -1,0 +1,60 @@
+"""Why a run failed, in words an analyst can act on; some failures also mark the exporter's destination."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from exporters.catalog import UnknownSource
+from exporters.dates import DateRangeError
+from exporters.filters import WhereError
+from exporters.sources.reports import ReportOptionError
+from qbo.errors import QboError, ReconnectRequired
+from sheets.errors import DestinationMissing, GoogleReconnectRequired, SheetsError
+
+log = logging.getLogger(__name__)
+
+
+class CompanyFailed(Exception):
+    """A QBO error while reading one company: carries the company's name for the message."""
+
+    def __init__(self, company: str, error: Exception) -> None:
+        super().__init__(str(error))
+        self.company = company
+        self.error = error
+
+
+class SetupError(Exception):
+    """The exporter can't run as configured (no destination, no company...); the message says what to fix."""
+
+
+@dataclass
+class Failure:
+    message: str
+    destination_error: str | None = None
+
+
+def describe(exc: BaseException, google_email: str = "") -> Failure:
+    """The run's error message for an exception (and the exporter's destination error, if any)."""
+    company = ""
+    if isinstance(exc, CompanyFailed):
+        company, exc = exc.company, exc.error
+    if isinstance(exc, ReconnectRequired):
+        return Failure(f"QuickBooks connection for {company or 'a company'} needs reconnecting: {exc}")
+    if isinstance(exc, QboError):
+        return Failure(f"{company}: {exc}" if company else str(exc))
+    if isinstance(exc, DestinationMissing):
+        who = f" with {google_email}" if google_email else ""
+        text = (
+            f"The spreadsheet was deleted or is no longer shared{who} — pick another destination, "
+            f"or share it again. ({exc})"
+        )
+        return Failure(text, destination_error=text)
+    if isinstance(exc, GoogleReconnectRequired):
+        return Failure(f"The Google account {google_email} needs reconnecting: {exc}".replace("  ", " "))
+    if isinstance(
+        exc, SheetsError | SetupError | WhereError | DateRangeError | ReportOptionError | UnknownSource
+    ):
+        return Failure(str(exc))
+    log.exception("run failed unexpectedly", exc_info=exc)
+    return Failure(f"Unexpected error ({type(exc).__name__}): {exc}. The team has been notified in the logs.")

@@ -1,0 +1,1 @@
+"""Report flattening: the QBO row tree, statement and tidy layouts."""

@@ -1,0 +1,106 @@
+"""The statement layout: QBO's rows, order and labels (indented), one amount column per period.
+
+Several companies go side by side (one amount column per company x period, rows matched by section
+and label) or one block each; long ranges fetched in pieces are merged the same way along time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from exporters.columns import Column
+from exporters.reports.tree import Line, columns_of, lines
+
+INDENT = "   "
+LABEL = Column("account", "Account")
+RowKey = tuple[str, tuple[str, ...], str]
+
+
+@dataclass
+class Statement:
+    """Columns (the label first) and rows keyed by column key; `keys` match rows across statements."""
+
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[RowKey] = field(default_factory=list)
+    stock: bool = False  # balances at a date (Balance Sheet): a total over periods is the last one
+
+
+def _label(line: Line) -> str:
+    return INDENT * line.depth + line.label
+
+
+def statement(
+    report: dict, key_prefix: str = "", label_prefix: str = "", keep_total: bool = True
+) -> Statement:
+    """One report as a statement; `keep_total=False` drops QBO's Total column next to period columns."""
+    lead, money = columns_of(report)
+    wanted = [(i, c) for i, c in enumerate(money) if keep_total or not (c.is_total and len(money) > 1)]
+    texts = [Column(f"{key_prefix}text{i}", title) for i, title in enumerate(lead[1:])]
+    columns = [LABEL, *texts] + [
+        Column(f"{key_prefix}{c.key}", f"{label_prefix}{c.title}".strip(), "money") for _i, c in wanted
+    ]
+    result = Statement(columns)
+    for line in lines(report):
+        row: dict[str, Any] = {"account": _label(line)}
+        row.update({c.key: t for c, t in zip(texts, line.texts, strict=False)})
+        for (index, _c), column in zip(wanted, columns[1 + len(texts) :], strict=True):
+            row[column.key] = line.values[index]
+        result.rows.append(row)
+        result.keys.append((line.kind, line.path, line.label))
+    return result
+
+
+def merge(statements: Sequence[Statement]) -> Statement:
+    """Side by side: columns concatenated, rows matched by key, new rows placed after their predecessor."""
+    columns = [LABEL]
+    for part in statements:
+        columns += [c for c in part.columns[1:] if c not in columns]
+    order: list[RowKey] = []
+    rows: dict[RowKey, dict[str, Any]] = {}
+    for part in statements:
+        position = -1
+        for key, row in zip(part.keys, part.rows, strict=True):
+            if key in rows:
+                rows[key].update({k: v for k, v in row.items() if k != "account"})
+                position = order.index(key)
+            else:
+                position += 1
+                order.insert(position, key)
+                rows[key] = dict(row)
+    stock = any(p.stock for p in statements)
+    return Statement(columns, [rows[k] for k in order], order, stock)
+
+
+def add_total(merged: Statement, key: str = "total", label: str = "Total") -> Statement:
+    """A Total column over the periods: their sum, or for balances the last period's value."""
+    periods = [c.key for c in merged.columns[1:] if c.type == "money"]
+    for row in merged.rows:
+        values = [row.get(k) for k in periods]
+        if merged.stock:
+            row[key] = next((v for v in reversed(values) if v is not None), None)
+        else:
+            present = [v for v in values if v is not None]
+            row[key] = sum(present, Decimal(0)) if present else None
+    merged.columns.append(Column(key, label, "money"))
+    return merged
+
+
+def blocks(titled: Sequence[tuple[str, Statement]]) -> Statement:
+    """One block per company: a title row, its statement, a blank row between blocks."""
+    columns = [LABEL]
+    for _title, part in titled:
+        columns += [c for c in part.columns[1:] if c not in columns]
+    result = Statement(columns)
+    for index, (title, part) in enumerate(titled):
+        if index:
+            result.rows.append({"account": ""})
+            result.keys.append(("blank", (), str(index)))
+        result.rows.append({"account": title})
+        result.keys.append(("company", (), title))
+        result.rows += part.rows
+        result.keys += [("line", (title, *k[1]), k[2]) for k in part.keys]
+    return result

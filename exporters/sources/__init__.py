@@ -1,0 +1,1 @@
+"""Sources: entity lists, their lines, and reports."""

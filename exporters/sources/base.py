@@ -1,0 +1,66 @@
+"""What every source shares: the run and company context, and the company columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from exporters.columns import Field, computed
+
+ProgressFn = Callable[[int, "int | None"], None]
+
+
+@dataclass
+class RunContext:
+    """When and where a run happens: dates are resolved in the exporter's time zone."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    time_zone: str = "UTC"
+    on_fetched: ProgressFn | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or "UTC")
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def fetched(self, done: int, total: int | None) -> None:
+        if self.on_fetched is not None:
+            self.on_fetched(done, total)
+
+
+@dataclass
+class CompanyContext:
+    """One company of a run as the sources see it."""
+
+    name: str
+    realm_id: str
+    company_id: int | None = None
+    home_currency: str | None = None
+
+
+@dataclass
+class RowContext:
+    """What a field getter may look at besides the record: the company and the run."""
+
+    company: CompanyContext
+    run: RunContext
+
+    @property
+    def home_currency(self) -> str | None:
+        return self.company.home_currency
+
+    @property
+    def today(self) -> date:
+        return self.run.today
+
+
+COMPANY_FIELDS: tuple[Field, ...] = (
+    computed("company", "Company", "text", lambda _r, c: c.company.name, default=False),
+    computed("realm_id", "Realm ID", "text", lambda _r, c: c.company.realm_id, default=False),
+)
+COMPANY_KEYS = tuple(f.column.key for f in COMPANY_FIELDS)

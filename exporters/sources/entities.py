@@ -1,0 +1,428 @@
+"""Entity sources: one row per QBO object, declared as data (fields + filters) in SOURCES below."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from exporters.columns import (
+    CUSTOM_PREFIX,
+    Column,
+    Field,
+    address,
+    at,
+    computed,
+    currency,
+    custom_field,
+    ref,
+    to_date,
+    to_decimal,
+)
+from exporters.filters import ALWAYS_QUERYABLE, FilterSpec, where_clause
+from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RowContext, RunContext
+
+PAGE = 1000
+
+
+@dataclass(frozen=True)
+class EntitySource:
+    """A source that lists one QBO entity, one row per object."""
+
+    key: str
+    label: str
+    entity: str
+    group: str
+    fields: tuple[Field, ...]
+    filters: FilterSpec = field(default_factory=FilterSpec)
+    kind: str = "entity"
+    incremental: bool = True
+    key_columns: tuple[str, ...] = ("id",)
+
+    def all_fields(self) -> tuple[Field, ...]:
+        return (*COMPANY_FIELDS, *self.fields)
+
+    def columns(self, options: dict | None = None) -> list[Column]:
+        return [f.column for f in self.all_fields()]
+
+    def default_columns(self, options: dict | None = None) -> list[Column]:
+        return [c for c in self.columns(options) if c.default]
+
+    def field_for(self, key: str) -> Field | None:
+        if key.startswith(CUSTOM_PREFIX):
+            return custom_field(key)
+        return next((f for f in self.all_fields() if f.column.key == key), None)
+
+    def query_fields(self) -> list[str]:
+        """QBO fields the WHERE box may name: the top-level properties this source reads."""
+        names: dict[str, None] = dict.fromkeys(ALWAYS_QUERYABLE)
+        for f in self.fields:
+            if f.path and not f.path.startswith(("Line.", "Detail.")):
+                path = f.path.removeprefix("Txn.")
+                names.setdefault(path.split(".")[0] if ".name" in path or ".value" in path else path, None)
+        return list(names)
+
+    def where(self, options: dict, run: RunContext) -> str:
+        return where_clause(self.filters, options, run.today, self.query_fields())
+
+    def records(
+        self, client: Any, options: dict, run: RunContext, where: str | None = None
+    ) -> Iterator[dict]:
+        """The QBO objects, page by page (1000 at a time), reporting progress as they arrive."""
+        where = self.where(options, run) if where is None else where
+        total = client.count(self.entity, where) if options.get("count", True) else None
+        done = 0
+        for record in client.query(self.entity, where=where, order_by="Id", page_size=PAGE):
+            yield record
+            done += 1
+            if done % PAGE == 0:
+                run.fetched(done, total)
+        run.fetched(done, total)
+
+    def explode(self, record: dict) -> Iterator[dict]:
+        """The records that become rows (the object itself; line sources yield one per line)."""
+        yield record
+
+    def row(self, record: dict, fields: Sequence[Field], ctx: RowContext) -> dict[str, Any]:
+        return {f.column.key: f.value(record, ctx) for f in fields}
+
+    def rows(
+        self,
+        client: Any,
+        company: CompanyContext,
+        options: dict,
+        run: RunContext,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Typed rows keyed by column key, streamed page by page."""
+        return self.rows_from(self.records(client, options, run), company, run, keys)
+
+    def rows_from(
+        self, records: Iterable[dict], company: CompanyContext, run: RunContext, keys: Sequence[str] | None
+    ) -> Iterator[dict[str, Any]]:
+        """Rows of QBO objects (fetched here, or by an incremental pull)."""
+        fields = self.fields_for(keys)
+        ctx = RowContext(company, run)
+        for record in records:
+            for item in self.explode(record):
+                yield self.row(item, fields, ctx)
+
+    def fields_for(self, keys: Sequence[str] | None) -> list[Field]:
+        if keys is None:
+            return [f for f in self.all_fields() if f.column.default]
+        found = [self.field_for(k) for k in keys]
+        return [f for f in found if f is not None]
+
+
+# -- shared field groups ---------------------------------------------------------------------------
+
+
+def meta() -> list[Field]:
+    return [
+        at("id", "ID", "Id", default=False),
+        at("created", "Created", "MetaData.CreateTime", "datetime", default=False),
+        at("updated", "Last updated", "MetaData.LastUpdatedTime", "datetime", default=False),
+    ]
+
+
+def txn(party_key: str, party_label: str, party_path: str) -> list[Field]:
+    """Header fields of a transaction: number, date, party, total, memo."""
+    return [
+        at("number", "Number", "DocNumber"),
+        at("date", "Date", "TxnDate", "date"),
+        *ref(party_key, party_label, party_path, id_default=True),
+        at("total", "Total", "TotalAmt", "money"),
+        at("memo", "Memo", "PrivateNote", default=False),
+    ]
+
+
+def status(record: dict, ctx: RowContext) -> str:
+    """Paid / Open / Overdue from Balance and DueDate on the run's date (exporter's time zone)."""
+    balance = to_decimal(record.get("Balance")) or 0
+    if balance <= 0:
+        return "Paid"
+    due = to_date(record.get("DueDate"))
+    return "Overdue" if due is not None and due < ctx.today else "Open"
+
+
+def open_document(party_key: str, party_label: str, party_path: str) -> list[Field]:
+    """Invoices and bills: a balance, a due date and a status."""
+    return [
+        *txn(party_key, party_label, party_path),
+        at("balance", "Balance", "Balance", "money"),
+        at("due_date", "Due date", "DueDate", "date"),
+        computed("status", "Status", "text", status, description="Paid, Open or Overdue on the run's date"),
+        *currency([("total", "Total", "TotalAmt"), ("balance", "Balance", "Balance")]),
+    ]
+
+
+def name_list(extra: Sequence[Field] = ()) -> list[Field]:
+    return [*meta(), *extra, at("active", "Active", "Active", "bool")]
+
+
+def party() -> list[Field]:
+    """Customers and vendors."""
+    return [
+        at("name", "Name", "DisplayName"),
+        at("company_name", "Company name", "CompanyName", default=False),
+        at("given_name", "First name", "GivenName", default=False),
+        at("family_name", "Last name", "FamilyName", default=False),
+        at("email", "Email", "PrimaryEmailAddr.Address"),
+        at("phone", "Phone", "PrimaryPhone.FreeFormNumber"),
+        at("balance", "Balance", "Balance", "money"),
+        at("currency", "Currency", "CurrencyRef.value", default=False),
+        *address("bill_addr", "Billing address", "BillAddr"),
+    ]
+
+
+CUSTOMER = (("customer", "CustomerRef"),)
+VENDOR = (("vendor", "VendorRef"),)
+DOCUMENT = FilterSpec(party=CUSTOMER, has_status=True)
+SALE = FilterSpec(party=CUSTOMER)
+PURCHASE = FilterSpec(party=VENDOR)
+NAME_LIST = FilterSpec(date_field=None, name_list=True)
+
+
+def entity(
+    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
+) -> EntitySource:
+    return EntitySource(key, label, qbo, group, tuple(fields), filters)
+
+
+ENTITY_SOURCES: tuple[EntitySource, ...] = (
+    entity(
+        "invoices",
+        "Invoices",
+        "Invoice",
+        "Sales",
+        [
+            *meta(),
+            *open_document("customer", "Customer", "CustomerRef"),
+            *ref("terms", "Terms", "SalesTermRef", default=False),
+            at("email", "Billing email", "BillEmail.Address", default=False),
+            at("tax", "Tax", "TxnTaxDetail.TotalTax", "money", default=False),
+            *address("bill_addr", "Billing address", "BillAddr"),
+            *address("ship_addr", "Shipping address", "ShipAddr"),
+        ],
+        DOCUMENT,
+    ),
+    entity(
+        "sales_receipts",
+        "Sales receipts",
+        "SalesReceipt",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            *currency([("total", "Total", "TotalAmt")]),
+            *ref("deposit_to", "Deposit to", "DepositToAccountRef", default=False),
+        ],
+        SALE,
+    ),
+    entity(
+        "credit_memos",
+        "Credit memos",
+        "CreditMemo",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            at("balance", "Unapplied", "Balance", "money"),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        SALE,
+    ),
+    entity(
+        "estimates",
+        "Estimates",
+        "Estimate",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            at("txn_status", "Estimate status", "TxnStatus"),
+            at("expiration_date", "Expires", "ExpirationDate", "date", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        SALE,
+    ),
+    entity(
+        "payments",
+        "Payments",
+        "Payment",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            at("unapplied", "Unapplied", "UnappliedAmt", "money"),
+            at("reference", "Reference no.", "PaymentRefNum", default=False),
+            *ref("method", "Payment method", "PaymentMethodRef", default=False),
+            *ref("deposit_to", "Deposit to", "DepositToAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        SALE,
+    ),
+    entity(
+        "bills",
+        "Bills",
+        "Bill",
+        "Expenses",
+        [
+            *meta(),
+            *open_document("vendor", "Vendor", "VendorRef"),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+        ],
+        FilterSpec(party=VENDOR, has_status=True),
+    ),
+    entity(
+        "bill_payments",
+        "Bill payments",
+        "BillPayment",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at("pay_type", "Paid by", "PayType"),
+            *ref("bank_account", "Bank account", "CheckPayment.BankAccountRef", default=False),
+            *ref("card_account", "Card account", "CreditCardPayment.CCAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        PURCHASE,
+    ),
+    entity(
+        "expenses",
+        "Expenses",
+        "Purchase",
+        "Expenses",
+        [
+            *meta(),
+            *txn("payee", "Payee", "EntityRef"),
+            at("payment_type", "Payment type", "PaymentType"),
+            *ref("account", "Paid from", "AccountRef"),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        FilterSpec(),
+    ),
+    entity(
+        "deposits",
+        "Deposits",
+        "Deposit",
+        "Banking",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            *ref("deposit_to", "Deposit to", "DepositToAccountRef"),
+            at("total", "Total", "TotalAmt", "money"),
+            at("memo", "Memo", "PrivateNote", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        FilterSpec(),
+    ),
+    entity(
+        "customers",
+        "Customers",
+        "Customer",
+        "Lists",
+        name_list([*party(), *ref("parent", "Parent", "ParentRef", default=False)]),
+        NAME_LIST,
+    ),
+    entity(
+        "vendors",
+        "Vendors",
+        "Vendor",
+        "Lists",
+        name_list([*party(), at("vendor_1099", "1099 vendor", "Vendor1099", "bool", default=False)]),
+        NAME_LIST,
+    ),
+    entity(
+        "accounts",
+        "Chart of accounts",
+        "Account",
+        "Lists",
+        name_list(
+            [
+                at("name", "Name", "Name"),
+                at("full_name", "Full name", "FullyQualifiedName", description="Parent:Child path"),
+                at("number", "Number", "AcctNum", default=False),
+                at("type", "Type", "AccountType"),
+                at("detail_type", "Detail type", "AccountSubType", default=False),
+                at("classification", "Classification", "Classification"),
+                *ref("parent", "Parent", "ParentRef"),
+                at("sub_account", "Sub-account", "SubAccount", "bool", default=False),
+                at("balance", "Balance", "CurrentBalance", "money"),
+                at(
+                    "balance_with_subs", "Balance with sub-accounts", "CurrentBalanceWithSubAccounts", "money"
+                ),
+                at("currency", "Currency", "CurrencyRef.value", default=False),
+            ]
+        ),
+        NAME_LIST,
+    ),
+    entity(
+        "items",
+        "Products and services",
+        "Item",
+        "Lists",
+        name_list(
+            [
+                at("name", "Name", "Name"),
+                at("full_name", "Full name", "FullyQualifiedName", default=False),
+                at("sku", "SKU", "Sku", default=False),
+                at("type", "Type", "Type"),
+                at("description", "Description", "Description", default=False),
+                at("price", "Price", "UnitPrice", "money"),
+                at("cost", "Cost", "PurchaseCost", "money", default=False),
+                at("qty_on_hand", "Quantity on hand", "QtyOnHand", "number", default=False),
+                *ref("income_account", "Income account", "IncomeAccountRef", default=False),
+                *ref("expense_account", "Expense account", "ExpenseAccountRef", default=False),
+            ]
+        ),
+        NAME_LIST,
+    ),
+    entity(
+        "classes",
+        "Classes",
+        "Class",
+        "Lists",
+        name_list(
+            [
+                at("name", "Name", "Name"),
+                at("full_name", "Full name", "FullyQualifiedName"),
+                *ref("parent", "Parent", "ParentRef", default=False),
+            ]
+        ),
+        NAME_LIST,
+    ),
+    entity(
+        "departments",
+        "Locations (departments)",
+        "Department",
+        "Lists",
+        name_list(
+            [
+                at("name", "Name", "Name"),
+                at("full_name", "Full name", "FullyQualifiedName"),
+                *ref("parent", "Parent", "ParentRef", default=False),
+            ]
+        ),
+        NAME_LIST,
+    ),
+    entity(
+        "employees",
+        "Employees",
+        "Employee",
+        "Lists",
+        name_list(
+            [
+                at("name", "Name", "DisplayName"),
+                at("given_name", "First name", "GivenName", default=False),
+                at("family_name", "Last name", "FamilyName", default=False),
+                at("email", "Email", "PrimaryEmailAddr.Address"),
+                at("phone", "Phone", "PrimaryPhone.FreeFormNumber", default=False),
+                at("hired", "Hired", "HiredDate", "date", default=False),
+                at("released", "Released", "ReleasedDate", "date", default=False),
+            ]
+        ),
+        NAME_LIST,
+    ),
+)

@@ -1,0 +1,160 @@
+"""Line sources: one row per line of a transaction (invoice, bill, journal entry lines), declared as data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from exporters.columns import Field, at, computed, exchange_rate, ref, to_decimal
+from exporters.filters import FilterSpec
+from exporters.sources.base import RowContext
+from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
+
+SKIPPED = ("SubTotalLineDetail",)
+NEGATIVE = ("DiscountLineDetail",)
+
+
+def wrap(txn: dict, line: dict, group: dict | None = None) -> dict:
+    """A line as a record: the line, its detail object, its group line and its transaction."""
+    detail = line.get(line.get("DetailType", "")) or {}
+    return {
+        "Id": f"{txn.get('Id')}-{line.get('Id', line.get('LineNum', ''))}",
+        "Txn": txn,
+        "Line": line,
+        "Detail": detail,
+        "Group": (group or {}).get("GroupLineDetail", {}),
+    }
+
+
+def lines_of(txn: dict) -> Iterator[dict]:
+    """Every line that carries an amount of its own: groups are opened, subtotals skipped."""
+    for line in txn.get("Line") or ():
+        kind = line.get("DetailType")
+        if kind in SKIPPED:
+            continue
+        if kind == "GroupLineDetail":
+            for inner in line.get("GroupLineDetail", {}).get("Line") or ():
+                yield wrap(txn, inner, line)
+            continue
+        yield wrap(txn, line)
+
+
+def signed_amount(record: dict, _ctx: RowContext) -> Decimal | None:
+    """The line's amount; discounts count negative so lines add up to the subtotal."""
+    amount = to_decimal(record["Line"].get("Amount"))
+    if amount is not None and record["Line"].get("DetailType") in NEGATIVE:
+        return -amount
+    return amount
+
+
+def posting(side: str):  # noqa: ANN201
+    """The journal line's amount when it is posted on `side` (Debit/Credit), else None."""
+
+    def get(record: dict, _ctx: RowContext) -> Decimal | None:
+        if record["Detail"].get("PostingType") != side:
+            return None
+        return to_decimal(record["Line"].get("Amount"))
+
+    return get
+
+
+@dataclass(frozen=True)
+class LineSource(EntitySource):
+    """One row per line of the entity's transactions; keyed by transaction id and line id."""
+
+    incremental: bool = False
+
+    def explode(self, record: dict) -> Iterator[dict]:
+        yield from lines_of(record)
+
+
+def header(party_key: str, party_label: str, party_path: str) -> list[Field]:
+    return [
+        at("id", "Line ID", "Id", description="Transaction id and line id"),
+        at("txn_id", "Transaction ID", "Txn.Id", default=False),
+        at("number", "Number", "Txn.DocNumber"),
+        at("date", "Date", "Txn.TxnDate", "date"),
+        *ref(party_key, party_label, f"Txn.{party_path}"),
+    ]
+
+
+def body(item: bool = True, account: bool = False) -> list[Field]:
+    fields = [
+        at("line_num", "Line", "Line.LineNum", "number", default=False),
+        at("line_type", "Line type", "Line.DetailType", default=False),
+        at("description", "Description", "Line.Description"),
+    ]
+    if item:
+        fields += [
+            *ref("item", "Item", "Detail.ItemRef"),
+            *ref("group", "Bundle", "Group.GroupItemRef", default=False),
+        ]
+    if account:
+        fields += ref("account", "Account", "Detail.AccountRef")
+    if item:
+        fields += [at("qty", "Qty", "Detail.Qty", "number"), at("rate", "Rate", "Detail.UnitPrice", "money")]
+    fields += [
+        computed("amount", "Amount", "money", signed_amount),
+        *ref("class", "Class", "Detail.ClassRef", default=False),
+    ]
+    return fields
+
+
+def txn_currency() -> list[Field]:
+    return [
+        at("currency", "Currency", "Txn.CurrencyRef.value", default=False),
+        computed("home_amount", "Amount (home currency)", "money", _home_amount, default=False),
+    ]
+
+
+def _home_amount(record: dict, ctx: RowContext) -> Decimal | None:
+    amount = signed_amount(record, ctx)
+    return None if amount is None else (amount * exchange_rate(record["Txn"], ctx)).quantize(Decimal("0.01"))
+
+
+def line_source(
+    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
+) -> Any:
+    return LineSource(key, label, qbo, group, tuple(fields), filters)
+
+
+LINE_SOURCES: tuple[LineSource, ...] = (
+    line_source(
+        "invoice_lines",
+        "Invoice lines",
+        "Invoice",
+        "Sales",
+        [*header("customer", "Customer", "CustomerRef"), *body(item=True), *txn_currency()],
+        FilterSpec(party=CUSTOMER),
+    ),
+    line_source(
+        "bill_lines",
+        "Bill lines",
+        "Bill",
+        "Expenses",
+        [*header("vendor", "Vendor", "VendorRef"), *body(item=True, account=True), *txn_currency()],
+        FilterSpec(party=VENDOR),
+    ),
+    line_source(
+        "journal_entry_lines",
+        "Journal entry lines",
+        "JournalEntry",
+        "Accounting",
+        [
+            at("id", "Line ID", "Id"),
+            at("txn_id", "Journal entry ID", "Txn.Id", default=False),
+            at("number", "Number", "Txn.DocNumber"),
+            at("date", "Date", "Txn.TxnDate", "date"),
+            at("description", "Description", "Line.Description"),
+            *ref("account", "Account", "Detail.AccountRef", id_default=True),
+            computed("debit", "Debit", "money", posting("Debit")),
+            computed("credit", "Credit", "money", posting("Credit")),
+            *ref("name", "Name", "Detail.Entity.EntityRef", default=False),
+            *ref("class", "Class", "Detail.ClassRef", default=False),
+            at("currency", "Currency", "Txn.CurrencyRef.value", default=False),
+        ],
+        FilterSpec(),
+    ),
+)

@@ -1,0 +1,143 @@
+"""Report sources: QBO reports with explicit dates and basis, fetched in pieces when long, in two layouts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from exporters.columns import Column
+from exporters.dates import resolve_range, split_range
+from exporters.filters import ids_of
+from exporters.reports import statement as st
+from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
+from exporters.sources.base import CompanyContext, RunContext
+
+LAYOUTS = ("statement", "tidy")
+METHODS = ("Accrual", "Cash")
+SUMMARIZE = ("Total", "Month", "Quarter", "Year", "Week", "Days")
+FILTERS = ("customer", "vendor", "class", "department")
+COMPANIES_LAYOUTS = ("side_by_side", "blocks")
+
+
+class ReportOptionError(ValueError):
+    """A report option an analyst can fix; the message says how."""
+
+
+def _choice(options: dict, name: str, allowed: Sequence[str], default: str) -> str:
+    value = options.get(name) or default
+    match = next((a for a in allowed if a.lower() == str(value).lower()), None)
+    if match is None:
+        raise ReportOptionError(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
+    return match
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """A QBO report; `stock` reports are balances at a date (a total over periods is the last one)."""
+
+    key: str
+    label: str
+    report: str
+    group: str = "Reports"
+    stock: bool = False
+    aging: bool = False
+    kind: str = "report"
+    incremental: bool = False
+
+    def layout(self, options: dict) -> str:
+        return _choice(options, "layout", LAYOUTS, "statement")
+
+    def columns(self, options: dict | None = None) -> list[Column]:
+        """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
+        if self.layout(options or {}) == "tidy":
+            return list(TIDY_COLUMNS)
+        return [st.LABEL, Column("total", "Total", "money")]
+
+    def default_columns(self, options: dict | None = None) -> list[Column]:
+        return [c for c in self.columns(options) if c.default]
+
+    def params(self, options: dict, start: date, end: date) -> dict[str, str]:
+        """Query parameters: dates and accounting method always explicit."""
+        params = {
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "accounting_method": _choice(options, "accounting_method", METHODS, "Accrual"),
+        }
+        if self.aging:
+            params["report_date"] = end.isoformat()
+        else:
+            params["summarize_column_by"] = _choice(options, "summarize_column_by", SUMMARIZE, "Total")
+        for name in FILTERS:
+            if ids := ids_of(options.get(name)):
+                params[name] = ",".join(ids)
+        return params
+
+    def ranges(self, options: dict, run: RunContext) -> list[tuple[date, date]]:
+        start, end = resolve_range(options.get("date_range"), run.today)
+        if self.aging:
+            return [(start, end)]
+        return split_range(start, end, _choice(options, "summarize_column_by", SUMMARIZE, "Total"))
+
+    def fetch(self, client: Any, options: dict, run: RunContext) -> list[dict]:
+        """The report, one request per range piece (long Month ranges go a year at a time)."""
+        pieces = self.ranges(options, run)
+        reports = []
+        for index, (start, end) in enumerate(pieces, 1):
+            reports.append(client.report(self.report, self.params(options, start, end)))
+            run.fetched(index, len(pieces))
+        return reports
+
+    def rows(
+        self,
+        client: Any,
+        company: CompanyContext,
+        options: dict,
+        run: RunContext,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Tidy rows, or (one company) the statement's rows."""
+        reports = self.fetch(client, options, run)
+        if self.layout(options) == "tidy":
+            for report in reports:
+                yield from tidy_rows(report, company.name, company.realm_id)
+            return
+        yield from self.combined(reports).rows
+
+    def combined(self, reports: list[dict], key_prefix: str = "", label_prefix: str = "") -> st.Statement:
+        """One company's statement from its pieces (merged along time, with a Total over them)."""
+        if len(reports) == 1:
+            return st.statement(reports[0], key_prefix, label_prefix)
+        parts = [st.statement(r, key_prefix, label_prefix, keep_total=False) for r in reports]
+        for part in parts:
+            part.stock = self.stock
+        return st.add_total(st.merge(parts), f"{key_prefix}total", f"{label_prefix}Total".strip())
+
+    def statement(
+        self, companies: Sequence[tuple[CompanyContext, Any]], options: dict, run: RunContext
+    ) -> st.Statement:
+        """The statement of one or several companies (side by side, or one block each)."""
+        several = len(companies) > 1
+        layout = _choice(options, "companies_layout", COMPANIES_LAYOUTS, "side_by_side")
+        parts = []
+        for company, client in companies:
+            prefix = f"{company.realm_id}:" if several and layout == "side_by_side" else ""
+            label = f"{company.name} " if several and layout == "side_by_side" else ""
+            parts.append((company.name, self.combined(self.fetch(client, options, run), prefix, label)))
+        if not several:
+            return parts[0][1]
+        if layout == "blocks":
+            return st.blocks(parts)
+        return st.merge([p for _n, p in parts])
+
+
+REPORT_SOURCES: tuple[ReportSource, ...] = (
+    ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss"),
+    ReportSource("balance_sheet", "Balance sheet", "BalanceSheet", stock=True),
+    ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True),
+    ReportSource("cash_flow", "Statement of cash flows", "CashFlow"),
+    ReportSource("ar_aging", "A/R aging summary", "AgedReceivables", stock=True, aging=True),
+    ReportSource("ap_aging", "A/P aging summary", "AgedPayables", stock=True, aging=True),
+    ReportSource("general_ledger", "General ledger", "GeneralLedger"),
+)
