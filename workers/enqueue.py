@@ -1,0 +1,57 @@
+"""Create a run for an exporter and put it on the queue; the run id is the RQ job id."""
+
+from __future__ import annotations
+
+from rq.job import Job
+from sqlmodel import Session, select
+
+from store.db import session_scope
+from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger
+from store.settings import get_settings
+from workers.queue import get_queue, get_redis
+
+JOB_TIMEOUT_SECONDS = 3 * 60 * 60
+
+
+def active_run(session: Session, exporter_id: int) -> Run | None:
+    """The exporter's queued or running run, if any."""
+    statement = select(Run).where(Run.exporter_id == exporter_id, Run.status.in_(ACTIVE_RUN_STATUSES))
+    return session.exec(statement).first()
+
+
+def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.MANUAL) -> Run | None:
+    """Queue a run of the workspace's exporter; None when one is already queued or running.
+
+    A short per-exporter Redis lock makes "check for an active run, insert a run" one step, so two
+    clicks, a click and a tick, or two ticks never queue the same exporter twice.
+    """
+    with get_redis().lock(f"sheetbooks:exporter:{exporter_id}:enqueue", timeout=30, blocking_timeout=30):
+        with session_scope() as session:
+            exporter = session.get(Exporter, exporter_id)
+            if exporter is None or exporter.workspace_id != workspace_id:
+                raise LookupError(f"exporter {exporter_id} is not in workspace {workspace_id}")
+            if active_run(session, exporter_id) is not None:
+                return None
+            run = Run(exporter_id=exporter_id, workspace_id=workspace_id, trigger=trigger)
+            session.add(run)
+        submit(run.id, at_front=trigger == RunTrigger.MANUAL)
+    return run
+
+
+def job_id(run_id: int) -> str:
+    """The RQ job id of a run: its id, namespaced by queue so deployments sharing a Redis never collide."""
+    return f"{get_settings().queue_name}-run-{run_id}"
+
+
+def submit(run_id: int, at_front: bool = False) -> Job:
+    """Put an existing run's job on the queue ("Run now" goes ahead of the clock)."""
+    return get_queue().enqueue(
+        "workers.jobs.run_export",
+        run_id,
+        job_id=job_id(run_id),
+        job_timeout=JOB_TIMEOUT_SECONDS,
+        result_ttl=24 * 60 * 60,
+        failure_ttl=7 * 24 * 60 * 60,
+        at_front=at_front,
+        description=f"run {run_id}",
+    )

@@ -1,0 +1,28 @@
+"""RQ job entry points: thin; they load ids, call the pipeline, and leave the outcome on the run."""
+
+from __future__ import annotations
+
+from store.db import get_engine
+
+
+def run_export(run_id: int) -> None:
+    """Execute one run of an exporter."""
+    from exporters.pipeline import run_export as execute
+
+    # A forked work-horse must not reuse the parent's pooled connections.
+    get_engine().dispose(close=False)
+    execute(run_id)
+
+
+def tick() -> None:
+    """The once-a-minute scheduler pass, for deployments that schedule it with `rq cron`."""
+    from workers.tick import tick as run_tick
+
+    run_tick()
+
+
+def keep_companies_alive() -> None:
+    """Refresh idle companies' refresh tokens before Intuit's rolling window runs out."""
+    from workers.maintenance import keep_companies_alive as run
+
+    run()

@@ -1,0 +1,28 @@
+"""Maintenance passes that keep connections healthy while nobody is looking."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import select
+
+from store.db import session_scope
+from store.models import Company, CompanyStatus
+
+log = logging.getLogger(__name__)
+
+
+def keep_companies_alive() -> list[int]:
+    """Refresh the refresh token of every connected company that needs it; return the ids refreshed."""
+    from exporters.companies import keep_alive
+
+    with session_scope() as session:
+        ids = session.exec(select(Company.id).where(Company.status == CompanyStatus.CONNECTED)).all()
+    refreshed = []
+    for company_id in ids:
+        try:
+            if keep_alive(company_id):
+                refreshed.append(company_id)
+        except Exception:  # noqa: BLE001 - one company's failure is recorded on it; go on with the rest
+            log.exception("keep-alive failed for company %s", company_id)
+    return refreshed

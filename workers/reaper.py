@@ -1,0 +1,49 @@
+"""Finds runs whose job is gone: re-queues the queued ones (Redis was flushed), fails the running ones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlmodel import select
+
+from store.db import session_scope
+from store.models import Run, RunStatus
+from workers.enqueue import job_id, submit
+from workers.queue import get_redis
+
+# A run younger than this is left alone: its job may still be on its way to Redis.
+GRACE = timedelta(minutes=2)
+DEAD_JOB_STATUSES = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+WORKER_DIED = (
+    "The worker running this export stopped before it finished (it was restarted or killed). "
+    "Nothing was swapped into the sheet; run it again or wait for the next scheduled run."
+)
+
+
+def _job_status(run_id: int) -> JobStatus | None:
+    try:
+        return Job.fetch(job_id(run_id), connection=get_redis()).get_status(refresh=True)
+    except NoSuchJobError:
+        return None
+
+
+def reap(now: datetime) -> list[int]:
+    """Repair active runs older than the grace period whose RQ job is missing or dead; return their ids."""
+    repaired: list[int] = []
+    with session_scope() as session:
+        stale = session.exec(
+            select(Run).where(
+                Run.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)), Run.queued_at < now - GRACE
+            )
+        ).all()
+        for run in stale:
+            status = _job_status(run.id)
+            if run.status == RunStatus.QUEUED and status is None:
+                submit(run.id)
+                repaired.append(run.id)
+            elif status is None or status in DEAD_JOB_STATUSES:
+                run.status, run.error, run.finished_at = RunStatus.FAILED, WORKER_DIED, now
+                repaired.append(run.id)
+    return repaired

@@ -1,0 +1,28 @@
+"""The tick loop for `sheetbooks tick --loop`: a tick at every interval, keep-alive a few times a day."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from workers.maintenance import keep_companies_alive
+from workers.tick import tick
+
+log = logging.getLogger(__name__)
+KEEP_ALIVE_EVERY_SECONDS = 6 * 60 * 60
+
+
+def run_forever(stop: threading.Event, interval_seconds: float = 60.0) -> None:
+    """Tick until `stop` is set; a failing tick is logged and the loop goes on."""
+    last_keep_alive = 0.0
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            tick()
+            if started - last_keep_alive >= KEEP_ALIVE_EVERY_SECONDS:
+                keep_companies_alive()
+                last_keep_alive = started
+        except Exception:  # noqa: BLE001 - the scheduler must survive a bad minute
+            log.exception("tick failed")
+        stop.wait(max(0.0, interval_seconds - (time.monotonic() - started)))

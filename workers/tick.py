@@ -1,0 +1,65 @@
+"""The tick: once a minute, claim due exporters with a conditional UPDATE and queue their runs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from store.db import session_scope
+from store.models import Exporter, RunTrigger, utcnow
+from workers.enqueue import enqueue_run
+from workers.reaper import reap
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickResult:
+    """What one tick did: runs queued, exporters skipped because a run was still active, runs reaped."""
+
+    queued: list[int] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)
+    reaped: list[int] = field(default_factory=list)
+
+
+def next_run_after(now: datetime, schedule_minutes: int | None) -> datetime | None:
+    """When a scheduled exporter is next due: one interval after now, so missed slots run once."""
+    return None if not schedule_minutes else now + timedelta(minutes=schedule_minutes)
+
+
+def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
+    """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
+    with session_scope() as session:
+        result = session.execute(
+            update(Exporter)
+            .where(Exporter.id == exporter_id, Exporter.enabled.is_(True), Exporter.next_run_at == due_at)
+            .values(next_run_at=next_run_after(now, schedule_minutes))
+        )
+        return result.rowcount == 1
+
+
+def due_exporters(now: datetime) -> list[tuple[int, int, datetime, int | None]]:
+    """(id, workspace id, due at, interval) of enabled exporters whose time has come."""
+    with session_scope() as session:
+        statement = select(
+            Exporter.id, Exporter.workspace_id, Exporter.next_run_at, Exporter.schedule_minutes
+        ).where(Exporter.enabled.is_(True), Exporter.next_run_at.is_not(None), Exporter.next_run_at <= now)
+        return list(session.exec(statement).all())
+
+
+def tick(now: datetime | None = None) -> TickResult:
+    """Reap dead runs, then queue one run for every due exporter this tick manages to claim."""
+    now = now or utcnow()
+    result = TickResult(reaped=reap(now))
+    for exporter_id, workspace_id, due_at, interval in due_exporters(now):
+        if not claim(exporter_id, due_at, now, interval):
+            continue
+        run = enqueue_run(exporter_id, workspace_id, trigger=RunTrigger.SCHEDULE)
+        (result.queued if run else result.busy).append(run.id if run else exporter_id)
+    if result.queued or result.busy or result.reaped:
+        log.info("tick: queued runs %s, still busy %s, reaped %s", result.queued, result.busy, result.reaped)
+    return result
