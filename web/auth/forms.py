@@ -1,0 +1,33 @@
+"""Forms of the auth pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from web.forms import EMAIL_RULES
+
+PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
+
+
+class SignupForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Email", validators=EMAIL_RULES)
+    password = PasswordField("Password", validators=PASSWORD_RULES)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=EMAIL_RULES)
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("Email", validators=EMAIL_RULES)
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("New password", validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        "Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )

@@ -1,0 +1,160 @@
+"""Sign up, log in, log out, password reset by link, and the demo outbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import session as cookie
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from store.models import Membership, OutboxEmail, PasswordReset, Role, User, Workspace, utcnow
+from store.settings import get_settings
+from web.auth import bp, ratelimit
+from web.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
+from web.auth.passwords import hash_password, verify_password
+from web.current import sign_in
+from web.database import get_session
+from web.links import external_url
+from web.mail import send_email
+from web.tokens import hash_token, new_token
+
+RESET_VALID_FOR = timedelta(hours=1)
+
+
+def _next_url() -> str:
+    """Where to go after signing in: a local path only (no open redirect)."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("home.index")
+
+
+def _user_by_email(email: str) -> User | None:
+    return get_session().exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> str | Response:
+    """Create a user and their own workspace, in which they are the owner."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        session = get_session()
+        if _user_by_email(email) is None:
+            user = User(email=email, password_hash=hash_password(form.password.data))
+            workspace = Workspace(name=f"{form.name.data.strip()}'s workspace")
+            session.add_all([user, workspace])
+            session.flush()
+            session.add(Membership(user_id=user.id, workspace_id=workspace.id, role=Role.OWNER))
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+            else:
+                sign_in(user, workspace.id)
+                flash(f"Welcome! {workspace.name} is ready.", "success")
+                return redirect(_next_url())
+        form.email.errors.append("An account with this email already exists. Log in instead.")
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    if form.validate_on_submit():
+        email, address = form.email.data.strip().lower(), request.remote_addr or "-"
+        if ratelimit.is_blocked(email, address):
+            minutes = ratelimit.WINDOW_SECONDS // 60
+            flash(
+                f"Too many failed attempts for {email}. Wait {minutes} minutes, or reset your password.",
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = _user_by_email(email)
+        if verify_password(user.password_hash if user else None, form.password.data) and user:
+            ratelimit.clear(email, address)
+            sign_in(user)
+            flash("You are logged in.", "success")
+            return redirect(_next_url())
+        ratelimit.record_failure(email, address)
+        flash("That email and password don't match an account.", "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    cookie.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot() -> str | Response:
+    """Email a single-use reset link valid for an hour; the answer is the same for unknown emails."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = _user_by_email(form.email.data)
+        if user is not None:
+            token = new_token()
+            session = get_session()
+            session.add(
+                PasswordReset(
+                    user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + RESET_VALID_FOR
+                )
+            )
+            link = external_url("auth.reset", token=token)
+            send_email(
+                session,
+                user.email,
+                "Reset your Sheetbooks password",
+                f"Someone asked to reset the password of {user.email} on Sheetbooks.\n\n"
+                f"Choose a new password here (the link works once, for one hour):\n{link}\n\n"
+                "If it wasn't you, ignore this email; your password stays the same.",
+            )
+            session.commit()
+        flash("If an account uses that email, we sent it a link to reset the password.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+def _usable_reset(token: str) -> PasswordReset | None:
+    reset = (
+        get_session().exec(select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))).first()
+    )
+    if reset is None or reset.used_at is not None:
+        return None
+    expires = (
+        reset.expires_at if reset.expires_at.tzinfo else reset.expires_at.replace(tzinfo=utcnow().tzinfo)
+    )
+    return reset if expires > utcnow() else None
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> str | Response:
+    reset = _usable_reset(token)
+    if reset is None:
+        flash("This reset link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("auth.forgot"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = session.get(User, reset.user_id)
+        user.password_hash = hash_password(form.password.data)
+        reset.used_at = utcnow()
+        session.add_all([user, reset])
+        session.commit()
+        flash("Your password was changed. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.get("/outbox")
+def outbox() -> str:
+    """Demo mode only: the emails Sheetbooks sent, newest first."""
+    if not get_settings().demo_mode:
+        abort(404)
+    emails = get_session().exec(select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(50)).all()  # type: ignore[union-attr]
+    return render_template("auth/outbox.html", emails=emails, user=g.user)

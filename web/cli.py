@@ -1,0 +1,120 @@
+"""The `sheetbooks` command: web, worker, tick, demo, emulate, db, keys."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+
+
+def _web(args: argparse.Namespace) -> None:
+    from web import create_app
+
+    create_app().run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+
+
+def _worker(args: argparse.Namespace) -> None:
+    from rq import Worker
+
+    from workers.queue import get_queue, get_redis
+
+    Worker([get_queue()], connection=get_redis()).work(burst=args.burst)
+
+
+def _tick(args: argparse.Namespace) -> None:
+    from workers.tick import tick
+
+    if not args.loop:
+        print(tick())
+        return
+    from workers.schedule import run_forever
+
+    run_forever(threading.Event(), interval_seconds=args.interval)
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from web.demo import run_demo
+
+    run_demo(args)
+
+
+def _emulate(args: argparse.Namespace) -> None:
+    if args.kind == "qbo":
+        from emulators.qbo.cli import main as emulate
+    else:
+        from emulators.google.cli import main as emulate
+    emulate(args.rest)
+
+
+def _db(args: argparse.Namespace) -> None:
+    from store.db import upgrade
+
+    upgrade()
+    print("database schema is up to date")
+
+
+def _keys(args: argparse.Namespace) -> None:
+    from store import crypto
+
+    if args.action == "new":
+        print(crypto.new_key())
+        return
+    from store.rekey import reencrypt_all
+
+    print(f"re-encrypted {reencrypt_all()} secrets with the newest TOKEN_KEYS key")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="sheetbooks", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    web = commands.add_parser(
+        "web", help="serve the dashboard (development server; production uses gunicorn)"
+    )
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=5000)
+    web.set_defaults(func=_web)
+
+    worker = commands.add_parser("worker", help="run an RQ worker for exporter runs")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.set_defaults(func=_worker)
+
+    tick = commands.add_parser("tick", help="queue the runs of due exporters (once, or every minute)")
+    tick.add_argument("--loop", action="store_true")
+    tick.add_argument("--interval", type=float, default=60.0)
+    tick.set_defaults(func=_tick)
+
+    demo = commands.add_parser("demo", help="start everything against the emulators with a seeded company")
+    demo.add_argument("--port", type=int, default=5000)
+    demo.add_argument("--qbo-port", type=int, default=8001)
+    demo.add_argument("--google-port", type=int, default=8002)
+    demo.add_argument("--invoices", type=int, default=300)
+    demo.set_defaults(func=_demo)
+
+    emulate = commands.add_parser("emulate", help="run a local QuickBooks Online or Google emulator")
+    emulate.add_argument("kind", choices=["qbo", "google"])
+    emulate.add_argument("rest", nargs=argparse.REMAINDER, help="options of the emulator (--port, --db, ...)")
+    emulate.set_defaults(func=_emulate)
+
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(func=_db)
+
+    keys = commands.add_parser("keys", help="token encryption keys")
+    keys.add_argument("action", choices=["new", "rotate"])
+    keys.set_defaults(func=_keys)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

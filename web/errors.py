@@ -1,0 +1,50 @@
+"""Error pages that say what happened and never leak internals."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("sheetbooks.web")
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    401: ("Not signed", "The request was not signed as expected."),
+    403: ("Not allowed", "You don't have access to this page."),
+    404: ("Not found", "There is nothing here, or it belongs to another workspace."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "That upload is too large."),
+    500: ("Something went wrong", "We hit an unexpected error. Nothing was changed; try again in a minute."),
+}
+EXPIRED_FORM = "This form has expired or was not sent from Sheetbooks. Reload the page and try again."
+
+
+def _wants_json() -> bool:
+    return request.path.endswith(".json") or request.path.startswith("/webhooks/")
+
+
+def _page(code: int, detail: str | None = None):  # noqa: ANN202 - a Flask response tuple
+    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if _wants_json():
+        return {"error": title, "message": detail or message}, code
+    return render_template("error.html", code=code, title=title, message=detail or message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # noqa: ANN202
+        return _page(
+            400, "This form has expired or was not sent from Sheetbooks. Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        return _page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # noqa: ANN202
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _page(500)

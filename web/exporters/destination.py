@@ -1,0 +1,62 @@
+"""Where an exporter writes: a spreadsheet created now, or a pasted one this Google account can edit."""
+
+from __future__ import annotations
+
+import logging
+
+import gspread
+from requests import RequestException
+
+from exporters.google_accounts import gspread_client_for
+from sheets.client import parse_spreadsheet_id
+from sheets.errors import SheetsError
+from store.models import GoogleAccount
+
+log = logging.getLogger(__name__)
+WRITER_ROLES = {"owner", "organizer", "fileOrganizer", "writer"}
+
+
+class DestinationProblem(ValueError):
+    """A destination the analyst must fix; the message says how."""
+
+
+def create_spreadsheet(account: GoogleAccount, title: str) -> tuple[str, str]:
+    """A new spreadsheet owned by the account: (id, title)."""
+    try:
+        spreadsheet = gspread_client_for(account).create(title)
+    except (gspread.exceptions.GSpreadException, SheetsError, RequestException) as exc:
+        log.warning("creating a spreadsheet as account %s failed: %s", account.id, type(exc).__name__)
+        raise DestinationProblem(f"Google did not create the spreadsheet as {account.email}: {exc}") from None
+    return spreadsheet.id, spreadsheet.title
+
+
+def _can_write(spreadsheet: gspread.Spreadsheet, email: str) -> bool:
+    for permission in spreadsheet.list_permissions():
+        role, kind = permission.get("role"), permission.get("type")
+        who = (permission.get("emailAddress") or "").lower()
+        if role in WRITER_ROLES and (who == email.lower() or kind in ("anyone", "domain")):
+            return True
+    return False
+
+
+def open_spreadsheet(account: GoogleAccount, pasted: str) -> tuple[str, str]:
+    """The pasted spreadsheet's (id, title), checked to exist and to be editable by the account."""
+    try:
+        spreadsheet_id = parse_spreadsheet_id(pasted)
+    except ValueError as exc:
+        raise DestinationProblem(str(exc)) from None
+    email = account.email
+    cannot_open = f"We couldn't open that spreadsheet with {email}: check the link or share it with {email}."
+    try:
+        spreadsheet = gspread_client_for(account).open_by_key(spreadsheet_id)
+        title = spreadsheet.title
+        writable = _can_write(spreadsheet, email)
+    except (gspread.exceptions.SpreadsheetNotFound, gspread.exceptions.APIError):
+        raise DestinationProblem(cannot_open) from None
+    except (SheetsError, RequestException) as exc:
+        raise DestinationProblem(f"We couldn't reach Google as {email}: {exc}") from None
+    if not writable:
+        raise DestinationProblem(
+            f"{email} can see “{title}” but can't edit it: share it with {email} as Editor."
+        )
+    return spreadsheet_id, title

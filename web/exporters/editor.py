@@ -1,0 +1,212 @@
+"""The editor's logic: choices for the workspace and source, options out of the form, saving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from sqlmodel import Session, col, delete, select
+
+from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
+from exporters.dates import DateRangeError, resolve_range
+from exporters.filters import WhereError, validate_where
+from store.models import (
+    Company,
+    Exporter,
+    ExporterCompany,
+    GoogleAccount,
+    GoogleAccountStatus,
+    Run,
+    Watermark,
+    utcnow,
+)
+from web.current import scoped
+from web.exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
+from web.exporters.forms import ExporterForm
+from web.exporters.schedules import choice_of, minutes_of, next_run
+
+FORM_OPTIONS = ("date_range", "layout", "accounting_method", "include_inactive", "status", "where")
+
+
+def source_or_none(key: str | None) -> Any:
+    try:
+        return get_source(key or "")
+    except UnknownSource:
+        return None
+
+
+def features(source: Any) -> dict[str, bool]:
+    """Which option fields make sense for the source."""
+    if source is None:
+        return {}
+    report = source.kind == "report"
+    spec = getattr(source, "filters", None)
+    return {
+        "date_range": report or bool(spec and spec.date_field),
+        "report": report,
+        "include_inactive": bool(spec and spec.name_list),
+        "status": bool(spec and spec.has_status),
+        "where": not report and hasattr(source, "query_fields"),
+    }
+
+
+def company_ids(session: Session, exporter: Exporter) -> list[int]:
+    rows = session.exec(
+        select(ExporterCompany)
+        .where(ExporterCompany.exporter_id == exporter.id)
+        .order_by(col(ExporterCompany.position))
+    ).all()
+    return [row.company_id for row in rows]
+
+
+def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | None) -> Any:
+    """Fill the form's choices; returns the chosen source (None when none or unknown)."""
+    sources = list_sources()
+    form.source.choices = [(s["key"], f"{s['group']} · {s['label']}") for s in sources]
+    companies = session.exec(scoped(Company).order_by(Company.name)).all()
+    form.companies.choices = [(c.id, f"{c.name or c.realm_id} ({c.realm_id})") for c in companies]
+    accounts = session.exec(scoped(GoogleAccount).order_by(GoogleAccount.email)).all()
+    form.google_account_id.choices = [
+        (a.id, a.email + ("" if a.status == GoogleAccountStatus.CONNECTED else " (needs reconnect)"))
+        for a in accounts
+    ]
+    source = source_or_none(form.source.data or (sources[0]["key"] if sources else None))
+    if source is None:
+        form.columns.choices = []
+        return None
+    options = {"layout": form.layout.data or "statement"}
+    available = source.columns(options)
+    keys = [c.key for c in available]
+    chosen = [k for k in (form.columns.data or saved_columns or []) if k in keys]
+    if not chosen:
+        chosen = [c.key for c in resolve_columns(source, None, options)]
+    form.columns.data = chosen
+    by_key = {c.key: c for c in available}
+    ordered = chosen + [k for k in keys if k not in chosen]
+    form.columns.choices = [(k, f"{by_key[k].label} ({by_key[k].type})") for k in ordered]
+    if not form.tab.data:
+        form.tab.data = source.label
+    return source
+
+
+def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
+    """Put a saved exporter into the form (GET of the edit page)."""
+    form.name.data, form.source.data = exporter.name, exporter.source
+    form.companies.data = company_ids(session, exporter)
+    form.columns.data = list(exporter.columns)
+    options = exporter.options or {}
+    date_range = options.get("date_range")
+    if isinstance(date_range, dict) and "start" in date_range:
+        form.date_range.data = "fixed"
+        form.start_date.data = _date(date_range.get("start"))
+        form.end_date.data = _date(date_range.get("end"))
+    elif isinstance(date_range, dict):
+        form.date_range.data = date_range.get("relative", "")
+    for name in ("layout", "accounting_method", "status", "where"):
+        if options.get(name):
+            getattr(form, name).data = options[name]
+    form.include_inactive.data = bool(options.get("include_inactive"))
+    form.google_account_id.data = exporter.google_account_id
+    form.destination.data = "existing" if exporter.spreadsheet_id else "new"
+    form.spreadsheet.data = exporter.spreadsheet_id
+    form.spreadsheet_title.data = exporter.spreadsheet_title
+    form.tab.data, form.write_mode.data = exporter.tab, exporter.write_mode
+    form.schedule.data = choice_of(exporter.schedule_minutes)
+    form.enabled.data = exporter.enabled
+
+
+def _date(text: Any) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
+    """The options the form asks for; None after adding field errors."""
+    wanted = features(source)
+    options: dict[str, Any] = {}
+    ok = True
+    if wanted.get("date_range") and form.date_range.data == "fixed":
+        start, end = form.start_date.data, form.end_date.data
+        options["date_range"] = {"start": str(start), "end": str(end)}
+        if start is None or end is None:
+            form.start_date.errors = [*form.start_date.errors, "Fixed dates need both a start and an end."]
+            ok = False
+    elif wanted.get("date_range") and form.date_range.data:
+        options["date_range"] = {"relative": form.date_range.data}
+    if ok and "date_range" in options:
+        try:
+            resolve_range(options["date_range"], today)
+        except DateRangeError as exc:
+            form.start_date.errors = [*form.start_date.errors, str(exc)]
+            ok = False
+    if wanted.get("report"):
+        options["layout"] = form.layout.data
+        options["accounting_method"] = form.accounting_method.data
+    if wanted.get("include_inactive"):
+        options["include_inactive"] = bool(form.include_inactive.data)
+    if wanted.get("status") and form.status.data:
+        options["status"] = form.status.data
+    if wanted.get("where") and (form.where.data or "").strip():
+        try:
+            options["where"] = validate_where(source.query_fields(), form.where.data)
+        except WhereError as exc:
+            form.where.errors = [*form.where.errors, str(exc)]
+            ok = False
+    return options if ok else None
+
+
+def destination_from(form: ExporterForm, account: GoogleAccount) -> tuple[str, str]:
+    """(spreadsheet id, title): unchanged, a new spreadsheet, or the pasted one checked."""
+    if form.destination.data == "new":
+        title = (form.spreadsheet_title.data or "").strip() or f"Sheetbooks · {form.name.data}"
+        return create_spreadsheet(account, title)
+    if not (form.spreadsheet.data or "").strip():
+        raise DestinationProblem("Paste the spreadsheet's link or id, or choose to create a new spreadsheet.")
+    return open_spreadsheet(account, form.spreadsheet.data)
+
+
+def save(
+    session: Session,
+    form: ExporterForm,
+    exporter: Exporter | None,
+    source: Any,
+    options: dict,
+    destination: tuple[str, str],
+) -> Exporter:
+    """Write the form into a new or existing exporter (keeping options the editor doesn't manage)."""
+    now = utcnow()
+    if exporter is None:
+        exporter = Exporter(workspace_id=g.workspace.id, name="", source=source.key)
+    previous_minutes = exporter.schedule_minutes if exporter.id else -1
+    kept = {k: v for k, v in (exporter.options or {}).items() if k not in FORM_OPTIONS}
+    exporter.name = form.name.data.strip()
+    exporter.source = source.key
+    exporter.columns = list(form.columns.data)
+    exporter.options = {**kept, **options}
+    exporter.google_account_id = form.google_account_id.data
+    exporter.spreadsheet_id, exporter.spreadsheet_title = destination
+    exporter.tab = (form.tab.data or source.label).strip()
+    exporter.write_mode = form.write_mode.data
+    minutes = minutes_of(form.schedule.data)
+    exporter.schedule_minutes = minutes
+    exporter.next_run_at = next_run(minutes, now, exporter.next_run_at, minutes != previous_minutes)
+    exporter.enabled = bool(form.enabled.data) and not kept.get("paused_by_companies")
+    exporter.destination_error = ""
+    session.add(exporter)
+    session.flush()
+    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
+    for position, company_id in enumerate(form.companies.data):
+        session.add(ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position))
+    return exporter
+
+
+def delete_exporter(session: Session, exporter: Exporter) -> None:
+    """The exporter with its companies, watermarks and run history (the spreadsheet stays in Drive)."""
+    session.exec(delete(Run).where(col(Run.exporter_id) == exporter.id))
+    session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
+    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
+    session.delete(exporter)

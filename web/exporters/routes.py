@@ -1,0 +1,213 @@
+"""Exporters: list, create/edit, show with run history, enable/disable, delete, run now."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlmodel import col, select
+from werkzeug.wrappers import Response
+
+from store.models import Company, Exporter, GoogleAccount, Run, RunTrigger
+from web.current import get_scoped, login_required, scoped
+from web.database import get_session
+from web.exporters import bp
+from web.exporters.destination import DestinationProblem
+from web.exporters.editor import (
+    company_ids,
+    delete_exporter,
+    destination_from,
+    features,
+    load,
+    options_from,
+    prepare,
+    save,
+)
+from web.exporters.forms import ExporterForm
+from web.exporters.schedules import label_of
+from web.forms import ConfirmForm
+from web.sheets_links import sheet_link
+from workers.enqueue import enqueue_run
+
+
+def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
+    runs = (
+        get_session()
+        .exec(select(Run).where(col(Run.exporter_id).in_(exporter_ids)).order_by(col(Run.id).desc()))
+        .all()
+    )
+    last: dict[int, Run] = {}
+    for run in runs:
+        last.setdefault(run.exporter_id, run)
+    return last
+
+
+def _company_names() -> dict[int, str]:
+    return {c.id: c.name or c.realm_id for c in get_session().exec(scoped(Company)).all()}
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    session = get_session()
+    exporters = session.exec(scoped(Exporter).order_by(Exporter.name)).all()
+    accounts = {a.id: a.email for a in session.exec(scoped(GoogleAccount)).all()}
+    names = _company_names()
+    return render_template(
+        "exporters/index.html",
+        exporters=exporters,
+        companies={e.id: [names.get(i, "?") for i in company_ids(session, e)] for e in exporters},
+        accounts=accounts,
+        last_runs=_last_runs([e.id for e in exporters]),
+        links={e.id: sheet_link(e) for e in exporters},
+        schedule_label=label_of,
+    )
+
+
+def _editor(exporter: Exporter | None) -> str | Response:
+    """The create/edit page: re-rendered with every value kept until the exporter saves."""
+    session = get_session()
+    form = ExporterForm()
+    if exporter is not None and request.method == "GET":
+        load(form, exporter, session)
+    source = prepare(form, session, list(exporter.columns) if exporter else None)
+    refreshing = request.form.get("action") == "refresh"
+    if request.method == "POST" and not refreshing and form.validate_on_submit():
+        saved = _try_save(form, exporter, source)
+        if saved is not None:
+            return redirect(url_for("exporters.show", exporter_id=saved.id))
+    elif request.method == "POST" and not refreshing:
+        flash("The exporter was not saved: fix the fields marked below.", "error")
+    status = 400 if request.method == "POST" and not refreshing else 200
+    page = render_template(
+        "exporters/edit.html", form=form, exporter=exporter, source=source, features=features(source)
+    )
+    return page if status == 200 else (page, status)  # type: ignore[return-value]
+
+
+def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> Exporter | None:
+    session = get_session()
+    ok = True
+    if source is None:
+        form.source.errors = ["Choose a source."]
+        ok = False
+    if not form.companies.data:
+        form.companies.errors = ["Choose at least one company."]
+        ok = False
+    if not form.columns.data:
+        form.columns.errors = ["Choose at least one column."]
+        ok = False
+    account = session.get(GoogleAccount, form.google_account_id.data or 0)
+    if account is None or account.workspace_id != g.workspace.id:
+        form.google_account_id.errors = ["Choose the Google account that writes the spreadsheet."]
+        return None
+    options = options_from(form, source, date.today()) if source is not None else None
+    if not ok or options is None:
+        flash("The exporter was not saved: fix the fields marked below.", "error")
+        return None
+    try:
+        destination = destination_from(form, account)
+    except DestinationProblem as exc:
+        field = form.spreadsheet if form.destination.data == "existing" else form.spreadsheet_title
+        field.errors = [*field.errors, str(exc)]
+        flash(f"The exporter was not saved: {exc}", "error")
+        return None
+    created = exporter is None
+    saved = save(session, form, exporter, source, options, destination)
+    session.commit()
+    flash(f"{'Created' if created else 'Saved'} the exporter {saved.name}.", "success")
+    return saved
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    return _editor(None)
+
+
+@bp.route("/<int:exporter_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(exporter_id: int) -> str | Response:
+    return _editor(get_scoped(Exporter, exporter_id))
+
+
+@bp.get("/<int:exporter_id>")
+@login_required
+def show(exporter_id: int) -> str:
+    exporter = get_scoped(Exporter, exporter_id)
+    session = get_session()
+    names = _company_names()
+    account = session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
+    runs = session.exec(
+        select(Run).where(Run.exporter_id == exporter.id).order_by(col(Run.id).desc()).limit(50)
+    ).all()
+    return render_template(
+        "exporters/show.html",
+        exporter=exporter,
+        companies=[names.get(i, "?") for i in company_ids(session, exporter)],
+        account=account,
+        runs=runs,
+        exporter_names=None,
+        sheet_url=sheet_link(exporter),
+        schedule=label_of(exporter.schedule_minutes),
+        form=ConfirmForm(),
+    )
+
+
+def _checked_post() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+@bp.post("/<int:exporter_id>/toggle")
+@login_required
+def toggle(exporter_id: int) -> Response:
+    """Enable or disable; an exporter paused for a company waits for that company's reconnect."""
+    exporter = get_scoped(Exporter, exporter_id)
+    _checked_post()
+    back = redirect(url_for("exporters.show", exporter_id=exporter.id))
+    if exporter.enabled:
+        exporter.enabled, exporter.paused_reason = False, f"Disabled by {g.user.email}."
+        flash(f"Disabled {exporter.name}: it won't run on its schedule or on webhooks.", "success")
+    elif exporter.options.get("paused_by_companies"):
+        flash(f"{exporter.name} stays paused: {exporter.paused_reason} Reconnect it first.", "error")
+        return back
+    else:
+        exporter.enabled, exporter.paused_reason = True, ""
+        flash(f"Enabled {exporter.name}.", "success")
+    get_session().add(exporter)
+    get_session().commit()
+    return back
+
+
+@bp.route("/<int:exporter_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(exporter_id: int) -> str | Response:
+    exporter = get_scoped(Exporter, exporter_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        delete_exporter(get_session(), exporter)
+        get_session().commit()
+        flash(f"Deleted {exporter.name} and its run history; the spreadsheet stays in Drive.", "success")
+        return redirect(url_for("exporters.index"))
+    runs = len(get_session().exec(select(Run.id).where(Run.exporter_id == exporter.id)).all())
+    return render_template("exporters/delete.html", exporter=exporter, runs=runs, form=form)
+
+
+@bp.post("/<int:exporter_id>/run")
+@login_required
+def run_now(exporter_id: int) -> Response:
+    exporter = get_scoped(Exporter, exporter_id)
+    _checked_post()
+    if exporter.options.get("paused_by_companies"):
+        flash(f"{exporter.name} can't run: {exporter.paused_reason}", "error")
+        return redirect(url_for("exporters.show", exporter_id=exporter.id))
+    if not company_ids(get_session(), exporter):
+        flash(f"{exporter.name} reads no company: edit it and choose one.", "error")
+        return redirect(url_for("exporters.show", exporter_id=exporter.id))
+    run = enqueue_run(exporter.id, g.workspace.id, RunTrigger.MANUAL)
+    if run is None:
+        flash(f"{exporter.name} is already queued or running; follow that run below.", "info")
+        return redirect(url_for("exporters.show", exporter_id=exporter.id))
+    flash(f"Queued run #{run.id} of {exporter.name}.", "success")
+    return redirect(url_for("runs.show", run_id=run.id))

@@ -1,0 +1,113 @@
+"""Google accounts: connect (code + PKCE), list with status and exporters, disconnect, service account."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from exporters.google_accounts import disconnect_google_account, ensure_service_account, save_google_account
+from sheets.credentials import GoogleOAuth
+from sheets.errors import SheetsError
+from store.models import Exporter, GoogleAccount
+from web import oauth_state
+from web.current import get_scoped, login_required, scoped
+from web.database import get_session
+from web.forms import ConfirmForm
+from web.google import bp
+from web.links import external_url
+
+log = logging.getLogger(__name__)
+FLOW = "google"
+
+
+def _exporters_by_account() -> dict[int, list[Exporter]]:
+    grouped: dict[int, list[Exporter]] = {}
+    for exporter in get_session().exec(scoped(Exporter).order_by(Exporter.name)).all():
+        if exporter.google_account_id is not None:
+            grouped.setdefault(exporter.google_account_id, []).append(exporter)
+    return grouped
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    session = get_session()
+    try:
+        service_account = ensure_service_account(session, g.workspace.id)
+        session.commit()
+    except SheetsError as exc:
+        log.warning("service account configured but unusable: %s", exc)
+        service_account = None
+    accounts = session.exec(scoped(GoogleAccount).order_by(GoogleAccount.email)).all()
+    return render_template(
+        "google/index.html",
+        accounts=accounts,
+        service_account=service_account,
+        exporters=_exporters_by_account(),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/connect")
+@login_required
+def connect() -> Response:
+    """Send the analyst to Google's consent screen; the PKCE verifier stays in our session."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    verifier = secrets.token_urlsafe(64)
+    state = oauth_state.begin(FLOW, workspace_id=str(g.workspace.id), code_verifier=verifier)
+    return redirect(GoogleOAuth().authorization_url(external_url("google.callback"), state, verifier))
+
+
+@bp.get("/callback")
+@login_required
+def callback() -> Response:
+    back = redirect(url_for("google.index"))
+    pending = oauth_state.finish(FLOW, request.args.get("state"))
+    if pending is None or pending.get("workspace_id") != str(g.workspace.id):
+        flash(
+            "That Google sign-in could not be verified (it was started elsewhere or has expired). "
+            "Nothing changed; click “Connect Google” to try again.",
+            "error",
+        )
+        return back
+    error = request.args.get("error")
+    if error == "access_denied":
+        flash("You cancelled at Google; nothing changed.", "info")
+        return back
+    if error or not request.args.get("code"):
+        flash(f"Google did not connect the account ({error or 'no code'}). Nothing changed.", "error")
+        return back
+    try:
+        info = GoogleOAuth().exchange_code(
+            request.args["code"], external_url("google.callback"), pending["code_verifier"]
+        )
+    except (SheetsError, OSError) as exc:
+        flash(f"Google did not connect the account: {exc}", "error")
+        return back
+    session = get_session()
+    account, created = save_google_account(session, g.workspace.id, g.user.id, info)
+    session.commit()
+    verb = "Connected" if created else "Reconnected"
+    flash(f"{verb} the Google account {account.email}.", "success")
+    return back
+
+
+@bp.route("/<int:account_id>/disconnect", methods=["GET", "POST"])
+@login_required
+def disconnect(account_id: int) -> str | Response:
+    account = get_scoped(GoogleAccount, account_id)
+    exporters = _exporters_by_account().get(account.id, [])
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        disconnect_google_account(get_session(), account)
+        get_session().commit()
+        flash(
+            f"Disconnected {account.email}. {len(exporters)} exporter(s) need another Google account.",
+            "success",
+        )
+        return redirect(url_for("google.index"))
+    return render_template("google/disconnect.html", account=account, exporters=exporters, form=form)

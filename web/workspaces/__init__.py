@@ -1,0 +1,7 @@
+"""Workspace members, invite links, switching workspace."""
+
+from flask import Blueprint
+
+bp = Blueprint("workspaces", __name__, url_prefix="/workspace")
+
+from web.workspaces import routes  # noqa: E402, F401
