@@ -1,0 +1,113 @@
+"""Fixtures on real parts: Redis, SQLite and PostgreSQL, and both emulators over loopback."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from emulators.serving import RunningServer, serve_in_thread
+from store import db
+from store.settings import Settings, configure
+from tests import infra
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with infra.redis_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_base_url() -> str | None:
+    return infra.postgres_url()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path}/sheetbooks.db"
+    db.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_base_url) -> Iterator[str]:
+    if postgres_base_url is None:
+        pytest.skip("no PostgreSQL reachable (CI always has one)")
+    with infra.postgres_schema(postgres_base_url) as url:
+        db.upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue("postgres_url" if request.param == "postgresql" else "sqlite_url")
+
+
+@pytest.fixture(scope="session")
+def qbo_emulator() -> Iterator[RunningServer]:
+    from emulators.qbo import create_app
+
+    server = serve_in_thread(create_app({}))
+    server.server.app.config["BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def google_emulator() -> Iterator[RunningServer]:
+    from emulators.google import create_app
+
+    server = serve_in_thread(create_app({}))
+    server.server.app.config["BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+def make_settings(database_url: str, redis_url: str, qbo_url: str, google_url: str) -> Settings:
+    """Settings for a test: its own database and queue, the emulators' endpoints."""
+    return Settings(
+        secret_key="test-secret",
+        database_url=database_url,
+        redis_url=redis_url,
+        public_url="http://localhost",
+        queue_name=f"test-{uuid.uuid4().hex[:8]}",
+    ).pointed_at_emulators(qbo_url, google_url)
+
+
+def _database_url(request) -> str:
+    if "database_url" in request.fixturenames:
+        return request.getfixturevalue("database_url")
+    return request.getfixturevalue("sqlite_url")
+
+
+@contextmanager
+def installed(settings: Settings) -> Iterator[Settings]:
+    """Make `settings` the process-wide settings for the duration of a test."""
+    configure(settings)
+    db.dispose_engines()
+    try:
+        yield settings
+    finally:
+        db.dispose_engines()
+        configure(None)
+
+
+@pytest.fixture
+def settings(request, redis_url, qbo_emulator, google_emulator) -> Iterator[Settings]:
+    """Process-wide settings on SQLite (or on `database_url` when the test asks for both stores)."""
+    with installed(
+        make_settings(_database_url(request), redis_url, qbo_emulator.url, google_emulator.url)
+    ) as s:
+        yield s
+
+
+@pytest.fixture
+def store_settings(request, redis_url) -> Iterator[Settings]:
+    """Like `settings` but without the emulators, for tests of the store, queue and tick alone."""
+    unreachable = "http://127.0.0.1:9"
+    with installed(make_settings(_database_url(request), redis_url, unreachable, unreachable)) as s:
+        yield s

@@ -1,0 +1,193 @@
+"""A company's QBO tokens over time against the emulator: rotation, expiry, revocation, 8 processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+from sqlmodel import select
+
+from exporters.companies import (
+    CompanyTokenStore,
+    disconnect,
+    keep_alive,
+    qbo_client_for,
+    save_connection,
+)
+from qbo.errors import ReconnectRequired
+from qbo.oauth import IntuitOAuth
+from store.db import session_scope
+from store.models import Company, CompanyStatus, Exporter, ExporterCompany
+from tests import factories
+from tests.qbo.fixtures import admin_api
+from tests.qbo.hammer import hammer
+from tests.qbo.intuit import Admin, EmulatorClock, connect
+
+DAY = 86400.0
+
+
+@pytest.fixture
+def admin(qbo_emulator) -> Iterator[Admin]:
+    yield from admin_api(qbo_emulator.url)
+
+
+@pytest.fixture
+def redis(redis_url) -> Redis:
+    return Redis.from_url(redis_url)
+
+
+@pytest.fixture
+def clock() -> EmulatorClock:
+    """Our clock, moved together with the emulator's by tests that advance it."""
+    return EmulatorClock()
+
+
+@pytest.fixture
+def company(database_url, settings, admin, clock) -> Company:
+    """A company connected through the consent page, with one exporter reading it."""
+    realm = admin.company("Tokens & Sons", invoices=5)
+    tokens = connect(settings, realm, clock)
+    with session_scope() as session:
+        workspace = factories.workspace(session)
+        row, _ = save_connection(session, workspace.id, None, realm, tokens, "Tokens & Sons", clock())
+        exporter = factories.exporter(session, workspace.id)
+        session.add(ExporterCompany(exporter_id=exporter.id, company_id=row.id))
+    return row
+
+
+def advance(admin: Admin, clock: EmulatorClock, seconds: float) -> None:
+    """Move Intuit's clock and ours together."""
+    admin.advance(seconds)
+    clock.offset += seconds
+
+
+def reload(company: Company) -> Company:
+    with session_scope() as session:
+        return session.get(Company, company.id)
+
+
+def assert_needs_reconnect_with_exporters_paused(company: Company) -> None:
+    row = reload(company)
+    assert row.status == CompanyStatus.NEEDS_RECONNECT and "invalid_grant" in row.status_reason
+    with session_scope() as session:
+        exporters = session.exec(select(Exporter)).all()
+        assert exporters and all(not e.enabled and "reconnected" in e.paused_reason for e in exporters)
+
+
+def test_a_revoked_grant_marks_the_company_and_pauses_its_exporters(company, admin, redis):
+    client = qbo_client_for(company, redis, max_wait_seconds=0)
+    client.company_info()
+    admin.revoke_grant(company.realm_id)
+
+    with pytest.raises(ReconnectRequired):
+        client.company_info()
+
+    assert_needs_reconnect_with_exporters_paused(company)
+    with pytest.raises(ReconnectRequired):
+        qbo_client_for(reload(company), redis)
+
+
+def test_disconnect_revokes_at_intuit_and_reconnecting_restores_the_company(company, admin, redis, settings):
+    old = CompanyTokenStore(company.id).load().refresh_token
+    with session_scope() as session:
+        warning = disconnect(session, session.get(Company, company.id))
+
+    assert warning is None
+    assert all(grant["revoked"] for grant in admin.grants(company.realm_id))
+    with pytest.raises(ReconnectRequired):
+        IntuitOAuth(settings).refresh(old)
+    with session_scope() as session:
+        exporters = session.exec(select(Exporter)).all()
+    assert all(not e.enabled and "disconnected" in e.paused_reason for e in exporters)
+
+    tokens = connect(settings, company.realm_id)
+    with session_scope() as session:
+        again, created = save_connection(
+            session, company.workspace_id, None, company.realm_id, tokens, "Tokens & Sons"
+        )
+    assert not created and again.id == company.id
+    with session_scope() as session:
+        assert all(e.enabled and not e.paused_reason for e in session.exec(select(Exporter)))
+    assert qbo_client_for(reload(company), redis).company_info()["CompanyName"] == "Tokens & Sons"
+
+
+def test_after_a_day_the_rotated_refresh_token_is_saved_and_the_old_one_dies_a_day_later(
+    company, admin, redis, clock, settings
+):
+    old = CompanyTokenStore(company.id).load().refresh_token
+    advance(admin, clock, 25 * 3600)
+
+    client = qbo_client_for(company, redis, clock, max_wait_seconds=0)
+    assert client.company_info()["CompanyName"] == "Tokens & Sons"
+
+    row = reload(company)
+    new = CompanyTokenStore(company.id).load().refresh_token
+    assert new != old
+    assert abs(row.refresh_token_issued_at - clock()) < timedelta(minutes=1)
+    assert row.last_api_success_at is not None
+
+    advance(admin, clock, 25 * 3600)
+    with pytest.raises(ReconnectRequired):
+        IntuitOAuth(settings).refresh(old)
+    assert qbo_client_for(reload(company), redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
+    assert reload(company).status == CompanyStatus.CONNECTED
+
+
+def test_a_company_idle_past_the_rolling_window_needs_reconnecting(company, admin, redis, clock):
+    advance(admin, clock, 102 * DAY)
+
+    with pytest.raises(ReconnectRequired):
+        qbo_client_for(company, redis, clock, max_wait_seconds=0).company_info()
+
+    row = reload(company)
+    assert row.status == CompanyStatus.NEEDS_RECONNECT
+    with session_scope() as session:
+        assert all(not e.enabled for e in session.exec(select(Exporter)).all())
+
+
+def test_keep_alive_refreshes_an_idle_company_once_its_token_is_a_month_old(company, admin, redis, clock):
+    old = CompanyTokenStore(company.id).load().refresh_token
+    advance(admin, clock, 10 * DAY)
+    assert keep_alive(company.id, redis, clock=clock) is False
+
+    advance(admin, clock, 25 * DAY)
+    assert keep_alive(company.id, redis, clock=clock) is True
+    assert keep_alive(company.id, redis, clock=clock) is False
+
+    assert CompanyTokenStore(company.id).load().refresh_token != old
+    advance(admin, clock, 80 * DAY)  # 115 days after connecting: alive thanks to keep-alive
+    assert qbo_client_for(reload(company), redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
+
+
+PROCESSES = 8
+ROUNDS = 25
+
+
+def test_eight_processes_refreshing_at_once_never_use_a_superseded_refresh_token(
+    company, admin, redis, clock, settings
+):
+    advance(admin, clock, 25 * 3600)  # access token expired, refresh token due for rotation
+    context = multiprocessing.get_context("spawn")
+    start, out = context.Barrier(PROCESSES), context.Queue()
+    processes = [
+        context.Process(target=hammer, args=(settings, company.id, clock.offset, ROUNDS, start, out))
+        for _ in range(PROCESSES)
+    ]
+    for process in processes:
+        process.start()
+    results = [out.get(timeout=240) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+
+    assert [kind for kind, _ in results] == ["ok"] * PROCESSES, [r for k, r in results if k != "ok"]
+    refreshes = sum(count for _, count in results)
+    assert 1 <= refreshes <= PROCESSES * ROUNDS // 2
+    assert admin.bad_refresh_attempts(company.realm_id) == 0
+
+    advance(admin, clock, 25 * 3600)  # every superseded refresh token is now dead
+    assert qbo_client_for(reload(company), redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
+    assert admin.bad_refresh_attempts(company.realm_id) == 0
+    assert reload(company).status == CompanyStatus.CONNECTED

@@ -1,0 +1,287 @@
+"""Sheets v4 spreadsheets.get / batchUpdate through unmodified gspread: tabs, masks, atomicity, limits."""
+
+from __future__ import annotations
+
+import gspread
+import pytest
+
+
+def _error(call) -> str:
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        call()
+    return info.value.error["message"]
+
+
+def test_metadata_shape_of_a_new_spreadsheet(sheets):
+    sh = sheets.new("Meta")
+    body = sheets.call("GET", f"/{sh.id}", params={"includeGridData": "false"}).json()
+    assert body["spreadsheetId"] == sh.id
+    assert body["spreadsheetUrl"] == f"https://docs.google.com/spreadsheets/d/{sh.id}/edit"
+    props = body["properties"]
+    assert (props["title"], props["locale"], props["autoRecalc"], props["timeZone"]) == (
+        "Meta",
+        "en_US",
+        "ON_CHANGE",
+        "Etc/GMT",
+    )
+    assert "defaultFormat" in props
+    assert body["sheets"] == [
+        {
+            "properties": {
+                "sheetId": 0,
+                "title": "Sheet1",
+                "index": 0,
+                "sheetType": "GRID",
+                "gridProperties": {"rowCount": 1000, "columnCount": 26},
+            }
+        }
+    ]
+    assert sheets.call("GET", f"/{sh.id}", params={"fields": "sheets.properties"}).json() == {
+        "sheets": body["sheets"]
+    }
+
+
+def test_worksheet_lifecycle(sheets):
+    sh = sheets.new()
+    a = sh.add_worksheet("A", rows=10, cols=5)
+    assert 0 < a.id < 2**31 and (a.row_count, a.col_count) == (10, 5)
+    b = a.duplicate(new_sheet_name="B")
+    assert [w.title for w in sh.worksheets()] == ["Sheet1", "A", "B"]
+    b.update_title("B2")
+    b.update_index(0)
+    assert [w.title for w in sh.worksheets()] == ["B2", "Sheet1", "A"]
+    sh.reorder_worksheets([sh.worksheet("A"), sh.worksheet("Sheet1"), sh.worksheet("B2")])
+    assert [w.title for w in sh.worksheets()] == ["A", "Sheet1", "B2"]
+    a.hide()
+    raw = sheets.call("GET", f"/{sh.id}").json()["sheets"]
+    assert raw[0]["properties"]["hidden"] is True and "hidden" not in raw[1]["properties"]
+    a.show()
+    sh.del_worksheet(b)
+    assert [w.title for w in sh.worksheets()] == ["A", "Sheet1"]
+    sh.update_title("Renamed")
+    assert sheets.gc.open_by_key(sh.id).title == "Renamed"
+
+
+def test_resize_and_freeze(sheets):
+    ws = sheets.new().sheet1
+    ws.resize(rows=3, cols=2)
+    ws.freeze(rows=1, cols=1)
+    props = sheets.call("GET", f"/{ws.spreadsheet_id}").json()["sheets"][0]["properties"]
+    assert props["gridProperties"] == {
+        "rowCount": 3,
+        "columnCount": 2,
+        "frozenRowCount": 1,
+        "frozenColumnCount": 1,
+    }
+    assert _error(lambda: ws.freeze(rows=3)) == (
+        "Invalid requests[0].updateSheetProperties: You can't freeze all visible rows on the sheet."
+    )
+
+
+def test_tab_rules(sheets):
+    sh = sheets.new()
+    assert _error(lambda: sh.add_worksheet("sheet1", 1, 1)) == (
+        'Invalid requests[0].addSheet: A sheet with the name "sheet1" already exists. '
+        "Please enter another name."
+    )
+    assert _error(lambda: sh.del_worksheet(sh.sheet1)) == (
+        "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document."
+    )
+    assert _error(lambda: sh.sheet1.hide()) == (
+        "Invalid requests[0].updateSheetProperties: You can't hide all the sheets in a document."
+    )
+
+
+def test_cell_and_column_limits(sheets):
+    sh = sheets.new()
+    message = _error(lambda: sh.sheet1.resize(rows=400000, cols=26))
+    assert message == (
+        "Invalid requests[0].updateSheetProperties: This action would increase the number of cells in the "
+        "workbook above the limit of 10000000 cells."
+    )
+    assert _error(lambda: sh.add_worksheet("Wide", 1, 18279)).startswith("Invalid requests[0].addSheet: ")
+    sh.sheet1.resize(rows=1, cols=18278)
+
+
+def test_batch_update_replies_and_all_or_nothing(sheets):
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.update([["keep"]], "A1")
+    body = {
+        "requests": [
+            {"addSheet": {"properties": {"title": "New"}}},
+            {
+                "updateCells": {
+                    "start": {"sheetId": 0},
+                    "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
+                    "fields": "userEnteredValue",
+                }
+            },
+            {"deleteSheet": {"sheetId": 12345}},
+        ]
+    }
+    assert _error(lambda: sh.batch_update(body)) == "Invalid requests[2].deleteSheet: No grid with id: 12345"
+    assert [w.title for w in sh.worksheets()] == ["Sheet1"] and ws.acell("A1").value == "keep"
+    replies = sh.batch_update({"requests": body["requests"][:2]})["replies"]
+    assert replies[0]["addSheet"]["properties"]["title"] == "New" and replies[1] == {}
+
+
+def test_update_cells_clears_uncovered_and_respects_grid(sheets):
+    sh = sheets.new()
+    ws = sh.add_worksheet("Live", rows=2, cols=3)
+    ws.update([["a", "b", "c"], ["d", "e", "f"]], "A1")
+    ws.format("A1:C1", {"textFormat": {"bold": True}})
+    value = {"values": [{"userEnteredValue": {"numberValue": 7}}, {"userEnteredValue": {"boolValue": True}}]}
+    sh.batch_update(
+        {
+            "requests": [
+                {"updateCells": {"range": {"sheetId": ws.id}, "rows": [value], "fields": "userEnteredValue"}}
+            ]
+        }
+    )
+    assert ws.get_all_values() == [["7", "TRUE"]]
+    assert sheets.model(sh.id).formatted_grid(ws.id)[0][2]["bold"] is True  # only masked fields cleared
+    row = {"values": [{"userEnteredValue": {"stringValue": "x"}}]}
+    overflow = {
+        "updateCells": {
+            "range": {
+                "sheetId": ws.id,
+                "startRowIndex": 2,
+                "endRowIndex": 3,
+                "startColumnIndex": 0,
+                "endColumnIndex": 3,
+            },
+            "rows": [row],
+            "fields": "userEnteredValue",
+        }
+    }
+    assert _error(lambda: sh.batch_update({"requests": [overflow]})) == (
+        "Invalid requests[0].updateCells: Range (Live!A3:C3) exceeds grid limits. Max rows: 2, max columns: 3"
+    )
+    formula = {
+        "values": [
+            {"userEnteredValue": {"stringValue": "=1+1"}},
+            {"userEnteredValue": {"formulaValue": "=1+1"}},
+        ]
+    }
+    sh.batch_update(
+        {
+            "requests": [
+                {
+                    "updateCells": {
+                        "start": {"sheetId": ws.id, "rowIndex": 1},
+                        "rows": [formula],
+                        "fields": "*",
+                    }
+                }
+            ]
+        }
+    )
+    assert ws.get("A2:B2", value_render_option="FORMULA") == [["=1+1", "=1+1"]]
+    assert ws.get("A2:B2") == [["=1+1"]]  # the formula is not evaluated: ""
+
+
+def test_repeat_cell_field_masks_and_grid_data(sheets):
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.update([[1234.5], [2]], "A1")
+    ws.format(
+        "A:A", {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}, "horizontalAlignment": "RIGHT"}
+    )
+    assert ws.col_values(1) == ["1,234.50", "2.00"]
+    grid = sheets.call("GET", f"/{sh.id}", params={"ranges": "Sheet1!A1", "includeGridData": "True"}).json()
+    cell = grid["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert cell["userEnteredValue"] == {"numberValue": 1234.5} and cell["formattedValue"] == "1,234.50"
+
+
+def test_copy_paste_types(sheets):
+    sh = sheets.new()
+    src = sh.add_worksheet("Staging", 3, 2)
+    dst = sh.add_worksheet("Dst", 3, 2)
+    src.update([["h", 1], ["x", 2]], "A1")
+    src.format("A1", {"textFormat": {"bold": True}})
+    dst.update([["old", "old"], ["old", "old"], ["old", "old"]], "A1")
+    paste = {
+        "copyPaste": {
+            "source": {"sheetId": src.id},
+            "destination": {"sheetId": dst.id},
+            "pasteType": "PASTE_VALUES",
+        }
+    }
+    sh.batch_update({"requests": [paste]})
+    assert dst.get_all_values() == [["h", "1"], ["x", "2"]]
+    grid = sheets.model(sh.id).formatted_grid(dst.id)
+    assert grid[0][0]["bold"] is False
+    paste["copyPaste"]["pasteType"] = "PASTE_FORMAT"
+    sh.batch_update({"requests": [paste]})
+    assert sheets.model(sh.id).formatted_grid(dst.id)[0][0]["bold"] is True
+
+
+def test_dimensions(sheets):
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.update([["a"], ["b"], ["c"]], "A1")
+    sid = ws.id
+    sh.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {"sheetId": sid, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+                    }
+                },
+                {
+                    "deleteDimension": {
+                        "range": {"sheetId": sid, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}
+                    }
+                },
+                {"appendDimension": {"sheetId": sid, "dimension": "COLUMNS", "length": 4}},
+            ]
+        }
+    )
+    assert ws.col_values(1) == ["", "b", "c"]
+    props = sheets.call("GET", f"/{sh.id}").json()["sheets"][0]["properties"]["gridProperties"]
+    assert props == {"rowCount": 1000, "columnCount": 30}
+
+
+def test_named_ranges(sheets):
+    sh = sheets.new()
+    sh.sheet1.update([["n"], [1]], "A1")
+    reply = sh.batch_update(
+        {
+            "requests": [
+                {
+                    "addNamedRange": {
+                        "namedRange": {
+                            "name": "Totals",
+                            "range": {
+                                "sheetId": 0,
+                                "startRowIndex": 0,
+                                "endRowIndex": 2,
+                                "startColumnIndex": 0,
+                                "endColumnIndex": 1,
+                            },
+                        }
+                    }
+                }
+            ]
+        }
+    )
+    rid = reply["replies"][0]["addNamedRange"]["namedRange"]["namedRangeId"]
+    assert sh.list_named_ranges()[0]["name"] == "Totals"
+    assert sh.values_get("Totals")["values"] == [["n"], ["1"]]
+    sh.batch_update(
+        {
+            "requests": [
+                {"updateNamedRange": {"namedRange": {"namedRangeId": rid, "name": "Sums"}, "fields": "name"}}
+            ]
+        }
+    )
+    assert sh.list_named_ranges()[0]["name"] == "Sums"
+    sh.batch_update({"requests": [{"deleteNamedRange": {"namedRangeId": rid}}]})
+    assert sh.list_named_ranges() == []
+
+
+def test_not_found(sheets):
+    with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
+        sheets.gc.open_by_key("nope")

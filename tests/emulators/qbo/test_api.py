@@ -1,0 +1,250 @@
+"""Read by id, CompanyInfo/Preferences, CDC, the 401 envelope, throttling, injected faults, refusals."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.emulators.qbo.emulator_harness import DAY, Api, connect, running
+
+SAMPLES = Path("/work/shared/reference/qbo-samples")
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with running() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def api(emulator):
+    token, realm = connect(emulator)
+    return Api(emulator, token["access_token"], realm)
+
+
+def test_read_by_id_and_object_not_found(api):
+    invoice = api.query("SELECT * FROM Invoice MAXRESULTS 1").json()["QueryResponse"]["Invoice"][0]
+    response = api.get(f"invoice/{invoice['Id']}")
+    assert response.status_code == 200 and response.json()["Invoice"] == invoice and "time" in response.json()
+    assert response.headers["intuit_tid"].startswith("1-")
+    missing = api.get("invoice/987654321")
+    assert missing.status_code == 400
+    assert missing.json()["Fault"]["Error"][0]["code"] == "610"
+    assert missing.json()["Fault"]["Error"][0]["Message"] == "Object Not Found"
+
+
+def test_company_info_and_preferences(api):
+    realm = api.base.rsplit("/", 1)[1]
+    info = api.get(f"companyinfo/{realm}").json()["CompanyInfo"]
+    assert info["Id"] == "1" and info["CompanyAddr"]["Country"] == "USA" and "Lat" not in info["CompanyAddr"]
+    prefs = api.get("preferences").json()["Preferences"]
+    assert prefs["ReportPrefs"]["ReportBasis"] == "Accrual"
+    assert prefs["CurrencyPrefs"]["HomeCurrency"] == {"value": "USD"}
+
+
+def test_401_uses_the_lower_case_envelope(emulator, api):
+    realm = api.base.rsplit("/", 1)[1]
+    for headers in ({"Authorization": "Bearer expired-or-unknown"}, {}):
+        response = requests.get(
+            f"{api.base}/query", params={"query": "select * from Invoice"}, headers=headers, timeout=10
+        )
+        assert response.status_code == 401 and response.headers["intuit_tid"]
+        sample = json.loads((SAMPLES / "fault_401_authentication.json").read_text())
+        assert response.json().keys() == sample.keys()
+        assert response.json()["fault"]["error"][0]["code"] == "3200"
+        assert isinstance(response.json()["time"], int)
+    other = emulator.admin("POST", "/companies", json={"name": "Other", "invoices": 10})["realmId"]
+    assert Api(emulator, api.headers["Authorization"][7:], other).get("preferences").status_code == 403
+    assert realm != other
+
+
+def test_writes_and_unknown_paths_are_refused_and_counted(emulator, api):
+    realm = api.base.rsplit("/", 1)[1]
+    emulator.admin("POST", "/requests/reset")
+    attempts = [
+        requests.post(f"{api.base}/invoice", json={"Line": []}, headers=api.headers, timeout=10),
+        requests.post(f"{api.base}/invoice/1", json={}, headers=api.headers, timeout=10),
+        requests.delete(f"{api.base}/customer/1", headers=api.headers, timeout=10),
+        requests.put(f"{api.base}/query", data="x", headers=api.headers, timeout=10),
+        requests.post(f"{api.base}/batch", json={"BatchItemRequest": []}, headers=api.headers, timeout=10),
+    ]
+    for response in attempts:
+        assert response.status_code == 400
+        assert response.json()["Fault"]["Error"][0] == {
+            **response.json()["Fault"]["Error"][0],
+            "code": "500",
+            "Message": "Unsupported Operation",
+        }
+    seen = emulator.admin("GET", f"/requests?realm={realm}")
+    assert seen["unsupported"] == 5
+    assert seen["counts"][realm]["unsupported"] == {"POST": 3, "DELETE": 1, "PUT": 1}
+    assert ["DELETE", f"/v3/company/{realm}/customer/1"] in seen["requests"]
+
+
+def test_requests_are_counted_by_kind_and_method(emulator, api):
+    realm = api.base.rsplit("/", 1)[1]
+    emulator.admin("POST", "/requests/reset")
+    api.query("SELECT * FROM Customer")
+    api.post_query("SELECT * FROM Customer")
+    api.get("preferences")
+    api.get("cdc", entities="Invoice", changedSince="2026-01-01")
+    counts = emulator.admin("GET", f"/requests?realm={realm}")["counts"][realm]
+    assert (
+        counts["query"] == {"GET": 1, "POST": 1}
+        and counts["read"] == {"GET": 1}
+        and counts["cdc"] == {"GET": 1}
+    )
+
+
+def test_cdc_returns_changes_grouped_ordered_and_deletions_last(emulator, api):
+    realm = api.base.rsplit("/", 1)[1]
+    start = emulator.admin("GET", "/clock")["now"]
+    emulator.advance(60)
+    customer = api.query("SELECT * FROM Customer MAXRESULTS 1").json()["QueryResponse"]["Customer"][0]
+    invoices = api.query("SELECT * FROM Invoice MAXRESULTS 2").json()["QueryResponse"]["Invoice"]
+    emulator.admin(
+        "POST", f"/companies/{realm}/entities/Invoice/{invoices[1]['Id']}", json={"PrivateNote": "b"}
+    )
+    emulator.advance(5)
+    emulator.admin("POST", f"/companies/{realm}/entities/Customer/{customer['Id']}", json={"Notes": "vip"})
+    emulator.advance(5)
+    emulator.admin("DELETE", f"/companies/{realm}/entities/Invoice/{invoices[0]['Id']}")
+    emulator.advance(5)
+    emulator.admin(
+        "POST", f"/companies/{realm}/entities/Invoice/{invoices[1]['Id']}", json={"PrivateNote": "c"}
+    )
+
+    response = api.get("cdc", entities="Invoice,Customer", changedSince=start)
+    assert response.status_code == 200
+    groups = response.json()["CDCResponse"][0]["QueryResponse"]
+    assert [next(iter(group)) for group in groups] == ["Invoice", "Customer"]
+    invoice_group = groups[0]["Invoice"]
+    assert [row["Id"] for row in invoice_group] == [invoices[1]["Id"], invoices[0]["Id"]]
+    assert invoice_group[0]["SyncToken"] == str(int(invoices[1]["SyncToken"]) + 2)
+    assert invoice_group[-1] == {
+        "status": "Deleted",
+        "domain": "QBO",
+        "Id": invoices[0]["Id"],
+        "MetaData": invoice_group[-1]["MetaData"],
+    }
+    assert groups[1]["Customer"][0]["Notes"] == "vip" and groups[1]["maxResults"] == 1
+    assert api.get(f"invoice/{invoices[0]['Id']}").status_code == 400
+
+
+def test_cdc_empty_window_and_old_window_and_bad_entity(emulator, api):
+    emulator.advance(1)
+    now = emulator.admin("GET", "/clock")["now"]
+    empty = api.get("cdc", entities="Invoice", changedSince=now).json()
+    assert empty["CDCResponse"] == [{"QueryResponse": [{}]}] and "time" in empty
+    old = api.get("cdc", entities="Invoice", changedSince="2020-01-01")
+    assert old.status_code == 400
+    assert "older than fixed days is not supported" in old.json()["Fault"]["Error"][0]["Detail"]
+    assert api.get("cdc", entities="TaxCode", changedSince=now).status_code == 400
+
+
+def test_cdc_caps_the_whole_answer_at_1000_objects():
+    with running({"SEED": [{"name": "Busy", "invoices": 1200, "seed": 2}]}) as emulator:
+        token, realm = connect(emulator)
+        api = Api(emulator, token["access_token"], realm)
+        since = emulator.admin("GET", "/clock")["now"]
+        emulator.advance(1)  # MetaData times have whole seconds
+        invoices = emulator.admin("GET", f"/companies/{realm}/entities/Invoice")["Invoice"]
+        for invoice in invoices[:700]:
+            emulator.admin(
+                "POST", f"/companies/{realm}/entities/Invoice/{invoice['Id']}", json={"PrivateNote": "x"}
+            )
+        for customer in emulator.admin("GET", f"/companies/{realm}/entities/Customer")["Customer"][:140]:
+            emulator.admin(
+                "POST", f"/companies/{realm}/entities/Customer/{customer['Id']}", json={"Notes": "x"}
+            )
+        for vendor in emulator.admin("GET", f"/companies/{realm}/entities/Vendor")["Vendor"][:40]:
+            emulator.admin("POST", f"/companies/{realm}/entities/Vendor/{vendor['Id']}", json={"Notes": "x"})
+        payments = emulator.admin("GET", f"/companies/{realm}/entities/Payment")["Payment"]
+        for payment in payments[:400]:
+            emulator.admin(
+                "POST", f"/companies/{realm}/entities/Payment/{payment['Id']}", json={"PrivateNote": "x"}
+            )
+        groups = api.get("cdc", entities="Invoice,Customer,Vendor,Payment", changedSince=since).json()
+        sizes = {
+            next(iter(group)): group["maxResults"] for group in groups["CDCResponse"][0]["QueryResponse"]
+        }
+        assert (
+            sum(sizes.values()) == 1000 and sizes["Invoice"] == 700 and sizes["Payment"] == 1000 - 700 - 180
+        )
+
+
+def test_throttle_after_500_requests_a_minute():
+    with running({"LIMITS": {"per_minute": 500, "concurrent": 10}}) as emulator:
+        token, realm = connect(emulator)
+        api = Api(emulator, token["access_token"], realm)
+        with requests.Session() as session:
+            statuses = [
+                session.get(f"{api.base}/preferences", headers=api.headers, timeout=10).status_code
+                for _ in range(500)
+            ]
+        assert set(statuses) == {200}
+        throttled = api.get("preferences")
+        assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "60"
+        error = throttled.json()["Fault"]["Error"][0]
+        assert error["code"] == "3001"
+        assert error["Message"] == "message=ThrottleExceeded; errorCode=003001; statusCode=429"
+        emulator.advance(timedelta(minutes=1).total_seconds())
+        assert api.get("preferences").status_code == 200
+
+
+def test_more_than_ten_concurrent_requests_are_throttled():
+    with running() as emulator:
+        token, realm = connect(emulator)
+        api = Api(emulator, token["access_token"], realm)
+        emulator.admin("POST", "/faults", json={"kind": "read", "status": None, "latency_ms": 300})
+        with ThreadPoolExecutor(max_workers=14) as pool:
+            statuses = list(pool.map(lambda _: api.get("preferences").status_code, range(14)))
+        assert statuses.count(429) >= 1 and statuses.count(200) >= 10
+
+
+@pytest.mark.parametrize("status", [429, 500, 503, 200])
+def test_injected_faults_for_the_next_requests(emulator, api, status):
+    emulator.admin("POST", "/faults", json={"kind": "query", "status": status, "count": 2})
+    first, second = api.query("SELECT * FROM Term"), api.query("SELECT * FROM Term")
+    third = api.query("SELECT * FROM Term")
+    for response in (first, second):
+        assert response.status_code == status and "Fault" in response.json()
+    assert third.status_code == 200 and "QueryResponse" in third.json()
+    assert api.get("preferences").status_code == 200  # another kind is untouched
+    emulator.admin("DELETE", "/faults")
+
+
+def test_injected_token_faults_and_rates(emulator):
+    emulator.admin("POST", "/faults", json={"kind": "token", "status": 503, "count": 1})
+    token = requests.post(
+        f"{emulator.url}/oauth2/v1/tokens/bearer",
+        auth=("sheetbooks-dev", "sheetbooks-dev-secret"),
+        data={"grant_type": "refresh_token", "refresh_token": "x"},
+        timeout=10,
+    )
+    assert token.status_code == 503
+    emulator.admin("POST", "/faults", json={"kind": "any", "status": 500, "rate": 1.0})
+    _, realm = emulator.realms()[0], emulator.realms()[0]
+    response = requests.get(f"{emulator.url}/v3/company/{realm}/preferences", timeout=10)
+    assert response.status_code == 500 and response.json()["Fault"]["type"] == "SystemFault"
+    emulator.admin("DELETE", "/faults")
+
+
+def test_reports_route_answers_or_faults(api):
+    response = api.get("reports/ProfitAndLoss", start_date="2026-01-01", end_date="2026-03-31")
+    assert response.status_code in (200, 400)
+    body = response.json()
+    assert ("Header" in body and "Rows" in body) or body["Fault"]["Error"][0][
+        "Message"
+    ] == "Unsupported report"
+
+
+def test_day_old_tokens_still_read_after_refresh(emulator):
+    token, realm = connect(emulator)
+    emulator.advance(DAY)
+    assert Api(emulator, token["access_token"], realm).get("preferences").status_code == 401

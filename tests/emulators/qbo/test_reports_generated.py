@@ -1,0 +1,98 @@
+"""Reports on a generated company: invariants, and agreement with the generator's own balances."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from emulators.qbo.clock import Clock
+from emulators.qbo.generate import generate
+from emulators.qbo.reports import build_report
+from tests.emulators.qbo import report_checks as check
+from tests.emulators.qbo.test_reports import assert_invariants
+
+CENT = Decimal("0.01")
+
+
+@pytest.fixture(scope="module")
+def company():
+    return generate("4620816365000000001", {"invoices": 300, "seed": 7}, Clock())
+
+
+@pytest.fixture(scope="module")
+def foreign_company():
+    return generate("4620816365000000002", {"invoices": 120, "seed": 3, "multicurrency": True}, Clock())
+
+
+def d(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+@pytest.mark.parametrize("basis", ["Accrual", "Cash"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"date_macro": "Last Fiscal Year", "summarize_column_by": "Month"},
+        {"date_macro": "This Fiscal Quarter", "summarize_column_by": "Week"},
+        {"date_macro": "Last Fiscal Year", "summarize_column_by": "Quarter"},
+    ],
+)
+def test_invariants_on_generated_company(company, basis, params):
+    assert_invariants(company, {**params, "accounting_method": basis})
+
+
+def test_invariants_on_multicurrency_company(foreign_company):
+    for basis in ("Accrual", "Cash"):
+        assert_invariants(foreign_company, {"accounting_method": basis, "summarize_column_by": "Quarter"})
+
+
+def test_balance_sheet_today_matches_the_generators_account_balances(company):
+    today = company.today().isoformat()
+    report = build_report(
+        "TrialBalance", {"start_date": today, "end_date": today, "accounting_method": "Accrual"}, company
+    )
+    ours = {
+        r["ColData"][0]["id"]: check.num(r["ColData"][1]["value"]) - check.num(r["ColData"][2]["value"])
+        for r in report["Rows"]["Row"][:-1]
+    }
+    for account in company.entities("Account"):
+        if (
+            account["Classification"] in ("Revenue", "Expense")
+            or account.get("AccountSubType") == "RetainedEarnings"
+        ):
+            continue  # the generator's balances are all-time; ours close P&L into Retained Earnings
+        sign = 1 if account["Classification"] == "Asset" else -1
+        assert ours.get(account["Id"], Decimal(0)) * sign == d(account["CurrentBalance"]), account["Name"]
+
+
+def test_aging_matches_customer_and_vendor_balances(company):
+    for report_name, kind in (("AgedReceivables", "Customer"), ("AgedPayables", "Vendor")):
+        report = build_report(report_name, {}, company)
+        by_id = {r["ColData"][0]["id"]: check.row_values(r)[-1] for r in report["Rows"]["Row"][:-1]}
+        for party in company.entities(kind):
+            assert by_id.get(party["Id"], Decimal(0)) == d(party.get("Balance")), party["DisplayName"]
+
+
+def test_cash_and_accrual_differ_by_the_open_portions(company):
+    """Over all time, accrual - cash net income = the P&L part of what is still open on each document."""
+    everything = {"start_date": "2000-01-01", "end_date": (company.today() + timedelta(days=1)).isoformat()}
+    net = {}
+    for basis in ("Accrual", "Cash"):
+        report = build_report("ProfitAndLoss", {**everything, "accounting_method": basis}, company)
+        net[basis] = check.row_values(check.top(report)["NetIncome"])[0]
+    expected = Decimal(0)
+    for kind, sign in (("Invoice", 1), ("CreditMemo", -1), ("Bill", -1)):
+        for doc in company.entities(kind):
+            total, tax = d(doc["TotalAmt"]), d((doc.get("TxnTaxDetail") or {}).get("TotalTax"))
+            if total:
+                expected += sign * (total - tax) * d(doc.get("Balance")) / total
+    assert abs(net["Accrual"] - net["Cash"] - expected) <= CENT * len(company.entities("Invoice")) / 100
+    assert net["Accrual"] != net["Cash"]
+
+
+def test_default_basis_comes_from_preferences():
+    cash_company = generate("4620816365000000003", {"invoices": 20, "seed": 1, "basis": "Cash"}, Clock())
+    assert build_report("ProfitAndLoss", {}, cash_company)["Header"]["ReportBasis"] == "Cash"

@@ -1,0 +1,191 @@
+"""Every entity source against the QBO emulator: typed values, filters, inactive records, custom fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from exporters.catalog import SOURCES, get_source, list_sources, resolve_columns
+from exporters.columns import Column
+from exporters.filters import WhereError, validate_where
+from exporters.sources.base import CompanyContext, RunContext
+
+PYTHON_TYPES = {
+    "text": (str,),
+    "number": (int, float, Decimal),
+    "money": (Decimal,),
+    "date": (date,),
+    "datetime": (datetime,),
+    "bool": (bool,),
+}
+ENTITY_KEYS = [k for k, s in SOURCES.items() if s.kind == "entity"]
+
+
+def assert_typed(columns: list[Column], rows: list[dict]) -> None:
+    for row in rows:
+        for column in columns:
+            value = row[column.key]
+            if value is None:
+                continue
+            assert isinstance(value, PYTHON_TYPES[column.type]), (column.key, column.type, value)
+            if column.type == "date":
+                assert not isinstance(value, datetime), column.key
+
+
+def read(source_key: str, client, realm: str, options: dict | None = None) -> tuple[list[Column], list[dict]]:
+    source = get_source(source_key)
+    columns = source.columns(options or {})
+    company = CompanyContext("Acme Landscaping", realm, home_currency="USD")
+    rows = list(source.rows(client, company, options or {}, RunContext(), [c.key for c in columns]))
+    return columns, rows
+
+
+@pytest.mark.parametrize("key", ENTITY_KEYS)
+def test_every_entity_source_gives_values_of_its_column_types(key, acme):
+    realm, client = acme
+    columns, rows = read(key, client, realm)
+    assert_typed(columns, rows)
+    if key in ("invoices", "invoice_lines", "customers", "vendors", "accounts", "items", "bills", "payments"):
+        assert rows, f"the generated company has {key}"
+        assert all(r["company"] == "Acme Landscaping" and r["realm_id"] == realm for r in rows)
+
+
+def test_invoice_defaults_are_the_skeletons_columns():
+    labels = [c.label for c in get_source("invoices").default_columns({})]
+    assert labels == [
+        "Number",
+        "Date",
+        "Customer",
+        "Customer ID",
+        "Total",
+        "Balance",
+        "Due date",
+        "Status",
+        "Currency",
+    ]
+
+
+def test_invoices_status_filter_and_computed_status_agree(acme):
+    realm, client = acme
+    _c, everything = read("invoices", client, realm)
+    _c, overdue = read("invoices", client, realm, {"status": "overdue"})
+    _c, paid = read("invoices", client, realm, {"status": "paid"})
+    assert {r["status"] for r in overdue} <= {"Overdue"}
+    assert {r["status"] for r in paid} <= {"Paid"}
+    assert len(overdue) == sum(r["status"] == "Overdue" for r in everything)
+    assert len(paid) == sum(r["status"] == "Paid" for r in everything)
+    assert sum(r["status"] == "Open" for r in everything) + len(overdue) + len(paid) == len(everything)
+
+
+def test_invoice_lines_add_up_to_the_invoice_before_tax(acme):
+    realm, client = acme
+    _c, invoices = read("invoices", client, realm)
+    _c, lines = read("invoice_lines", client, realm)
+    by_invoice: dict[str, Decimal] = {}
+    for line in lines:
+        by_invoice[line["txn_id"]] = by_invoice.get(line["txn_id"], Decimal(0)) + (line["amount"] or 0)
+    for invoice in invoices:
+        tax = invoice["tax"] or Decimal(0)
+        assert by_invoice.get(invoice["id"], Decimal(0)) + tax == invoice["total"], invoice["number"]
+
+
+def test_home_currency_amounts_use_the_exchange_rate(acme):
+    realm, client = acme
+    _c, invoices = read("invoices", client, realm)
+    foreign = [r for r in invoices if r["currency"] != "USD"]
+    home = [r for r in invoices if r["currency"] == "USD"]
+    assert foreign and home
+    for row in foreign:
+        assert row["home_total"] == (row["total"] * row["exchange_rate"]).quantize(Decimal("0.01"))
+    assert all(r["home_total"] == r["total"] and r["exchange_rate"] == 1 for r in home)
+
+
+def test_custom_fields_are_columns_by_name(acme):
+    realm, client = acme
+    source = get_source("invoices")
+    columns = resolve_columns(source, ["number", "custom:Crew #"])
+    assert [c.label for c in columns] == ["Number", "Crew #"]
+    rows = list(
+        source.rows(client, CompanyContext("Acme", realm), {}, RunContext(), [c.key for c in columns])
+    )
+    assert any(r["custom:Crew #"] for r in rows)
+
+
+def test_name_lists_include_inactive_records_only_when_asked(acme, admin):
+    realm, client = acme
+    _c, customers = read("customers", client, realm)
+    target = customers[0]["id"]
+    admin._call("POST", f"companies/{realm}/entities/Customer/{target}", json={"Active": False})
+    _c, active = read("customers", client, realm)
+    _c, everyone = read("customers", client, realm, {"include_inactive": True})
+    assert target not in {r["id"] for r in active}
+    inactive = [r for r in everyone if r["id"] == target]
+    assert inactive and inactive[0]["active"] is False
+
+
+def test_accounts_show_their_full_path_and_parent(acme):
+    realm, client = acme
+    _c, accounts = read("accounts", client, realm)
+    subs = [a for a in accounts if a["parent_id"]]
+    assert subs
+    names = {a["id"]: a["name"] for a in accounts}
+    for sub in subs:
+        assert sub["full_name"].endswith(":" + sub["name"])
+        assert sub["parent"] in (names.get(sub["parent_id"]), None) or sub["full_name"].startswith(
+            names[sub["parent_id"]]
+        )
+
+
+def test_where_box_filters_rows_and_customer_filter(acme):
+    realm, client = acme
+    _c, invoices = read("invoices", client, realm)
+    customer = invoices[0]["customer_id"]
+    where = validate_where(
+        get_source("invoices").query_fields(), f"TotalAmt > '100' AND customerref = '{customer}'"
+    )
+    assert where == f"TotalAmt > '100' AND CustomerRef = '{customer}'"
+    _c, filtered = read("invoices", client, realm, {"where": where})
+    assert filtered and all(r["total"] > 100 and r["customer_id"] == customer for r in filtered)
+    _c, by_option = read("invoices", client, realm, {"customer": [customer]})
+    assert {r["customer_id"] for r in by_option} == {customer}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("TotalAmt > '1' OR Balance = '0'", "don't support OR"),
+        ("Colour = 'red'", "Unknown field 'Colour'"),
+        ("TotalAmt >", "ends too early"),
+        ("TotalAmt ~ 3", "Unexpected character"),
+        ("DocNumber = 'abc", "not closed"),
+        ("DocNumber = abc", "single quotes"),
+        ("DocNumber LIKE 3", "LIKE needs a quoted pattern"),
+        ("Id IN '1'", "list in parentheses"),
+        ("", "empty"),
+    ],
+)
+def test_where_box_errors_are_explained_before_saving(text, message):
+    with pytest.raises(WhereError, match=message):
+        validate_where(get_source("invoices").query_fields(), text)
+
+
+def test_date_range_on_entity_sources_is_resolved_in_the_exporters_time_zone(acme):
+    realm, client = acme
+    run = RunContext(now=datetime(2025, 1, 1, 3, 0, tzinfo=UTC), time_zone="America/Los_Angeles")
+    where = get_source("invoices").where({"date_range": {"relative": "yesterday"}}, run)
+    assert where == "TxnDate >= '2024-12-30' AND TxnDate <= '2024-12-30'"
+
+
+def test_the_catalog_lists_sources_and_names_unknown_ones():
+    listed = {s["key"]: s for s in list_sources()}
+    assert listed["invoices"]["kind"] == "entity" and listed["profit_and_loss"]["kind"] == "report"
+    with pytest.raises(KeyError, match="Known sources: .*invoices"):
+        get_source("invoice")
+
+
+def test_saved_column_order_survives_new_columns():
+    source = get_source("invoices")
+    saved = ["total", "number", "gone_column", "customer"]
+    assert [c.key for c in resolve_columns(source, saved)] == ["total", "number", "customer"]

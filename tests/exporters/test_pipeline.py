@@ -1,0 +1,214 @@
+"""run_export end to end: the QBO emulator, the store, the sheet writer on the Google emulator."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+from sqlmodel import select
+
+from exporters.companies import save_connection
+from exporters.google_accounts import gspread_client_for, save_google_account
+from exporters.pipeline import run_export
+from store import db
+from store.models import Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, Watermark
+from tests import factories
+from tests.exporters.conftest import new_company
+from tests.qbo.intuit import connect
+
+
+def google_account(settings, workspace_id: int) -> int:
+    email = f"analyst-{uuid.uuid4().hex[:6]}@example.com"
+    tokens = requests.post(
+        f"{settings.google_api_base}/_emulator/tokens", json={"email": email}, timeout=30
+    ).json()
+    info = {
+        "token": tokens["access_token"],
+        "refresh_token": tokens["refresh_token"],
+        "expiry": "2100-01-01T00:00:00+00:00",
+        "scopes": tokens["scope"].split(),
+        "token_uri": settings.google_token_url,
+        "email": email,
+    }
+    with db.session_scope() as session:
+        account, _ = save_google_account(session, workspace_id, None, info)
+        return account.id
+
+
+class World:
+    """A workspace with connected companies, a Google account and a spreadsheet."""
+
+    def __init__(self, settings, admin, clock) -> None:
+        self.settings, self.admin, self.clock = settings, admin, clock
+        with db.session_scope() as session:
+            self.workspace_id = factories.workspace(session).id
+        self.account_id = google_account(settings, self.workspace_id)
+        with db.session_scope() as session:
+            self.gc = gspread_client_for(session.get(GoogleAccount, self.account_id))
+        self.spreadsheet = self.gc.create(f"Books {uuid.uuid4().hex[:6]}")
+        self.realms: dict[int, str] = {}
+
+    def company(self, name: str, invoices: int = 30) -> int:
+        realm = new_company(self.admin, name, invoices)
+        tokens = connect(self.settings, realm, self.clock)
+        with db.session_scope() as session:
+            company, _ = save_connection(session, self.workspace_id, None, realm, tokens, name)
+            self.realms[company.id] = realm
+            return company.id
+
+    def exporter(self, company_ids: list[int], **fields) -> int:
+        with db.session_scope() as session:
+            exporter = Exporter(
+                workspace_id=self.workspace_id,
+                name=fields.pop("name", "Invoices"),
+                source=fields.pop("source", "invoices"),
+                google_account_id=self.account_id,
+                spreadsheet_id=fields.pop("spreadsheet_id", self.spreadsheet.id),
+                tab=fields.pop("tab", "Invoices"),
+                **fields,
+            )
+            session.add(exporter)
+            session.flush()
+            for position, company_id in enumerate(company_ids):
+                session.add(
+                    ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position)
+                )
+            return exporter.id
+
+    def run(self, exporter_id: int) -> Run:
+        with db.session_scope() as session:
+            run = Run(exporter_id=exporter_id, workspace_id=self.workspace_id)
+            session.add(run)
+            session.flush()
+            run_id = run.id
+        run_export(run_id)
+        with db.session_scope() as session:
+            return session.get(Run, run_id)
+
+    def values(self, tab: str) -> list[list]:
+        return self.spreadsheet.worksheet(tab).get_all_values()
+
+
+@pytest.fixture
+def world(settings, admin, clock) -> World:
+    return World(settings, admin, clock)
+
+
+def test_an_invoice_exporter_fills_the_tab_and_records_the_run(world):
+    company = world.company("Acme Landscaping", invoices=30)
+    exporter_id = world.exporter([company])
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    table = world.values("Invoices")
+    assert table[0] == [
+        "Number",
+        "Date",
+        "Customer",
+        "Customer ID",
+        "Total",
+        "Balance",
+        "Due date",
+        "Status",
+        "Currency",
+    ]
+    assert len(table) - 1 == run.rows == 30
+    assert {row[7] for row in table[1:]} <= {"Paid", "Open", "Overdue"}
+    assert run.qbo_calls >= 2 and run.sheets_calls >= 1 and run.started_at and run.finished_at
+    assert "30" in run.progress
+    with db.session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        assert exporter.sheet_state["labels"][0] == "Number" and exporter.destination_error == ""
+
+
+def test_two_companies_get_company_and_realm_columns(world):
+    first, second = world.company("North Co", 12), world.company("South Co", 7)
+    run = world.run(world.exporter([first, second], tab="Both"))
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    table = world.values("Both")
+    assert table[0][:2] == ["Company", "Realm ID"]
+    assert sorted({(r[0], r[1]) for r in table[1:]}) == sorted(
+        [("North Co", world.realms[first]), ("South Co", world.realms[second])]
+    )
+    assert run.rows == 19
+
+
+def test_a_report_statement_is_written_with_qbo_labels(world):
+    company = world.company("Acme Landscaping", 20)
+    exporter_id = world.exporter(
+        [company], source="profit_and_loss", tab="P&L", options={"date_range": {"relative": "last_year"}}
+    )
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    labels = [row[0].strip() for row in world.values("P&L")]
+    assert labels[0] == "Account" and "Net Income" in labels and "Gross Profit" in labels
+
+
+def test_incremental_upsert_fetches_only_the_changes(world, admin):
+    company = world.company("Acme Landscaping", invoices=40)
+    realm = world.realms[company]
+    exporter_id = world.exporter([company], write_mode="upsert", tab="Upsert")
+    first = world.run(exporter_id)
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    assert first.stats["incremental"] is False and first.rows == 40
+    with db.session_scope() as session:
+        assert (
+            session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id))
+            .one()
+            .last_updated_time
+        )
+
+    ids = [row[0] for row in world.values("Upsert")[1:]]
+    for invoice_id in ids[:10]:
+        admin._call(
+            "POST", f"companies/{realm}/entities/Invoice/{invoice_id}", json={"PrivateNote": "edited"}
+        )
+    for invoice_id in ids[10:12]:
+        admin._call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
+    admin._call("POST", "requests/reset")
+
+    second = world.run(exporter_id)
+    assert second.status == RunStatus.SUCCEEDED, second.error
+    assert second.stats == {
+        "added": 0,
+        "changed": 10,
+        "deleted": 2,
+        "incremental": True,
+        "truncated_cells": 0,
+    }
+    assert second.qbo_calls == 2  # one query page, one CDC call
+    seen = admin.requests(realm)
+    assert sum(n for (_m, kind), n in seen.items() if kind in ("query", "cdc")) == 2
+    table = world.values("Upsert")
+    assert len(table) - 1 == 38
+    assert not set(ids[10:12]) & {row[0] for row in table[1:]}
+
+
+def test_a_missing_spreadsheet_fails_the_run_and_marks_the_destination(world):
+    company = world.company("Acme Landscaping", 3)
+    exporter_id = world.exporter([company], spreadsheet_id="does-not-exist")
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.FAILED and run.finished_at
+    assert "deleted or is no longer shared" in run.error and "pick another destination" in run.error
+    with db.session_scope() as session:
+        assert "pick another destination" in session.get(Exporter, exporter_id).destination_error
+
+
+def test_a_revoked_company_fails_the_run_asking_to_reconnect(world, admin):
+    company = world.company("Revoked Ltd", 3)
+    admin.revoke_grant(world.realms[company])
+    with db.session_scope() as session:
+        from store.models import Company
+
+        row = session.get(Company, company)
+        row.access_expires_at = None  # force a refresh, which Intuit now refuses
+        session.add(row)
+    run = world.run(world.exporter([company]))
+    assert run.status == RunStatus.FAILED
+    assert "QuickBooks connection for Revoked Ltd needs reconnecting" in run.error
+
+
+def test_a_bad_where_box_fails_the_run_with_the_reason(world):
+    company = world.company("Acme Landscaping", 3)
+    run = world.run(world.exporter([company], options={"where": "TotalAmt > '1' OR Balance = '0'"}))
+    assert run.status == RunStatus.FAILED and "OR" in run.error

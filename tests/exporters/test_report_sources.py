@@ -1,0 +1,153 @@
+"""Report sources on the QBO emulator: explicit parameters, both layouts, long ranges, several companies."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from exporters.catalog import SOURCES, get_source
+from exporters.dates import DateRangeError, resolve_range
+from exporters.sources.base import CompanyContext, RunContext
+from tests.exporters.test_entity_sources import assert_typed
+
+REPORT_KEYS = [k for k, s in SOURCES.items() if s.kind == "report"]
+
+
+class Recording:
+    """A client wrapper that remembers the report parameters it sent."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.sent: list[tuple[str, dict]] = []
+
+    def report(self, name: str, params: dict) -> dict:
+        self.sent.append((name, dict(params)))
+        return self.client.report(name, params)
+
+
+LAST_YEAR = {"relative": "last_year"}
+
+
+@pytest.mark.parametrize("key", REPORT_KEYS)
+def test_every_report_in_tidy_layout_is_typed_and_sends_dates_and_basis(key, acme):
+    realm, client = acme
+    recorder = Recording(client)
+    source = get_source(key)
+    options = {"layout": "tidy", "date_range": LAST_YEAR}
+    rows = list(source.rows(recorder, CompanyContext("Acme", realm), options, RunContext()))
+    assert rows
+    assert_typed(source.columns(options), rows)
+    (name, params), *_ = recorder.sent
+    assert params["accounting_method"] == "Accrual"
+    assert params["start_date"] and params["end_date"]
+
+
+def test_tidy_profit_and_loss_sections_tie_to_their_totals(acme):
+    realm, client = acme
+    source = get_source("profit_and_loss")
+    options = {"layout": "tidy", "date_range": LAST_YEAR, "accounting_method": "Cash"}
+    rows = list(source.rows(client, CompanyContext("Acme", realm), options, RunContext()))
+    assert {r["accounting_method"] for r in rows} == {"Cash"}
+    leaves = [r for r in rows if r["row_type"] in ("account", "computed") and " > " in r["section_path"]]
+    for total in (r for r in rows if r["row_type"] in ("subtotal", "total")):
+        path = total["section_path"]
+        inside = [
+            r["amount"] or 0
+            for r in leaves
+            if r["section_path"] == path or r["section_path"].startswith(path + " > ")
+        ]
+        assert sum(inside, Decimal(0)) == (total["amount"] or 0), total["account"]
+
+
+def test_months_over_three_years_are_fetched_a_year_at_a_time_and_nothing_is_dropped(acme):
+    realm, client = acme
+    recorder = Recording(client)
+    source = get_source("profit_and_loss")
+    options = {"date_range": {"start": "2022-01-01", "end": "2024-12-31"}, "summarize_column_by": "Month"}
+    company = CompanyContext("Acme", realm)
+    statement = source.statement([(company, recorder)], options, RunContext())
+    assert [p["start_date"] for _n, p in recorder.sent] == ["2022-01-01", "2023-01-01", "2024-01-01"]
+    assert len(statement.columns) == 1 + 36 + 1 and statement.columns[-1].label == "Total"
+    whole = source.statement(
+        [(company, client)],
+        {"date_range": options["date_range"], "summarize_column_by": "Total"},
+        RunContext(),
+    )
+    net = next(r for r in statement.rows if r["account"].strip() == "Net Income")
+    net_whole = next(r for r in whole.rows if r["account"].strip() == "Net Income")
+    assert net["total"] == net_whole["total"]
+    tidy = list(source.rows(client, company, {**options, "layout": "tidy"}, RunContext()))
+    months = {(r["period_start"], r["period_end"]) for r in tidy}
+    assert len(months) == 36
+    net_months = sum(r["amount"] or 0 for r in tidy if r["account"] == "Net Income")
+    assert net_months == net_whole["total"]
+
+
+def test_several_companies_side_by_side_and_in_blocks(company_client):
+    first = company_client("North Co", invoices=15)
+    second = company_client("South Co", invoices=25)
+    source = get_source("profit_and_loss")
+    pairs = [
+        (CompanyContext("North Co", first[0]), first[1]),
+        (CompanyContext("South Co", second[0]), second[1]),
+    ]
+    side = source.statement(pairs, {"date_range": LAST_YEAR}, RunContext())
+    assert [c.label for c in side.columns] == ["Account", "North Co Total", "South Co Total"]
+    net = next(r for r in side.rows if r["account"].strip() == "Net Income")
+    singles = [source.statement([p], {"date_range": LAST_YEAR}, RunContext()) for p in pairs]
+    alone = [next(r for r in s.rows if r["account"].strip() == "Net Income")["total"] for s in singles]
+    assert [net[f"{first[0]}:total"], net[f"{second[0]}:total"]] == alone
+    blocks = source.statement(pairs, {"date_range": LAST_YEAR, "companies_layout": "blocks"}, RunContext())
+    titles = [r["account"] for r in blocks.rows]
+    assert titles[0] == "North Co" and "South Co" in titles
+    assert len(blocks.rows) == len(singles[0].rows) + len(singles[1].rows) + 3
+
+
+@pytest.mark.parametrize(
+    ("spec", "now", "expected"),
+    [
+        ("today", datetime(2025, 3, 1, 5, 0, tzinfo=UTC), ("2025-02-28", "2025-02-28")),
+        ({"relative": "last_month"}, datetime(2025, 3, 1, 5, 0, tzinfo=UTC), ("2025-01-01", "2025-01-31")),
+        ({"relative": "this_quarter"}, datetime(2025, 4, 1, 9, 0, tzinfo=UTC), ("2025-04-01", "2025-06-30")),
+        ({"relative": "last_quarter"}, datetime(2025, 4, 1, 9, 0, tzinfo=UTC), ("2025-01-01", "2025-03-31")),
+        ({"relative": "year_to_date"}, datetime(2025, 1, 1, 5, 0, tzinfo=UTC), ("2024-01-01", "2024-12-31")),
+        (
+            {"relative": "last_n_days", "n": 7},
+            datetime(2025, 3, 10, 12, 0, tzinfo=UTC),
+            ("2025-03-04", "2025-03-10"),
+        ),
+        ({"relative": "last_week"}, datetime(2025, 3, 12, 12, 0, tzinfo=UTC), ("2025-03-02", "2025-03-08")),
+        ({"relative": "last_year"}, datetime(2025, 3, 12, 12, 0, tzinfo=UTC), ("2024-01-01", "2024-12-31")),
+    ],
+)
+def test_relative_ranges_are_resolved_on_the_date_in_the_exporters_time_zone(spec, now, expected):
+    """05:00 UTC on Mar 1 is still Feb 28 in Los Angeles; Jan 1 05:00 UTC is still last year there."""
+    today = RunContext(now=now, time_zone="America/Los_Angeles").today
+    start, end = resolve_range(spec, today)
+    assert (start.isoformat(), end.isoformat()) == expected
+
+
+def test_bad_ranges_are_explained():
+    with pytest.raises(DateRangeError, match="starts"):
+        resolve_range({"start": "2025-02-01", "end": "2025-01-01"}, date(2025, 3, 1))
+    with pytest.raises(DateRangeError, match="Unknown relative"):
+        resolve_range({"relative": "next_decade"}, date(2025, 3, 1))
+
+
+def test_report_filters_and_summaries_are_sent_to_qbo(acme):
+    realm, client = acme
+    recorder = Recording(client)
+    options = {
+        "date_range": LAST_YEAR,
+        "summarize_column_by": "Quarter",
+        "customer": ["1", "2"],
+        "class": "3",
+    }
+    get_source("profit_and_loss").statement(
+        [(CompanyContext("Acme", realm), recorder)], options, RunContext()
+    )
+    ((_name, params),) = recorder.sent
+    assert params["summarize_column_by"] == "Quarter"
+    assert params["customer"] == "1,2" and params["class"] == "3"

@@ -1,0 +1,124 @@
+"""The read-only client against the QBO emulator: paging, reads, reports, CDC, faults, retries."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import pytest
+
+from qbo.client import QboClient
+from qbo.errors import QboFault, QboRateLimited, QboUnavailable
+from tests.qbo.intuit import Admin
+
+INVOICES = 2345
+
+
+@pytest.fixture
+def realm(admin: Admin) -> str:
+    return admin.company("Acme Landscaping", invoices=INVOICES)
+
+
+@pytest.fixture
+def client(make_client, realm) -> QboClient:
+    return make_client(realm)
+
+
+def test_query_pages_through_every_invoice_in_one_call_per_thousand(client):
+    total = client.count("Invoice")
+    client.calls = 0
+
+    rows = list(client.query("Invoice"))
+
+    assert total == INVOICES
+    assert len(rows) == INVOICES and len({row["Id"] for row in rows}) == INVOICES
+    assert client.calls == math.ceil(INVOICES / 1000)
+    assert client.last_intuit_tid
+
+
+def test_a_multiple_of_the_page_size_costs_one_extra_empty_page(client):
+    rows = list(client.query("Invoice", page_size=INVOICES // 5))
+    assert len(rows) == INVOICES
+    assert client.calls == 5 + 1
+
+
+def test_read_company_info_preferences_report_and_cdc(client):
+    first = next(client.query("Invoice", order_by="Id", page_size=1))
+
+    assert client.read("Invoice", first["Id"])["Id"] == first["Id"]
+    assert client.company_info()["CompanyName"] == "Acme Landscaping"
+    assert client.preferences()["ReportPrefs"]["ReportBasis"] in ("Accrual", "Cash")
+    report = client.report("ProfitAndLoss", {"date_macro": "This Fiscal Year-to-date"})
+    assert report["Header"]["ReportName"] == "ProfitAndLoss"
+    changed = client.cdc(["Invoice", "Customer"], emulator_now(client) - timedelta(days=29))
+    assert set(changed) >= {"Invoice", "Customer"}
+    assert all(isinstance(rows, list) for rows in changed.values())
+
+
+def emulator_now(client: QboClient) -> datetime:
+    """The emulator's time (other tests move its clock), from the `time` of a response."""
+    return datetime.fromisoformat(client.request("GET", f"companyinfo/{client.realm_id}")["time"])
+
+
+@pytest.mark.parametrize(
+    ("statement", "code"),
+    [("SELECT * FROM Invoice WHERE", "4000"), ("SELECT * FROM Invoice MAXRESULTS 1500", "4001")],
+)
+def test_a_bad_query_is_a_fault_with_intuits_message(client, statement, code):
+    with pytest.raises(QboFault) as caught:
+        client.request("POST", "query", body=statement)
+    assert caught.value.code == code and caught.value.http_status == 400
+    assert caught.value.fault_message in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [429, 503, 500])
+def test_throttling_and_outages_are_retried_then_succeed(client, admin, status):
+    admin.fault(status, count=2)
+
+    info = client.company_info()
+
+    assert info["CompanyName"] == "Acme Landscaping"
+    assert client.retries == 2 and client.calls == 3
+
+
+def test_throttling_that_does_not_stop_gives_up_after_bounded_tries(client, admin):
+    admin.fault(429, count=10)
+    with pytest.raises(QboRateLimited) as caught:
+        client.company_info()
+    assert client.calls == client.tries == 4
+    assert "429" in str(caught.value)
+
+
+def test_an_outage_that_does_not_stop_is_unavailable(client, admin):
+    admin.fault(503, count=10)
+    with pytest.raises(QboUnavailable):
+        client.company_info()
+    assert client.calls == client.tries
+
+
+def test_a_request_that_keeps_timing_out_is_retried_then_unavailable(client, admin):
+    client.company_info()
+    admin.slow(latency_ms=2000)
+    client.timeout, client.calls = 0.2, 0
+
+    with pytest.raises(QboUnavailable) as caught:
+        client.company_info()
+
+    assert client.calls == client.tries
+    assert "could not be reached" in str(caught.value)
+
+
+def test_an_access_token_expired_at_intuit_is_refreshed_once_after_a_401(client, admin, clock):
+    client.company_info()
+    admin.advance(2 * 3600)  # Intuit's clock moves; ours still believes the token is fresh
+
+    assert client.company_info()["CompanyName"] == "Acme Landscaping"
+    assert client.tokens.refreshes == 1
+    assert client.calls == 3
+
+
+def test_a_200_carrying_a_fault_is_a_fault(client, admin):
+    admin.fault(200, count=1)
+    with pytest.raises(QboFault) as caught:
+        client.company_info()
+    assert caught.value.http_status == 200 and caught.value.code == "10000"

@@ -1,0 +1,81 @@
+"""The client factory: emulator routing, bounded retries, reconnect errors, service accounts, write pacing."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import redis
+
+from sheets.client import make_client, parse_spreadsheet_id, spreadsheet_url
+from sheets.credentials import service_account_credentials, service_account_email
+from sheets.errors import GoogleReconnectRequired, QuotaExhausted
+from sheets.pacing import WritePacer
+from sheets.retry import RetryPolicy
+from sheets.writer import SheetWriter
+from tests.sheets.conftest import Col
+
+COLUMNS = [Col("id", "Id", "text"), Col("amount", "Amount", "money")]
+
+
+def test_links_and_ids(google_settings):
+    url = spreadsheet_url("1AbC-d_efGhijkLMNOP", 42, google_settings)
+    assert url == f"{google_settings.google_web_base}/spreadsheets/d/1AbC-d_efGhijkLMNOP/edit#gid=42"
+    assert parse_spreadsheet_id(url) == "1AbC-d_efGhijkLMNOP"
+    assert parse_spreadsheet_id(" 1AbC-d_efGhijkLMNOP ") == "1AbC-d_efGhijkLMNOP"
+    with pytest.raises(ValueError, match="not a Google Sheets link"):
+        parse_spreadsheet_id("https://example.com/invoices")
+
+
+def test_rate_limits_and_outages_are_retried_then_succeed(google_user, gc, spreadsheet):
+    google_user.admin("faults", {"route": "sheets.write", "status": 429, "count": 2})
+    google_user.admin("faults", {"route": "sheets.read", "status": 503, "count": 1})
+    result = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
+    assert result.rows_written == 1 and len(google_user.waits) == 3
+    assert spreadsheet.worksheet("Invoices").acell("B2").value == "5.00"
+
+
+def test_retries_are_bounded(google_user, spreadsheet, google_settings):
+    google_user.admin("faults", {"route": "sheets.read", "status": 429, "count": 50})
+    waits: list[float] = []
+    client = make_client(
+        google_user.credentials(), google_settings, policy=RetryPolicy(tries=4, sleep=waits.append)
+    )
+    with pytest.raises(QuotaExhausted, match="after 4 tries"):
+        SheetWriter(client, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
+    assert len(waits) == 3 and client.http_client.calls == 4
+
+
+def test_a_revoked_grant_asks_for_a_reconnect(google_user, gc, spreadsheet):
+    google_user.admin("tokens/revoke", {"email": google_user.email})
+    google_user.admin("clock/advance", {"seconds": 7200})  # the access token expires too
+    with pytest.raises(GoogleReconnectRequired, match="Reconnect"):
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
+
+
+def test_service_account_mode_writes_to_a_sheet_shared_with_it(google_user, gc, google_settings, tmp_path):
+    key = google_user.admin(
+        "service-accounts", {"email": f"exporter-{uuid.uuid4().hex[:6]}@proj.iam.gserviceaccount.com"}
+    )
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(key))
+    sa_settings = google_settings.with_overrides(google_service_account_file=str(path))
+    spreadsheet = gc.create("Shared with the robot")
+    spreadsheet.share(service_account_email(sa_settings), perm_type="user", role="writer", notify=False)
+    robot = make_client(service_account_credentials(sa_settings), sa_settings)
+    SheetWriter(robot, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
+    assert spreadsheet.worksheet("Invoices").get_all_values()[1] == ["1", "5.00"]
+
+
+def test_writes_are_paced_per_google_account_across_workers(redis_url):
+    waits: list[float] = []
+    account = f"acct-{uuid.uuid4().hex[:6]}"
+    workers = [WritePacer.from_url(redis_url, account, per_minute=3, sleep=waits.append) for _ in range(2)]
+    grants = [workers[i % 2].try_take() for i in range(5)]
+    assert grants[:3] == [0, 0, 0] and all(0 < g <= 60 for g in grants[3:])
+    other = WritePacer.from_url(redis_url, f"{account}-b", per_minute=3)
+    assert other.try_take() == 0
+    redis.Redis.from_url(redis_url).delete(workers[0].key)
+    workers[0].acquire()
+    assert waits == []

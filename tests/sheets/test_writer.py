@@ -1,0 +1,214 @@
+"""The sheet writer against the Google emulator, read back with gspread as an analyst's sheet would show."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from sheets.errors import ColumnContractBroken, DestinationMissing, LimitExceeded
+from sheets.writer import SheetWriter
+from tests.sheets.conftest import Col, writes
+
+COLUMNS = [
+    Col("realm_id", "Company", "text"),
+    Col("id", "Id", "text"),
+    Col("doc", "Invoice #", "text"),
+    Col("amount", "Amount", "money"),
+    Col("qty", "Qty", "number"),
+    Col("txn_date", "Date", "date"),
+    Col("updated", "Updated", "datetime"),
+    Col("paid", "Paid", "bool"),
+]
+
+
+def row(i: int, amount: str = "10.50", memo: str | None = None) -> tuple:
+    return (
+        "9130",
+        str(i),
+        memo or f"INV-{i:05d}",
+        Decimal(amount),
+        i,
+        date(2024, 1, 2),
+        datetime(2024, 1, 2, 9, 30),
+        i % 2 == 0,
+    )
+
+
+def values(spreadsheet, tab: str, render: str = "UNFORMATTED_VALUE") -> list[list]:
+    return spreadsheet.worksheet(tab).get_all_values(value_render_option=render)
+
+
+def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc):
+    result = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1), row(2, "1234.5", "00042")])
+
+    raw = values(spreadsheet, "Invoices")
+    assert raw[0] == [c.label for c in COLUMNS]
+    assert raw[1] == ["9130", "1", "INV-00001", 10.5, 1, 45293, pytest.approx(45293 + 9.5 / 24), False]
+    assert raw[2][2] == "00042"  # ids and codes keep their leading zeros
+    shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
+    assert shown[2][3] == "1,234.50" and shown[1][5] == "2024-01-02" and shown[1][6] == "2024-01-02 09:30:00"
+    assert result.rows_written == 2 and result.sheet_id == spreadsheet.worksheet("Invoices").id
+    assert result.spreadsheet_url.endswith(f"/spreadsheets/d/{spreadsheet.id}/edit#gid={result.sheet_id}")
+    assert result.header_state["labels"] == [c.label for c in COLUMNS]
+
+
+def test_a_formula_in_a_quickbooks_memo_stays_text(spreadsheet, gc):
+    SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1, memo='=IMPORTXML("http://x")')])
+    ws = spreadsheet.worksheet("Invoices")
+    assert ws.acell("C2", value_render_option="FORMULA").value == '=IMPORTXML("http://x")'
+    assert ws.acell("C2", value_render_option="UNFORMATTED_VALUE").value == '=IMPORTXML("http://x")'
+
+
+def test_replace_keeps_the_tab_so_formulas_elsewhere_survive(spreadsheet, gc):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
+    summary = spreadsheet.add_worksheet("Summary", 10, 5)
+    summary.update([["='Invoices'!B2"]], "A1", raw=False)
+    for n in range(10):
+        state = (
+            SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state)
+            .replace(COLUMNS, [row(100 + n)])
+            .header_state
+        )
+    assert summary.acell("A1", value_render_option="FORMULA").value == "='Invoices'!B2"
+    assert summary.acell("A1").value == "109"
+    assert "_sheetbooks_staging_Invoices" not in [w.title for w in spreadsheet.worksheets()]
+
+
+def test_a_big_replace_goes_through_a_hidden_staging_tab_and_swaps_at_once(spreadsheet, gc, google_user):
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices")
+    state = writer.replace(COLUMNS, [row(i) for i in range(3)]).header_state
+    before = google_user.requests_by_route()
+    progress: list[int] = []
+    big = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append)
+    result = big.replace(COLUMNS, (row(i) for i in range(30_000)))
+    calls = google_user.requests_by_route() - before
+    assert result.rows_written == 30_000 and values(spreadsheet, "Invoices")[-1][1] == "29999"
+    assert calls["sheets.batchUpdate"] >= 2 and result.calls == sum(calls.values())
+    assert progress[-1] == 30_000 and len(progress) >= 2
+    assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
+
+
+def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, google_user):
+    old = [row(i, "1.00") for i in range(200)]
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, old).header_state
+    reader = google_user.client().open_by_key(spreadsheet.id).worksheet("Invoices")
+    seen: list[tuple[int, str]] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            got = reader.get_all_values(value_render_option="UNFORMATTED_VALUE")
+            seen.append((len(got), got[-1][1] if got else ""))
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    try:
+        SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).replace(
+            COLUMNS, (row(i) for i in range(50_000))
+        )
+    finally:
+        done.set()
+        thread.join()
+    assert seen, "the reader never got an answer"
+    assert set(seen) <= {(201, "199"), (50_001, "49999")}
+
+
+def test_a_staging_tab_left_by_a_crashed_run_is_cleaned_up(spreadsheet, gc):
+    leftover = spreadsheet.add_worksheet("_sheetbooks_staging_Invoices", 5, 5)
+    leftover.hide()
+    SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)])
+    assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
+
+
+def test_an_edited_header_stops_the_run_without_touching_the_data(spreadsheet, gc, google_user):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
+    spreadsheet.worksheet("Invoices").update([["Total"]], "D1")
+    before = google_user.requests_by_route()
+    with pytest.raises(ColumnContractBroken, match="column D 'Amount' is now 'Total'"):
+        SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).replace(COLUMNS, [row(2)])
+    assert writes(google_user.requests_by_route() - before) == 0
+    assert values(spreadsheet, "Invoices")[1][1] == "1"
+    reset = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, reset_tab=True)
+    reset.replace(COLUMNS, [row(2)])
+    assert values(spreadsheet, "Invoices")[0][3] == "Amount"
+
+
+def test_limits_are_refused_before_the_first_write(spreadsheet, gc, google_user):
+    before = google_user.requests_by_route()
+    wide = [Col(f"c{i}", f"C{i}", "text") for i in range(18_279)]
+    with pytest.raises(LimitExceeded, match="18,278") as columns:
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(wide, [])
+    with pytest.raises(LimitExceeded, match="10,000,000") as cells:
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, iter([]), expected_rows=1_300_000)
+    with pytest.raises(LimitExceeded, match="Row 2, column 'Invoice #'") as chars:
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1), row(2, memo="x" * 50_001)])
+    assert (columns.value.excess, cells.value.limit, chars.value.excess) == (1, "cells", 1)
+    assert writes(google_user.requests_by_route() - before) == 0
+
+
+def test_long_text_can_be_truncated_visibly(spreadsheet, gc):
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", oversize="truncate")
+    result = writer.replace(COLUMNS, [row(1, memo="x" * 60_000)])
+    assert result.truncated_cells == 1
+    assert values(spreadsheet, "Invoices")[1][2].endswith("…[truncated]")
+
+
+def test_a_deleted_spreadsheet_is_a_missing_destination(spreadsheet, gc):
+    gc.del_spreadsheet(spreadsheet.id)
+    with pytest.raises(DestinationMissing, match="Restore it from the Drive trash or share it again"):
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)])
+
+
+def test_the_last_refreshed_stamp_is_a_note_on_a1(spreadsheet, gc):
+    stamp = {
+        "exporter": "Open invoices",
+        "companies": ["Acme", "Beta"],
+        "data_as_of": "2024-01-02",
+        "run_id": 7,
+    }
+    SheetWriter(gc, spreadsheet.id, "Invoices", stamp=stamp).replace(COLUMNS, [row(1)])
+    note = spreadsheet.worksheet("Invoices").get_note("A1")
+    assert "Open invoices" in note and "Acme, Beta" in note and "Run: 7" in note
+
+
+def test_append_adds_rows_with_a_snapshot_time_and_refuses_what_would_not_fit(spreadsheet, gc, google_user):
+    first = SheetWriter(gc, spreadsheet.id, "History").append(COLUMNS, [row(1)], datetime(2024, 1, 1, 8))
+    second = SheetWriter(gc, spreadsheet.id, "History", header_state=first.header_state).append(
+        COLUMNS, [row(2), row(3)], datetime(2024, 1, 2, 8)
+    )
+    got = values(spreadsheet, "History", "FORMATTED_VALUE")
+    assert got[0][-1] == "Snapshot at" and [r[1] for r in got[1:]] == ["1", "2", "3"]
+    assert got[3][-1] == "2024-01-02 08:00:00" and second.rows_appended == 2 and second.runs_left > 1000
+    before = google_user.requests_by_route()
+    with pytest.raises(LimitExceeded, match="Nothing was appended"):
+        SheetWriter(gc, spreadsheet.id, "History", header_state=second.header_state).append(
+            COLUMNS, iter([]), datetime(2024, 1, 3), expected_rows=1_200_000
+        )
+    assert writes(google_user.requests_by_route() - before) == 0
+
+
+def test_upsert_updates_appends_and_removes_in_one_call(spreadsheet, gc, google_user):
+    state = (
+        SheetWriter(gc, spreadsheet.id, "Invoices")
+        .replace(COLUMNS, [row(i) for i in range(1, 6)])
+        .header_state
+    )
+    before = google_user.requests_by_route()
+    result = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).upsert(
+        COLUMNS, ["realm_id", "id"], [row(2, "99.00"), row(7)], deleted_keys=[("9130", "4")]
+    )
+    calls = google_user.requests_by_route() - before
+    assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "2", "3", "5", "7"]
+    assert values(spreadsheet, "Invoices")[2][3] == 99
+    assert (result.rows_updated, result.rows_appended, result.rows_removed) == (1, 1, 1)
+    assert calls["sheets.batchUpdate"] == 1 and sum(calls.values()) <= 3 and not result.fell_back_to_replace
+
+
+def test_upsert_on_a_tab_without_our_columns_falls_back_to_replace(spreadsheet, gc):
+    result = SheetWriter(gc, spreadsheet.id, "Invoices").upsert(
+        COLUMNS, ["realm_id", "id"], [row(9)], [], all_rows=lambda: [row(1), row(9)]
+    )
+    assert result.fell_back_to_replace and [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "9"]

@@ -1,0 +1,56 @@
+"""The dashboard under test: the app built on the `settings` fixture, and a browser-like client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.browser import Browser
+from web import create_app
+
+EMULATORS = {"qbo_emulator", "google_emulator", "emulators"}
+
+
+@pytest.fixture
+def app(request) -> Iterator[Flask]:
+    """pytest-flask's app on real Redis and a fresh SQLite database; pointed at both emulators
+    (the `settings` fixture) when the test asks for one of them."""
+    needs_emulators = EMULATORS & set(request.fixturenames)
+    settings = request.getfixturevalue("settings" if needs_emulators else "store_settings")
+    yield create_app({"SETTINGS": settings, "TESTING": True})
+
+
+@pytest.fixture
+def browser(client) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def user(browser) -> Browser:
+    """A signed-up user (owner of their own workspace), logged in."""
+    browser.sign_up("Ada", f"ada-{uuid.uuid4().hex[:6]}@example.com")
+    return browser
+
+
+@pytest.fixture
+def other(app) -> Browser:
+    """A second person with their own workspace, in their own cookie jar."""
+    person = Browser(app.test_client())
+    person.sign_up("Bob", f"bob-{uuid.uuid4().hex[:6]}@example.com")
+    return person
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Replace pytest-flask's: a context pushed around the whole test would share `g` between requests."""
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Replace pytest-flask's: its client keeps each request's context pushed (`with client`), so a
+    second client's request would run in the first one's app context and share its `g`."""
+    return app.test_client()

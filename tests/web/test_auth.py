@@ -1,0 +1,109 @@
+"""Sign up, log in, log out, password reset by emailed link, login throttling, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from store.db import get_engine
+from store.models import OutboxEmail, PasswordReset, User
+from tests.web.browser import PASSWORD, Browser
+
+
+def test_sign_up_creates_a_workspace_named_after_the_user(browser: Browser) -> None:
+    page = browser.sign_up("Ada", "ada@example.com")
+    assert page.has("Ada's workspace is ready")
+    assert page.has("ada@example.com")
+    assert browser.get("/workspace/members").has("owner")
+
+
+def test_sign_up_errors_keep_what_was_typed(browser: Browser) -> None:
+    page = browser.fill("/signup", "Sign up", name="Ada", email="not-an-email", password="short")
+    assert page.has("Enter an email address like name@example.com")
+    assert page.has("Use at least 10 characters")
+    assert browser.form("Sign up").fields["name"] == "Ada"
+    assert browser.form("Sign up").fields["email"] == "not-an-email"
+
+
+def test_duplicate_email_is_refused(browser: Browser, app) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    browser.log_out()
+    page = browser.sign_up("Other Ada", "ADA@example.com")
+    assert page.has("An account with this email already exists")
+
+
+def test_log_out_and_back_in(browser: Browser) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    page = browser.log_out()
+    assert page.has("You are logged out")
+    assert browser.get("/exporters/").has("Log in")
+    page = browser.log_in("ada@example.com")
+    assert page.has("You are logged in")
+
+
+def test_wrong_password_and_rate_limit(browser: Browser) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    browser.log_out()
+    for _ in range(5):
+        page = browser.log_in("ada@example.com", "wrong password!")
+        assert page.has("don't match an account")
+    page = browser.log_in("ada@example.com")
+    assert browser.status == 429
+    assert page.has("Too many failed attempts for ada@example.com")
+    assert not page.has("You are logged in")
+
+
+def _reset_link(email: str) -> str:
+    with Session(get_engine()) as session:
+        mail = session.exec(select(OutboxEmail).where(OutboxEmail.to == email)).all()[-1]
+    return re.search(r"http\S+", mail.body).group(0)
+
+
+def test_password_reset_by_emailed_link_works_once(browser: Browser) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    browser.log_out()
+    page = browser.fill("/password/forgot", "Send the reset link", email="ada@example.com")
+    assert page.has("we sent it a link")
+    link = _reset_link("ada@example.com")
+    with Session(get_engine()) as session:
+        stored = session.exec(select(PasswordReset)).one()
+    assert link.rsplit("/", 1)[1] not in stored.token_hash  # only the hash is kept
+    page = browser.fill(link, "Change password", password="a brand new secret", confirm="a brand new secret")
+    assert page.has("Your password was changed")
+    assert browser.log_in("ada@example.com", PASSWORD).has("don't match")
+    assert browser.log_in("ada@example.com", "a brand new secret").has("You are logged in")
+    browser.log_out()
+    assert browser.get(link).has("expired or was already used")
+
+
+def test_reset_for_unknown_email_says_the_same_and_sends_nothing(browser: Browser) -> None:
+    page = browser.fill("/password/forgot", "Send the reset link", email="nobody@example.com")
+    assert page.has("we sent it a link")
+    with Session(get_engine()) as session:
+        assert session.exec(select(OutboxEmail)).all() == []
+        assert session.exec(select(User)).all() == []
+
+
+def test_outbox_page_only_in_demo_mode(browser: Browser, app, settings) -> None:
+    browser.get("/outbox")
+    assert browser.status == 404
+
+
+def test_form_without_csrf_token_is_refused(client) -> None:
+    response = client.post("/signup", data={"name": "Ada", "email": "ada@example.com", "password": PASSWORD})
+    assert response.status_code == 400
+    assert b"Reload the page" in response.data
+    with Session(get_engine()) as session:
+        assert session.exec(select(User)).all() == []
+
+
+def test_healthz(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_session_cookie_flags(browser: Browser) -> None:
+    response = browser.client.get("/login")
+    header = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in header and "SameSite=Lax" in header

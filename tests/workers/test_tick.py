@@ -1,0 +1,125 @@
+"""The tick claims due exporters exactly once, runs missed ones once, and repairs runs whose job is gone."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from rq.job import Job
+from sqlmodel import select
+
+from store.db import session_scope
+from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
+from tests import factories
+from workers.enqueue import job_id
+from workers.queue import get_queue, get_redis
+from workers.reaper import GRACE, WORKER_DIED
+from workers.tick import tick
+
+
+@pytest.fixture
+def due_exporter(store_settings) -> int:
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        row = factories.exporter(
+            session, ws.id, next_run_at=utcnow() - timedelta(minutes=1), schedule_minutes=60
+        )
+        return row.id
+
+
+def runs_of(exporter_id: int) -> list[Run]:
+    with session_scope() as session:
+        return list(session.exec(select(Run).where(Run.exporter_id == exporter_id)).all())
+
+
+def test_due_exporter_gets_one_scheduled_run_on_the_queue(due_exporter):
+    now = utcnow()
+    result = tick(now)
+
+    (run,) = runs_of(due_exporter)
+    assert result.queued == [run.id]
+    assert run.trigger == RunTrigger.SCHEDULE and run.status == RunStatus.QUEUED
+    assert get_queue().job_ids == [job_id(run.id)]
+    with session_scope() as session:
+        assert session.get(Exporter, due_exporter).next_run_at == now + timedelta(minutes=60)
+
+
+def test_two_ticks_at_once_queue_the_exporter_once(database_url, due_exporter):
+    now = utcnow()
+    barrier = threading.Barrier(4)
+    results = []
+
+    def one_tick() -> None:
+        barrier.wait()
+        results.append(tick(now))
+
+    threads = [threading.Thread(target=one_tick) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(runs_of(due_exporter)) == 1
+    assert sum(len(r.queued) for r in results) == 1
+    assert len(get_queue().job_ids) == 1
+
+
+def test_a_scheduler_that_was_down_runs_a_missed_exporter_once(store_settings):
+    now = utcnow()
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        exporter_id = factories.exporter(
+            session, ws.id, next_run_at=now - timedelta(hours=7), schedule_minutes=60
+        ).id
+
+    tick(now)
+    tick(now + timedelta(seconds=30))
+
+    assert len(runs_of(exporter_id)) == 1
+    with session_scope() as session:
+        assert session.get(Exporter, exporter_id).next_run_at == now + timedelta(hours=1)
+
+
+def test_exporter_with_an_active_run_is_not_queued_again(due_exporter):
+    with session_scope() as session:
+        exporter = session.get(Exporter, due_exporter)
+        session.add(
+            Run(exporter_id=due_exporter, workspace_id=exporter.workspace_id, status=RunStatus.RUNNING)
+        )
+
+    result = tick(utcnow())
+
+    assert result.queued == [] and result.busy == [due_exporter]
+    assert len(runs_of(due_exporter)) == 1
+
+
+def test_disabled_and_unscheduled_exporters_are_left_alone(store_settings):
+    past = utcnow() - timedelta(hours=1)
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        factories.exporter(session, ws.id, next_run_at=past, enabled=False, name="paused")
+        factories.exporter(session, ws.id, next_run_at=None, schedule_minutes=None, name="manual only")
+
+    assert tick(utcnow()).queued == []
+    assert get_queue().job_ids == []
+
+
+def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(store_settings):
+    long_ago = utcnow() - GRACE - timedelta(minutes=1)
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        exporter_id = factories.exporter(session, ws.id).id
+        lost = Run(exporter_id=exporter_id, workspace_id=ws.id, status=RunStatus.QUEUED, queued_at=long_ago)
+        dead = Run(exporter_id=exporter_id, workspace_id=ws.id, status=RunStatus.RUNNING, queued_at=long_ago)
+        session.add_all([lost, dead])
+    # Redis lost both jobs (flushed or restarted): the database still knows both runs.
+
+    result = tick(utcnow())
+
+    assert sorted(result.reaped) == sorted([lost.id, dead.id])
+    assert Job.fetch(job_id(lost.id), connection=get_redis()).get_status() == "queued"
+    with session_scope() as session:
+        assert session.get(Run, lost.id).status == RunStatus.QUEUED
+        failed = session.get(Run, dead.id)
+        assert failed.status == RunStatus.FAILED and failed.error == WORKER_DIED
