@@ -44,11 +44,7 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
     if isinstance(exc, QboError):
         return Failure(f"{company}: {exc}" if company else str(exc))
     if isinstance(exc, DestinationMissing):
-        who = f" with {google_email}" if google_email else ""
-        text = (
-            f"The spreadsheet was deleted or is no longer shared{who} — pick another destination, "
-            f"or share it again. ({exc})"
-        )
+        text = exc.message(google_email)
         return Failure(text, destination_error=text)
     if isinstance(exc, GoogleReconnectRequired):
         return Failure(f"The Google account {google_email} needs reconnecting: {exc}".replace("  ", " "))

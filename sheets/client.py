@@ -77,7 +77,8 @@ def spreadsheet_url(
     """The browser link to a spreadsheet, optionally opened on one tab."""
     settings = settings or get_settings()
     url = f"{settings.google_web_base.rstrip('/')}/spreadsheets/d/{spreadsheet_id}/edit"
-    return url if sheet_id is None else f"{url}#gid={sheet_id}"
+    # Google's own links carry the tab both ways: the query for the server, the fragment for the page.
+    return url if sheet_id is None else f"{url}?gid={sheet_id}#gid={sheet_id}"
 
 
 def parse_spreadsheet_id(text: str) -> str:

@@ -10,6 +10,19 @@ class SheetsError(Exception):
 class DestinationMissing(SheetsError):
     """The spreadsheet was deleted, or is no longer shared with the exporter's Google account."""
 
+    def __init__(self, spreadsheet_id: str, status: int, account: str = "") -> None:
+        self.spreadsheet_id, self.status = spreadsheet_id, status
+        super().__init__(self.message(account))
+
+    def message(self, account: str = "") -> str:
+        """What happened and what to do, naming the Google account when it is known."""
+        who = account or "the exporter's Google account"
+        return (
+            f"The spreadsheet {self.spreadsheet_id} was deleted or is no longer shared with {who} "
+            f"(Google answered HTTP {self.status}). Restore it from the Drive trash or share it again "
+            "with that account, or pick another spreadsheet for the exporter."
+        )
+
 
 class LimitExceeded(SheetsError):
     """Writing would break a Google Sheets limit (cells, columns, characters per cell)."""

@@ -80,11 +80,7 @@ def translated_errors(spreadsheet_id: str) -> Iterator[None]:
         yield
     except APIError as exc:
         if exc.code in (403, 404):
-            raise DestinationMissing(
-                f"The spreadsheet {spreadsheet_id} is gone or no longer shared with the exporter's Google "
-                f"account (HTTP {exc.code}). Restore it from the Drive trash or share it again with that "
-                "account, or choose another spreadsheet for the exporter."
-            ) from exc
+            raise DestinationMissing(spreadsheet_id, exc.code) from exc
         raise SheetsError(
             f"Google Sheets refused the request (HTTP {exc.code}: {exc.error.get('message', exc)}). "
             "Nothing in the tab was changed by this request."

@@ -47,14 +47,20 @@ def database_url(request) -> str:
     return request.getfixturevalue("postgres_url" if request.param == "postgresql" else "sqlite_url")
 
 
-@pytest.fixture(scope="session")
-def qbo_emulator() -> Iterator[RunningServer]:
+def running_qbo_emulator() -> Iterator[RunningServer]:
+    """A QBO emulator of its own, for a fixture to yield from."""
     from emulators.qbo import create_app
 
     server = serve_in_thread(create_app({}))
     server.server.app.config["BASE_URL"] = server.url
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def qbo_emulator() -> Iterator[RunningServer]:
+    """The QBO emulator shared by the session. A test module that moves its clock brings its own."""
+    yield from running_qbo_emulator()
 
 
 @pytest.fixture(scope="session")

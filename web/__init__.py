@@ -41,7 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import auth, companies, exporters, google, health, home, runs, webhooks, workspaces
+    from web import auth, companies, exporters, google, health, home, internal, runs, webhooks, workspaces
 
-    for module in (health, auth, home, workspaces, companies, google, exporters, runs, webhooks):
+    blueprints = (health, internal, auth, home, workspaces, companies, google, exporters, runs, webhooks)
+    for module in blueprints:
         app.register_blueprint(module.bp)

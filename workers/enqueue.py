@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from rq.job import Job
 from sqlmodel import Session, select
 
 from store.db import session_scope
-from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger
+from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
 from store.settings import get_settings
 from workers.queue import get_queue, get_redis
 
@@ -19,11 +21,18 @@ def active_run(session: Session, exporter_id: int) -> Run | None:
     return session.exec(statement).first()
 
 
+def next_run_after(now: datetime, schedule_minutes: int | None) -> datetime | None:
+    """When a scheduled exporter is next due: one interval after now, so missed slots run once."""
+    return None if not schedule_minutes else now + timedelta(minutes=schedule_minutes)
+
+
 def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.MANUAL) -> Run | None:
     """Queue a run of the workspace's exporter; None when one is already queued or running.
 
     A short per-exporter Redis lock makes "check for an active run, insert a run" one step, so two
-    clicks, a click and a tick, or two ticks never queue the same exporter twice.
+    clicks, a click and a tick, or two ticks never queue the same exporter twice. "Run now" on a
+    scheduled exporter restarts its clock: the next scheduled run is one interval after the click,
+    not a minute later with the same data.
     """
     with get_redis().lock(f"sheetbooks:exporter:{exporter_id}:enqueue", timeout=30, blocking_timeout=30):
         with session_scope() as session:
@@ -34,6 +43,9 @@ def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.M
                 return None
             run = Run(exporter_id=exporter_id, workspace_id=workspace_id, trigger=trigger)
             session.add(run)
+            if trigger == RunTrigger.MANUAL and exporter.enabled and exporter.next_run_at is not None:
+                exporter.next_run_at = next_run_after(utcnow(), exporter.schedule_minutes)
+                session.add(exporter)
         submit(run.id, at_front=trigger == RunTrigger.MANUAL)
     return run
 

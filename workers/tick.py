@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import select
 
 from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
-from workers.enqueue import enqueue_run
+from workers.enqueue import enqueue_run, next_run_after
 from workers.reaper import reap
 
 log = logging.getLogger(__name__)
@@ -24,11 +24,6 @@ class TickResult:
     queued: list[int] = field(default_factory=list)
     busy: list[int] = field(default_factory=list)
     reaped: list[int] = field(default_factory=list)
-
-
-def next_run_after(now: datetime, schedule_minutes: int | None) -> datetime | None:
-    """When a scheduled exporter is next due: one interval after now, so missed slots run once."""
-    return None if not schedule_minutes else now + timedelta(minutes=schedule_minutes)
 
 
 def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:

@@ -10,6 +10,7 @@ import pytest
 from redis import Redis
 from sqlmodel import select
 
+from emulators.serving import RunningServer
 from exporters.companies import (
     CompanyTokenStore,
     disconnect,
@@ -22,11 +23,18 @@ from qbo.oauth import IntuitOAuth
 from store.db import session_scope
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany
 from tests import factories
+from tests.conftest import running_qbo_emulator
 from tests.qbo.fixtures import admin_api
 from tests.qbo.hammer import hammer
 from tests.qbo.intuit import Admin, EmulatorClock, connect
 
 DAY = 86400.0
+
+
+@pytest.fixture(scope="module")
+def qbo_emulator() -> Iterator[RunningServer]:
+    """This module moves Intuit's clock by months; its own emulator keeps that from other tests."""
+    yield from running_qbo_emulator()
 
 
 @pytest.fixture

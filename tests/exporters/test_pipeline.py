@@ -189,9 +189,9 @@ def test_a_missing_spreadsheet_fails_the_run_and_marks_the_destination(world):
     exporter_id = world.exporter([company], spreadsheet_id="does-not-exist")
     run = world.run(exporter_id)
     assert run.status == RunStatus.FAILED and run.finished_at
-    assert "deleted or is no longer shared" in run.error and "pick another destination" in run.error
+    assert "deleted or is no longer shared" in run.error and "pick another spreadsheet" in run.error
     with db.session_scope() as session:
-        assert "pick another destination" in session.get(Exporter, exporter_id).destination_error
+        assert "pick another spreadsheet" in session.get(Exporter, exporter_id).destination_error
 
 
 def test_a_revoked_company_fails_the_run_asking_to_reconnect(world, admin):

@@ -21,7 +21,7 @@ COLUMNS = [Col("id", "Id", "text"), Col("amount", "Amount", "money")]
 
 def test_links_and_ids(google_settings):
     url = spreadsheet_url("1AbC-d_efGhijkLMNOP", 42, google_settings)
-    assert url == f"{google_settings.google_web_base}/spreadsheets/d/1AbC-d_efGhijkLMNOP/edit#gid=42"
+    assert url == f"{google_settings.google_web_base}/spreadsheets/d/1AbC-d_efGhijkLMNOP/edit?gid=42#gid=42"
     assert parse_spreadsheet_id(url) == "1AbC-d_efGhijkLMNOP"
     assert parse_spreadsheet_id(" 1AbC-d_efGhijkLMNOP ") == "1AbC-d_efGhijkLMNOP"
     with pytest.raises(ValueError, match="not a Google Sheets link"):

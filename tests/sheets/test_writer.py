@@ -51,7 +51,7 @@ def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc
     shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
     assert shown[2][3] == "1,234.50" and shown[1][5] == "2024-01-02" and shown[1][6] == "2024-01-02 09:30:00"
     assert result.rows_written == 2 and result.sheet_id == spreadsheet.worksheet("Invoices").id
-    assert result.spreadsheet_url.endswith(f"/spreadsheets/d/{spreadsheet.id}/edit#gid={result.sheet_id}")
+    assert result.spreadsheet_url.endswith(f"/spreadsheets/d/{spreadsheet.id}/edit?gid={result.sheet_id}#gid={result.sheet_id}")
     assert result.header_state["labels"] == [c.label for c in COLUMNS]
 
 

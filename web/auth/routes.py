@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from store.models import Membership, OutboxEmail, PasswordReset, Role, User, Workspace, utcnow
+from store.models import OutboxEmail, PasswordReset, User, utcnow
 from store.settings import get_settings
 from web.auth import bp, ratelimit
+from web.auth.accounts import create_account, find_user
 from web.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from web.auth.passwords import hash_password, verify_password
 from web.current import sign_in
@@ -33,7 +34,7 @@ def _next_url() -> str:
 
 
 def _user_by_email(email: str) -> User | None:
-    return get_session().exec(select(User).where(User.email == email.strip().lower())).first()
+    return find_user(get_session(), email)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -41,14 +42,9 @@ def signup() -> str | Response:
     """Create a user and their own workspace, in which they are the owner."""
     form = SignupForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
         session = get_session()
-        if _user_by_email(email) is None:
-            user = User(email=email, password_hash=hash_password(form.password.data))
-            workspace = Workspace(name=f"{form.name.data.strip()}'s workspace")
-            session.add_all([user, workspace])
-            session.flush()
-            session.add(Membership(user_id=user.id, workspace_id=workspace.id, role=Role.OWNER))
+        if _user_by_email(form.email.data) is None:
+            user, workspace = create_account(session, form.email.data, form.password.data, form.name.data)
             try:
                 session.commit()
             except IntegrityError:

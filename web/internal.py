@@ -1,0 +1,39 @@
+"""Endpoints for App Engine cron (cron.yaml): the tick and the refresh-token keep-alive.
+
+App Engine strips `X-Appengine-Cron` from outside requests, so only its cron can call these. Other
+deployments run `sheetbooks tick --loop` instead and never see them answer anything but 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, request
+
+from web.extensions import csrf
+
+bp = Blueprint("internal", __name__, url_prefix="/internal")
+csrf.exempt(bp)
+
+
+def _from_cron() -> None:
+    if request.headers.get("X-Appengine-Cron") != "true":
+        abort(403)
+
+
+@bp.get("/tick")
+def tick() -> dict:
+    """Queue runs of due exporters and reap dead ones; say which."""
+    from workers.tick import tick as run_tick
+
+    _from_cron()
+    return asdict(run_tick())
+
+
+@bp.get("/keep-alive")
+def keep_alive() -> dict:
+    """Refresh idle companies' refresh tokens before Intuit's rolling window runs out."""
+    from workers.maintenance import keep_companies_alive
+
+    _from_cron()
+    return {"refreshed": keep_companies_alive()}
