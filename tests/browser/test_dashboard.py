@@ -1,0 +1,131 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright, against a live server.
+
+The analyst's first session as they would click it: sign up, connect QuickBooks and Google on the
+emulators' consent pages, create an exporter, press Run now, watch the run succeed, open the sheet.
+Set SHEETBOOKS_SCREENSHOT=path to keep a screenshot of the overview (README's docs/dashboard.png).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rq import Queue, Worker
+
+from emulators.serving import serve_in_thread
+from store.settings import get_settings
+from tests.conftest import installed, make_settings
+from web import create_app
+from workers.queue import get_redis
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live(sqlite_url, redis_url, qbo_emulator, google_emulator) -> Iterator[str]:
+    """The dashboard on a real port, its OAuth callbacks pointing at that port."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    settings = make_settings(sqlite_url, redis_url, qbo_emulator.url, google_emulator.url)
+    with installed(settings.with_overrides(public_url=base)) as s:
+        server = serve_in_thread(create_app({"SETTINGS": s}), port=port)
+        yield base
+        server.stop()
+
+
+@pytest.fixture
+def chromium():  # noqa: ANN201 - a playwright Browser
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("no chromium: `make test` installs Debian's chromium (scripts/browser.sh)")
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emulator):
+    reply = requests.post(
+        f"{qbo_emulator.url}/_emulator/companies", json={"name": "Browser Bakery", "invoices": 60}, timeout=60
+    )
+    realm = str(reply.json()["realmId"])
+    page = chromium.new_page(viewport={"width": 1280, "height": 860})
+
+    page.goto(f"{live}/signup")
+    page.fill("input[name=name]", "Grace")
+    page.fill("input[name=email]", "grace@example.com")
+    page.fill("input[name=password]", "correct horse battery")
+    if page.locator("input[name=confirm]").count():
+        page.fill("input[name=confirm]", "correct horse battery")
+    page.click("button[type=submit]")
+    assert "Overview of Grace's workspace" in page.content()
+
+    page.goto(f"{live}/companies/")
+    page.click("text=Connect QuickBooks")
+    assert page.url.startswith(qbo_emulator.url)
+    page.check(f"input[name=realmId][value='{realm}']")
+    page.click("button[value=allow]")
+    assert page.url.startswith(live) and "Browser Bakery" in page.content() and realm in page.content()
+
+    page.goto(f"{live}/google/")
+    page.click("text=Connect Google")
+    page.fill("input[name=email]", "grace@example.com")
+    page.click("button.primary")
+    assert page.url.startswith(live) and "grace@example.com" in page.content()
+
+    page.goto(f"{live}/exporters/new")
+    page.fill("input[name=name]", "Bakery invoices")
+    page.select_option("select[name=source]", "invoices")
+    page.check("input[name=companies]")
+    page.fill("input[name=spreadsheet_title]", "Bakery books")
+    page.select_option("select[name=schedule]", "60")
+    page.click("button[value=save]")
+    assert "Created the exporter Bakery invoices" in page.content()
+
+    page.click("text=Run now")
+    queued = re.search(r"Queued run #(\d+)", page.content())
+    assert queued, page.content()[:3000]
+    redis = get_redis()
+    Worker([Queue(get_settings().queue_name, connection=redis)], connection=redis).work(burst=True)
+
+    page.goto(f"{live}/runs/{queued.group(1)}")
+    body = page.content()
+    assert "succeeded" in body and "<th>Rows</th><td>60</td>" in body, body[:3000]
+
+    with page.context.expect_page() as opened:
+        page.click("text=Open the sheet")
+    sheet = opened.value
+    sheet.wait_for_load_state()
+    assert "Bakery books" in sheet.title() and "Number" in sheet.content()
+
+    page.goto(live)
+    assert "1 connected, none needs attention" in page.content()
+    target = os.environ.get("SHEETBOOKS_SCREENSHOT")
+    if target:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=target, full_page=True)
