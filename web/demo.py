@@ -67,7 +67,8 @@ def demo_redis(instance: Path) -> Iterator[str]:
     if binary:
         log.info("Redis: private redis-server on port %s", port)
         args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(instance)]
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+        # Its own session: Ctrl-C reaches the supervisor, which stops Redis last, after its clients.
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, start_new_session=True)
         try:
             _wait_for_redis(url)
             yield url
@@ -136,8 +137,15 @@ def _seed_demo_login(settings: Settings) -> None:
     ensure_demo_user(DEMO_EMAIL, DEMO_PASSWORD)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_demo(args: argparse.Namespace) -> None:
     """Start all demo processes, print where to go, and stop everything cleanly on Ctrl-C."""
+    # Ctrl-C and a plain `kill` both stop everything, even when started from a shell that ignores SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     instance = INSTANCE_DIR.resolve()
     instance.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
