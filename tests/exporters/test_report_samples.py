@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from exporters.reports.statement import statement
 from exporters.reports.tidy import tidy_rows
 from exporters.reports.tree import lines
+from tests.reference import QBO_SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "qbo-samples"
-if not SAMPLES.exists():
-    SAMPLES = Path("/work/shared/reference/qbo-samples")
+SAMPLES = QBO_SAMPLES
 NAMES = [
     "profit_and_loss.intuit-docs.json",
     "profit_and_loss.sandbox-2024-12.json",

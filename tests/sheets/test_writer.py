@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ import pytest
 from sheets.errors import ColumnContractBroken, DestinationMissing, LimitExceeded
 from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col, writes
+from tests.sheets.reader import PollingReader
 
 COLUMNS = [
     Col("realm_id", "Company", "text"),
@@ -51,7 +51,8 @@ def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc
     shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
     assert shown[2][3] == "1,234.50" and shown[1][5] == "2024-01-02" and shown[1][6] == "2024-01-02 09:30:00"
     assert result.rows_written == 2 and result.sheet_id == spreadsheet.worksheet("Invoices").id
-    assert result.spreadsheet_url.endswith(f"/spreadsheets/d/{spreadsheet.id}/edit?gid={result.sheet_id}#gid={result.sheet_id}")
+    gid = result.sheet_id
+    assert result.spreadsheet_url.endswith(f"/spreadsheets/d/{spreadsheet.id}/edit?gid={gid}#gid={gid}")
     assert result.header_state["labels"] == [c.label for c in COLUMNS]
 
 
@@ -91,29 +92,37 @@ def test_a_big_replace_goes_through_a_hidden_staging_tab_and_swaps_at_once(sprea
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
 
 
-def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, google_user):
+def classify(got: list[list]) -> str:
+    """'old' (200 rows at 1.00), 'new' (50,000 rows at 10.50), else what was wrong with the tab."""
+    header, body = (got[0], got[1:]) if got else ([], [])
+    if header != [c.label for c in COLUMNS]:
+        return f"header {header[:3]}"
+    for name, count, amount in (("old", 200, 1), ("new", 50_000, 10.5)):
+        if len(body) == count and all(r[1] == str(i) and r[3] == amount for i, r in enumerate(body)):
+            return name
+    return f"partial: {len(body)} rows"
+
+
+def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, colleague):
     old = [row(i, "1.00") for i in range(200)]
     state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, old).header_state
-    reader = google_user.client().open_by_key(spreadsheet.id).worksheet("Invoices")
-    seen: list[tuple[int, str]] = []
-    done = threading.Event()
+    spreadsheet.share(colleague.email, perm_type="user", role="reader", notify=False)
+    tab = colleague.patient_client().open_by_key(spreadsheet.id).worksheet("Invoices")
+    during: list[str] = []
+    with PollingReader(tab, classify) as reader:
+        assert reader.read_now() == "old"
 
-    def poll() -> None:
-        while not done.is_set():
-            got = reader.get_all_values(value_render_option="UNFORMATTED_VALUE")
-            seen.append((len(got), got[-1][1] if got else ""))
+        def between_chunks(rows: int) -> None:  # the staging tab is half full: look at the live tab
+            if rows < 50_000:
+                during.append(reader.read_now())
 
-    thread = threading.Thread(target=poll)
-    thread.start()
-    try:
-        SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).replace(
+        SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks).replace(
             COLUMNS, (row(i) for i in range(50_000))
         )
-    finally:
-        done.set()
-        thread.join()
-    assert seen, "the reader never got an answer"
-    assert set(seen) <= {(201, "199"), (50_001, "49999")}
+        assert reader.read_now() == "new"
+    assert reader.error is None, reader.error
+    assert len(during) >= 2 and set(during) == {"old"}, during
+    assert set(reader.seen) == {"old", "new"}, sorted(set(reader.seen))
 
 
 def test_a_staging_tab_left_by_a_crashed_run_is_cleaned_up(spreadsheet, gc):

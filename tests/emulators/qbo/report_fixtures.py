@@ -6,9 +6,10 @@ import copy
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-SAMPLES = Path("/work/shared/reference/qbo-samples")
+from tests.reference import QBO_SAMPLES
+
+SAMPLES = QBO_SAMPLES
 
 
 def sample(name: str) -> dict:

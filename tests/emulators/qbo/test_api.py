@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.emulators.qbo.emulator_harness import DAY, Api, connect, running
+from tests.reference import QBO_SAMPLES
 
-SAMPLES = Path("/work/shared/reference/qbo-samples")
+SAMPLES = QBO_SAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from emulators.qbo.clock import Clock
 from emulators.qbo.company import ENTITIES, Company
 from emulators.qbo.generate import generate
+from tests.reference import QBO_SAMPLES
 
-SAMPLES = json.loads(Path("/work/shared/reference/qbo-samples/entities.intuit-docs.json").read_text())
+SAMPLES = json.loads((QBO_SAMPLES / "entities.intuit-docs.json").read_text())
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from emulators.qbo.api.faults import QueryFault
 from emulators.qbo.api.query import parse
 from emulators.qbo.api.values import as_datetime
 from tests.emulators.qbo.emulator_harness import Api, connect, running
+from tests.reference import QBO_SAMPLES
 
-SAMPLES = Path("/work/shared/reference/qbo-samples")
+SAMPLES = QBO_SAMPLES
 
 
 @pytest.fixture(scope="module")
