@@ -77,7 +77,7 @@ def _register_sheets(app: Flask) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """A fresh emulator; `config` overrides DEFAULTS (see README)."""
-    from emulators.google import admin, drive, oauth, viewer
+    from emulators.google import admin, drive, drive_comments, drive_copy, oauth, viewer
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -87,7 +87,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(404, _no_route)
     app.register_error_handler(405, _no_route)
-    for blueprint in (oauth.blueprint, drive.blueprint, viewer.blueprint):
+    for blueprint in (
+        oauth.blueprint,
+        drive.blueprint,
+        drive_copy.blueprint,
+        drive_comments.blueprint,
+        viewer.blueprint,
+    ):
         app.register_blueprint(blueprint)
     if app.config["ADMIN"]:
         app.register_blueprint(admin.blueprint)

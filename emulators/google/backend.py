@@ -35,6 +35,7 @@ class DriveFile:
     modified: float
     parents: list[str] = field(default_factory=list)
     permissions: dict[str, str] = field(default_factory=dict)  # email (or "anyone") -> role
+    comments: list[dict] = field(default_factory=list)  # Drive comment resources, oldest first
 
     def role_of(self, email: str) -> str | None:
         if email.lower() == self.owner.lower():
@@ -216,6 +217,22 @@ class Backend:
                     spreadsheet = spreadsheet.copy()
                     spreadsheet.title = name
                     self._spreadsheets[meta.id] = spreadsheet
+        self._persist(meta.id)
+
+    def copy_file(self, meta: DriveFile, owner: str, name: str, parents: list) -> DriveFile:
+        """A new file owned by `owner` with `meta`'s content (a spreadsheet's tabs and cells too)."""
+        with self._lock:
+            spreadsheet = self._loaded(meta.id)
+        clone = None
+        if spreadsheet is not None:
+            clone = spreadsheet.copy()
+            clone.spreadsheet_id = new_id()
+            clone.title = name
+        return self.add_file(owner, name, meta.mime_type, parents, clone)
+
+    def add_comment(self, meta: DriveFile, comment: dict) -> None:
+        with self._lock:
+            meta.comments.append(comment)
         self._persist(meta.id)
 
     def delete_file(self, file_id: str) -> None:

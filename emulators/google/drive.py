@@ -39,12 +39,12 @@ def file_not_found(file_id: str) -> DriveError:
     )
 
 
-def _backend():
+def backend():
     return current_app.extensions["google_emulator"]
 
 
-def _caller():
-    return _backend().current_principal()
+def caller():
+    return backend().current_principal()
 
 
 def file_resource(meta: DriveFile, email: str) -> dict:
@@ -60,7 +60,7 @@ def file_resource(meta: DriveFile, email: str) -> dict:
         "owners": [{"kind": "drive#user", "emailAddress": meta.owner, "me": meta.owner == email.lower()}],
         "ownedByMe": meta.owner == email.lower(),
         "trashed": False,
-        "webViewLink": f"{_backend().base_url()}/spreadsheets/d/{meta.id}/edit",
+        "webViewLink": f"{backend().base_url()}/spreadsheets/d/{meta.id}/edit",
     }
 
 
@@ -152,10 +152,10 @@ def _sorted(files: list[DriveFile], order_by: str) -> list[DriveFile]:
 
 @blueprint.get("")
 def list_files() -> Response:
-    email = _caller().email
+    email = caller().email
     clauses = parse_query(request.args.get("q", ""))
     files = _sorted(
-        [f for f in _backend().visible_files(email) if matches(f, clauses)], request.args.get("orderBy", "")
+        [f for f in backend().visible_files(email) if matches(f, clauses)], request.args.get("orderBy", "")
     )
     size = min(max(int(request.args.get("pageSize", 100)), 1), 1000)
     start = int(request.args.get("pageToken") or 0)
@@ -178,17 +178,17 @@ def list_files() -> Response:
 
 @blueprint.post("")
 def create_file() -> Response:
-    principal = _caller()
+    principal = caller()
     body = request.get_json(silent=True) or {}
     if principal.is_service_account:
         raise DriveError(403, SA_NO_QUOTA, "storageQuotaExceeded", domain="usageLimits")
     name, mime = body.get("name") or "Untitled", body.get("mimeType") or "application/octet-stream"
-    backend = _backend()
+    emulator = backend()
     if mime == SPREADSHEET_MIME:
-        spreadsheet = backend.new_spreadsheet(principal.email, name, {}, body.get("parents"))
-        meta = backend.files[spreadsheet.spreadsheet_id]
+        spreadsheet = emulator.new_spreadsheet(principal.email, name, {}, body.get("parents"))
+        meta = emulator.files[spreadsheet.spreadsheet_id]
     else:
-        meta = backend.add_file(principal.email, name, mime, body.get("parents") or [])
+        meta = emulator.add_file(principal.email, name, mime, body.get("parents") or [])
     return jsonify(
         project(
             file_resource(meta, principal.email),
@@ -197,14 +197,14 @@ def create_file() -> Response:
     )
 
 
-def _file(file_id: str, role: str = "reader") -> DriveFile:
+def file_for_caller(file_id: str, role: str = "reader") -> DriveFile:
     """The file if the caller can see it (404 otherwise) and has `role` (403 otherwise)."""
-    email = _caller().email
-    backend = _backend()
-    meta = backend.file_for(file_id, email, "reader")
+    email = caller().email
+    emulator = backend()
+    meta = emulator.file_for(file_id, email, "reader")
     if meta is None:
         raise file_not_found(file_id)
-    if backend.file_for(file_id, email, role) is None:
+    if emulator.file_for(file_id, email, role) is None:
         raise DriveError(
             403, "The user does not have sufficient permissions for this file.", "insufficientFilePermissions"
         )
@@ -213,22 +213,22 @@ def _file(file_id: str, role: str = "reader") -> DriveFile:
 
 @blueprint.get("/<file_id>")
 def get_file(file_id: str) -> Response:
-    meta = _file(file_id)
+    meta = file_for_caller(file_id)
     fields = parse_fields(request.args.get("fields") or DEFAULT_FILE_FIELDS)
-    return jsonify(project(file_resource(meta, _caller().email), fields))
+    return jsonify(project(file_resource(meta, caller().email), fields))
 
 
 @blueprint.patch("/<file_id>")
 def update_file(file_id: str) -> Response:
-    meta = _file(file_id, "writer")
-    _backend().update_file(meta, name=(request.get_json(silent=True) or {}).get("name"))
+    meta = file_for_caller(file_id, "writer")
+    backend().update_file(meta, name=(request.get_json(silent=True) or {}).get("name"))
     fields = parse_fields(request.args.get("fields") or DEFAULT_FILE_FIELDS)
-    return jsonify(project(file_resource(meta, _caller().email), fields))
+    return jsonify(project(file_resource(meta, caller().email), fields))
 
 
 @blueprint.delete("/<file_id>")
 def delete_file(file_id: str) -> Response:
-    _backend().delete_file(_file(file_id, "owner").id)
+    backend().delete_file(file_for_caller(file_id, "owner").id)
     return Response("", 204, content_type="text/html")
 
 
@@ -251,7 +251,7 @@ def create_permission(file_id: str) -> Response:
     role, kind = body.get("role"), body.get("type", "user")
     if role not in ROLES or kind not in ("user", "anyone"):
         raise DriveError(400, f"The provided permission role or type is invalid: {role}/{kind}.", "invalid")
-    meta = _file(file_id, "owner" if role == "owner" else "writer")
+    meta = file_for_caller(file_id, "owner" if role == "owner" else "writer")
     email = "anyone" if kind == "anyone" else (body.get("emailAddress") or "").lower()
     if not email:
         raise DriveError(400, "The permission type field is required.", "required")
@@ -261,13 +261,13 @@ def create_permission(file_id: str) -> Response:
             "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
             "forbidden",
         )
-    _backend().share(meta, email, role)
+    backend().share(meta, email, role)
     return jsonify(permission_resource(email, role))
 
 
 @blueprint.get("/<file_id>/permissions")
 def list_permissions(file_id: str) -> Response:
-    meta = _file(file_id)
+    meta = file_for_caller(file_id)
     permissions = [permission_resource(meta.owner, "owner")]
     permissions += [permission_resource(email, role) for email, role in meta.permissions.items()]
     return jsonify({"kind": "drive#permissionList", "permissions": permissions})
@@ -275,10 +275,10 @@ def list_permissions(file_id: str) -> Response:
 
 @blueprint.delete("/<file_id>/permissions/<permission_id>")
 def delete_permission(file_id: str, permission_id: str) -> Response:
-    meta = _file(file_id, "writer")
+    meta = file_for_caller(file_id, "writer")
     for email in list(meta.permissions):
         if permission_resource(email, "")["id"] == permission_id:
-            _backend().unshare(meta, email)
+            backend().unshare(meta, email)
             return Response("", 204, content_type="text/html")
     raise DriveError(
         404,

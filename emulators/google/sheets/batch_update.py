@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from emulators.google.errors import invalid_argument
-from emulators.google.sheets import fieldmask, sheet_requests
+from emulators.google.sheets import fieldmask, sheet_requests, sort
 from emulators.google.sheets.cell_requests import CELL_REQUESTS
 from emulators.google.sheets.endpoints import spreadsheet_json
 from emulators.google.sheets.grid import GridError
@@ -13,7 +13,11 @@ from emulators.google.sheets.model import Spreadsheet
 from emulators.google.sheets.routes import Call, backend, json_body
 
 Handler = Callable[[Spreadsheet, dict], dict | None]
-HANDLERS: dict[str, Handler] = {**sheet_requests.SHEET_REQUESTS, **CELL_REQUESTS}
+HANDLERS: dict[str, Handler] = {
+    **sheet_requests.SHEET_REQUESTS,
+    **CELL_REQUESTS,
+    "sortRange": sort.sort_range,
+}
 
 
 def apply_all(spreadsheet: Spreadsheet, requests: list) -> list[dict]:

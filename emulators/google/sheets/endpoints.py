@@ -67,9 +67,15 @@ def create(call: Call) -> dict:
 
 
 def _handlers() -> dict[str, Callable[[Call], dict]]:
-    from emulators.google.sheets import batch_update, values
+    from emulators.google.sheets import batch_update, copy_to, values
 
-    return {"get": get, "create": create, "batchUpdate": batch_update.endpoint, **values.ENDPOINTS}
+    return {
+        "get": get,
+        "create": create,
+        "batchUpdate": batch_update.endpoint,
+        "copyTo": copy_to.endpoint,
+        **values.ENDPOINTS,
+    }
 
 
 HANDLERS = _handlers()

@@ -51,9 +51,9 @@ def resolve(spreadsheet: Spreadsheet, text: str) -> Target:
         sheet = spreadsheet.sheet_by_title(ref or "")
         if sheet is not None:
             return Target(sheet, WHOLE)
-        named = next((n for n in spreadsheet.named_ranges.values() if n["name"] == ref), None)
+        named = _named(spreadsheet, ref)
         if named is not None:
-            return grid_target(spreadsheet, named["range"])
+            return named
         sheet, title = spreadsheet.sheets[0], ""
     else:
         sheet = spreadsheet.sheet_by_title(title)
@@ -64,7 +64,17 @@ def resolve(spreadsheet: Spreadsheet, text: str) -> Target:
     try:
         return Target(sheet, parse_cells(ref), anchor=":" not in ref)
     except ValueError:
-        raise unable(text) from None
+        named = _named(spreadsheet, ref) if title else None  # gspread sends `'Tab'!my_range`
+        if named is None:
+            raise unable(text) from None
+        return named
+
+
+def _named(spreadsheet: Spreadsheet, name: str | None) -> Target | None:
+    """The target of a named range (names match case-insensitively, like Sheets)."""
+    wanted = (name or "").lower()
+    named = next((n for n in spreadsheet.named_ranges.values() if n["name"].lower() == wanted), None)
+    return None if named is None else grid_target(spreadsheet, named["range"])
 
 
 def grid_target(spreadsheet: Spreadsheet, grid_range: dict) -> Target:
