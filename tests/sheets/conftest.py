@@ -58,6 +58,10 @@ class GoogleUser:
         """A client whose retry waits are recorded instead of slept."""
         return make_client(self.credentials(), self.settings, policy=RetryPolicy(sleep=self.waits.append))
 
+    def patient_client(self) -> gspread.Client:
+        """A client that really waits out a 429, as a person's tool would."""
+        return make_client(self.credentials(), self.settings)
+
 
 def writes(counts: Counter) -> int:
     return sum(
@@ -73,13 +77,24 @@ def google_settings(request, redis_url, google_emulator) -> Iterator[Settings]:
         yield s
 
 
+def new_user(base: str, settings: Settings, who: str = "analyst") -> GoogleUser:
+    """A fresh Google identity on the emulator (its own read and write quota)."""
+    email = f"{who}-{uuid.uuid4().hex[:8]}@example.com"
+    user = GoogleUser(base, settings, email, {})
+    user.tokens = user.admin("tokens", {"email": email})
+    return user
+
+
 @pytest.fixture
 def google_user(google_settings, google_emulator) -> Iterator[GoogleUser]:
-    email = f"analyst-{uuid.uuid4().hex[:8]}@example.com"
-    user = GoogleUser(google_emulator.url, google_settings, email, {})
-    user.tokens = user.admin("tokens", {"email": email})
-    yield user
+    yield new_user(google_emulator.url, google_settings)
     requests.delete(f"{google_emulator.url}/_emulator/faults", timeout=30)
+
+
+@pytest.fixture
+def colleague(google_settings, google_emulator) -> GoogleUser:
+    """Another analyst, who looks at the sheets the writer fills."""
+    return new_user(google_emulator.url, google_settings, "colleague")
 
 
 @pytest.fixture
