@@ -124,8 +124,9 @@ def typed(value: Any, type_: str) -> Any:
 def at(
     key: str, label: str, path: str, type_: str = "text", default: bool = True, description: str = ""
 ) -> Field:
-    """A field read at a dotted path."""
-    return Field(Column(key, label, type_, description, default), lambda r, _c, p=path: dig(r, p), path)
+    """A field read at a dotted path (described by that path unless told otherwise)."""
+    described = description or f"QuickBooks field {path.removeprefix('Txn.')}"
+    return Field(Column(key, label, type_, described, default), lambda r, _c, p=path: dig(r, p), path)
 
 
 def computed(
@@ -171,9 +172,13 @@ def exchange_rate(record: dict, ctx: Any) -> Decimal:
 
 
 def home_amount(path: str) -> Getter:
-    """An amount converted to the home currency (amount x ExchangeRate), rounded to cents."""
+    """An amount in the home currency: QBO's own Home<path> when it sends one (HomeTotalAmt), else amount x
+    ExchangeRate rounded to cents."""
 
     def get(record: dict, ctx: Any) -> Decimal | None:
+        own = to_decimal(record.get(f"Home{path}"))
+        if own is not None:
+            return own
         amount = to_decimal(dig(record, path))
         if amount is None:
             return None
@@ -182,14 +187,45 @@ def home_amount(path: str) -> Getter:
     return get
 
 
+HOME_CURRENCY = "home_currency"
+
+
+def needs_home_currency(keys: Iterable[str]) -> bool:
+    """Whether these columns need the company's home currency (read from its Preferences)."""
+    return any(k == HOME_CURRENCY or k == "exchange_rate" or k.startswith("home_") for k in keys)
+
+
 def currency(with_home: Sequence[tuple[str, str, str]] = ()) -> list[Field]:
-    """Currency, exchange rate and home-currency versions of the given (key, label, path) amounts."""
+    """Currency, exchange rate, the company's home currency and home-currency versions of the given
+    (key, label, path) amounts."""
     fields = [
         at("currency", "Currency", "CurrencyRef.value"),
-        computed("exchange_rate", "Exchange rate", "number", exchange_rate, default=False),
+        computed(
+            "exchange_rate",
+            "Exchange rate",
+            "number",
+            exchange_rate,
+            default=False,
+            description="Home currency per unit of the transaction's currency (1 in the home currency)",
+        ),
+        computed(
+            HOME_CURRENCY,
+            "Home currency",
+            "text",
+            lambda _r, ctx: getattr(ctx, "home_currency", None),
+            default=False,
+            description="The company's home currency (QuickBooks Preferences)",
+        ),
     ]
     fields += [
-        computed(f"home_{key}", f"{label} (home currency)", "money", home_amount(path), default=False)
+        computed(
+            f"home_{key}",
+            f"{label} (home currency)",
+            "money",
+            home_amount(path),
+            default=False,
+            description=f"{label} converted to the company's home currency",
+        )
         for key, label, path in with_home
     ]
     return fields

@@ -7,7 +7,7 @@ watermark minus a 5-minute overlap, ordered by LastUpdatedTime, deduplicated by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from exporters.columns import to_datetime
 from exporters.filters import quote
 from exporters.sources.base import RunContext
 from exporters.sources.entities import EntitySource
+from exporters.sources.query import select, wants_custom_fields
 from store.models import Watermark
 
 OVERLAP = timedelta(minutes=5)
@@ -101,14 +102,20 @@ def dedupe(records: Iterable[dict]) -> list[dict]:
     return list(latest.values())
 
 
-def pull(client: Any, source: EntitySource, options: dict, run: RunContext, start: datetime) -> Changes:
+def pull(
+    client: Any,
+    source: EntitySource,
+    options: dict,
+    run: RunContext,
+    start: datetime,
+    keys: Sequence[str] | None = None,
+) -> Changes:
     """Objects updated since `start` (one query, paged) and deletions since then (one CDC call)."""
     condition = f"MetaData.LastUpdatedTime >= {quote(start.isoformat(timespec='seconds'))}"
     where = " AND ".join(c for c in (source.where(options, run), condition) if c)
     water = HighWater()
-    records = dedupe(
-        water.track(client.query(source.entity, where=where, order_by="MetaData.LastUpdatedTime"))
-    )
+    found = select(client, source.entity, where, "MetaData.LastUpdatedTime", wants_custom_fields(keys))
+    records = dedupe(water.track(found))
     cdc = client.cdc([source.entity], start).get(source.entity, [])
     deleted = [str(o.get("Id")) for o in cdc if o.get("status") == "Deleted"]
     changes = Changes(records, deleted, high=water.high, complete=len(cdc) < CDC_CAP)

@@ -17,7 +17,7 @@ from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column
 from exporters.failures import CompanyFailed, Failure, SetupError, describe
 from exporters.progress import Progress, set_progress
-from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RunContext
+from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RunContext, learn_home_currency
 from exporters.sources.entities import EntitySource
 from exporters.sources.reports import ReportSource
 from qbo.errors import QboError
@@ -262,13 +262,14 @@ def upsert(
     highs = []
     for (company, client), start in zip(companies, starts, strict=True):
         progress.at_company(company.name)
+        keys = [c.key for c in columns]
         try:
-            changes = incremental.pull(client, source, options, run, start)
+            learn_home_currency(company, client, keys)
+            changes = incremental.pull(client, source, options, run, start, keys)
         except QboError as exc:
             raise CompanyFailed(company.name, exc) from exc
         if not changes.complete:
             return full_refresh(job, source, columns, companies, options, run, progress, writer)
-        keys = [c.key for c in columns]
         changed_rows += values(columns, source.rows_from(changes.records, company, run, keys))
         deleted_keys += [[company.realm_id, i] if several else [i] for i in changes.deleted_ids]
         stats["added"] += changes.added
@@ -328,9 +329,9 @@ def full_refresh(
         for (company, client), water in zip(companies, waters, strict=True):
             progress.at_company(company.name)
             try:
-                yield from source.rows_from(
-                    water.track(source.records(client, options, run)), company, run, keys
-                )
+                learn_home_currency(company, client, keys)
+                records = source.records(client, options, run, keys=keys)
+                yield from source.rows_from(water.track(records), company, run, keys)
             except QboError as exc:
                 raise CompanyFailed(company.name, exc) from exc
 

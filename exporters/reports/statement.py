@@ -16,7 +16,7 @@ from exporters.reports.tree import Line, columns_of, lines
 
 INDENT = "   "
 LABEL = Column("account", "Account")
-RowKey = tuple[str, tuple[str, ...], str]
+RowKey = tuple[str, tuple[str, ...], str, int]  # kind, sections, label, occurrence (detail rows repeat)
 
 
 @dataclass
@@ -44,13 +44,16 @@ def statement(
         Column(f"{key_prefix}{c.key}", f"{label_prefix}{c.title}".strip(), "money") for _i, c in wanted
     ]
     result = Statement(columns)
+    seen: dict[tuple, int] = {}
     for line in lines(report):
         row: dict[str, Any] = {"account": _label(line)}
         row.update({c.key: t for c, t in zip(texts, line.texts, strict=False)})
         for (index, _c), column in zip(wanted, columns[1 + len(texts) :], strict=True):
             row[column.key] = line.values[index]
         result.rows.append(row)
-        result.keys.append((line.kind, line.path, line.label))
+        name = (line.kind, line.path, line.label)
+        seen[name] = seen.get(name, 0) + 1
+        result.keys.append((*name, seen[name]))
     return result
 
 
@@ -98,9 +101,9 @@ def blocks(titled: Sequence[tuple[str, Statement]]) -> Statement:
     for index, (title, part) in enumerate(titled):
         if index:
             result.rows.append({"account": ""})
-            result.keys.append(("blank", (), str(index)))
+            result.keys.append(("blank", (), str(index), 1))
         result.rows.append({"account": title})
-        result.keys.append(("company", (), title))
+        result.keys.append(("company", (), title, 1))
         result.rows += part.rows
-        result.keys += [("line", (title, *k[1]), k[2]) for k in part.keys]
+        result.keys += [("line", (title, *k[1]), k[2], k[3]) for k in part.keys]
     return result

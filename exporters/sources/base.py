@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from exporters.columns import Field, computed
+from exporters.columns import Field, computed, dig, needs_home_currency
 
 ProgressFn = Callable[[int, "int | None"], None]
 
@@ -41,6 +42,12 @@ class CompanyContext:
     realm_id: str
     company_id: int | None = None
     home_currency: str | None = None
+
+
+def learn_home_currency(company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+    """Read the company's home currency from its Preferences (one call) when these columns need it."""
+    if company.home_currency is None and keys is not None and needs_home_currency(keys):
+        company.home_currency = dig(client.preferences(), "CurrencyPrefs.HomeCurrency.value")
 
 
 @dataclass

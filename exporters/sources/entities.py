@@ -20,9 +20,14 @@ from exporters.columns import (
     to_decimal,
 )
 from exporters.filters import ALWAYS_QUERYABLE, FilterSpec, where_clause
-from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RowContext, RunContext
-
-PAGE = 1000
+from exporters.sources.base import (
+    COMPANY_FIELDS,
+    CompanyContext,
+    RowContext,
+    RunContext,
+    learn_home_currency,
+)
+from exporters.sources.query import PAGE, select, wants_custom_fields
 
 
 @dataclass(frozen=True)
@@ -66,13 +71,18 @@ class EntitySource:
         return where_clause(self.filters, options, run.today, self.query_fields())
 
     def records(
-        self, client: Any, options: dict, run: RunContext, where: str | None = None
+        self,
+        client: Any,
+        options: dict,
+        run: RunContext,
+        where: str | None = None,
+        keys: Sequence[str] | None = None,
     ) -> Iterator[dict]:
         """The QBO objects, page by page (1000 at a time), reporting progress as they arrive."""
         where = self.where(options, run) if where is None else where
         total = client.count(self.entity, where) if options.get("count", True) else None
         done = 0
-        for record in client.query(self.entity, where=where, order_by="Id", page_size=PAGE):
+        for record in select(client, self.entity, where, "Id", wants_custom_fields(keys)):
             yield record
             done += 1
             if done % PAGE == 0:
@@ -95,7 +105,8 @@ class EntitySource:
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Typed rows keyed by column key, streamed page by page."""
-        return self.rows_from(self.records(client, options, run), company, run, keys)
+        learn_home_currency(company, client, keys)
+        return self.rows_from(self.records(client, options, run, keys=keys), company, run, keys)
 
     def rows_from(
         self, records: Iterable[dict], company: CompanyContext, run: RunContext, keys: Sequence[str] | None

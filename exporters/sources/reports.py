@@ -11,6 +11,7 @@ from exporters.columns import Column
 from exporters.dates import resolve_range, split_range
 from exporters.filters import ids_of
 from exporters.reports import statement as st
+from exporters.reports.pieces import fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, RunContext
 
@@ -43,6 +44,7 @@ class ReportSource:
     group: str = "Reports"
     stock: bool = False
     aging: bool = False
+    periods: bool = True  # takes summarize_column_by (TrialBalance, GeneralLedger and aging reports don't)
     kind: str = "report"
     incremental: bool = False
 
@@ -67,25 +69,34 @@ class ReportSource:
         }
         if self.aging:
             params["report_date"] = end.isoformat()
-        else:
-            params["summarize_column_by"] = _choice(options, "summarize_column_by", SUMMARIZE, "Total")
+        if self.periods:
+            params["summarize_column_by"] = self.summarize(options)
         for name in FILTERS:
             if ids := ids_of(options.get(name)):
                 params[name] = ",".join(ids)
         return params
 
+    def summarize(self, options: dict) -> str:
+        """Columns by: Total for reports without period columns."""
+        return _choice(options, "summarize_column_by", SUMMARIZE, "Total") if self.periods else "Total"
+
     def ranges(self, options: dict, run: RunContext) -> list[tuple[date, date]]:
         start, end = resolve_range(options.get("date_range"), run.today)
-        if self.aging:
+        if not self.periods:
             return [(start, end)]
-        return split_range(start, end, _choice(options, "summarize_column_by", SUMMARIZE, "Total"))
+        return split_range(start, end, self.summarize(options))
 
     def fetch(self, client: Any, options: dict, run: RunContext) -> list[dict]:
-        """The report, one request per range piece (long Month ranges go a year at a time)."""
+        """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved)."""
         pieces = self.ranges(options, run)
-        reports = []
+        by = self.summarize(options)
+        reports: list[dict] = []
+
+        def one(start: date, end: date) -> dict:
+            return client.report(self.report, self.params(options, start, end))
+
         for index, (start, end) in enumerate(pieces, 1):
-            reports.append(client.report(self.report, self.params(options, start, end)))
+            reports += fetch_whole(one, start, end, by) if self.periods else [one(start, end)]
             run.fetched(index, len(pieces))
         return reports
 
@@ -135,9 +146,9 @@ class ReportSource:
 REPORT_SOURCES: tuple[ReportSource, ...] = (
     ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss"),
     ReportSource("balance_sheet", "Balance sheet", "BalanceSheet", stock=True),
-    ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True),
+    ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True, periods=False),
     ReportSource("cash_flow", "Statement of cash flows", "CashFlow"),
-    ReportSource("ar_aging", "A/R aging summary", "AgedReceivables", stock=True, aging=True),
-    ReportSource("ap_aging", "A/P aging summary", "AgedPayables", stock=True, aging=True),
-    ReportSource("general_ledger", "General ledger", "GeneralLedger"),
+    ReportSource("ar_aging", "A/R aging summary", "AgedReceivables", stock=True, aging=True, periods=False),
+    ReportSource("ap_aging", "A/P aging summary", "AgedPayables", stock=True, aging=True, periods=False),
+    ReportSource("general_ledger", "General ledger", "GeneralLedger", periods=False),
 )

@@ -1,0 +1,64 @@
+"""Fetching a report range in pieces QBO answers in full.
+
+Ranges with Month/Week/Days columns go a calendar year at a time (`dates.split_range`). A piece QBO refuses
+(a 400 fault) or answers for less than the asked range (truncated columns or period) is split in two along
+its periods and fetched again; a single period that still fails is an error, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from exporters.dates import periods
+from exporters.reports.tree import columns_of
+from qbo.errors import QboFault
+
+Fetch = Callable[[date, date], dict]
+
+
+class ReportIncomplete(ValueError):
+    """QBO would not answer part of the range in full, even one period at a time."""
+
+
+def covered(report: dict) -> tuple[date | None, date | None]:
+    """(first start, last end) of the report's columns: the period QBO actually answered for."""
+    _lead, money = columns_of(report)
+    starts = [c.start for c in money if c.start is not None]
+    ends = [c.end for c in money if c.end is not None]
+    return (min(starts) if starts else None, max(ends) if ends else None)
+
+
+def complete(report: dict, start: date, end: date) -> bool:
+    """Whether the report covers start..end (a report that names no period is taken at its word)."""
+    first, last = covered(report)
+    return (first is None or first <= start) and (last is None or last >= end)
+
+
+def halves(start: date, end: date, by: str) -> list[tuple[date, date]] | None:
+    """The range cut in two along its periods; None when it is a single period."""
+    parts = periods(start, end, by)
+    if len(parts) < 2:
+        return None
+    middle = len(parts) // 2
+    return [(parts[0][0], parts[middle - 1][1]), (parts[middle][0], parts[-1][1])]
+
+
+def fetch_whole(fetch: Fetch, start: date, end: date, by: str) -> list[dict]:
+    """The reports covering start..end in order: one, or more when QBO refused or truncated the range."""
+    try:
+        report = fetch(start, end)
+    except QboFault as exc:
+        if exc.http_status != 400 or (parts := halves(start, end, by)) is None:
+            raise
+        return [r for s, e in parts for r in fetch_whole(fetch, s, e, by)]
+    if complete(report, start, end):
+        return [report]
+    parts = halves(start, end, by)
+    if parts is None:
+        first, last = covered(report)
+        raise ReportIncomplete(
+            f"QuickBooks answered {first} to {last} when asked for {start} to {end}, even for a single "
+            "period; narrow the date range or choose a coarser 'Columns by'"
+        )
+    return [r for s, e in parts for r in fetch_whole(fetch, s, e, by)]
