@@ -13,7 +13,7 @@ import gspread
 from sheets import batch, limits, staging
 from sheets.append import append as append_rows
 from sheets.cells import CellEncoder, ColumnLike
-from sheets.chunks import Chunk, ChunkStats, chunked, encoded_rows
+from sheets.chunks import CHUNK_BYTES, Chunk, ChunkStats, chunked, encoded_rows
 from sheets.client import calls_of, spreadsheet_url
 from sheets.contract import check_header, header_state
 from sheets.tabs import SpreadsheetLayout, Tab, quoted, read_layout, translated_errors
@@ -75,6 +75,7 @@ class SheetWriter:
         on_progress: Callable[[int], None] | None = None,
         tz: tzinfo | None = None,
         column_widths: bool = True,
+        chunk_bytes: int = CHUNK_BYTES,
     ) -> None:
         if oversize not in ("fail", "truncate"):
             raise ValueError("oversize is 'fail' or 'truncate'")
@@ -87,6 +88,7 @@ class SheetWriter:
         self.on_progress = on_progress
         self.encoder = CellEncoder(oversize=oversize, tz=tz)
         self.column_widths = column_widths
+        self.chunk_bytes = chunk_bytes  # request JSON per chunk; smaller only in tests and bench
         self._calls_at_start = calls_of(client)
 
     # -- plumbing shared by the modes -------------------------------------------------------------
@@ -151,7 +153,7 @@ class SheetWriter:
     def _stream(
         self, columns: Sequence[ColumnLike], rows: Iterable[Sequence], stats: ChunkStats
     ) -> Iterator[Chunk]:
-        return chunked(encoded_rows(rows, columns, self.encoder, self.tab, stats))
+        return chunked(encoded_rows(rows, columns, self.encoder, self.tab, stats), self.chunk_bytes)
 
     # -- replace ----------------------------------------------------------------------------------
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 import pytest
 
@@ -11,34 +10,7 @@ from sheets.errors import ColumnContractBroken, DestinationMissing, LimitExceede
 from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col, writes
 from tests.sheets.reader import PollingReader
-
-COLUMNS = [
-    Col("realm_id", "Company", "text"),
-    Col("id", "Id", "text"),
-    Col("doc", "Invoice #", "text"),
-    Col("amount", "Amount", "money"),
-    Col("qty", "Qty", "number"),
-    Col("txn_date", "Date", "date"),
-    Col("updated", "Updated", "datetime"),
-    Col("paid", "Paid", "bool"),
-]
-
-
-def row(i: int, amount: str = "10.50", memo: str | None = None) -> tuple:
-    return (
-        "9130",
-        str(i),
-        memo or f"INV-{i:05d}",
-        Decimal(amount),
-        i,
-        date(2024, 1, 2),
-        datetime(2024, 1, 2, 9, 30),
-        i % 2 == 0,
-    )
-
-
-def values(spreadsheet, tab: str, render: str = "UNFORMATTED_VALUE") -> list[list]:
-    return spreadsheet.worksheet(tab).get_all_values(value_render_option=render)
+from tests.sheets.tables import COLUMNS, row, values
 
 
 def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc):

@@ -1,0 +1,76 @@
+"""The live tab's life: layout, formulas elsewhere, a tab or spreadsheet that went away."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets.errors import DestinationMissing
+from sheets.writer import SheetWriter
+from tests.sheets.tables import COLUMNS, row, values
+
+SMALL_CHUNKS = 200_000  # bytes of request JSON (~530 rows here): the bigger replaces go through staging
+
+
+def tab_properties(spreadsheet, title: str) -> dict:
+    sheets = spreadsheet.fetch_sheet_metadata()["sheets"]
+    return next(s["properties"] for s in sheets if s["properties"]["title"] == title)
+
+
+def test_the_header_is_bold_and_frozen(spreadsheet, gc):
+    SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)])
+    assert tab_properties(spreadsheet, "Invoices")["gridProperties"]["frozenRowCount"] == 1
+    grid = spreadsheet.fetch_sheet_metadata({"includeGridData": "true", "ranges": "'Invoices'!A1:B2"})
+    (first, second) = grid["sheets"][0]["data"][0]["rowData"]
+    assert all(c["userEnteredFormat"]["textFormat"]["bold"] for c in first["values"])
+    assert not second["values"][0].get("userEnteredFormat", {}).get("textFormat", {}).get("bold")
+
+
+def test_formulas_elsewhere_survive_ten_replaces_of_every_size(spreadsheet, gc, google_user):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
+    sheet_id = state["sheet_id"]
+    summary = spreadsheet.add_worksheet("Summary", 10, 5)
+    summary.update([["='Invoices'!B2", "='Invoices'!D1"]], "A1", raw=False)
+    staged = 0
+    for n, size in enumerate([1, 800, 3, 1500, 0, 600, 2, 900, 5, 700]):
+        before = google_user.requests_by_route()
+        writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, chunk_bytes=SMALL_CHUNKS)
+        state = writer.replace(COLUMNS, [row(100 * n + i) for i in range(size)]).header_state
+        staged += (google_user.requests_by_route() - before)["sheets.batchUpdate"] > 1
+        assert state["sheet_id"] == sheet_id
+        got = summary.get_all_values(value_render_option="UNFORMATTED_VALUE")[0]
+        assert got == ([str(100 * n), "Amount"] if size else ["", "Amount"]), (n, size, got)
+    assert staged == 5  # the big ones went through a staging tab; the swap kept the formulas
+    formulas = summary.get_all_values(value_render_option="FORMULA")[0]
+    assert formulas == ["='Invoices'!B2", "='Invoices'!D1"]
+    assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices", "Summary"]
+
+
+@pytest.mark.parametrize("mode", ["replace", "append", "upsert"])
+def test_a_deleted_tab_is_created_again(spreadsheet, gc, mode):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
+    spreadsheet.del_worksheet(spreadsheet.worksheet("Invoices"))
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state)
+    if mode == "replace":
+        result = writer.replace(COLUMNS, [row(2)])
+    elif mode == "append":
+        result = writer.append(COLUMNS, [row(2)])
+    else:
+        result = writer.upsert(COLUMNS, ["realm_id", "id"], [row(2)], all_rows=lambda: [row(2)])
+    assert result.header_state["sheet_id"] == spreadsheet.worksheet("Invoices").id != state["sheet_id"]
+    assert values(spreadsheet, "Invoices") == [
+        [c.label for c in COLUMNS],
+        ["9130", "2", "INV-00002", 10.5, 2, 45293, pytest.approx(45293 + 9.5 / 24), True],
+    ]
+    assert tab_properties(spreadsheet, "Invoices")["gridProperties"]["frozenRowCount"] == 1
+
+
+def test_a_spreadsheet_no_longer_shared_says_so_and_what_to_do(spreadsheet, gc, colleague, google_user):
+    theirs = colleague.client().create("Not shared with the writer")
+    with pytest.raises(DestinationMissing) as missing:
+        SheetWriter(gc, theirs.id, "Invoices").replace(COLUMNS, [row(1)])
+    assert missing.value.status == 403 and theirs.id in str(missing.value)
+    assert "no longer shared" in str(missing.value) and "share it again" in str(missing.value)
+    assert google_user.email in missing.value.message(google_user.email)
+    theirs.share(google_user.email, perm_type="user", role="writer", notify=False)
+    SheetWriter(gc, theirs.id, "Invoices").replace(COLUMNS, [row(1)])
+    assert values(theirs, "Invoices")[1][1] == "1"
