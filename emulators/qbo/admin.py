@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, Response, jsonify, request
 
+from emulators.qbo.api import injected
 from emulators.qbo.app_context import emulator
 from emulators.qbo.company import ENTITIES
 from emulators.qbo.traffic import KINDS, FaultRule
@@ -84,37 +87,59 @@ def advance_clock() -> Response:
     return clock()
 
 
-@bp.post("/faults")
-def add_fault() -> Response | tuple[Response, int]:
-    body = request.get_json(silent=True) or {}
-    if body.get("kind", "any") not in KINDS:
-        return _error(f"kind must be one of {', '.join(KINDS)}")
-    status = body.get("status")
-    if status is not None and int(status) not in (200, 429, 500, 503):
-        return _error("status must be 200, 429, 500 or 503")
+def _realm(values: Mapping) -> str | None:
+    """The realm an admin call is about: `realmId` (Intuit's spelling), or `realm` for short."""
+    realm = values.get("realmId", values.get("realm"))
+    return None if realm in (None, "") else str(realm)
+
+
+def _fault_rule(body: dict) -> FaultRule | str:
+    """The rule an admin asked for, or why it cannot be injected."""
+    kind = body.get("kind", "any")
+    if kind not in KINDS:
+        return f"kind must be one of {', '.join(KINDS)}"
+    status = None if body.get("status") is None else int(body["status"])
+    code = None if body.get("code") is None else str(body["code"])
+    problem = injected.problem(kind, status, code)
+    if problem:
+        return problem
     count, rate = body.get("count"), body.get("rate")
-    if status is not None and count is None and rate is None:
+    if (status is not None or code is not None) and count is None and rate is None:
         count = 1
-    rule = FaultRule(
-        body.get("kind", "any"),
-        None if status is None else int(status),
+    return FaultRule(
+        kind,
+        status,
         None if count is None else int(count),
         None if rate is None else float(rate),
         int(body.get("latency_ms", 0)),
+        realm=_realm(body),
+        code=code,
+        detail=body.get("detail"),
+        path=body.get("path"),
     )
-    emulator().faults.add(rule)
+
+
+@bp.route("/faults", methods=["GET", "POST"])
+def faults() -> Response | tuple[Response, int]:
+    """GET: the rules in force; POST: add one (see README.md)."""
+    if request.method == "POST":
+        rule = _fault_rule(request.get_json(silent=True) or {})
+        if isinstance(rule, str):
+            return _error(rule)
+        emulator().faults.add(rule)
     return jsonify({"faults": emulator().faults.snapshot()})
 
 
 @bp.delete("/faults")
 def clear_faults() -> Response:
-    emulator().faults.clear()
-    return jsonify({"faults": []})
+    """Clear every rule, or with `?realmId=` only that realm's."""
+    emulator().faults.clear(_realm(request.args))
+    return jsonify({"faults": emulator().faults.snapshot()})
 
 
 @bp.get("/requests")
 def requests_seen() -> Response:
-    return jsonify(emulator().traffic.snapshot(request.args.get("realm")))
+    return jsonify(emulator().traffic.snapshot(_realm(request.args)))
 
 
 @bp.post("/requests/reset")
@@ -125,7 +150,10 @@ def reset_requests() -> Response:
 
 @bp.get("/grants")
 def grants() -> Response:
-    return jsonify({"grants": [grant.summary() for grant in emulator().grants.grants.values()]})
+    """Every grant, or with `?realmId=` those of one realm."""
+    realm = _realm(request.args)
+    grants = emulator().grants.grants.values()
+    return jsonify({"grants": [g.summary() for g in grants if realm in (None, g.realm_id)]})
 
 
 @bp.post("/grants/<realm>/revoke")

@@ -7,11 +7,10 @@ import time
 
 from flask import Response, abort, current_app, g, request
 
+from emulators.qbo.api.injected import status_of, token_error
 from emulators.qbo.clock import iso_millis
 from emulators.qbo.oauth.keys import DEFAULT_ISSUER
 from emulators.qbo.state import Emulator
-
-TOKEN_ERRORS = {429: "rate_limit_exceeded", 503: "temporarily_unavailable"}
 
 
 def emulator() -> Emulator:
@@ -38,9 +37,21 @@ def kind(name: str, realm: str = "_oauth") -> None:
     emulator().traffic.record(realm, name, request.method, request.full_path.rstrip("?"))
     if name != "token":
         return
-    status, latency = emulator().faults.pick("token")
+    rule, latency = emulator().faults.pick("token", _token_realm(), request.path)
     if latency:
         time.sleep(latency / 1000)
-    if status is not None:
-        body = {"error": TOKEN_ERRORS.get(status, "server_error")}
+    if rule is not None:
+        status, body = token_error(status_of(rule.status, rule.code) or 500)
         abort(Response(json.dumps(body), status, mimetype="application/json"))
+
+
+def _token_realm() -> str | None:
+    """The realm a token request is about: that of its refresh token, authorization code or revoked token."""
+    form = request.form if request.form else (request.get_json(silent=True) or {})
+    grants = emulator().grants
+    token = str(form.get("refresh_token") or form.get("token") or "")
+    grant = grants.find(token) if token else None
+    if grant is not None:
+        return grant.realm_id
+    code = grants.codes.get(str(form.get("code") or ""))
+    return code.realm_id if code is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 KINDS = ("query", "read", "report", "cdc", "token", "any")
 
@@ -40,15 +40,28 @@ class Traffic:
 
 @dataclass
 class FaultRule:
+    """One injection: which requests (kind, realm, path) and what they get (status/code, latency)."""
+
     kind: str
     status: int | None
     count: int | None = None
     rate: float | None = None
     latency_ms: int = 0
+    realm: str | None = None  # None: every realm
+    code: str | None = None
+    detail: str | None = None
+    path: str | None = None  # None: every path; else a substring of the request path
+
+    def applies(self, kind: str, realm: str | None, path: str) -> bool:
+        return (
+            self.kind in (kind, "any")
+            and self.realm in (None, realm)
+            and (self.path is None or self.path.lower() in path.lower())
+        )
 
 
 class Faults:
-    """Admin-injected faults and latency, matched by endpoint kind ("any" matches all)."""
+    """Admin-injected faults and latency, matched by endpoint kind ("any" matches all), realm and path."""
 
     def __init__(self, seed: int = 0) -> None:
         self._lock = threading.Lock()
@@ -59,32 +72,33 @@ class Faults:
         with self._lock:
             self.rules.append(rule)
 
-    def clear(self) -> None:
+    def clear(self, realm: str | None = None) -> None:
+        """Remove every rule, or only those of one realm."""
         with self._lock:
-            self.rules.clear()
+            self.rules = [rule for rule in self.rules if realm is not None and rule.realm != realm]
 
-    def pick(self, kind: str) -> tuple[int | None, int]:
-        """(status to fail with or None, latency in ms) for one request of `kind`."""
-        latency, status = 0, None
+    def pick(self, kind: str, realm: str | None = None, path: str = "") -> tuple[FaultRule | None, int]:
+        """(the rule whose fault this request gets, or None; latency in ms) for one request."""
+        latency, chosen = 0, None
         with self._lock:
             for rule in list(self.rules):
-                if rule.kind not in (kind, "any"):
+                if not rule.applies(kind, realm, path):
                     continue
                 latency = max(latency, rule.latency_ms)
-                if status is not None or rule.status is None:
+                if chosen is not None or (rule.status is None and rule.code is None):
                     continue
                 if rule.count is not None and rule.count > 0:
                     rule.count -= 1
-                    status = rule.status
+                    chosen = replace(rule)
                     if rule.count == 0 and not rule.latency_ms:
                         self.rules.remove(rule)
                 elif rule.rate is not None and self._rng.random() < rule.rate:
-                    status = rule.status
-        return status, latency
+                    chosen = replace(rule)
+        return chosen, latency
 
     def snapshot(self) -> list[dict]:
         with self._lock:
-            return [rule.__dict__.copy() for rule in self.rules]
+            return [asdict(rule) for rule in self.rules]
 
 
 class Limiter:

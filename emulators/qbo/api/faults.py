@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
+
+from emulators.qbo.clock import iso_millis
 
 THROTTLE_MESSAGE = "message=ThrottleExceeded; errorCode=003001; statusCode=429"
 SYSTEM_DETAIL = "An application error has occurred while processing your request"
+BUSINESS_MESSAGE = "A business validation error has occurred while processing your request"
 
 
 class Fault(Exception):
     """`{"Fault":{"Error":[{"Message","Detail","code"}],"type"},"time"}` with an HTTP status."""
 
     def __init__(
-        self, status: int, code: str, message: str, detail: str, kind: str = "ValidationFault"
+        self, status: int, code: str, message: str, detail: str | None, kind: str = "ValidationFault"
     ) -> None:
         super().__init__(f"{code} {message}: {detail}")
         self.status = status
@@ -22,9 +25,33 @@ class Fault(Exception):
         self.kind = kind
         self.headers: dict[str, str] = {}
 
-    def body(self, now: str) -> dict:
+    def body(self, now: datetime) -> dict:
         error = {"Message": self.message, "Detail": self.detail, "code": self.code}
-        return {"Fault": {"Error": [error], "type": self.kind}, "time": now}
+        return {"Fault": {"Error": [error], "type": self.kind}, "time": iso_millis(now)}
+
+
+class LowerCaseFault(Fault):
+    """The lower-case `fault` envelope of the 401 and 403 answers (qbo-api.md §4.2)."""
+
+    def body(self, now: datetime) -> dict:
+        error = {"message": self.message, "detail": self.detail, "code": self.code, "element": None}
+        fault = {"fault": {"error": [error], "type": self.kind}}
+        if self.status != 401:
+            return fault
+        return {  # the full envelope of qbo-samples/fault_401_authentication.json, `time` in epoch ms
+            "warnings": None,
+            "intuitObject": None,
+            **fault,
+            "report": None,
+            "queryResponse": None,
+            "batchItemResponse": [],
+            "attachableResponse": [],
+            "syncErrorResponse": None,
+            "requestId": None,
+            "time": int(now.timestamp() * 1000),
+            "status": None,
+            "cdcresponse": [],
+        }
 
 
 class QueryFault(Fault):
@@ -43,6 +70,20 @@ class QueryFault(Fault):
         return cls(400, "4002", "Error processing query", f"QueryProcessingError: {detail}")
 
 
+def authentication_failed(detail: str) -> Fault:
+    """401 AuthenticationFailed (3200): a missing, unknown, expired or revoked access token."""
+    message = "message=AuthenticationFailed; errorCode=003200; statusCode=401"
+    fault = LowerCaseFault(401, "3200", message, detail, "AUTHENTICATION")
+    fault.headers["WWW-Authenticate"] = 'Bearer realm="Intuit", error="invalid_token"'
+    return fault
+
+
+def authorization_failed() -> Fault:
+    """403 ApplicationAuthorizationFailed (3100): a token of another realm, or a realm gone."""
+    message = "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403"
+    return LowerCaseFault(403, "3100", message, None, "SERVICE")
+
+
 def not_found(entity: str, entity_id: str) -> Fault:
     detail = f"Object Not Found : Something you're trying to use has been made inactive. {entity} {entity_id}"
     return Fault(400, "610", "Object Not Found", detail)
@@ -56,42 +97,20 @@ def bad_request(detail: str, code: str = "2020") -> Fault:
     return Fault(400, code, "Required param missing, need to supply the required value for the API", detail)
 
 
+def business_error(detail: str) -> Fault:
+    """6000: the ValidationFault QBO answers when a request breaks a business rule."""
+    return Fault(400, "6000", BUSINESS_MESSAGE, f"Business Validation Error: {detail}")
+
+
 def throttled() -> Fault:
     fault = Fault(429, "3001", THROTTLE_MESSAGE, "The request limit was reached.", kind="SERVICE")
     fault.headers["Retry-After"] = "60"
     return fault
 
 
-def injected(status: int) -> Fault:
-    """The fault an admin asked for: 429, 500, 503, or 200 with a Fault body."""
-    if status == 429:
-        return throttled()
+def system_fault(status: int = 500) -> Fault:
+    """10000 SystemFault: a 500, a 503 ("Service Unavailable") or a 200 that carries it."""
     if status == 503:
-        return Fault(
-            503, "10000", "Service Unavailable", "The service is temporarily unavailable", "SystemFault"
-        )
+        detail = "The service is temporarily unavailable"
+        return Fault(503, "10000", "Service Unavailable", detail, "SystemFault")
     return Fault(status, "10000", SYSTEM_DETAIL, SYSTEM_DETAIL, "SystemFault")
-
-
-def authentication_body(detail: str) -> dict:
-    """The lower-case 401 envelope of qbo-samples/fault_401_authentication.json (`time` in epoch ms)."""
-    error = {
-        "message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
-        "detail": detail,
-        "code": "3200",
-        "element": None,
-    }
-    return {
-        "warnings": None,
-        "intuitObject": None,
-        "fault": {"error": [error], "type": "AUTHENTICATION"},
-        "report": None,
-        "queryResponse": None,
-        "batchItemResponse": [],
-        "attachableResponse": [],
-        "syncErrorResponse": None,
-        "requestId": None,
-        "time": int(time.time() * 1000),
-        "status": None,
-        "cdcresponse": [],
-    }

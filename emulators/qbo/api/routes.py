@@ -9,13 +9,14 @@ from functools import wraps
 
 from flask import Blueprint, Response, g, request
 
-from emulators.qbo.api import faults
+from emulators.qbo.api import faults, injected
 from emulators.qbo.api.cdc import changes
 from emulators.qbo.api.faults import Fault
 from emulators.qbo.api.query import parse
 from emulators.qbo.api.search import run
 from emulators.qbo.app_context import emulator, kind, now_text
 from emulators.qbo.company import ENTITIES, Company
+from emulators.qbo.reports import ReportParamError, build_report
 
 bp = Blueprint("api", __name__, url_prefix="/v3/company/<realm>")
 READABLE = {entity.lower(): entity for entity in ENTITIES}
@@ -29,27 +30,30 @@ def json_response(body: dict, status: int = 200, headers: dict | None = None) ->
 
 
 def fault_response(fault: Fault) -> Response:
-    return json_response(fault.body(now_text()), fault.status, fault.headers)
+    return json_response(fault.body(emulator().clock.datetime()), fault.status, fault.headers)
 
 
-def _auth_failure(realm: str) -> Response | None:
-    """401 (lower-case envelope) for a missing, unknown, expired or revoked token; 403 for another realm."""
+def _authenticate(realm: str) -> None:
+    """Raise 401 (lower-case envelope) for a missing, unknown, expired or revoked token; 403 for a
+    token of another realm."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header[:7].lower() == "bearer " else ""
     grant = emulator().grants.by_access_token(token, emulator().clock.now()) if token else None
     if grant is None:
-        detail = f"Token expired: {token[:50]}" if token else "Authorization header missing"
-        body = faults.authentication_body(detail)
-        return json_response(body, 401, {"WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'})
+        raise faults.authentication_failed(
+            f"Token expired: {token[:50]}" if token else "Authorization header missing"
+        )
     if grant.realm_id != realm or realm not in emulator().companies:
-        error = {
-            "message": "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
-            "detail": None,
-            "code": "3100",
-            "element": None,
-        }
-        return json_response({"fault": {"error": [error], "type": "SERVICE"}}, 403)
-    return None
+        raise faults.authorization_failed()
+
+
+def _inject(endpoint_kind: str, realm: str) -> None:
+    """Sleep the injected latency and raise the injected fault, if any applies to this request."""
+    rule, latency = emulator().faults.pick(endpoint_kind, realm, request.path)
+    if latency:
+        time.sleep(latency / 1000)
+    if rule is not None:
+        raise injected.api_fault(injected.status_of(rule.status, rule.code), rule.code, rule.detail)
 
 
 def accounting(endpoint_kind: str) -> Callable:
@@ -63,14 +67,8 @@ def accounting(endpoint_kind: str) -> Callable:
             if not state.limiter.enter(realm, state.clock.now()):
                 return fault_response(faults.throttled())
             try:
-                status, latency = state.faults.pick(endpoint_kind)
-                if latency:
-                    time.sleep(latency / 1000)
-                if status is not None:
-                    return fault_response(faults.injected(status))
-                failure = _auth_failure(realm)
-                if failure is not None:
-                    return failure
+                _inject(endpoint_kind, realm)
+                _authenticate(realm)
                 return _body_response(handler(state.companies[realm], **kwargs))
             except Fault as fault:
                 return fault_response(fault)
@@ -117,12 +115,8 @@ def cdc(company: Company) -> dict:
 @accounting("report")
 def report(company: Company, name: str) -> dict:
     try:
-        from emulators.qbo.reports import build_report
-    except ImportError as error:
-        raise Fault(400, "500", "Unsupported report", f"Report {name} is not supported") from error
-    try:
         return build_report(name, request.args.to_dict(), company)
-    except ValueError as error:
+    except ReportParamError as error:
         raise Fault(400, "2030", "Invalid report parameter", str(error)) from error
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import requests
 
+from emulators.qbo.reports import build_report
 from tests.emulators.qbo.emulator_harness import DAY, Api, connect, running
 from tests.reference import QBO_SAMPLES
 
@@ -207,41 +208,43 @@ def test_more_than_ten_concurrent_requests_are_throttled():
         assert statuses.count(429) >= 1 and statuses.count(200) >= 10
 
 
-@pytest.mark.parametrize("status", [429, 500, 503, 200])
-def test_injected_faults_for_the_next_requests(emulator, api, status):
-    emulator.admin("POST", "/faults", json={"kind": "query", "status": status, "count": 2})
-    first, second = api.query("SELECT * FROM Term"), api.query("SELECT * FROM Term")
-    third = api.query("SELECT * FROM Term")
-    for response in (first, second):
-        assert response.status_code == status and "Fault" in response.json()
-    assert third.status_code == 200 and "QueryResponse" in third.json()
-    assert api.get("preferences").status_code == 200  # another kind is untouched
-    emulator.admin("DELETE", "/faults")
-
-
-def test_injected_token_faults_and_rates(emulator):
-    emulator.admin("POST", "/faults", json={"kind": "token", "status": 503, "count": 1})
-    token = requests.post(
-        f"{emulator.url}/oauth2/v1/tokens/bearer",
-        auth=("sheetbooks-dev", "sheetbooks-dev-secret"),
-        data={"grant_type": "refresh_token", "refresh_token": "x"},
-        timeout=10,
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        (
+            "ProfitAndLoss",
+            {"start_date": "2025-01-01", "end_date": "2025-06-30", "summarize_column_by": "Month"},
+        ),
+        ("BalanceSheet", {"date_macro": "Last Fiscal Year", "accounting_method": "Cash"}),
+        ("agedreceivables", {}),
+    ],
+)
+def test_reports_route_serves_the_computed_report_bare(emulator, api, name, params):
+    realm = api.base.rsplit("/", 1)[1]
+    response = api.get(f"reports/{name}", **params)
+    assert response.status_code == 200, response.text
+    served = response.json()
+    expected = build_report(
+        name, {"minorversion": "75", **params}, emulator.app.extensions["qbo"].companies[realm]
     )
-    assert token.status_code == 503
-    emulator.admin("POST", "/faults", json={"kind": "any", "status": 500, "rate": 1.0})
-    _, realm = emulator.realms()[0], emulator.realms()[0]
-    response = requests.get(f"{emulator.url}/v3/company/{realm}/preferences", timeout=10)
-    assert response.status_code == 500 and response.json()["Fault"]["type"] == "SystemFault"
-    emulator.admin("DELETE", "/faults")
+    assert set(served) == {"Header", "Columns", "Rows"}  # bare: no envelope, no `time`
+    for body in (served, expected):
+        body["Header"].pop("Time")
+    assert served == expected and served["Rows"]["Row"]
 
 
-def test_reports_route_answers_or_faults(api):
-    response = api.get("reports/ProfitAndLoss", start_date="2026-01-01", end_date="2026-03-31")
-    assert response.status_code in (200, 400)
-    body = response.json()
-    assert ("Header" in body and "Rows" in body) or body["Fault"]["Error"][0][
-        "Message"
-    ] == "Unsupported report"
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("reports/ProfitAndLoss", {"start_date": "2025-02-01", "end_date": "2025-01-01"}),
+        ("reports/NoSuchReport", {}),
+    ],
+)
+def test_report_parameter_errors_are_fault_2030(api, path, params):
+    response = api.get(path, **params)
+    assert response.status_code == 400
+    error = response.json()["Fault"]["Error"][0]
+    assert error["code"] == "2030" and error["Message"] == "Invalid report parameter"
 
 
 def test_day_old_tokens_still_read_after_refresh(emulator):
