@@ -26,18 +26,22 @@ RECONNECT_MESSAGE = (
 
 @dataclass
 class RetryPolicy:
-    """How many tries, and how long to wait between them (full-jitter exponential, capped)."""
+    """How many tries, and how long to wait between them (full-jitter exponential, capped).
+
+    Google's Retry-After is waited out as given; one longer than `longest` ends the retries instead.
+    """
 
     tries: int = 6
     base: float = 1.0
     cap: float = 64.0
+    longest: float = 300.0
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before try `attempt + 1` (attempt counts from 1)."""
         if retry_after is not None:
-            return min(retry_after, self.cap)
+            return retry_after
         return self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
@@ -110,9 +114,10 @@ class RetryingHTTPClient(HTTPClient):
                     ) from exc
                 if not is_retryable(exc):
                     raise
-                if attempt >= self.policy.tries:
-                    raise self._gave_up(exc) from exc
-                self._wait(attempt, _retry_after(exc.response))
+                retry_after = _retry_after(exc.response)
+                if attempt >= self.policy.tries or (retry_after or 0) > self.policy.longest:
+                    raise self._gave_up(exc, attempt) from exc
+                self._wait(attempt, retry_after)
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
                 if attempt >= self.policy.tries:
                     raise SheetsUnavailable(
@@ -127,15 +132,15 @@ class RetryingHTTPClient(HTTPClient):
         self.waited += delay
         self.policy.sleep(delay)
 
-    def _gave_up(self, exc: APIError) -> Exception:
-        tries = self.policy.tries
+    def _gave_up(self, exc: APIError, attempts: int) -> Exception:
+        tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
         if exc.code in (429, 403):
             return QuotaExhausted(
-                f"Google's Sheets quota stayed exhausted after {tries} tries (HTTP {exc.code}). "
+                f"Google's Sheets quota stayed exhausted after {tries} (HTTP {exc.code}). "
                 "Too many exporters write through this Google account at once; spread their "
                 "schedules out. The next scheduled run will try again."
             )
         return SheetsUnavailable(
-            f"Google Sheets kept failing with HTTP {exc.code} after {tries} tries. "
+            f"Google Sheets kept failing with HTTP {exc.code} after {tries}. "
             "The next scheduled run will try again."
         )

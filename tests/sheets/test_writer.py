@@ -193,3 +193,27 @@ def test_upsert_on_a_tab_without_our_columns_falls_back_to_replace(spreadsheet, 
         COLUMNS, ["realm_id", "id"], [row(9)], [], all_rows=lambda: [row(1), row(9)]
     )
     assert result.fell_back_to_replace and [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "9"]
+
+
+def test_upsert_can_mark_deleted_rows_instead_of_removing_them(spreadsheet, gc):
+    first = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(1, 4)])
+    result = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=first.header_state).upsert(
+        COLUMNS, ["realm_id", "id"], [], deleted_keys=[("9130", "2")], on_deleted="mark"
+    )
+    assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "2", "3"]
+    assert "Deleted in QuickBooks" in spreadsheet.worksheet("Invoices").get_note("A3")
+    grid = spreadsheet.fetch_sheet_metadata({"includeGridData": "true", "ranges": "'Invoices'!A2:B3"})
+    struck = [
+        [
+            c.get("userEnteredFormat", {}).get("textFormat", {}).get("strikethrough", False)
+            for c in r["values"]
+        ]
+        for r in grid["sheets"][0]["data"][0]["rowData"]
+    ]
+    assert struck == [[False, False], [True, True]] and result.rows_removed == 1
+    again = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=result.header_state)
+    again.upsert(COLUMNS, ["realm_id", "id"], [row(2, "3.00")])  # back in QuickBooks: unmarked
+    grid = spreadsheet.fetch_sheet_metadata({"includeGridData": "true", "ranges": "'Invoices'!A3"})
+    cell = grid["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert not cell.get("userEnteredFormat", {}).get("textFormat", {}).get("strikethrough", False)
+    assert "note" not in cell and values(spreadsheet, "Invoices")[2][3] == 3
