@@ -248,7 +248,9 @@ def custom_field_value(name: str) -> Getter:
 def custom_field(key: str) -> Field:
     """The field of a saved "custom:<Name>" key (custom fields are columns by name, typed as text)."""
     name = key[len(CUSTOM_PREFIX) :]
-    return computed(key, name, "text", custom_field_value(name), default=False)
+    return computed(
+        key, name, "text", custom_field_value(name), default=False, description=f"Custom field '{name}'"
+    )
 
 
 def custom_field_names(records: Iterable[dict]) -> list[str]:

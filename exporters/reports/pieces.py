@@ -22,17 +22,20 @@ class ReportIncomplete(ValueError):
 
 
 def covered(report: dict) -> tuple[date | None, date | None]:
-    """(first start, last end) of the report's columns: the period QBO actually answered for."""
+    """(first start, last end) of the report's period columns (QBO's Total column left out)."""
     _lead, money = columns_of(report)
-    starts = [c.start for c in money if c.start is not None]
-    ends = [c.end for c in money if c.end is not None]
-    return (min(starts) if starts else None, max(ends) if ends else None)
+    spans = [(c.start, c.end) for c in money if c.key.lower() != "total" and c.start and c.end]
+    if not spans:
+        return None, None
+    return min(s for s, _e in spans), max(e for _s, e in spans)
 
 
-def complete(report: dict, start: date, end: date) -> bool:
-    """Whether the report covers start..end (a report that names no period is taken at its word)."""
+def complete(report: dict, start: date, end: date, by: str) -> bool:
+    """Whether the report's period columns cover start..end (a Total-only request is taken at its word)."""
+    if by == "Total":
+        return True
     first, last = covered(report)
-    return (first is None or first <= start) and (last is None or last >= end)
+    return first is not None and last is not None and first <= start and last >= end
 
 
 def halves(start: date, end: date, by: str) -> list[tuple[date, date]] | None:
@@ -52,7 +55,7 @@ def fetch_whole(fetch: Fetch, start: date, end: date, by: str) -> list[dict]:
         if exc.http_status != 400 or (parts := halves(start, end, by)) is None:
             raise
         return [r for s, e in parts for r in fetch_whole(fetch, s, e, by)]
-    if complete(report, start, end):
+    if complete(report, start, end, by):
         return [report]
     parts = halves(start, end, by)
     if parts is None:

@@ -15,7 +15,7 @@ from exporters.columns import Column
 from exporters.reports.tree import Line, columns_of, lines
 
 INDENT = "   "
-LABEL = Column("account", "Account")
+LABEL = Column("account", "Account", description="QBO's row label, indented 3 spaces per level")
 RowKey = tuple[str, tuple[str, ...], str, int]  # kind, sections, label, occurrence (detail rows repeat)
 
 
@@ -57,8 +57,33 @@ def statement(
     return result
 
 
+def promoted(parts: Sequence[Statement]) -> list[Statement]:
+    """The parts with a parent account shown as a plain row (its sub-accounts had no activity there) shown as
+    its section instead: a header holding its own amounts and its "Total" row, as the other parts show it."""
+    sections = {(k[1], k[2]) for part in parts for k in part.keys if k[0] == "header"}
+    out = []
+    for part in parts:
+        keys: list[RowKey] = []
+        rows: list[dict[str, Any]] = []
+        for key, row in zip(part.keys, part.rows, strict=True):
+            kind, path, label, occurrence = key
+            if kind != "account" or (path, label) not in sections:
+                keys.append(key)
+                rows.append(row)
+                continue
+            indent = row["account"][: len(row["account"]) - len(row["account"].lstrip())]
+            keys += [
+                ("header", path, label, occurrence),
+                ("subtotal" if path else "total", (*path, label), f"Total {label}", 1),
+            ]
+            rows += [row, {**row, "account": f"{indent}Total {label}"}]
+        out.append(Statement(part.columns, rows, keys, part.stock))
+    return out
+
+
 def merge(statements: Sequence[Statement]) -> Statement:
     """Side by side: columns concatenated, rows matched by key, new rows placed after their predecessor."""
+    statements = promoted(statements)
     columns = [LABEL]
     for part in statements:
         columns += [c for c in part.columns[1:] if c not in columns]
@@ -76,6 +101,18 @@ def merge(statements: Sequence[Statement]) -> Statement:
                 rows[key] = dict(row)
     stock = any(p.stock for p in statements)
     return Statement(columns, [rows[k] for k in order], order, stock)
+
+
+SUMMARY_KINDS = ("subtotal", "total", "computed")
+
+
+def zero_filled(merged: Statement) -> Statement:
+    """Pieces merged along time: a summary row missing from some periods is 0.00 there, as QBO shows it."""
+    periods = [c.key for c in merged.columns[1:] if c.type == "money"]
+    for key, row in zip(merged.keys, merged.rows, strict=True):
+        if key[0] in SUMMARY_KINDS and any(row.get(p) is not None for p in periods):
+            row.update({p: Decimal("0.00") for p in periods if row.get(p) is None})
+    return merged
 
 
 def add_total(merged: Statement, key: str = "total", label: str = "Total") -> Statement:

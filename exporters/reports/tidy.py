@@ -9,18 +9,18 @@ from exporters.columns import Column
 from exporters.reports.tree import Line, ReportColumn, basis, columns_of, lines, report_currency
 
 TIDY_COLUMNS: tuple[Column, ...] = (
-    Column("company", "Company"),
-    Column("realm_id", "Realm ID"),
+    Column("company", "Company", description="The QuickBooks company"),
+    Column("realm_id", "Realm ID", description="The company's QuickBooks realm id"),
     Column("section_path", "Section path", description="Sections and account, e.g. Expenses > Utilities"),
-    Column("account", "Account"),
-    Column("account_id", "Account ID"),
+    Column("account", "Account", description="QBO's row label: account, customer/vendor, or total"),
+    Column("account_id", "Account ID", description="QBO's id of the row (empty on totals)"),
     Column("row_type", "Row type", description="account, subtotal, total or computed"),
     Column("column", "Column", default=False, description="QBO's column title (period or aging bucket)"),
-    Column("period_start", "Period start", "date"),
-    Column("period_end", "Period end", "date"),
-    Column("amount", "Amount", "money"),
-    Column("accounting_method", "Accounting method"),
-    Column("currency", "Currency"),
+    Column("period_start", "Period start", "date", description="First day of the column's period"),
+    Column("period_end", "Period end", "date", description="Last day of the column's period"),
+    Column("amount", "Amount", "money", description="The amount in the report's currency"),
+    Column("accounting_method", "Accounting method", description="Accrual or Cash, as QBO answered"),
+    Column("currency", "Currency", description="The report's currency (the home currency)"),
 )
 
 ROW_TYPE = {"account": "account", "computed": "computed", "subtotal": "subtotal", "total": "total"}

@@ -67,7 +67,21 @@ class RowContext:
 
 
 COMPANY_FIELDS: tuple[Field, ...] = (
-    computed("company", "Company", "text", lambda _r, c: c.company.name, default=False),
-    computed("realm_id", "Realm ID", "text", lambda _r, c: c.company.realm_id, default=False),
+    computed(
+        "company",
+        "Company",
+        "text",
+        lambda _r, c: c.company.name,
+        default=False,
+        description="The QuickBooks company the row comes from",
+    ),
+    computed(
+        "realm_id",
+        "Realm ID",
+        "text",
+        lambda _r, c: c.company.realm_id,
+        default=False,
+        description="The company's QuickBooks realm id",
+    ),
 )
 COMPANY_KEYS = tuple(f.column.key for f in COMPANY_FIELDS)

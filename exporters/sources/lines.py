@@ -96,7 +96,7 @@ def body(item: bool = True, account: bool = False) -> list[Field]:
     if item:
         fields += [at("qty", "Qty", "Detail.Qty", "number"), at("rate", "Rate", "Detail.UnitPrice", "money")]
     fields += [
-        computed("amount", "Amount", "money", signed_amount),
+        computed("amount", "Amount", "money", signed_amount, description="Line amount; discounts negative"),
         *ref("class", "Class", "Detail.ClassRef", default=False),
     ]
     return fields
@@ -105,7 +105,14 @@ def body(item: bool = True, account: bool = False) -> list[Field]:
 def txn_currency() -> list[Field]:
     return [
         at("currency", "Currency", "Txn.CurrencyRef.value", default=False),
-        computed("home_amount", "Amount (home currency)", "money", _home_amount, default=False),
+        computed(
+            "home_amount",
+            "Amount (home currency)",
+            "money",
+            _home_amount,
+            default=False,
+            description="Line amount x the transaction's exchange rate",
+        ),
     ]
 
 
@@ -149,8 +156,8 @@ LINE_SOURCES: tuple[LineSource, ...] = (
             at("date", "Date", "Txn.TxnDate", "date"),
             at("description", "Description", "Line.Description"),
             *ref("account", "Account", "Detail.AccountRef", id_default=True),
-            computed("debit", "Debit", "money", posting("Debit")),
-            computed("credit", "Credit", "money", posting("Credit")),
+            computed("debit", "Debit", "money", posting("Debit"), description="Amount posted as a debit"),
+            computed("credit", "Credit", "money", posting("Credit"), description="Amount posted as a credit"),
             *ref("name", "Name", "Detail.Entity.EntityRef", default=False),
             *ref("class", "Class", "Detail.ClassRef", default=False),
             at("currency", "Currency", "Txn.CurrencyRef.value", default=False),

@@ -55,7 +55,7 @@ class ReportSource:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
         if self.layout(options or {}) == "tidy":
             return list(TIDY_COLUMNS)
-        return [st.LABEL, Column("total", "Total", "money")]
+        return [st.LABEL, Column("total", "Total", "money", description="One amount column per period")]
 
     def default_columns(self, options: dict | None = None) -> list[Column]:
         return [c for c in self.columns(options) if c.default]
@@ -123,7 +123,8 @@ class ReportSource:
         parts = [st.statement(r, key_prefix, label_prefix, keep_total=False) for r in reports]
         for part in parts:
             part.stock = self.stock
-        return st.add_total(st.merge(parts), f"{key_prefix}total", f"{label_prefix}Total".strip())
+        merged = st.zero_filled(st.merge(parts))
+        return st.add_total(merged, f"{key_prefix}total", f"{label_prefix}Total".strip())
 
     def statement(
         self, companies: Sequence[tuple[CompanyContext, Any]], options: dict, run: RunContext
