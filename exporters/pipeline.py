@@ -84,7 +84,7 @@ def _finish(job: Job, status: str, error: str = "", result: WriteResult | None =
         exporter = session.get(Exporter, job.exporter.id)
         run.status, run.finished_at, run.error = status, utcnow(), error[:2000]
         run.qbo_calls = job.qbo_calls
-        run.stats = {**job.stats, **({"truncated_cells": result.truncated_cells} if result else {})}
+        run.stats = {**job.stats, **(result.stats() if result else {})}
         if result is not None:
             run.rows, run.sheets_calls = result.rows_written, result.calls
             exporter.sheet_state = result.header_state or exporter.sheet_state
@@ -156,7 +156,7 @@ def execute(job: Job) -> WriteResult:
         return upsert(job, source, columns, companies, options, run, progress, writer)
     rows = values(columns, stream(source, columns, companies, options, run, progress))
     if mode == WriteMode.APPEND:
-        return writer.append(columns, rows, run.now)
+        return writer.append(columns, rows, run.now if options.get("snapshot_column", True) else None)
     return writer.replace(columns, rows)
 
 
@@ -281,7 +281,8 @@ def upsert(
     def all_rows() -> Iterator[list[Any]]:
         return values(columns, stream(source, columns, companies, options, run, progress))
 
-    result = writer.upsert(columns, key_columns, changed_rows, deleted_keys, all_rows=all_rows)
+    on_deleted = options.get("on_deleted", "remove")  # or "mark": strike through, keep the row
+    result = writer.upsert(columns, key_columns, changed_rows, deleted_keys, on_deleted, all_rows=all_rows)
     save_watermarks(job, source, companies, highs, run.now, full=False)
     return result
 

@@ -34,6 +34,13 @@ class WriteResult:
     rows_removed: int = 0
     runs_left: int | None = None  # append: how many more runs of this size fit
 
+    def stats(self) -> dict:
+        """What the run records about the write besides rows and calls."""
+        out: dict = {"truncated_cells": self.truncated_cells}
+        if self.runs_left is not None:
+            out["runs_left"] = self.runs_left
+        return out
+
 
 @dataclass(frozen=True)
 class SnapshotColumn:
