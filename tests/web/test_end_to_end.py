@@ -33,6 +33,15 @@ WRITER = "analyst@example.com"
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+def create(browser: Browser, **values: str):  # noqa: ANN201 - the page after saving
+    """Save a new invoices exporter into a new spreadsheet's tab `Invoices`, replaced on each run."""
+    browser.get("/exporters/new")
+    form = browser.form("Save exporter")
+    defaults = {"source": "invoices", "companies": form.choices["companies"], "destination": "new"}
+    fields = {**defaults, "tab": "Invoices", "write_mode": "replace", **values}
+    return browser.submit(form, "Save exporter", **fields)
+
+
 def work(settings) -> None:  # noqa: ANN001
     """A real RQ worker (forking a work horse per job) that stops when the queue is empty."""
     redis = get_redis()
@@ -106,20 +115,7 @@ def story(user: Browser, qbo_emulator, google_emulator, settings, database_url) 
 
 def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, settings, qbo_emulator, caplog):
     caplog.set_level(logging.DEBUG)
-    story.get("/exporters/new")
-    form = story.form("Save exporter")
-    page = story.submit(
-        form,
-        "Save exporter",
-        name="Invoices",
-        source="invoices",
-        companies=form.choices["companies"],
-        destination="new",
-        spreadsheet_title="Skeleton books",
-        tab="Invoices",
-        write_mode="replace",
-        schedule="60",
-    )
+    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="60")
     assert page.has("Created the exporter Invoices"), page.html[:2000]
     exporter = the_exporter()
     assert exporter.tab == "Invoices" and exporter.schedule_minutes == 60 and exporter.spreadsheet_id
@@ -205,19 +201,7 @@ def assert_no_token_in_clear(log_text: str) -> None:
 
 
 def test_a_deleted_spreadsheet_fails_the_run_and_says_what_to_do(story: Browser, settings, google_emulator):
-    story.get("/exporters/new")
-    form = story.form("Save exporter")
-    story.submit(
-        form,
-        "Save exporter",
-        name="Doomed",
-        source="invoices",
-        companies=form.choices["companies"],
-        destination="new",
-        spreadsheet_title="Soon gone",
-        tab="Invoices",
-        schedule="manual",
-    )
+    create(story, name="Doomed", spreadsheet_title="Soon gone", schedule="manual")
     exporter = the_exporter()
     with Session(get_engine()) as session:
         gc = gspread_client_for(session.get(GoogleAccount, exporter.google_account_id))
