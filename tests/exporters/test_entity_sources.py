@@ -189,3 +189,102 @@ def test_saved_column_order_survives_new_columns():
     source = get_source("invoices")
     saved = ["total", "number", "gone_column", "customer"]
     assert [c.key for c in resolve_columns(source, saved)] == ["total", "number", "customer"]
+
+
+class Spy:
+    """A client wrapper that remembers the request parameters and the Preferences reads."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.params: list[dict] = []
+        self.preferences_reads = 0
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - everything else goes to the real client
+        return getattr(self.client, name)
+
+    def request(self, method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        self.params.append(dict(params or {}))
+        return self.client.request(method, path, params=params, body=body)
+
+    def preferences(self) -> dict:
+        self.preferences_reads += 1
+        return self.client.preferences()
+
+
+def test_home_currency_comes_from_the_companys_preferences(company_client, admin):
+    """A EUR company selling in USD: home amounts are QBO's HomeTotalAmt, labelled with the home currency."""
+    realm, client = company_client("Berlin GmbH", invoices=25, currency="EUR", multicurrency=True)
+    source = get_source("invoices")
+    keys = ["id", "currency", "total", "exchange_rate", "home_currency", "home_total"]
+    spy = Spy(client)
+    rows = list(source.rows(spy, CompanyContext("Berlin GmbH", realm), {}, RunContext(), keys))
+    assert spy.preferences_reads == 1
+    assert {r["home_currency"] for r in rows} == {"EUR"}
+    stored = {i["Id"]: i for i in admin._call("GET", f"companies/{realm}/entities/Invoice")["Invoice"]}
+    foreign = [r for r in rows if r["currency"] == "USD"]
+    assert foreign and any(r["currency"] == "EUR" for r in rows)
+    for row in foreign:
+        assert row["home_total"] == Decimal(str(stored[row["id"]]["HomeTotalAmt"]))
+        assert row["exchange_rate"] == Decimal(str(stored[row["id"]]["ExchangeRate"])) != 1
+    for row in rows:
+        if row["currency"] == "EUR":
+            assert row["home_total"] == row["total"] and row["exchange_rate"] == 1
+    plain = Spy(client)
+    list(source.rows(plain, CompanyContext("Berlin GmbH", realm), {}, RunContext(), ["id", "total"]))
+    assert plain.preferences_reads == 0  # no home-currency column, no extra call
+
+
+def test_custom_field_columns_ask_qbo_for_all_custom_fields(acme):
+    realm, client = acme
+    source = get_source("invoices")
+    spy = Spy(client)
+    rows = list(
+        source.rows(spy, CompanyContext("Acme", realm), {}, RunContext(), ["number", "custom:Crew #"])
+    )
+    queries = [p for p in spy.params if "include" in p]
+    assert queries and all(p["include"] == "enhancedAllCustomFields" for p in queries)
+    assert len(rows) == 30 and all(r["custom:Crew #"] for r in rows)
+    spy = Spy(client)
+    list(source.rows(spy, CompanyContext("Acme", realm), {}, RunContext(), ["number"]))
+    assert not [p for p in spy.params if "include" in p]
+
+
+NAME_LISTS = {
+    "customers": "Customer",
+    "vendors": "Vendor",
+    "accounts": "Account",
+    "items": "Item",
+    "classes": "Class",
+    "departments": "Department",
+    "employees": "Employee",
+}
+
+
+@pytest.mark.parametrize("key", list(NAME_LISTS))
+def test_every_name_list_has_inactive_records_only_when_asked(key, acme, admin):
+    realm, client = acme
+    entity = NAME_LISTS[key]
+    _c, before = read(key, client, realm)
+    if not before:
+        body = {"Name": "Spare", "DisplayName": "Spare", "Active": True}
+        admin._call("POST", f"companies/{realm}/entities/{entity}", json=body)
+        _c, before = read(key, client, realm)
+    _c, everything_before = read(key, client, realm, {"include_inactive": True})
+    target = before[-1]["id"]
+    admin._call("POST", f"companies/{realm}/entities/{entity}/{target}", json={"Active": False})
+    _c, active = read(key, client, realm)
+    _c, everything = read(key, client, realm, {"include_inactive": True})
+    assert len(active) == len(before) - 1 and target not in {r["id"] for r in active}
+    assert len(everything) == len(everything_before)
+    assert [r["active"] for r in everything if r["id"] == target] == [False]
+    assert all(r["active"] is True for r in active)
+
+
+@pytest.mark.parametrize("key", list(SOURCES))
+def test_every_column_is_declared_with_label_type_and_description(key):
+    source = get_source(key)
+    options = {"layout": "tidy"} if source.kind == "report" else {}
+    columns = source.columns(options)
+    assert columns and len({c.key for c in columns}) == len(columns)
+    for column in columns:
+        assert column.label and column.type in PYTHON_TYPES and column.description, (key, column.key)
