@@ -39,6 +39,7 @@ class Query:
     order: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (path, descending)
     start_position: int = 1
     max_results: int = DEFAULT_RESULTS
+    also: list[tuple[str, ...]] = field(default_factory=list)  # properties named after `*` (all are returned)
 
 
 class _Build(Transformer):
@@ -46,13 +47,14 @@ class _Build(Transformer):
 
     def start(self, items: list) -> Query:
         projection, entity, *clauses = items
-        query = Query(entity=str(entity), count=projection == "count")
+        count = projection == "count"
+        query = Query(entity=str(entity), count=count, also=[] if count else projection)
         for kind, value in clauses:
             setattr(query, kind, value)
         return query
 
-    def star(self, _: list) -> str:
-        return "star"
+    def star(self, paths: list) -> list[tuple[str, ...]]:
+        return list(paths)
 
     def count(self, _: list) -> str:
         return "count"

@@ -45,6 +45,8 @@ def value_at(row: dict, path: tuple[str, ...]) -> object:
 def run(company: Company, query: Query) -> dict:
     """The QueryResponse object for a query (without the `time` wrapper)."""
     entity = entity_name(query.entity)
+    for path in query.also:
+        resolve_path(entity, path)  # `SELECT *, Sku`: every property is returned anyway; unknown ones fault
     conditions = [_resolved(entity, condition) for condition in query.conditions]
     order = [(resolve_path(entity, path), descending) for path, descending in query.order]
     if entity in NAME_LISTS and not any(condition.path == ("Active",) for condition in conditions):

@@ -181,3 +181,12 @@ def test_incremental_sync_pattern_of_the_taps(api):
 def test_count_ignores_paging(api):
     response = api.query("SELECT COUNT(*) FROM Invoice MAXRESULTS 10").json()
     assert response["QueryResponse"] == {"totalCount": 1500}
+
+
+def test_star_with_named_properties_returns_every_property(api):
+    """python-quickbooks 0.9.12 asks `SELECT *, Sku FROM Item`; the named properties add nothing."""
+    plain = api.query("SELECT * FROM Item MAXRESULTS 1000").json()["QueryResponse"]
+    named = api.query("SELECT *, Sku, IncomeAccountRef FROM Item MAXRESULTS 1000").json()["QueryResponse"]
+    assert named == plain and plain["Item"]
+    error = _fault(api.query("SELECT *, Unicorn FROM Item"))["Error"][0]
+    assert error["code"] == "4001" and "Property Unicorn not found for Entity Item" in error["Detail"]
