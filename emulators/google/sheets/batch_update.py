@@ -8,14 +8,18 @@ from emulators.google.errors import invalid_argument
 from emulators.google.sheets import fieldmask, sheet_requests, sort
 from emulators.google.sheets.cell_requests import CELL_REQUESTS
 from emulators.google.sheets.endpoints import spreadsheet_json
+from emulators.google.sheets.filters import FILTER_REQUESTS
 from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.model import Spreadsheet
+from emulators.google.sheets.protected import PROTECTED_REQUESTS
 from emulators.google.sheets.routes import Call, backend, json_body
 
 Handler = Callable[[Spreadsheet, dict], dict | None]
 HANDLERS: dict[str, Handler] = {
     **sheet_requests.SHEET_REQUESTS,
     **CELL_REQUESTS,
+    **FILTER_REQUESTS,
+    **PROTECTED_REQUESTS,
     "sortRange": sort.sort_range,
 }
 

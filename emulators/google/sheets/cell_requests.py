@@ -12,7 +12,7 @@ from emulators.google.sheets.model import Sheet, Spreadsheet
 from emulators.google.sheets.ranges import Target, a1_name, grid_target
 
 
-def _inside(target: Target, r1: int | None = None, c1: int | None = None) -> tuple[int, int, int, int]:
+def inside(target: Target, r1: int | None = None, c1: int | None = None) -> tuple[int, int, int, int]:
     """Bounds of a cell request; batchUpdate never grows the grid, so overflow is Google's 400."""
     sheet = target.sheet
     r0, rr1, c0, cc1 = target.box.bounded(sheet.row_count, sheet.column_count)
@@ -32,9 +32,9 @@ def update_cells(spreadsheet: Spreadsheet, body: dict) -> None:
     height, width = len(rows), max((len(r.get("values") or []) for r in rows), default=0)
     if "range" in body:
         target = grid_target(spreadsheet, body["range"])
-        r0, r1, c0, c1 = _inside(target)
+        r0, r1, c0, c1 = inside(target)
         if height > r1 - r0 or width > c1 - c0:
-            _inside(target, r0 + height, c0 + width)
+            inside(target, r0 + height, c0 + width)
         _clear_uncovered(spreadsheet, target.sheet, applier, (r0, r1, c0, c1), rows)
     else:
         start = body.get("start") or {}
@@ -42,7 +42,7 @@ def update_cells(spreadsheet: Spreadsheet, body: dict) -> None:
         target = Target(
             _sheet(spreadsheet, start.get("sheetId")), Box(r0, r0 + max(height, 1), c0, c0 + max(width, 1))
         )
-        _inside(target)
+        inside(target)
     sheet = target.sheet
     for i, row in enumerate(rows):
         for j, data in enumerate(row.get("values") or []):
@@ -74,7 +74,7 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
     """Apply one CellData to every cell of the range."""
     applier = Applier(spreadsheet, fieldmask.parse(body["fields"]))
     target = grid_target(spreadsheet, body.get("range") or {})
-    r0, r1, c0, c1 = _inside(target)
+    r0, r1, c0, c1 = inside(target)
     data = body.get("cell") or {}
     sheet = target.sheet
     for r in range(r0, r1):
@@ -89,7 +89,7 @@ def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
     if paste_type not in ("PASTE_NORMAL", "PASTE_VALUES", "PASTE_FORMAT"):
         raise GridError(f"Unsupported pasteType: {paste_type}")
     source = grid_target(spreadsheet, body["source"])
-    s0, s1, t0, t1 = _inside(source)
+    s0, s1, t0, t1 = inside(source)
     block = [[source.sheet.slot(r, c) for c in range(t0, t1)] for r in range(s0, s1)]
     if paste_type == "PASTE_VALUES":
         block = [[spreadsheet.formula_value(source.sheet, slot) for slot in row] for row in block]
@@ -99,7 +99,7 @@ def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
     height, width = s1 - s0, t1 - t0
     rows_out = (d1 - d0) // height * height if d1 - d0 >= height and (d1 - d0) % height == 0 else height
     cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
-    _inside(destination, d0 + rows_out, e0 + cols_out)
+    inside(destination, d0 + rows_out, e0 + cols_out)
     for i in range(rows_out):
         for j in range(cols_out):
             incoming = block[i % height][j % width]
@@ -217,7 +217,14 @@ CELL_REQUESTS = {
     "updateNamedRange": update_named_range,
     "deleteNamedRange": delete_named_range,
     **dict.fromkeys(
-        ("updateDimensionProperties", "autoResizeDimensions", "updateBorders", "mergeCells", "unmergeCells"),
+        (
+            "updateDimensionProperties",
+            "autoResizeDimensions",
+            "updateBorders",
+            "mergeCells",
+            "unmergeCells",
+            "setDataValidation",
+        ),
         accepted,
     ),
 }

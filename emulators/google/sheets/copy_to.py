@@ -25,6 +25,7 @@ def copy_sheet_into(source: Spreadsheet, sheet: Sheet, destination: Spreadsheet)
     clone.sheet_id = destination.new_sheet_id()
     clone.title = copy_title(destination, sheet.title)
     clone.hidden = False
+    clone.protected_ranges = []  # protected range ids are unique per spreadsheet
     for r, c, slot in list(clone.slots()):
         value, formula, fmt = cells.parts(slot)
         if formula is not None:

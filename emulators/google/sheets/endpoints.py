@@ -22,6 +22,10 @@ def spreadsheet_json(spreadsheet: Spreadsheet, grid: bool, ranges: list[str]) ->
         if chosen is not None and sheet.sheet_id not in chosen:
             continue
         entry: dict = {"properties": sheet.properties(index)}
+        if sheet.basic_filter:
+            entry["basicFilter"] = sheet.basic_filter
+        if sheet.protected_ranges:
+            entry["protectedRanges"] = sheet.protected_ranges
         if grid:
             entry["data"] = griddata.grid_data(spreadsheet, sheet, (chosen or {}).get(sheet.sheet_id))
         sheets.append(entry)

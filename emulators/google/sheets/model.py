@@ -40,6 +40,8 @@ class Sheet:
     frozen_row_count: int = 0
     frozen_column_count: int = 0
     tab_color: dict | None = None
+    basic_filter: dict | None = None  # FilterView-like JSON of setBasicFilter (not applied to reads)
+    protected_ranges: list[dict] = field(default_factory=list)  # ProtectedRange JSON (not enforced)
     rows: list[list[Slot]] = field(default_factory=list)
 
     def slot(self, r: int, c: int) -> Slot:

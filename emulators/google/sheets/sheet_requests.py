@@ -94,6 +94,7 @@ def duplicate_sheet(spreadsheet: Spreadsheet, body: dict) -> dict:
     clone.sheet_id = _new_id(spreadsheet, body.get("newSheetId"))
     clone.title = title
     clone.hidden = False
+    clone.protected_ranges = []  # protected range ids are unique per spreadsheet
     index = body.get("insertSheetIndex")
     _place(spreadsheet, clone, spreadsheet.index_of(source) + 1 if index is None else index)
     return {"duplicateSheet": {"properties": clone.properties(spreadsheet.index_of(clone))}}

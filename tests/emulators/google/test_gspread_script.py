@@ -9,7 +9,7 @@ from __future__ import annotations
 import gspread
 import pytest
 import requests
-from gspread.utils import ExportFormat, ValueInputOption, ValueRenderOption
+from gspread.utils import ExportFormat, ValidationConditionType, ValueInputOption, ValueRenderOption
 
 from tests.emulators.google.harness import running
 
@@ -244,6 +244,26 @@ def test_rows_columns_resize_freeze_format_sort_named_ranges_notes(google, gc):
     assert ws.get_note("A1") == ""
     ws.merge_cells("D1:E1")  # accepted; merges are not modelled
     ws.columns_auto_resize(0, 2)
+    ws.add_validation("B2:B4", ValidationConditionType.number_greater, [0])  # accepted, not enforced
+
+    ws.set_basic_filter("A1:B4")
+    meta = sh.fetch_sheet_metadata()["sheets"][0]
+    assert meta["basicFilter"]["range"] == {
+        "sheetId": 0,
+        "startRowIndex": 0,
+        "endRowIndex": 4,
+        "startColumnIndex": 0,
+        "endColumnIndex": 2,
+    }
+    ws.clear_basic_filter()
+    assert "basicFilter" not in sh.fetch_sheet_metadata()["sheets"][0]
+    added = ws.add_protected_range("A1:B1", description="header")["replies"][0]["addProtectedRange"]
+    listed = sh.list_protected_ranges(ws.id)
+    assert [(p["protectedRangeId"], p["description"]) for p in listed] == [
+        (added["protectedRange"]["protectedRangeId"], "header")
+    ]
+    ws.delete_protected_range(listed[0]["protectedRangeId"])
+    assert sh.list_protected_ranges(ws.id) == []
 
     ws.resize(rows=2)
     assert ws.get_all_values() == [["name", "score"], ["amy", "9.00"]]

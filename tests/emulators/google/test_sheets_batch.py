@@ -285,3 +285,54 @@ def test_named_ranges(sheets):
 def test_not_found(sheets):
     with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
         sheets.gc.open_by_key("nope")
+
+
+def test_copy_to_rebinds_references_by_title_in_the_destination(sheets):
+    source = sheets.new("Source")
+    source.add_worksheet("Data", 2, 2).update([["here"]], "A1")
+    report = source.add_worksheet("Report", 3, 2)
+    report.update([["=Data!A1", "=B2"], ["", 5]], "A1", value_input_option="USER_ENTERED")
+    target = sheets.new("Target")
+    target.sheet1.update_title("Data")
+    target.worksheet("Data").update([["there"]], "A1")
+
+    props = report.copy_to(target.id)
+    assert (props["title"], props["index"], props["gridProperties"]) == (
+        "Copy of Report",
+        1,
+        {"rowCount": 3, "columnCount": 2},
+    )
+    copied = target.worksheet("Copy of Report")
+    assert copied.get("A1:B1", value_render_option="FORMULA") == [["=Data!A1", "=B2"]]
+    assert copied.get("A1:B1") == [["there", "5"]]  # bound to the destination's Data tab
+    target.worksheet("Data").update_title("Facts")
+    assert copied.acell("A1", value_render_option="FORMULA").value == "=Facts!A1"
+    assert report.copy_to(target.id)["title"] == "Copy of Report 2"
+    assert source.worksheet("Report").acell("A1", value_render_option="FORMULA").value == "=Data!A1"
+
+    missing = sheets.call(
+        "POST", f"/{source.id}/sheets/999:copyTo", json={"destinationSpreadsheetId": target.id}
+    )
+    assert missing.status_code == 400 and missing.json()["error"]["message"] == "No grid with id: 999"
+    nowhere = sheets.call("POST", f"/{source.id}/sheets/0:copyTo", json={"destinationSpreadsheetId": "nope"})
+    assert nowhere.status_code == 404
+
+
+def test_sort_range_puts_numbers_before_text_and_empty_cells_last(sheets):
+    ws = sheets.new().sheet1
+    ws.update([["k"], ["pear"], [""], [10], ["Apple"], [2], [True]], "A1")
+    ws.update([["b"], ["p"], ["e"], ["t"], ["a"], ["two"], ["bool"]], "B1")
+    ws.sort((1, "asc"), range="A2:B7")
+    assert ws.get("A2:B7", value_render_option="UNFORMATTED_VALUE") == [
+        [2, "two"],
+        [10, "t"],
+        ["Apple", "a"],
+        ["pear", "p"],
+        [True, "bool"],
+        ["", "e"],
+    ]
+    ws.sort((1, "des"), range="A2:B7")
+    assert ws.col_values(2) == ["b", "bool", "p", "a", "t", "two", "e"]
+    bad = {"sortRange": {"range": {"sheetId": 0}, "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "UP"}]}}
+    with pytest.raises(gspread.exceptions.APIError, match=r"Invalid requests\[0\]\.sortRange: "):
+        ws.spreadsheet.batch_update({"requests": [bad]})
