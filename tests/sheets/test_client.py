@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import fakeredis
 import pytest
 import redis
 import requests
@@ -123,3 +124,35 @@ def test_a_retry_after_too_long_to_wait_ends_the_run_now(google_user, gc, spread
     with pytest.raises(QuotaExhausted, match="after 1 try "):
         SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
     assert google_user.waits == []
+
+
+def granted_at(pacers: list[WritePacer], clock: list[float], attempts: list[float]) -> list[float]:
+    """Try a write at each time (the pacers taking turns); when each grant happened."""
+    granted = []
+    for i, at in enumerate(attempts):
+        clock[0] = at
+        if pacers[i % len(pacers)].try_take() == 0:
+            granted.append(at)
+    return granted
+
+
+def test_no_minute_ever_holds_more_writes_than_the_pace(redis_url):
+    clock = [0.0]
+    account = f"acct-{uuid.uuid4().hex[:6]}"
+    pacers = [WritePacer.from_url(redis_url, account, per_minute=3, clock=lambda: clock[0]) for _ in range(2)]
+    # A fixed window would grant 5 writes between 59.9 s and 60.1 s here.
+    attempts = [0, 59.9, 59.9, 60.0, 60.0, 60.1, 60.1, 119.8, 119.95, 120.0, 180.0, 180.0, 180.0, 180.0]
+    granted = granted_at(pacers, clock, attempts)
+    assert granted == [0, 59.9, 59.9, 60.0, 119.95, 120.0, 180.0, 180.0, 180.0]
+    assert all(sum(start <= t < start + 60 for t in granted) <= 3 for start in granted)
+    clock[0] = 180.5
+    wait = pacers[0].try_take()
+    assert wait == pytest.approx(59.5)  # until the first of the three at 180 s leaves the minute
+    clock[0] += wait
+    assert pacers[1].try_take() == 0
+
+
+def test_the_pace_works_on_the_embedded_redis_of_the_demo():
+    fake = fakeredis.FakeRedis()
+    pacer = WritePacer(fake, "demo", per_minute=2)
+    assert [pacer.try_take(), pacer.try_take()] == [0, 0] and 0 < pacer.try_take() <= 60
