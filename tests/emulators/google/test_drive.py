@@ -135,3 +135,50 @@ def test_drive_query_filters_by_parent_folder_and_name_contains(google):
 def test_missing_token_is_401_on_drive(google):
     answer = requests.get(f"{google.url}/drive/v3/files", timeout=10)
     assert answer.status_code == 401 and answer.json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+def test_a_reader_copies_a_shared_spreadsheet_into_a_file_they_own(google):
+    owner = google.gspread_for("owner10@example.com")
+    original = owner.create("Plan")
+    original.sheet1.update([["a", 1]], "A1")
+    original.share("reader10@example.com", perm_type="user", role="reader", notify=False)
+    reader = google.gspread_for("reader10@example.com")
+    copy = reader.copy(original.id, copy_comments=False)
+    assert copy.title == "Copy of Plan" and copy.sheet1.get_all_values() == [["a", "1"]]
+    assert {p["role"] for p in copy.list_permissions()} == {"owner"}  # sharing is not copied
+    copy.sheet1.update([["changed"]], "A1")
+    assert original.sheet1.acell("A1").value == "a"
+    with pytest.raises(gspread.exceptions.APIError) as unseen:
+        google.gspread_for("stranger10@example.com").copy(original.id)
+    assert unseen.value.code == 404
+
+
+def test_comments_need_fields_and_are_copied_by_gspread(google):
+    owner = google.gspread_for("owner11@example.com")
+    sheet = owner.create("Commented")
+    base, token = f"{google.url}/drive/v3/files/{sheet.id}/comments", owner.http_client.session.headers
+    refused = requests.get(base, headers=token, timeout=10)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == "The 'fields' parameter is required for this method."
+    made = requests.post(base, params={"fields": "id,content"}, json={"content": "check Q3"}, headers=token)
+    assert set(made.json()) == {"id", "content"}
+    copy = owner.copy(sheet.id, title="Commented copy")
+    listed = requests.get(
+        f"{google.url}/drive/v3/files/{copy.id}/comments",
+        params={"fields": "comments(content)"},
+        headers=token,
+        timeout=10,
+    ).json()
+    assert listed == {"comments": [{"content": "check Q3"}]}
+
+
+def test_export_gives_the_first_tab_as_csv_and_refuses_formats_it_cannot_make(google):
+    owner = google.gspread_for("owner12@example.com")
+    sheet = owner.create("Exported")
+    sheet.sheet1.update([["name", "note"], ["a, b", 'say "hi"'], ["c"]], "A1")
+    sheet.add_worksheet("Second", 2, 2).update([["not exported"]], "A1")
+    assert sheet.export(gspread.utils.ExportFormat.CSV) == (b'name,note\r\n"a, b","say ""hi"""\r\nc,\r\n')
+    assert sheet.export(gspread.utils.ExportFormat.TSV).startswith(b"name\tnote\r\n")
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        sheet.export(gspread.utils.ExportFormat.PDF)
+    assert refused.value.code == 400

@@ -58,6 +58,16 @@ def test_service_account_cannot_create_files(google):
     assert refused.value.error["errors"][0]["reason"] == "storageQuotaExceeded"
 
 
+def test_service_account_cannot_copy_a_shared_file_either(google):
+    info = google.admin("POST", "/service-accounts")
+    sheet = google.gspread_for("boss2@example.com").create("Template")
+    sheet.share(info["client_email"], perm_type="user", role="writer", notify=False)
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        robot_client(google, info).copy(sheet.id, copy_comments=False)
+    assert refused.value.code == 403
+    assert refused.value.error["errors"][0]["reason"] == "storageQuotaExceeded"
+
+
 def test_a_key_the_emulator_did_not_issue_is_refused(google):
     info = google.admin("POST", "/service-accounts")
     other = google.admin("POST", "/service-accounts")
