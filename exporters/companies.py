@@ -39,8 +39,11 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def lock_name(company_id: int) -> str:
-    """The Redis lock every process takes before refreshing this company's tokens."""
-    return f"sheetbooks:qbo-tokens:{company_id}"
+    """The Redis lock every process takes before refreshing this company's tokens.
+
+    Namespaced by queue name, so deployments (and tests) sharing a Redis never share a company's lock.
+    """
+    return f"sheetbooks:{get_settings().queue_name}:qbo-tokens:{company_id}"
 
 
 # -- tokens ------------------------------------------------------------------------------------
@@ -102,6 +105,19 @@ class CompanyTokenStore:
     def mark_reconnect_required(self, reason: str) -> None:
         with db.session_scope() as session:
             mark_needs_reconnect(session, self._company(session), reason)
+
+    def mark_refresh_failing(self, reason: str) -> None:
+        """Intuit could not refresh for a passing reason: show it; the grant and the exporters stay."""
+        with db.session_scope() as session:
+            company = self._company(session)
+            if company.status not in USABLE:
+                return
+            company.status = CompanyStatus.REFRESH_FAILING
+            company.status_reason = (
+                f"Refreshing the QuickBooks connection failed: {reason}. Sheetbooks keeps trying "
+                "(at most once a minute); nothing to do unless this lasts."
+            )[:500]
+            session.add(company)
 
     def refresh_token_age(self) -> timedelta | None:
         with db.session_scope() as session:
@@ -314,7 +330,8 @@ def keep_alive(
         if not stale(store.load()):
             return False
         manager.refresh_when(stale)
-    except ReconnectRequired:
+    except QboError as exc:  # needs reconnect, or refresh failing: both are recorded on the company
+        log.warning("keep-alive of company %s did not refresh: %s", company_id, exc)
         return False
     return manager.refreshes > 0
 

@@ -157,8 +157,9 @@ class IntuitOAuth:
                         self.last_intuit_tid,
                     ) from None
                 if attempt == TRANSIENT_TRIES:
+                    what = f"HTTP {status}" if status is not None else type(exc).__name__
                     raise QboUnavailable(
-                        f"Intuit's token endpoint kept failing ({type(exc).__name__}) after "
+                        f"Intuit's token endpoint kept failing ({what}) after "
                         f"{TRANSIENT_TRIES} tries; the next run will try again",
                         self.last_intuit_tid,
                     ) from None

@@ -10,10 +10,15 @@ from typing import Protocol
 from redis import Redis
 from redis.exceptions import LockError
 
-from qbo.errors import QboUnavailable, ReconnectRequired
+from qbo.errors import QboError, QboUnavailable, ReconnectRequired
 from qbo.oauth import IntuitOAuth, TokenSet, utcnow
 
 log = logging.getLogger(__name__)
+
+# After a failed refresh, nobody asks Intuit again for this long (no retry storm across workers).
+REFRESH_BACKOFF_SECONDS = 60
+# A stored access token this close to its expiry is not handed out while refreshing is failing.
+STILL_VALID_FOR = timedelta(seconds=30)
 
 
 class TokenStore(Protocol):
@@ -24,6 +29,8 @@ class TokenStore(Protocol):
     def save(self, tokens: TokenSet) -> None: ...
 
     def mark_reconnect_required(self, reason: str) -> None: ...
+
+    def mark_refresh_failing(self, reason: str) -> None: ...
 
 
 class TokenManager:
@@ -39,6 +46,7 @@ class TokenManager:
         *,
         lock_timeout: float = 90.0,
         blocking_timeout: float = 120.0,
+        backoff_seconds: float = REFRESH_BACKOFF_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
@@ -48,6 +56,8 @@ class TokenManager:
         self.margin = margin
         self.lock_timeout = lock_timeout
         self.blocking_timeout = blocking_timeout
+        self.backoff_seconds = backoff_seconds
+        self.backoff_key = f"{lock_name}:refresh-failing"
         self.clock = clock
         self.refreshes = 0
         self._current: TokenSet | None = None
@@ -61,14 +71,18 @@ class TokenManager:
         self._current = current
         if not self._expiring(current):
             return current.access_token
-        return self.refresh_when(self._expiring)
+        return self.refresh_when(self._expiring, reuse_valid=True)
 
     def force_refresh(self, stale_access_token: str) -> str:
         """After a 401: refresh unless another process already replaced `stale_access_token`."""
         return self.refresh_when(lambda tokens: tokens.access_token == stale_access_token)
 
-    def refresh_when(self, needed: Callable[[TokenSet], bool]) -> str:
-        """Under the company's lock, re-load the stored tokens and refresh only if still `needed`."""
+    def refresh_when(self, needed: Callable[[TokenSet], bool], reuse_valid: bool = False) -> str:
+        """Under the company's lock, re-load the stored tokens and refresh only if still `needed`.
+
+        When refreshing fails for a passing reason, `reuse_valid` lets a proactive refresh fall back on
+        the stored access token while it is still valid.
+        """
         lock = self.redis.lock(
             self.lock_name, timeout=self.lock_timeout, blocking_timeout=self.blocking_timeout
         )
@@ -80,7 +94,14 @@ class TokenManager:
         try:
             current = self.store.load()
             if needed(current):
-                current = self._refresh(current)
+                try:
+                    current = self._refresh(current)
+                except ReconnectRequired:
+                    raise
+                except QboError:
+                    if not (reuse_valid and current.expires_at - STILL_VALID_FOR > self.clock()):
+                        raise
+                    log.info("refresh failing for %s: using the still valid access token", self.lock_name)
             self._current = current
             return current.access_token
         finally:
@@ -91,12 +112,25 @@ class TokenManager:
 
     def _refresh(self, current: TokenSet) -> TokenSet:
         """Refresh, and save the (possibly rotated) refresh token before anyone uses the new access token."""
+        failing = self.redis.get(self.backoff_key)
+        if failing is not None:
+            raise QboUnavailable(
+                f"refreshing this company's QuickBooks tokens failed moments ago ({failing.decode()}); "
+                "Sheetbooks tries again in a minute or two"
+            )
         try:
             fresh = self.oauth.refresh(current.refresh_token)
         except ReconnectRequired as exc:
             log.warning("token refresh refused (%s) intuit_tid=%s", exc.reason, exc.intuit_tid)
             self.store.mark_reconnect_required(exc.reason)
             raise
+        except QboError as exc:
+            # Not the grant's fault (Intuit down, throttled, misconfigured): say so, back off, keep the grant.
+            log.warning("token refresh failed for %s: %s", self.lock_name, exc)
+            self.redis.set(self.backoff_key, exc.message[:300], ex=max(1, int(self.backoff_seconds)))
+            self.store.mark_refresh_failing(str(exc))
+            raise
+        self.redis.delete(self.backoff_key)
         self.store.save(fresh)
         self.refreshes += 1
         log.info(

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.db import session_scope
-from store.models import Company, CompanyStatus
+from store.models import Company
 
 log = logging.getLogger(__name__)
 
 
 def keep_companies_alive() -> list[int]:
-    """Refresh the refresh token of every connected company that needs it; return the ids refreshed."""
-    from exporters.companies import keep_alive
+    """Refresh the refresh token of every usable company that needs it; return the ids refreshed."""
+    from exporters.companies import USABLE, keep_alive
 
     with session_scope() as session:
-        ids = session.exec(select(Company.id).where(Company.status == CompanyStatus.CONNECTED)).all()
+        ids = session.exec(select(Company.id).where(col(Company.status).in_(USABLE))).all()
     refreshed = []
     for company_id in ids:
         try:

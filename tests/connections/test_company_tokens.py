@@ -15,11 +15,13 @@ from exporters.companies import (
     CompanyTokenStore,
     disconnect,
     keep_alive,
+    lock_name,
     qbo_client_for,
     save_connection,
+    token_health,
 )
-from qbo.errors import ReconnectRequired
-from qbo.oauth import IntuitOAuth
+from qbo.errors import QboUnavailable, ReconnectRequired
+from qbo.oauth import TRANSIENT_TRIES, IntuitOAuth
 from store.db import session_scope
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany
 from tests import factories
@@ -199,3 +201,38 @@ def test_eight_processes_refreshing_at_once_never_use_a_superseded_refresh_token
     assert qbo_client_for(reload(company), redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
     assert admin.bad_refresh_attempts(company.realm_id) == 0
     assert reload(company).status == CompanyStatus.CONNECTED
+
+
+def test_a_failing_token_endpoint_shows_refresh_failing_and_asks_intuit_once_a_minute(
+    company, admin, redis, clock
+):
+    advance(admin, clock, 2 * 3600)  # the access token has expired: the next call must refresh
+    admin.fault(503, count=1000, kind="token", realm=company.realm_id)
+    asked = admin.token_requests()
+
+    for _ in range(5):  # five runs, one after the other, while Intuit's token endpoint is down
+        with pytest.raises(QboUnavailable):
+            qbo_client_for(reload(company), redis, clock, max_wait_seconds=0).company_info()
+
+    assert admin.token_requests() - asked == TRANSIENT_TRIES  # the first run's bounded tries, no more
+    row = reload(company)
+    assert row.status == CompanyStatus.REFRESH_FAILING and "503" in row.status_reason
+    assert token_health(row)["level"] == "ok"  # the grant itself is fine
+    with session_scope() as session:
+        assert all(e.enabled and not e.paused_reason for e in session.exec(select(Exporter)))
+
+    admin.clear_faults()
+    redis.delete(f"{lock_name(company.id)}:refresh-failing")  # the minute has passed
+    assert qbo_client_for(reload(company), redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
+    row = reload(company)
+    assert (row.status, row.status_reason) == (CompanyStatus.CONNECTED, "")
+
+
+def test_while_refreshing_fails_a_still_valid_access_token_keeps_working(company, admin, redis, clock):
+    advance(admin, clock, 3600 - 120)  # two minutes left: inside the proactive-refresh margin
+    admin.fault(503, count=1000, kind="token", realm=company.realm_id)
+
+    client = qbo_client_for(reload(company), redis, clock, max_wait_seconds=0)
+
+    assert client.company_info()["CompanyName"] == "Tokens & Sons"
+    assert reload(company).status == CompanyStatus.REFRESH_FAILING

@@ -21,6 +21,7 @@ class MemoryTokenStore:
         self.tokens = tokens
         self.saved: list[TokenSet] = []
         self.reconnect_reason: str | None = None
+        self.failing_reason: str | None = None
 
     def load(self) -> TokenSet:
         return self.tokens
@@ -31,6 +32,9 @@ class MemoryTokenStore:
 
     def mark_reconnect_required(self, reason: str) -> None:
         self.reconnect_reason = reason
+
+    def mark_refresh_failing(self, reason: str) -> None:
+        self.failing_reason = reason
 
 
 @pytest.fixture

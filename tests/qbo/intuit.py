@@ -40,9 +40,15 @@ class Admin:
     def advance(self, seconds: float) -> None:
         self._call("POST", "clock/advance", json={"seconds": seconds})
 
-    def fault(self, status: int, count: int = 1, kind: str = "read") -> None:
-        """The next `count` requests of an endpoint kind (query, read, report, cdc, token) answer `status`."""
-        self._call("POST", "faults", json={"kind": kind, "status": status, "count": count})
+    def fault(self, status: int, count: int = 1, kind: str = "read", realm: str | None = None) -> None:
+        """The next `count` requests of an endpoint kind (query, read, report, cdc, token) answer `status`
+        (only those about `realm` when given)."""
+        rule = {"kind": kind, "status": status, "count": count} | ({"realmId": realm} if realm else {})
+        self._call("POST", "faults", json=rule)
+
+    def token_requests(self) -> int:
+        """How many token-endpoint requests (exchanges and refreshes) the emulator has received."""
+        return self.requests("_oauth").get(("POST", "token"), 0)
 
     def requests(self, realm: str) -> dict[tuple[str, str], int]:
         """How many requests the emulator received for `realm`, per (method, endpoint kind)."""
