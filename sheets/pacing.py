@@ -30,7 +30,8 @@ class WritePacer:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        self.key = f"sheetbooks:sheets-writes:{account_key}"
+        # v2: a sorted set (v1 was a counter); a new name lets old and new workers run side by side.
+        self.key = f"sheetbooks:sheets-writes:v2:{account_key}"
         self.per_minute = per_minute
         self.window_ms = window_ms
         self.sleep = sleep
