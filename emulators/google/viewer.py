@@ -20,7 +20,19 @@ def cell_class(cell: dict) -> str:
     align = (cell.get("h_align") or "").lower()
     if not align and (cell.get("number_format") or NUMBER.match(cell.get("text") or "")):
         align = "right"
-    return " ".join(c for c in ("bold" if cell.get("bold") else "", align) if c)
+    flags = ("bold" if cell.get("bold") else "", "italic" if cell.get("italic") else "", align)
+    return " ".join(c for c in flags if c)
+
+
+@blueprint.app_template_global()
+def cell_style(cell: dict) -> str:
+    """Inline CSS for a cell's background and text colours (white backgrounds are left out)."""
+    parts = []
+    if cell.get("background") and cell["background"] != "#ffffff":
+        parts.append(f"background:{cell['background']}")
+    if cell.get("color") and cell["color"] != "#000000":
+        parts.append(f"color:{cell['color']}")
+    return ";".join(parts)
 
 
 def _backend():

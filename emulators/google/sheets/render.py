@@ -63,9 +63,22 @@ def display_cell(spreadsheet: Spreadsheet, sheet: Sheet, slot: Slot) -> dict:
     align = fmt.get("horizontalAlignment")
     if align is None and cells.is_number(value):
         align = "RIGHT"
+    text_format = fmt.get("textFormat") or {}
     return {
         "text": formatted(value, slot),
-        "bold": bool((fmt.get("textFormat") or {}).get("bold")),
+        "bold": bool(text_format.get("bold")),
+        "italic": bool(text_format.get("italic")),
         "number_format": numfmt.pattern_of(fmt.get("numberFormat")),
         "h_align": align,
+        "background": css_color(fmt.get("backgroundColorStyle"), fmt.get("backgroundColor")),
+        "color": css_color(text_format.get("foregroundColorStyle"), text_format.get("foregroundColor")),
     }
+
+
+def css_color(style: dict | None, color: dict | None) -> str | None:
+    """`#rrggbb` of a ColorStyle (rgbColor) or Color; None when unset (theme colours are not modelled)."""
+    rgb = (style or {}).get("rgbColor") if style else color
+    if not rgb:
+        return None
+    channels = [round(255 * float(rgb.get(name) or 0)) for name in ("red", "green", "blue")]
+    return "#" + "".join(f"{max(0, min(255, c)):02x}" for c in channels)

@@ -58,3 +58,18 @@ def test_tabs_hidden_marked_and_gid_selects_a_tab(google):
     view = page(f"{google.url}/spreadsheets/d/{sheet.id}/edit")
     assert view.has("Staging (hidden)") and not view.has("staged value")
     assert page(view.link("Staging")).has("staged value")
+
+
+def test_formatting_and_the_frozen_header_show_in_the_grid(google):
+    sheet = google.gspread_for("viewer4@example.com").create("Styled")
+    ws = sheet.sheet1
+    ws.update([["Vendor", "Balance"], ["Acme", 5]], "A1")
+    ws.format(
+        "A1:B1", {"textFormat": {"bold": True, "italic": True}, "backgroundColor": {"red": 1, "green": 0.8}}
+    )
+    ws.format("B2", {"textFormat": {"foregroundColor": {"red": 1}}})
+    ws.freeze(rows=1)
+    view = page(f"{google.url}/spreadsheets/d/{sheet.id}/edit")
+    assert '<td class="bold italic" style="background:#ffcc00">Vendor</td>' in view.html
+    assert '<td class="right" style="color:#ff0000">5</td>' in view.html
+    assert view.html.count('<tr class="frozen">') == 1 and view.has("1 frozen")
