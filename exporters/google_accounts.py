@@ -26,6 +26,18 @@ from store.settings import get_settings
 SERVICE_ACCOUNT = "service_account"
 
 
+def reconnect_message(email: str) -> str:
+    """What every exporter writing through a refused Google account shows until someone reconnects it."""
+    return (
+        f"The Google account {email} needs reconnecting: Google refused its access (expired or revoked). "
+        "Reconnect it under Google accounts; this exporter writes again once it is."
+    )
+
+
+def _writing_through(session: Session, account: GoogleAccount) -> list[Exporter]:
+    return list(session.exec(select(Exporter).where(Exporter.google_account_id == account.id)).all())
+
+
 def save_google_account(
     session: Session, workspace_id: int, user_id: int | None, info: dict
 ) -> tuple[GoogleAccount, bool]:
@@ -46,6 +58,11 @@ def save_google_account(
     account.status_reason = ""
     account.connected_by_id = user_id
     session.add(account)
+    session.flush()
+    for exporter in _writing_through(session, account):
+        if exporter.destination_error == reconnect_message(account.email):
+            exporter.destination_error = ""
+            session.add(exporter)
     session.flush()
     return account, created
 
@@ -106,6 +123,9 @@ def mark_needs_reconnect(session: Session, account: GoogleAccount, reason: str) 
     account.status = GoogleAccountStatus.NEEDS_RECONNECT
     account.status_reason = reason[:500]
     session.add(account)
+    for exporter in _writing_through(session, account):
+        exporter.destination_error = reconnect_message(account.email)
+        session.add(exporter)
     session.flush()
 
 
@@ -116,8 +136,7 @@ def disconnect_google_account(session: Session, account: GoogleAccount) -> None:
         token = info.get("refresh_token") or info.get("token")
         if token:
             GoogleOAuth().revoke(token)
-    exporters = session.exec(select(Exporter).where(Exporter.google_account_id == account.id)).all()
-    for exporter in exporters:
+    for exporter in _writing_through(session, account):
         exporter.google_account_id = None
         exporter.destination_error = (
             f"The Google account {account.email} was disconnected. Choose a Google account for this exporter."

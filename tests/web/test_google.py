@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+import requests
 from sqlmodel import Session, select
 
+from exporters.google_accounts import gspread_client_for
+from sheets.errors import GoogleReconnectRequired
+from store import crypto
 from store.db import get_engine
-from store.models import GoogleAccount
+from store.models import Exporter, GoogleAccount, GoogleAccountStatus
 from tests.web.browser import Browser, form_with_button
 from tests.web.oauth import connect_google, consent_redirect
 
@@ -41,3 +46,56 @@ def test_disconnect_google(user: Browser, google_emulator) -> None:
     page = user.submit(user.form("Disconnect"))
     assert page.has("Disconnected writer@example.com")
     assert accounts() == []
+
+
+def _writing_exporter(account: GoogleAccount, name: str) -> int:
+    with Session(get_engine()) as session:
+        exporter = Exporter(
+            workspace_id=account.workspace_id, name=name, source="invoices", google_account_id=account.id
+        )
+        session.add(exporter)
+        session.commit()
+        return exporter.id
+
+
+def _expire_access_token(account_id: int) -> None:
+    """Make the stored access token look expired, so the next write refreshes it at Google."""
+    with Session(get_engine()) as session:
+        account = session.get(GoogleAccount, account_id)
+        info = crypto.decrypt_json(account.credentials_enc)
+        account.credentials_enc = crypto.encrypt_json(info | {"expiry": "2000-01-01T00:00:00+00:00"})
+        session.add(account)
+        session.commit()
+
+
+def test_a_revoked_google_grant_shows_on_the_account_and_every_exporter_until_reconnected(
+    user: Browser, google_emulator
+) -> None:
+    connect_google(user, "revoked@example.com", "Allow")
+    [account] = accounts()
+    first, second = _writing_exporter(account, "P&L sheet"), _writing_exporter(account, "AR sheet")
+    requests.post(
+        f"{google_emulator.url}/_emulator/tokens/revoke", json={"email": "revoked@example.com"}, timeout=30
+    ).raise_for_status()
+    _expire_access_token(account.id)
+
+    with pytest.raises(GoogleReconnectRequired):
+        gspread_client_for(accounts()[0]).create("Never written")
+
+    page = user.get("/google/")
+    assert page.has("needs reconnect") and page.has("invalid_grant")
+    assert form_with_button(page, "Reconnect")
+    for exporter_id in (first, second):
+        assert user.get(f"/exporters/{exporter_id}").has(
+            "The Google account revoked@example.com needs reconnecting"
+        )
+    home = user.get("/")
+    assert home.has("P&L sheet") and home.has("AR sheet") and home.has("needs reconnecting")
+
+    page = connect_google(user, "revoked@example.com", "Allow")
+    assert page.has("Reconnected the Google account revoked@example.com")
+    [account] = accounts()
+    assert account.status == GoogleAccountStatus.CONNECTED and account.status_reason == ""
+    for exporter_id in (first, second):
+        assert not user.get(f"/exporters/{exporter_id}").has("needs reconnecting")
+    assert gspread_client_for(account).create("Written again").id
