@@ -78,6 +78,11 @@ def test_state_survives_a_restart(tmp_path):
         sheet = client.create("Kept")
         sheet.share("friend@example.com", perm_type="user", role="reader", notify=False)
         sheet.sheet1.update([["persisted"]], "A1")
+        sheet.sheet1.add_protected_range("A1", description="keep me")
+        sheet.sheet1.set_basic_filter("A1:B2")
+        token = {"Authorization": f"Bearer {issued['access_token']}"}
+        comments = f"{google.url}/drive/v3/files/{sheet.id}/comments"
+        requests.post(comments, params={"fields": "id"}, json={"content": "noted"}, headers=token, timeout=10)
         key = google.admin("POST", "/service-accounts")
         sheet.share(key["client_email"], perm_type="user", role="reader", notify=False)
         google.advance(120)
@@ -91,6 +96,11 @@ def test_state_survives_a_restart(tmp_path):
         assert google.backend.clock.offset == offset
         dump = google.admin("GET", f"/spreadsheets/{sheet.id}")
         assert "persisted" in str(dump["spreadsheet"])
+        reopened = google.gspread_for("keeper@example.com").open_by_key(sheet.id)
+        assert [p["description"] for p in reopened.list_protected_ranges(0)] == ["keep me"]
+        assert "basicFilter" in reopened.fetch_sheet_metadata()["sheets"][0]
+        listed = requests.get(comments, params={"fields": "comments(content)"}, headers=headers, timeout=10)
+        assert listed.json() == {"comments": [{"content": "noted"}]}
         creds = service_account.Credentials.from_service_account_info(
             key, scopes=["https://www.googleapis.com/auth/spreadsheets"]
         )
