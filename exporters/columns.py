@@ -235,7 +235,8 @@ def custom_field_value(name: str) -> Getter:
     """The value of the custom field called `name` (CustomField[] of an enhancedAllCustomFields read)."""
 
     def get(record: dict, _ctx: Any) -> Any:
-        for custom in record.get("CustomField") or ():
+        fields = record.get("CustomField") or (record.get("Txn") or {}).get("CustomField")  # lines: the txn's
+        for custom in fields or ():
             if custom.get("Name") == name:
                 for key in ("StringValue", "NumberValue", "DateValue", "BooleanValue"):
                     if key in custom:

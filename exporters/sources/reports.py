@@ -45,6 +45,7 @@ class ReportSource:
     stock: bool = False
     aging: bool = False
     periods: bool = True  # takes summarize_column_by (TrialBalance, GeneralLedger and aging reports don't)
+    filter_params: tuple[str, ...] = FILTERS  # the id filters QBO takes for this report
     kind: str = "report"
     incremental: bool = False
 
@@ -71,7 +72,7 @@ class ReportSource:
             params["report_date"] = end.isoformat()
         if self.periods:
             params["summarize_column_by"] = self.summarize(options)
-        for name in FILTERS:
+        for name in self.filter_params:
             if ids := ids_of(options.get(name)):
                 params[name] = ",".join(ids)
         return params
@@ -149,7 +150,23 @@ REPORT_SOURCES: tuple[ReportSource, ...] = (
     ReportSource("balance_sheet", "Balance sheet", "BalanceSheet", stock=True),
     ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True, periods=False),
     ReportSource("cash_flow", "Statement of cash flows", "CashFlow"),
-    ReportSource("ar_aging", "A/R aging summary", "AgedReceivables", stock=True, aging=True, periods=False),
-    ReportSource("ap_aging", "A/P aging summary", "AgedPayables", stock=True, aging=True, periods=False),
+    ReportSource(
+        "ar_aging",
+        "A/R aging summary",
+        "AgedReceivables",
+        stock=True,
+        aging=True,
+        periods=False,
+        filter_params=("customer",),
+    ),
+    ReportSource(
+        "ap_aging",
+        "A/P aging summary",
+        "AgedPayables",
+        stock=True,
+        aging=True,
+        periods=False,
+        filter_params=("vendor",),
+    ),
     ReportSource("general_ledger", "General ledger", "GeneralLedger", periods=False),
 )

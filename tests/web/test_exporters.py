@@ -108,3 +108,98 @@ def test_disable_enable_and_delete(ready: Browser) -> None:
     assert page.has("deletes the exporter and its run history")
     assert ready.submit(ready.form("Delete exporter")).has("Deleted Open invoices")
     assert exporters() == []
+
+
+def test_report_options_are_saved_and_shown_again(ready: Browser) -> None:
+    page = create(
+        ready,
+        name="P&L by month",
+        source="profit_and_loss",
+        destination="new",
+        spreadsheet_title="Board pack",
+        date_range="last_n_days",
+        n_days="90",
+        layout="tidy",
+        accounting_method="Cash",
+        summarize_column_by="Month",
+        companies_layout="blocks",
+        filter_customer="1, 2",
+        filter_class="3",
+        time_zone="America/Los_Angeles",
+    )
+    assert page.has("Created the exporter P&L by month"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    [exporter] = exporters()
+    assert exporter.options == {
+        "date_range": {"relative": "last_n_days", "n": 90},
+        "layout": "tidy",
+        "accounting_method": "Cash",
+        "companies_layout": "blocks",
+        "summarize_column_by": "Month",
+        "customer": ["1", "2"],
+        "class": ["3"],
+    }
+    assert exporter.time_zone == "America/Los_Angeles"
+    assert exporter.columns[:3] == ["company", "realm_id", "section_path"]  # the tidy defaults
+    assert page.has("America/Los_Angeles") and page.has("summarize_column_by: Month")
+    form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
+    assert form.fields["date_range"] == "last_n_days" and form.fields["n_days"] == "90"
+    assert form.fields["summarize_column_by"] == "Month" and form.fields["companies_layout"] == "blocks"
+    assert form.fields["filter_customer"] == "1, 2" and form.fields["filter_class"] == "3"
+    assert form.fields["time_zone"] == "America/Los_Angeles" and form.fields["layout"] == "tidy"
+    assert (
+        "filter_vendor" in form.fields and "status" not in form.fields
+    )  # a report's filters, not an entity's
+    page = ready.submit(form, "Save exporter", summarize_column_by="Quarter", filter_customer="")
+    assert page.has("Saved the exporter P&L by month")
+    [exporter] = exporters()
+    assert exporter.options["summarize_column_by"] == "Quarter" and "customer" not in exporter.options
+
+
+def test_bad_options_are_explained_before_saving(ready: Browser) -> None:
+    page = create(
+        ready,
+        where="TotalAmt > '1' OR Balance = '0'",
+        time_zone="Mars/Olympus",
+        filter_customer="Acme Inc",
+        date_range="last_n_days",
+        n_days="",
+    )
+    assert ready.status == 400
+    errors = re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert any("don&#39;t support OR" in e or "don't support OR" in e for e in errors), errors
+    assert any("Unknown time zone &#39;Mars/Olympus&#39;" in e or "Mars/Olympus" in e for e in errors), errors
+    assert any("QuickBooks ids" in e for e in errors), errors
+    assert any("at least 1" in e for e in errors), errors
+    assert exporters() == []
+    form = ready.form("Save exporter")
+    assert (
+        form.fields["where"].strip() == "TotalAmt > '1' OR Balance = '0'"
+        and form.fields["time_zone"] == "Mars/Olympus"
+    )
+
+
+def test_columns_keep_the_order_chosen_and_custom_fields_become_columns(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    defaults = ready.form("Save exporter").fields["columns"]
+    assert defaults[:5] == ["number", "date", "customer", "customer_id", "total"]
+    page = ready.submit(ready.form("Save exporter"), "up:total")
+    assert ready.form("Save exporter").fields["columns"][:5] == [
+        "number",
+        "date",
+        "customer",
+        "total",
+        "customer_id",
+    ]
+    page = ready.submit(ready.form("Save exporter"), "down:number", custom_fields="Crew #")
+    chosen = ready.form("Save exporter").fields["columns"]
+    assert chosen[:2] == ["date", "number"] and chosen[-1] == "custom:Crew #"
+    assert page.has("Crew # (custom field)")
+    form = ready.form("Save exporter")
+    page = ready.submit(
+        form, "Save exporter", name="Ordered", companies=form.choices["companies"], spreadsheet_title="Order"
+    )
+    assert page.has("Created the exporter Ordered"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    [exporter] = exporters()
+    assert exporter.columns == chosen
+    form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
+    assert form.fields["columns"] == chosen

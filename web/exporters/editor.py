@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
 from sqlmodel import Session, col, delete, select
 
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
+from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.dates import DateRangeError, resolve_range
-from exporters.filters import WhereError, validate_where
+from exporters.filters import WhereError, ids_of, validate_where
 from store.models import (
     Company,
     Exporter,
@@ -25,7 +28,18 @@ from web.exporters.destination import DestinationProblem, create_spreadsheet, op
 from web.exporters.forms import ExporterForm
 from web.exporters.schedules import choice_of, minutes_of, next_run
 
-FORM_OPTIONS = ("date_range", "layout", "accounting_method", "include_inactive", "status", "where")
+REPORT_FILTERS = ("customer", "vendor", "class", "department")
+FORM_OPTIONS = (
+    "date_range",
+    "layout",
+    "accounting_method",
+    "include_inactive",
+    "status",
+    "where",
+    "summarize_column_by",
+    "companies_layout",
+    *REPORT_FILTERS,
+)
 
 
 def source_or_none(key: str | None) -> Any:
@@ -40,14 +54,36 @@ def features(source: Any) -> dict[str, bool]:
     if source is None:
         return {}
     report = source.kind == "report"
-    spec = getattr(source, "filters", None)
+    spec = None if report else getattr(source, "filters", None)
+    filters = list(source.filter_params) if report else [name for name, _ref in (spec.party if spec else ())]
     return {
         "date_range": report or bool(spec and spec.date_field),
         "report": report,
+        "periods": report and bool(getattr(source, "periods", False)),
+        "filters": filters,
         "include_inactive": bool(spec and spec.name_list),
         "status": bool(spec and spec.has_status),
         "where": not report and hasattr(source, "query_fields"),
+        "custom_fields": not report,
     }
+
+
+def custom_keys(text: str | None) -> list[str]:
+    """Column keys of the custom fields named in the editor's box (names separated by commas)."""
+    return [f"{CUSTOM_PREFIX}{name.strip()}" for name in (text or "").split(",") if name.strip()]
+
+
+def reorder(keys: list[str], action: str) -> list[str]:
+    """The chosen columns after an "up:<key>" or "down:<key>" button: that column swapped with a neighbour."""
+    verb, _, key = action.partition(":")
+    if verb not in ("up", "down") or key not in keys:
+        return keys
+    keys = list(keys)
+    here = keys.index(key)
+    there = here - 1 if verb == "up" else here + 1
+    if 0 <= there < len(keys):
+        keys[here], keys[there] = keys[there], keys[here]
+    return keys
 
 
 def company_ids(session: Session, exporter: Exporter) -> list[int]:
@@ -59,8 +95,9 @@ def company_ids(session: Session, exporter: Exporter) -> list[int]:
     return [row.company_id for row in rows]
 
 
-def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | None) -> Any:
-    """Fill the form's choices; returns the chosen source (None when none or unknown)."""
+def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | None, action: str = "") -> Any:
+    """Fill the form's choices (columns in the chosen order, then the others); returns the chosen source
+    (None when none or unknown). `action` may move a chosen column up or down."""
     sources = list_sources()
     form.source.choices = [(s["key"], f"{s['group']} · {s['label']}") for s in sources]
     companies = session.exec(scoped(Company).order_by(Company.name)).all()
@@ -77,16 +114,35 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     options = {"layout": form.layout.data or "statement"}
     available = source.columns(options)
     keys = [c.key for c in available]
-    chosen = [k for k in (form.columns.data or saved_columns or []) if k in keys]
+    custom = features(source)["custom_fields"]
+    context = columns_context(source, options)
+    same = form.columns_for.data in (context, None, "")  # a new source or layout starts from its defaults
+    wanted = (form.columns.data or saved_columns or []) if same else []
+    form.columns_for.data = context
+    chosen = [k for k in wanted if k in keys or (custom and k.startswith(CUSTOM_PREFIX))]
     if not chosen:
         chosen = [c.key for c in resolve_columns(source, None, options)]
+    if custom:
+        chosen += [k for k in custom_keys(form.custom_fields.data) if k not in chosen]
+        form.custom_fields.data = ""
+    chosen = reorder(chosen, action)
     form.columns.data = chosen
     by_key = {c.key: c for c in available}
+    by_key.update({k: custom_field(k).column for k in chosen if k.startswith(CUSTOM_PREFIX)})
     ordered = chosen + [k for k in keys if k not in chosen]
-    form.columns.choices = [(k, f"{by_key[k].label} ({by_key[k].type})") for k in ordered]
+    form.columns.choices = [(k, f"{by_key[k].label} ({_kind(by_key[k])})") for k in ordered]
     if not form.tab.data:
         form.tab.data = source.label
     return source
+
+
+def columns_context(source: Any, options: dict) -> str:
+    """What a list of column keys belongs to: the source, and for reports the layout."""
+    return f"{source.key}:{source.layout(options)}" if source.kind == "report" else source.key
+
+
+def _kind(column: Any) -> str:
+    return "custom field" if column.key.startswith(CUSTOM_PREFIX) else column.type
 
 
 def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
@@ -94,6 +150,8 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.name.data, form.source.data = exporter.name, exporter.source
     form.companies.data = company_ids(session, exporter)
     form.columns.data = list(exporter.columns)
+    source = source_or_none(exporter.source)
+    form.columns_for.data = columns_context(source, exporter.options or {}) if source else ""
     options = exporter.options or {}
     date_range = options.get("date_range")
     if isinstance(date_range, dict) and "start" in date_range:
@@ -102,10 +160,14 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
         form.end_date.data = _date(date_range.get("end"))
     elif isinstance(date_range, dict):
         form.date_range.data = date_range.get("relative", "")
-    for name in ("layout", "accounting_method", "status", "where"):
+        form.n_days.data = date_range.get("n")
+    for name in ("layout", "accounting_method", "status", "where", "summarize_column_by", "companies_layout"):
         if options.get(name):
             getattr(form, name).data = options[name]
+    for name in REPORT_FILTERS:
+        getattr(form, f"filter_{name}").data = ", ".join(ids_of(options.get(name)))
     form.include_inactive.data = bool(options.get("include_inactive"))
+    form.time_zone.data = exporter.time_zone or "UTC"
     form.google_account_id.data = exporter.google_account_id
     form.destination.data = "existing" if exporter.spreadsheet_id else "new"
     form.spreadsheet.data = exporter.spreadsheet_id
@@ -116,8 +178,6 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
 
 
 def _date(text: Any) -> Any:
-    from datetime import date
-
     try:
         return date.fromisoformat(str(text))
     except ValueError:
@@ -135,17 +195,31 @@ def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
         if start is None or end is None:
             form.start_date.errors = [*form.start_date.errors, "Fixed dates need both a start and an end."]
             ok = False
+    elif wanted.get("date_range") and form.date_range.data == "last_n_days":
+        options["date_range"] = {"relative": "last_n_days", "n": form.n_days.data or 0}
     elif wanted.get("date_range") and form.date_range.data:
         options["date_range"] = {"relative": form.date_range.data}
     if ok and "date_range" in options:
         try:
             resolve_range(options["date_range"], today)
         except DateRangeError as exc:
-            form.start_date.errors = [*form.start_date.errors, str(exc)]
+            field = form.n_days if form.date_range.data == "last_n_days" else form.start_date
+            field.errors = [*field.errors, str(exc)]
             ok = False
     if wanted.get("report"):
         options["layout"] = form.layout.data
         options["accounting_method"] = form.accounting_method.data
+        options["companies_layout"] = form.companies_layout.data
+    if wanted.get("periods"):
+        options["summarize_column_by"] = form.summarize_column_by.data
+    for name in wanted.get("filters", []):
+        field = getattr(form, f"filter_{name}")
+        ids = [part.strip() for part in (field.data or "").split(",") if part.strip()]
+        if not all(i.isalnum() for i in ids):
+            field.errors = [*field.errors, "Use QuickBooks ids (like 58) separated by commas."]
+            ok = False
+        elif ids:
+            options[name] = ids
     if wanted.get("include_inactive"):
         options["include_inactive"] = bool(form.include_inactive.data)
     if wanted.get("status") and form.status.data:
@@ -157,6 +231,25 @@ def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
             form.where.errors = [*form.where.errors, str(exc)]
             ok = False
     return options if ok else None
+
+
+def time_zone_from(form: ExporterForm) -> str | None:
+    """The exporter's time zone (an IANA name); None after adding a field error."""
+    name = (form.time_zone.data or "").strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        form.time_zone.errors = [
+            *form.time_zone.errors,
+            f"Unknown time zone '{name}': use a name like America/New_York, Europe/London or UTC.",
+        ]
+        return None
+    return name
+
+
+def today_in(zone: str) -> date:
+    """Today's date in the exporter's time zone (relative ranges are checked on it)."""
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 def destination_from(form: ExporterForm, account: GoogleAccount) -> tuple[str, str]:
@@ -191,6 +284,7 @@ def save(
     exporter.spreadsheet_id, exporter.spreadsheet_title = destination
     exporter.tab = (form.tab.data or source.label).strip()
     exporter.write_mode = form.write_mode.data
+    exporter.time_zone = (form.time_zone.data or "").strip() or "UTC"
     minutes = minutes_of(form.schedule.data)
     exporter.schedule_minutes = minutes
     exporter.next_run_at = next_run(minutes, now, exporter.next_run_at, minutes != previous_minutes)

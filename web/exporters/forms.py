@@ -6,24 +6,38 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from exporters.dates import RELATIVE
 from exporters.filters import STATUSES
+from exporters.sources.reports import SUMMARIZE
 from web.exporters.schedules import SCHEDULES
 
-PRESETS = [(r, r.replace("_", " ").capitalize()) for r in RELATIVE if r != "last_n_days"]
-RANGES = [("", "Source default"), *PRESETS]
+
+def _range_label(name: str) -> str:
+    words = name.replace("_", " ").replace(" n ", " N ")
+    return words[0].upper() + words[1:]
+
+
+PRESETS = [(r, _range_label(r)) for r in RELATIVE]
+RANGES = [("", "Source default"), *PRESETS, ("fixed", "Fixed dates")]
 LAYOUTS = [("statement", "Statement"), ("tidy", "Tidy (one row per value)")]
 STATUS_CHOICES = [(s, s.capitalize()) for s in STATUSES]
-RANGES.append(("fixed", "Fixed dates"))
+SUMMARIZE_CHOICES = [(s, s) for s in SUMMARIZE]
+COMPANIES_LAYOUT_CHOICES = [
+    ("side_by_side", "Side by side (one column per company and period)"),
+    ("blocks", "One block per company"),
+]
+ID_HELP = "QuickBooks ids, separated by commas (the number at the end of the record's QuickBooks URL)."
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -38,16 +52,28 @@ class ExporterForm(FlaskForm):
     source = SelectField("Source", validators=[DataRequired()])
     companies = MultiCheckboxField("Companies", coerce=int)
     columns = MultiCheckboxField("Columns")
+    columns_for = HiddenField()  # the source (and layout) the ticked columns belong to
     date_range = SelectField("Date range", choices=RANGES, default="")
+    n_days = IntegerField("Number of days", validators=[Optional(), NumberRange(min=1, max=3660)])
     start_date = DateField("From", validators=[Optional()])
     end_date = DateField("To", validators=[Optional()])
     layout = SelectField("Layout", choices=LAYOUTS, default="statement")
     accounting_method = SelectField(
         "Accounting method", choices=[("Accrual", "Accrual"), ("Cash", "Cash")], default="Accrual"
     )
+    summarize_column_by = SelectField("Columns by", choices=SUMMARIZE_CHOICES, default="Total")
+    companies_layout = RadioField(
+        "Several companies", choices=COMPANIES_LAYOUT_CHOICES, default="side_by_side"
+    )
+    filter_customer = StringField("Customer IDs", validators=[Optional(), Length(max=500)])
+    filter_vendor = StringField("Vendor IDs", validators=[Optional(), Length(max=500)])
+    filter_class = StringField("Class IDs", validators=[Optional(), Length(max=500)])
+    filter_department = StringField("Location (department) IDs", validators=[Optional(), Length(max=500)])
     include_inactive = BooleanField("Include inactive records")
     status = SelectField("Status", choices=[("", "Any"), *STATUS_CHOICES], default="")
     where = TextAreaField("Filter (WHERE)", validators=[Optional(), Length(max=2000)])
+    custom_fields = StringField("Add custom fields", validators=[Optional(), Length(max=500)])
+    time_zone = StringField("Time zone", default="UTC", validators=[Optional(), Length(max=64)])
     google_account_id = SelectField("Google account", coerce=int, validate_choice=False)
     destination = RadioField(
         "Spreadsheet",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
@@ -22,8 +20,10 @@ from web.exporters.editor import (
     options_from,
     prepare,
     save,
+    time_zone_from,
+    today_in,
 )
-from web.exporters.forms import ExporterForm
+from web.exporters.forms import ID_HELP, ExporterForm
 from web.exporters.schedules import label_of
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
@@ -70,8 +70,9 @@ def _editor(exporter: Exporter | None) -> str | Response:
     form = ExporterForm()
     if exporter is not None and request.method == "GET":
         load(form, exporter, session)
-    source = prepare(form, session, list(exporter.columns) if exporter else None)
-    refreshing = request.form.get("action") == "refresh"
+    action = request.form.get("action", "")
+    source = prepare(form, session, list(exporter.columns) if exporter else None, action)
+    refreshing = action == "refresh" or action.startswith(("up:", "down:"))
     if request.method == "POST" and not refreshing and form.validate_on_submit():
         saved = _try_save(form, exporter, source)
         if saved is not None:
@@ -80,7 +81,12 @@ def _editor(exporter: Exporter | None) -> str | Response:
         flash("The exporter was not saved: fix the fields marked below.", "error")
     status = 400 if request.method == "POST" and not refreshing else 200
     page = render_template(
-        "exporters/edit.html", form=form, exporter=exporter, source=source, features=features(source)
+        "exporters/edit.html",
+        form=form,
+        exporter=exporter,
+        source=source,
+        features=features(source),
+        id_help=ID_HELP,
     )
     return page if status == 200 else (page, status)  # type: ignore[return-value]
 
@@ -101,8 +107,9 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
     if account is None or account.workspace_id != g.workspace.id:
         form.google_account_id.errors = ["Choose the Google account that writes the spreadsheet."]
         return None
-    options = options_from(form, source, date.today()) if source is not None else None
-    if not ok or options is None:
+    zone = time_zone_from(form)
+    options = options_from(form, source, today_in(zone or "UTC")) if source is not None else None
+    if not ok or options is None or zone is None:
         flash("The exporter was not saved: fix the fields marked below.", "error")
         return None
     try:
