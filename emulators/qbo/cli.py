@@ -19,6 +19,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--company", action="append", help="seed a company with this name (repeatable)")
     parser.add_argument("--production", action="store_true", help="turn the /_emulator admin API off")
     parser.add_argument("--webhook-url", help="POST signed change notifications here")
+    parser.add_argument(
+        "--webhook-verifier", default="sheetbooks-verifier", help="key of the intuit-signature HMAC"
+    )
+    parser.add_argument("--webhook-format", choices=["cloudevents", "legacy"], default="cloudevents")
     return parser.parse_args(argv)
 
 
@@ -32,6 +36,8 @@ def config_from(args: argparse.Namespace) -> dict:
         "DB_PATH": args.db,
         "ADMIN": not args.production,
         "WEBHOOK_URL": args.webhook_url,
+        "WEBHOOK_VERIFIER": args.webhook_verifier,
+        "WEBHOOK_FORMAT": args.webhook_format,
         "SEED": seed,
     }
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from emulators.qbo.app_context import base_url, emulator, issuer, kind
-from emulators.qbo.oauth.grants import ACCESS_LIFETIME, Code, InvalidGrant, Issued
+from emulators.qbo.oauth.grants import ACCESS_LIFETIME, CODE_LIFETIME, Code, InvalidGrant, Issued
 from emulators.qbo.state import DEFAULT_USER
 
 bp = Blueprint("oauth", __name__)
@@ -74,14 +74,17 @@ def authorize() -> Response | tuple[str, int]:
     if not scopes:
         return _back(params["redirect_uri"], {"error": "invalid_scope", "state": state})
     wants_company = ACCOUNTING in scopes or PAYMENT in scopes
-    companies = emulator().realms_of(DEFAULT_USER)
+    user = params.get("login_hint") or DEFAULT_USER  # who is signed in at "Intuit"
+    if user not in emulator().users:
+        return render_template("error.html", message=f"No Intuit account {user}."), 400
+    companies = emulator().realms_of(user)
     if request.method == "GET":
         return render_template(
             "consent.html",
             params=params,
             companies=companies,
             wants_company=wants_company,
-            user=DEFAULT_USER,
+            user=user,
             app_name=params["client_id"],
             scope=" ".join(scopes),
         )
@@ -96,8 +99,8 @@ def authorize() -> Response | tuple[str, int]:
         params["redirect_uri"],
         " ".join(scopes),
         realm,
-        DEFAULT_USER,
-        emulator().clock.now() + 300,
+        user,
+        emulator().clock.now() + CODE_LIFETIME,
     )
     emulator().grants.new_code(code)
     return _back(params["redirect_uri"], {"code": code.code, "state": state, "realmId": realm})

@@ -25,13 +25,23 @@ def test_cli_arguments_become_config():
             "--production",
             "--webhook-url",
             "http://hook",
+            "--webhook-verifier",
+            "v3rify",
+            "--webhook-format",
+            "legacy",
         ]
     )
     config = config_from(args)
     assert config["BASE_URL"] == "http://127.0.0.1:9001" and config["DB_PATH"] == "x.db"
     assert config["ADMIN"] is False and config["WEBHOOK_URL"] == "http://hook"
+    assert (config["WEBHOOK_VERIFIER"], config["WEBHOOK_FORMAT"]) == ("v3rify", "legacy")
     assert [(spec["name"], spec["invoices"]) for spec in config["SEED"]] == [("A", 50), ("B", 50)]
-    assert config_from(parse_args([]))["SEED"][0]["name"] == "Craig's Design and Landscaping"
+    defaults = config_from(parse_args([]))
+    assert defaults["SEED"][0]["name"] == "Craig's Design and Landscaping"
+    assert (defaults["WEBHOOK_VERIFIER"], defaults["WEBHOOK_FORMAT"]) == (
+        "sheetbooks-verifier",
+        "cloudevents",
+    )
 
 
 def test_production_mode_has_no_admin_api():

@@ -9,6 +9,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from requests_oauthlib import OAuth2Session as OAuthlibSession
 
+from tests import pages
 from tests.emulators.qbo.emulator_harness import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -173,3 +174,32 @@ def test_bad_client_secret_is_invalid_client(emulator):
     )
     assert response.status_code == 401 and response.json() == {"error": "invalid_client"}
     assert response.headers["intuit_tid"].startswith("1-")
+
+
+def test_a_user_with_several_companies_picks_one_of_their_own(emulator):
+    bob = "bob@example.com"
+    mine = [
+        emulator.admin("POST", "/companies", json={"name": name, "invoices": 5, "user": bob})["realmId"]
+        for name in ("Bob's Bakery", "Bob's Bikes")
+    ]
+    url = authorize_url(emulator.url, login_hint=bob)
+    form = pages.parse(url, requests.get(url, timeout=10).text).form("Connect")
+    assert form.choices["realmId"] == mine  # only Bob's companies are offered, the first one picked
+    callback = consent(url, realm=mine[1])
+    assert callback["realmId"] == [mine[1]]
+    token = token_request(
+        emulator.url, grant_type="authorization_code", code=callback["code"][0], redirect_uri=REDIRECT_URI
+    ).json()
+    me = requests.get(
+        f"{emulator.url}/v1/openid_connect/userinfo",
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        timeout=10,
+    ).json()
+    assert me["email"] == bob
+    assert Api(emulator, token["access_token"], mine[1]).get("preferences").status_code == 200
+
+    someone_elses = emulator.realms()[0]
+    forced = requests.post(form.action, data=form.data("Connect", realmId=someone_elses), timeout=10)
+    assert forced.status_code == 400 and "Choose a company" in forced.text
+    unknown = requests.get(authorize_url(emulator.url, login_hint="nobody@example.com"), timeout=10)
+    assert unknown.status_code == 400 and "No Intuit account" in unknown.text
