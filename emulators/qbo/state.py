@@ -37,7 +37,9 @@ class Emulator:
         self.traffic = Traffic()
         self.faults = Faults()
         limits = config.get("LIMITS", {})
-        self.limiter = Limiter(limits.get("per_minute", 500), limits.get("concurrent", 10))
+        self.limiter = Limiter(
+            limits.get("per_minute", 500), limits.get("concurrent", 10), limits.get("per_second")
+        )
         self.webhooks = WebhookSender(
             config.get("WEBHOOK_URL"),
             config.get("WEBHOOK_VERIFIER", "sheetbooks-verifier"),

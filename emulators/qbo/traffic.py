@@ -1,4 +1,4 @@
-"""Request accounting, injected faults and per-realm limits (500 requests/minute, 10 concurrent)."""
+"""Request accounting, injected faults and per-realm limits (500/minute, 10 concurrent, opt-in 10/s)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import random
 import threading
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, replace
+from itertools import islice, takewhile
 
 KINDS = ("query", "read", "report", "cdc", "token", "any")
 
@@ -102,11 +103,13 @@ class Faults:
 
 
 class Limiter:
-    """Per-realm sliding one-minute window on the emulator clock, and in-flight requests."""
+    """Per-realm sliding one-minute window on the emulator clock, an optional per-second cap, and
+    requests in flight."""
 
-    def __init__(self, per_minute: int = 500, concurrent: int = 10) -> None:
+    def __init__(self, per_minute: int = 500, concurrent: int = 10, per_second: int | None = None) -> None:
         self.per_minute = per_minute
         self.concurrent = concurrent
+        self.per_second = per_second
         self._lock = threading.Lock()
         self._window: dict[str, deque[float]] = defaultdict(deque)
         self._inflight: dict[str, int] = defaultdict(int)
@@ -119,9 +122,16 @@ class Limiter:
                 window.popleft()
             if len(window) >= self.per_minute or self._inflight[realm] >= self.concurrent:
                 return False
+            if self.per_second is not None and self._last_second(window, now) >= self.per_second:
+                return False
             window.append(now)
             self._inflight[realm] += 1
             return True
+
+    def _last_second(self, window: deque[float], now: float) -> int:
+        """Requests admitted in the second before `now` (counted from the newest, at most per_second)."""
+        recent = takewhile(lambda stamp: stamp > now - 1, reversed(window))
+        return sum(1 for _ in islice(recent, self.per_second))
 
     def leave(self, realm: str) -> None:
         with self._lock:

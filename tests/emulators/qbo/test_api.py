@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import requests
 
+from emulators.qbo import create_app
 from emulators.qbo.reports import build_report
 from tests.emulators.qbo.emulator_harness import DAY, Api, connect, running
 from tests.reference import QBO_SAMPLES
@@ -251,3 +252,18 @@ def test_day_old_tokens_still_read_after_refresh(emulator):
     token, realm = connect(emulator)
     emulator.advance(DAY)
     assert Api(emulator, token["access_token"], realm).get("preferences").status_code == 401
+
+
+def test_opt_in_ten_per_second_per_realm():
+    limiter = (
+        create_app({"LIMITS": {"per_minute": 500, "concurrent": 10, "per_second": 10}})
+        .extensions["qbo"]
+        .limiter
+    )
+    admitted = [limiter.enter("1", 1000.0 + n / 100) for n in range(11)]  # 11 requests within 0.1 s
+    for _ in range(sum(admitted)):
+        limiter.leave("1")
+    assert admitted == [True] * 10 + [False]
+    assert limiter.enter("2", 1000.2)  # another realm has its own budget
+    assert limiter.enter("1", 1001.05)  # a second later there is room again
+    assert create_app().extensions["qbo"].limiter.per_second is None  # off unless asked for
