@@ -77,7 +77,7 @@ def _register_sheets(app: Flask) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """A fresh emulator; `config` overrides DEFAULTS (see README)."""
-    from emulators.google import admin, drive, drive_comments, drive_copy, oauth, viewer
+    from emulators.google import admin, drive, drive_comments, drive_copy, drive_import, oauth, viewer
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
         drive.blueprint,
         drive_copy.blueprint,
         drive_comments.blueprint,
+        drive_import.blueprint,
         viewer.blueprint,
     ):
         app.register_blueprint(blueprint)

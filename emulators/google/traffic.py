@@ -54,6 +54,7 @@ _DRIVE = [
     ("GET", r"/[^/]+/permissions", "drive.permissions.list"),
     ("DELETE", r"/[^/]+/permissions/[^/]+", "drive.permissions.delete"),
 ]
+_UPLOAD = [("PUT", r"/[^/]+", "drive.files.import")]
 _OAUTH = {
     "/o/oauth2/v2/auth": "oauth.authorize",
     "/token": "oauth.token",
@@ -79,6 +80,7 @@ def classify(method: str, raw_path: str) -> Route | None:
     for prefix, table, service in (
         ("/v4/spreadsheets", _SHEETS, "sheets"),
         ("/drive/v3/files", _DRIVE, "drive"),
+        ("/upload/drive/v2/files", _UPLOAD, "drive"),
     ):
         if path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + ":"):
             name = _match(table, method, path[len(prefix) :]) or f"{service}.unknown"

@@ -182,3 +182,19 @@ def test_export_gives_the_first_tab_as_csv_and_refuses_formats_it_cannot_make(go
     with pytest.raises(gspread.exceptions.APIError) as refused:
         sheet.export(gspread.utils.ExportFormat.PDF)
     assert refused.value.code == 400
+
+
+def test_import_csv_replaces_every_tab_with_the_converted_rows(google):
+    owner = google.gspread_for("owner13@example.com")
+    sheet = owner.create("Imported")
+    sheet.sheet1.update([["old"]], "A1")
+    sheet.add_worksheet("Extra", 2, 2)
+    owner.import_csv(sheet.id, "name,amount,when\nrent,1200,2026-01-31\n")
+    assert [w.title for w in sheet.worksheets()] == ["Sheet1"]
+    assert sheet.sheet1.get_all_values(value_render_option="UNFORMATTED_VALUE") == [
+        ["name", "amount", "when"],
+        ["rent", 1200, 46053],
+    ]
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        google.gspread_for("stranger13@example.com").import_csv(sheet.id, "a\n")
+    assert refused.value.code == 404
