@@ -30,7 +30,9 @@ class Browser:
 
     def _done(self, response) -> Page:  # noqa: ANN001
         self.status = response.status_code
-        self.page = parse(f"http://localhost{response.request.path}", response.get_data(as_text=True))
+        query = response.request.query_string.decode()
+        url = f"http://localhost{response.request.path}" + (f"?{query}" if query else "")
+        self.page = parse(url, response.get_data(as_text=True))
         return self.page
 
     def get(self, url: str, follow: bool = True) -> Page:
@@ -39,8 +41,9 @@ class Browser:
         return self._done(self.client.get(path, follow_redirects=follow))
 
     def submit(self, form: Form, button: str | None = None, **values: str | list[str]) -> Page:
-        """POST the form as a browser would (its CSRF token included)."""
-        path = urlsplit(form.action).path
+        """POST the form as a browser would (its CSRF token included), to its action's path and query."""
+        parts = urlsplit(form.action)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
         return self._done(self.client.post(path, data=form.data(button, **values), follow_redirects=True))
 
     def redirect_of(self, form: Form, button: str | None = None, **values: str | list[str]) -> str:
