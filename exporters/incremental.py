@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlmodel import Session
@@ -38,10 +38,16 @@ def created_at(record: dict) -> datetime | None:
     return _aware(to_datetime((record.get("MetaData") or {}).get("CreateTime")))
 
 
-def since(watermark: Watermark | None, now: datetime) -> datetime | None:
-    """Where an incremental pull starts; None means a full pull is needed."""
+def since(
+    watermark: Watermark | None, now: datetime, daily: bool = False, zone: tzinfo = UTC
+) -> datetime | None:
+    """Where an incremental pull starts; None means a full pull is needed (no watermark, one older than
+    CDC's window, or `daily` rows whose last full pull was on another day in the exporter's time zone)."""
     last = _aware(watermark.last_updated_time) if watermark else None
     if last is None or now - last >= CDC_WINDOW - OVERLAP:
+        return None
+    full = _aware(watermark.last_full_pull_at) if watermark else None
+    if daily and (full is None or full.astimezone(zone).date() != now.astimezone(zone).date()):
         return None
     return last - OVERLAP
 
@@ -87,6 +93,7 @@ class Changes:
 
     records: list[dict] = field(default_factory=list)
     deleted_ids: list[str] = field(default_factory=list)
+    left_filter_ids: list[str] = field(default_factory=list)  # changed so they no longer match the filters
     added: int = 0
     changed: int = 0
     complete: bool = True  # False: CDC hit its cap, a full pull is needed
@@ -112,13 +119,19 @@ def pull(
 ) -> Changes:
     """Objects updated since `start` (one query, paged) and deletions since then (one CDC call)."""
     condition = f"MetaData.LastUpdatedTime >= {quote(start.isoformat(timespec='seconds'))}"
-    where = " AND ".join(c for c in (source.where(options, run), condition) if c)
+    filters = source.where(options, run)
+    where = " AND ".join(c for c in (filters, condition) if c)
     water = HighWater()
     found = select(client, source.entity, where, "MetaData.LastUpdatedTime", wants_custom_fields(keys))
     records = dedupe(water.track(found))
+    left: list[str] = []
+    if filters:  # one more query: objects changed so that they left the filters leave the sheet too
+        matching = {str(r.get("Id")) for r in records}
+        changed = water.track(select(client, source.entity, condition, "MetaData.LastUpdatedTime"))
+        left = list(dict.fromkeys(str(o.get("Id")) for o in changed if str(o.get("Id")) not in matching))
     cdc = client.cdc([source.entity], start).get(source.entity, [])
     deleted = [str(o.get("Id")) for o in cdc if o.get("status") == "Deleted"]
-    changes = Changes(records, deleted, high=water.high, complete=len(cdc) < CDC_CAP)
+    changes = Changes(records, deleted, left, high=water.high, complete=len(cdc) < CDC_CAP)
     for record in records:
         created = created_at(record)
         if created is not None and created >= start:

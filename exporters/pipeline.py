@@ -253,12 +253,13 @@ def upsert(
     several = len(companies) > 1
     key_columns = ["realm_id", "id"] if several else ["id"]
     columns = table_columns(source, job.exporter, several, key_columns)
-    starts = watermarks(job, source, companies, run.now)
+    daily = source.date_dependent(options, [c.key for c in columns])
+    starts = watermarks(job, source, companies, run, daily)
     if any(start is None for start in starts):
         return full_refresh(job, source, columns, companies, options, run, progress, writer)
     changed_rows: list[list[Any]] = []
     deleted_keys: list[list[str]] = []
-    stats = {"added": 0, "changed": 0, "deleted": 0}
+    stats = {"added": 0, "changed": 0, "deleted": 0, "left_filter": 0}
     highs = []
     for (company, client), start in zip(companies, starts, strict=True):
         progress.at_company(company.name)
@@ -271,10 +272,12 @@ def upsert(
         if not changes.complete:
             return full_refresh(job, source, columns, companies, options, run, progress, writer)
         changed_rows += values(columns, source.rows_from(changes.records, company, run, keys))
-        deleted_keys += [[company.realm_id, i] if several else [i] for i in changes.deleted_ids]
+        gone = [*changes.deleted_ids, *changes.left_filter_ids]
+        deleted_keys += [[company.realm_id, i] if several else [i] for i in gone]
         stats["added"] += changes.added
         stats["changed"] += changes.changed
         stats["deleted"] += len(changes.deleted_ids)
+        stats["left_filter"] += len(changes.left_filter_ids)
         highs.append(changes.high)
     job.stats = {**stats, "incremental": True}
 
@@ -288,11 +291,21 @@ def upsert(
 
 
 def watermarks(
-    job: Job, source: EntitySource, companies: Sequence[tuple[CompanyContext, Any]], now: datetime
+    job: Job,
+    source: EntitySource,
+    companies: Sequence[tuple[CompanyContext, Any]],
+    run: RunContext,
+    daily: bool,
 ) -> list[datetime | None]:
+    """Where each company's pull starts (None: it needs a full pull)."""
     with db.session_scope() as session:
         return [
-            incremental.since(incremental.load(session, job.exporter.id, c.company_id, source.entity), now)
+            incremental.since(
+                incremental.load(session, job.exporter.id, c.company_id, source.entity),
+                run.now,
+                daily,
+                run.zone,
+            )
             for c, _client in companies
         ]
 
@@ -337,6 +350,12 @@ def full_refresh(
                 raise CompanyFailed(company.name, exc) from exc
 
     result = writer.replace(columns, values(columns, rows()))
-    job.stats = {"added": result.rows_written, "changed": 0, "deleted": 0, "incremental": False}
+    job.stats = {
+        "added": result.rows_written,
+        "changed": 0,
+        "deleted": 0,
+        "left_filter": 0,
+        "incremental": False,
+    }
     save_watermarks(job, source, companies, [w.high for w in waters], run.now, full=True)
     return result

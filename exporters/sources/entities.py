@@ -67,6 +67,12 @@ class EntitySource:
                 names.setdefault(path.split(".")[0] if ".name" in path or ".value" in path else path, None)
         return list(names)
 
+    def date_dependent(self, options: dict, keys: Sequence[str]) -> bool:
+        """Whether rows change with the run's date alone (relative range, status): a full pull once a day."""
+        date_range = options.get("date_range")
+        relative = bool(date_range) and not (isinstance(date_range, dict) and "start" in date_range)
+        return relative or bool(options.get("status")) or "status" in keys
+
     def where(self, options: dict, run: RunContext) -> str:
         return where_clause(self.filters, options, run.today, self.query_fields())
 
@@ -78,14 +84,20 @@ class EntitySource:
         where: str | None = None,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict]:
-        """The QBO objects, page by page (1000 at a time), reporting progress as they arrive."""
+        """The QBO objects, page by page (1000 at a time), reporting progress as they arrive.
+
+        Intuit meters every read, so the total behind "x of y" progress is asked for (COUNT) only
+        when a first full page says the pull will take several: a small source costs one call.
+        """
         where = self.where(options, run) if where is None else where
-        total = client.count(self.entity, where) if options.get("count", True) else None
+        total = None
         done = 0
         for record in select(client, self.entity, where, "Id", wants_custom_fields(keys)):
             yield record
             done += 1
             if done % PAGE == 0:
+                if total is None and options.get("count", True):
+                    total = client.count(self.entity, where)
                 run.fetched(done, total)
         run.fetched(done, total)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 import requests
@@ -114,7 +115,8 @@ def test_an_invoice_exporter_fills_the_tab_and_records_the_run(world):
     ]
     assert len(table) - 1 == run.rows == 30
     assert {row[7] for row in table[1:]} <= {"Paid", "Open", "Overdue"}
-    assert run.qbo_calls >= 2 and run.sheets_calls >= 1 and run.started_at and run.finished_at
+    assert run.qbo_calls == 1  # one page; no COUNT for a source that fits in it
+    assert run.sheets_calls >= 1 and run.started_at and run.finished_at
     assert "30" in run.progress
     with db.session_scope() as session:
         exporter = session.get(Exporter, exporter_id)
@@ -173,6 +175,7 @@ def test_incremental_upsert_fetches_only_the_changes(world, admin):
         "added": 0,
         "changed": 10,
         "deleted": 2,
+        "left_filter": 0,
         "incremental": True,
         "truncated_cells": 0,
     }
@@ -212,3 +215,46 @@ def test_a_bad_where_box_fails_the_run_with_the_reason(world):
     company = world.company("Acme Landscaping", 3)
     run = world.run(world.exporter([company], options={"where": "TotalAmt > '1' OR Balance = '0'"}))
     assert run.status == RunStatus.FAILED and "OR" in run.error
+
+
+def test_incremental_upsert_removes_rows_that_no_longer_match_the_filter(world, admin):
+    company = world.company("Acme Landscaping", invoices=30)
+    realm = world.realms[company]
+    exporter_id = world.exporter(
+        [company],
+        write_mode="upsert",
+        tab="Open",
+        columns=["id", "number", "balance"],
+        options={"where": "Balance > '0'"},
+    )
+    first = world.run(exporter_id)
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    open_ids = [row[0] for row in world.values("Open")[1:]]
+    assert len(open_ids) == first.rows >= 3
+    admin._call("POST", f"companies/{realm}/entities/Invoice/{open_ids[0]}", json={"Balance": 0})
+    admin._call("POST", f"companies/{realm}/entities/Invoice/{open_ids[1]}", json={"PrivateNote": "chased"})
+    admin._call("POST", "requests/reset")
+
+    second = world.run(exporter_id)
+    assert second.status == RunStatus.SUCCEEDED, second.error
+    assert (second.stats["incremental"], second.stats["changed"], second.stats["left_filter"]) == (True, 1, 1)
+    assert second.stats["deleted"] == 0
+    assert second.qbo_calls == 3  # changed and matching, changed at all, CDC
+    table = world.values("Open")
+    assert [row[0] for row in table[1:]] == open_ids[1:]
+
+
+def test_rows_that_depend_on_the_date_get_a_full_pull_on_a_new_day(world):
+    company = world.company("Acme Landscaping", invoices=12)
+    with_status = world.exporter([company], write_mode="upsert", tab="Status")  # default columns: Status
+    without = world.exporter([company], write_mode="upsert", tab="Plain", columns=["id", "number", "total"])
+    for exporter_id in (with_status, without):
+        assert world.run(exporter_id).stats["incremental"] is False
+        assert world.run(exporter_id).stats["incremental"] is True  # same day: incremental
+    with db.session_scope() as session:
+        for mark in session.exec(select(Watermark).where(Watermark.company_id == company)).all():
+            mark.last_full_pull_at -= timedelta(days=1)
+            session.add(mark)
+    status_run, plain_run = world.run(with_status), world.run(without)
+    assert status_run.stats["incremental"] is False and status_run.rows == 12  # Overdue may have started
+    assert plain_run.stats["incremental"] is True and plain_run.qbo_calls == 2
