@@ -104,9 +104,12 @@ def token_request(base: str, headers: dict | None = None, **form: str) -> reques
     )
 
 
-def connect(emulator: Emulator, scope: str = SCOPE, headers: dict | None = None) -> tuple[dict, str]:
-    """A finished code flow with plain requests: (token response, realmId)."""
-    callback = consent(authorize_url(emulator.url, scope=scope))
+def connect(
+    emulator: Emulator, scope: str = SCOPE, headers: dict | None = None, realm: str | None = None
+) -> tuple[dict, str]:
+    """A finished code flow with plain requests (the analyst picks `realm`, else the first company):
+    (token response, realmId)."""
+    callback = consent(authorize_url(emulator.url, scope=scope), realm=realm)
     response = token_request(
         emulator.url,
         headers,

@@ -4,22 +4,13 @@ per endpoint kind and path, for N calls or at a rate; and the admin API's realm 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.emulators.qbo.emulator_harness import (
-    REDIRECT_URI,
-    Api,
-    authorize_url,
-    consent,
-    refresh,
-    running,
-    token_request,
-)
+from tests.emulators.qbo.emulator_harness import Api, connect, refresh, running
+from tests.reference import QBO_SAMPLES as SAMPLES
 
-SAMPLES = Path("/work/shared/reference/qbo-samples")
 TWO_COMPANIES = {
     "SEED": [
         {"name": "Craig's Design and Landscaping", "invoices": 40, "seed": 1},
@@ -43,13 +34,9 @@ def no_faults(emulator):
 
 def connect_to(emulator, realm: str) -> dict:
     """The token response of a code flow in which the analyst picked `realm`."""
-    callback = consent(authorize_url(emulator.url), realm=realm)
-    assert callback["realmId"] == [realm]
-    response = token_request(
-        emulator.url, grant_type="authorization_code", code=callback["code"][0], redirect_uri=REDIRECT_URI
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
+    token, picked = connect(emulator, realm=realm)
+    assert picked == realm
+    return token
 
 
 @pytest.fixture(scope="module")
