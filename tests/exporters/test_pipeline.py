@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import requests
@@ -258,3 +259,38 @@ def test_rows_that_depend_on_the_date_get_a_full_pull_on_a_new_day(world):
     status_run, plain_run = world.run(with_status), world.run(without)
     assert status_run.stats["incremental"] is False and status_run.rows == 12  # Overdue may have started
     assert plain_run.stats["incremental"] is True and plain_run.qbo_calls == 2
+
+
+def net_income(report: dict) -> Decimal:
+    """Net Income straight from QBO's JSON (the Summary-only NetIncome section)."""
+    row = next(r for r in report["Rows"]["Row"] if r.get("group") == "NetIncome")
+    return Decimal(row["Summary"]["ColData"][-1]["value"])
+
+
+def test_reports_of_two_companies_consolidate_in_tidy_layout_and_stack_as_blocks(world, make_client):
+    first, second = world.company("North Co", 10), world.company("South Co", 14)
+    options = {"layout": "tidy", "date_range": {"start": "2024-01-01", "end": "2024-12-31"}}
+    tidy = world.run(world.exporter([first, second], source="profit_and_loss", tab="Tidy", options=options))
+    assert tidy.status == RunStatus.SUCCEEDED, tidy.error
+    raw = world.spreadsheet.worksheet("Tidy").get_all_values(value_render_option="UNFORMATTED_VALUE")
+    header = raw[0]
+    assert header[:6] == ["Company", "Realm ID", "Section path", "Account", "Account ID", "Row type"]
+    at = {name: header.index(name) for name in ("Company", "Account", "Amount")}
+    for company_id, name in ((first, "North Co"), (second, "South Co")):
+        params = {"start_date": "2024-01-01", "end_date": "2024-12-31", "accounting_method": "Accrual"}
+        expected = net_income(make_client(world.realms[company_id]).report("ProfitAndLoss", params))
+        written = [
+            r[at["Amount"]] for r in raw[1:] if r[at["Company"]] == name and r[at["Account"]] == "Net Income"
+        ]
+        assert [Decimal(str(v)) for v in written] == [expected], name
+    blocks = world.run(
+        world.exporter(
+            [first, second],
+            source="profit_and_loss",
+            tab="Blocks",
+            options={**options, "layout": "statement", "companies_layout": "blocks"},
+        )
+    )
+    assert blocks.status == RunStatus.SUCCEEDED, blocks.error
+    labels = [row[0].strip() for row in world.values("Blocks")]
+    assert labels[1] == "North Co" and "South Co" in labels and labels.count("Net Income") == 2
