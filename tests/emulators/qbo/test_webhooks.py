@@ -8,13 +8,24 @@ import time
 
 import pytest
 from flask import Flask, request
+from quickbooks import QuickBooks
 
 from emulators.qbo import webhooks
 from emulators.qbo.webhooks import signature
 from emulators.serving import serve_in_thread
 from tests.emulators.qbo.emulator_harness import running
+from tests.reference import QBO_SAMPLES
 
 VERIFIER = "sheetbooks-verifier"
+
+
+def shape(value: object) -> object:
+    """Keys, nesting and types of a JSON value, without its values (key order ignored)."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(item) for item in value]
+    return type(value).__name__
 
 
 def test_signature_matches_the_published_vector():
@@ -50,7 +61,14 @@ def test_cloudevents_notification_on_update_and_delete(receiver):
         headers, body = _next(received)
         assert headers["Intuit-Signature"] == signature(body, VERIFIER)
         assert headers["Content-Type"] == "application/cloudevents+json"
+        sdk = QuickBooks(minorversion=75, verifier_token=VERIFIER)  # python-quickbooks' own check
+        assert sdk.validate_webhook_signature(body.decode(), headers["Intuit-Signature"])
+        assert not sdk.validate_webhook_signature(body.decode() + " ", headers["Intuit-Signature"])
         [event] = json.loads(body)
+        [sample] = json.loads((QBO_SAMPLES / "webhook_cloudevents.intuit-blog.json").read_text())
+        assert list(event) == list(sample) and {k: type(v) for k, v in event.items()} == {
+            k: type(v) for k, v in sample.items()
+        }
         assert event["type"] == "qbo.customer.updated.v1" and event["specversion"] == "1.0"
         assert event["intuitentityid"] == customer["Id"] and event["intuitaccountid"] == realm
 
@@ -70,6 +88,8 @@ def test_legacy_notification_on_create(receiver):
         )
         headers, body = _next(received)
         assert headers["Intuit-Signature"] == signature(body, "verify_me")
+        sample = json.loads((QBO_SAMPLES / "webhook_legacy.intuit-blog.json").read_text())
+        assert shape(json.loads(body)) == shape(sample)
         notification = json.loads(body)["eventNotifications"][0]
         assert notification["realmId"] == realm
         entity = notification["dataChangeEvent"]["entities"][0]
