@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from store.db import get_engine
 from store.models import OutboxEmail, PasswordReset, User
 from tests.web.browser import PASSWORD, Browser
+from web import create_app
 
 
 def test_sign_up_creates_a_workspace_named_after_the_user(browser: Browser) -> None:
@@ -107,3 +108,28 @@ def test_session_cookie_flags(browser: Browser) -> None:
     response = browser.client.get("/login")
     header = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in header and "SameSite=Lax" in header
+    assert "Secure" not in header  # plain-http development: a Secure cookie would never come back
+
+
+def test_behind_https_the_session_cookie_is_secure(store_settings) -> None:
+    app = create_app(
+        {"SETTINGS": store_settings.with_overrides(public_url="https://sheets.example.com"), "TESTING": True}
+    )
+    header = app.test_client().get("/login").headers.get("Set-Cookie", "")
+    assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header
+
+
+def test_the_rate_limit_counts_per_email_and_a_success_clears_it(browser: Browser) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    browser.log_out()
+    for _ in range(4):
+        browser.log_in("ada@example.com", "wrong password!")
+    assert browser.log_in("ada@example.com").has("You are logged in")  # the 5th try: allowed, clears
+    browser.log_out()
+    for _ in range(4):
+        browser.log_in("ada@example.com", "wrong password!")
+    assert browser.log_in("ada@example.com").has("You are logged in")
+    browser.log_out()
+    for _ in range(5):
+        browser.log_in("someone-else@example.com", "wrong password!")
+    assert browser.log_in("ada@example.com").has("You are logged in")  # another email's failures

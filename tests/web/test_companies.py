@@ -6,8 +6,10 @@ import pytest
 import requests
 from sqlmodel import Session, select
 
+from exporters.companies import CompanyTokenStore
 from store.db import get_engine
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Run
+from tests.qbo.intuit import Admin
 from tests.web.browser import Browser, form_with_button
 from tests.web.oauth import connect_quickbooks, consent_redirect
 
@@ -115,3 +117,36 @@ def test_remove_needs_the_typed_name(user: Browser, qbo_emulator) -> None:
     assert companies() == []
     with Session(get_engine()) as session:
         assert session.get(Exporter, exporter_id) is None
+
+
+def test_disconnect_revokes_the_grant_at_intuit(user: Browser, qbo_emulator) -> None:
+    realm = new_realm(qbo_emulator, "Revoked Co")
+    connect_quickbooks(user, realm)
+    intuit = Admin(qbo_emulator.url)
+    assert [grant["revoked"] for grant in intuit.grants(realm)] == [False]
+    user.get(user.get("/companies/").link("Disconnect"))
+    page = user.submit(user.form("Disconnect"))
+    assert page.has("Disconnected Revoked Co") and not page.has("Intuit did not confirm")
+    assert [grant["revoked"] for grant in intuit.grants(realm)] == [True]
+
+
+def test_reconnecting_with_another_realm_adds_a_company_and_leaves_the_first_alone(
+    user: Browser, qbo_emulator
+) -> None:
+    first, second = new_realm(qbo_emulator, "Kept Co"), new_realm(qbo_emulator, "Other Co")
+    connect_quickbooks(user, first)
+    [kept] = companies()
+    exporter_id = _exporter_for(kept, "Kept invoices")
+    tokens_before = CompanyTokenStore(kept.id).load()
+
+    authorize = user.redirect_of(form_with_button(user.get("/companies/"), "Reconnect"))
+    page = user.get(consent_redirect(authorize, "Connect", realmId=second))
+
+    assert page.has(f"Connected Other Co (realm {second})")
+    kept_now, added = companies()
+    assert (kept_now.id, kept_now.realm_id, kept_now.name) == (kept.id, first, "Kept Co")
+    assert added.realm_id == second and added.name == "Other Co"
+    assert CompanyTokenStore(kept.id).load().refresh_token == tokens_before.refresh_token
+    with Session(get_engine()) as session:
+        links = session.exec(select(ExporterCompany).where(ExporterCompany.exporter_id == exporter_id)).all()
+    assert [link.company_id for link in links] == [kept.id]

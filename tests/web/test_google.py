@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from sqlmodel import Session, select
@@ -13,6 +15,7 @@ from store.db import get_engine
 from store.models import Exporter, GoogleAccount, GoogleAccountStatus
 from tests.web.browser import Browser, form_with_button
 from tests.web.oauth import connect_google, consent_redirect
+from web import create_app
 
 
 def accounts() -> list[GoogleAccount]:
@@ -99,3 +102,23 @@ def test_a_revoked_google_grant_shows_on_the_account_and_every_exporter_until_re
     for exporter_id in (first, second):
         assert not user.get(f"/exporters/{exporter_id}").has("needs reconnecting")
     assert gspread_client_for(account).create("Written again").id
+
+
+def test_service_account_mode_shows_the_email_to_share_spreadsheets_with(
+    settings, google_emulator, tmp_path
+) -> None:
+    key = requests.post(f"{google_emulator.url}/_emulator/service-accounts", json={}, timeout=30).json()
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps(key))
+    app = create_app(
+        {"SETTINGS": settings.with_overrides(google_service_account_file=str(path)), "TESTING": True}
+    )
+    person = Browser(app.test_client())
+    person.sign_up("Sam", "sam@example.com")
+
+    page = person.get("/google/")
+    assert page.has("Share each spreadsheet (as Editor) with") and page.has(key["client_email"])
+    assert page.has(f"{key['client_email']} (service account)")
+    assert "Disconnect" not in [label for label, _ in page.links]  # the deployment's account stays
+    [account] = accounts()
+    assert account.kind == "service_account" and account.credentials_enc == ""
