@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from exporters.columns import Field, at, computed, exchange_rate, ref, to_decimal
+from exporters.columns import HOME_CURRENCY, Field, Getter, at, computed, exchange_rate, ref, to_decimal
 from exporters.filters import FilterSpec
 from exporters.sources.base import RowContext
 from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
@@ -49,7 +49,7 @@ def signed_amount(record: dict, _ctx: RowContext) -> Decimal | None:
     return amount
 
 
-def posting(side: str):  # noqa: ANN201
+def posting(side: str) -> Getter:
     """The journal line's amount when it is posted on `side` (Debit/Credit), else None."""
 
     def get(record: dict, _ctx: RowContext) -> Decimal | None:
@@ -102,23 +102,49 @@ def body(item: bool = True, account: bool = False) -> list[Field]:
     return fields
 
 
-def txn_currency() -> list[Field]:
+def txn_currency(amounts: Sequence[tuple[str, str, Getter]] = (("amount", "Amount", None),)) -> list[Field]:
+    """The transaction's currency and exchange rate, the company's home currency, and home-currency versions
+    of the line's amounts ((key, label, getter); None: the signed line amount)."""
     return [
         at("currency", "Currency", "Txn.CurrencyRef.value", default=False),
         computed(
-            "home_amount",
-            "Amount (home currency)",
-            "money",
-            _home_amount,
+            "exchange_rate",
+            "Exchange rate",
+            "number",
+            lambda r, ctx: exchange_rate(r["Txn"], ctx),
             default=False,
-            description="Line amount x the transaction's exchange rate",
+            description="Home currency per unit of the transaction's currency (1 in the home currency)",
+        ),
+        computed(
+            HOME_CURRENCY,
+            "Home currency",
+            "text",
+            lambda _r, ctx: ctx.home_currency,
+            default=False,
+            description="The company's home currency (QuickBooks Preferences)",
+        ),
+        *(
+            computed(
+                f"home_{key}",
+                f"{label} (home currency)",
+                "money",
+                in_home_currency(get or signed_amount),
+                default=False,
+                description=f"{label} x the transaction's exchange rate",
+            )
+            for key, label, get in amounts
         ),
     ]
 
 
-def _home_amount(record: dict, ctx: RowContext) -> Decimal | None:
-    amount = signed_amount(record, ctx)
-    return None if amount is None else (amount * exchange_rate(record["Txn"], ctx)).quantize(Decimal("0.01"))
+def in_home_currency(get: Getter) -> Getter:
+    def home(record: dict, ctx: RowContext) -> Decimal | None:
+        amount = get(record, ctx)
+        return (
+            None if amount is None else (amount * exchange_rate(record["Txn"], ctx)).quantize(Decimal("0.01"))
+        )
+
+    return home
 
 
 def line_source(
@@ -160,7 +186,7 @@ LINE_SOURCES: tuple[LineSource, ...] = (
             computed("credit", "Credit", "money", posting("Credit"), description="Amount posted as a credit"),
             *ref("name", "Name", "Detail.Entity.EntityRef", default=False),
             *ref("class", "Class", "Detail.ClassRef", default=False),
-            at("currency", "Currency", "Txn.CurrencyRef.value", default=False),
+            *txn_currency((("debit", "Debit", posting("Debit")), ("credit", "Credit", posting("Credit")))),
         ],
         FilterSpec(),
     ),

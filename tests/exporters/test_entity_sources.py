@@ -288,3 +288,18 @@ def test_every_column_is_declared_with_label_type_and_description(key):
     assert columns and len({c.key for c in columns}) == len(columns)
     for column in columns:
         assert column.label and column.type in PYTHON_TYPES and column.description, (key, column.key)
+
+
+def test_journal_entry_lines_balance_and_carry_home_currency_amounts(acme):
+    realm, client = acme
+    columns, lines = read("journal_entry_lines", client, realm)
+    assert lines
+    debits: dict[str, Decimal] = {}
+    for line in lines:
+        assert (line["debit"] is None) != (line["credit"] is None), line["id"]
+        side = line["debit"] if line["debit"] is not None else -line["credit"]
+        debits[line["txn_id"]] = debits.get(line["txn_id"], Decimal(0)) + side
+        if line["currency"] == "USD":
+            assert (line["home_debit"], line["home_credit"]) == (line["debit"], line["credit"])
+            assert line["exchange_rate"] == 1 and line["home_currency"] == "USD"
+    assert set(debits.values()) == {Decimal(0)}  # every journal entry balances
