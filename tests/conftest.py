@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,9 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def postgres_url(postgres_base_url) -> Iterator[str]:
     if postgres_base_url is None:
-        pytest.skip("no PostgreSQL reachable (CI always has one)")
+        if os.environ.get("CI"):
+            pytest.fail("no PostgreSQL reachable: on CI the PostgreSQL tests must run (scripts/services.sh)")
+        pytest.skip("no PostgreSQL reachable (TEST_DATABASE_URL or 127.0.0.1:5432; CI always has one)")
     with infra.postgres_schema(postgres_base_url) as url:
         db.upgrade(url)
         yield url
