@@ -8,20 +8,13 @@ from dataclasses import dataclass
 from exporters.catalog import UnknownSource
 from exporters.dates import DateRangeError
 from exporters.filters import WhereError
+from exporters.reports.pieces import ReportIncomplete
+from exporters.sources.base import CompanyFailed
 from exporters.sources.reports import ReportOptionError
 from qbo.errors import QboError, ReconnectRequired
 from sheets.errors import DestinationMissing, GoogleReconnectRequired, SheetsError
 
 log = logging.getLogger(__name__)
-
-
-class CompanyFailed(Exception):
-    """A QBO error while reading one company: carries the company's name for the message."""
-
-    def __init__(self, company: str, error: Exception) -> None:
-        super().__init__(str(error))
-        self.company = company
-        self.error = error
 
 
 class SetupError(Exception):
@@ -49,7 +42,14 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
     if isinstance(exc, GoogleReconnectRequired):
         return Failure(f"The Google account {google_email} needs reconnecting: {exc}".replace("  ", " "))
     if isinstance(
-        exc, SheetsError | SetupError | WhereError | DateRangeError | ReportOptionError | UnknownSource
+        exc,
+        SheetsError
+        | SetupError
+        | WhereError
+        | DateRangeError
+        | ReportOptionError
+        | ReportIncomplete
+        | UnknownSource,
     ):
         return Failure(str(exc))
     log.exception("run failed unexpectedly", exc_info=exc)

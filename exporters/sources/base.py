@@ -13,6 +13,15 @@ from exporters.columns import Field, computed, dig, needs_home_currency
 ProgressFn = Callable[[int, "int | None"], None]
 
 
+class CompanyFailed(Exception):
+    """A QBO error while reading one company: carries the company's name for the message."""
+
+    def __init__(self, company: str, error: Exception) -> None:
+        super().__init__(str(error))
+        self.company = company
+        self.error = error
+
+
 @dataclass
 class RunContext:
     """When and where a run happens: dates are resolved in the exporter's time zone."""

@@ -13,7 +13,8 @@ from exporters.filters import ids_of
 from exporters.reports import statement as st
 from exporters.reports.pieces import fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
-from exporters.sources.base import CompanyContext, RunContext
+from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
+from qbo.errors import QboError
 
 LAYOUTS = ("statement", "tidy")
 METHODS = ("Accrual", "Cash")
@@ -137,7 +138,11 @@ class ReportSource:
         for company, client in companies:
             prefix = f"{company.realm_id}:" if several and layout == "side_by_side" else ""
             label = f"{company.name} " if several and layout == "side_by_side" else ""
-            parts.append((company.name, self.combined(self.fetch(client, options, run), prefix, label)))
+            try:
+                reports = self.fetch(client, options, run)
+            except QboError as exc:
+                raise CompanyFailed(company.name, exc) from exc
+            parts.append((company.name, self.combined(reports, prefix, label)))
         if not several:
             return parts[0][1]
         if layout == "blocks":

@@ -294,3 +294,12 @@ def test_reports_of_two_companies_consolidate_in_tidy_layout_and_stack_as_blocks
     assert blocks.status == RunStatus.SUCCEEDED, blocks.error
     labels = [row[0].strip() for row in world.values("Blocks")]
     assert labels[1] == "North Co" and "South Co" in labels and labels.count("Net Income") == 2
+
+
+def test_a_report_qbo_refuses_fails_the_run_naming_the_company(world, admin):
+    company = world.company("North Co", 5)
+    exporter_id = world.exporter([company], source="balance_sheet", tab="BS")
+    admin.fault(200, count=1, kind="report")  # "200 with Fault": QuickBooks answered with a SystemFault
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.FAILED
+    assert run.error.startswith("North Co: QuickBooks refused the request"), run.error
