@@ -35,6 +35,7 @@ def intuit_tid() -> str:
 
 def build_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    app.json.sort_keys = False  # keys in Intuit's order (e.g. error_description before error)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.extensions["qbo"] = Emulator(app.config)

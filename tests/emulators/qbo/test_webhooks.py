@@ -14,18 +14,10 @@ from emulators.qbo import webhooks
 from emulators.qbo.webhooks import signature
 from emulators.serving import serve_in_thread
 from tests.emulators.qbo.emulator_harness import running
+from tests.emulators.qbo.shapes import shape
 from tests.reference import QBO_SAMPLES
 
 VERIFIER = "sheetbooks-verifier"
-
-
-def shape(value: object) -> object:
-    """Keys, nesting and types of a JSON value, without its values (key order ignored)."""
-    if isinstance(value, dict):
-        return {key: shape(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [shape(item) for item in value]
-    return type(value).__name__
 
 
 def test_signature_matches_the_published_vector():
