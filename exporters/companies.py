@@ -20,6 +20,7 @@ from sqlmodel import Session, col, delete, select
 from qbo.client import QboClient
 from qbo.errors import QboError, ReconnectRequired
 from qbo.oauth import IntuitOAuth, TokenSet, utcnow
+from qbo.ratelimit import RealmBudget
 from qbo.tokens import TokenManager
 from store import db
 from store.crypto import decrypt, encrypt
@@ -149,7 +150,20 @@ def qbo_client_for(
         raise ReconnectRequired(company.status_reason or f"the company is {company.status}")
     store = CompanyTokenStore(company.id, clock)
     manager = token_manager_for(store, redis)
+    options.setdefault("budget", realm_budget(company.realm_id, redis))
     return QboClient(company.realm_id, manager, on_success=store.record_api_success, **options)
+
+
+def realm_budget(realm_id: str, redis: Redis) -> RealmBudget:
+    """The realm's request budget, shared by every company row of it in any workspace, and every process."""
+    settings = get_settings()
+    return RealmBudget(
+        redis,
+        realm_id,
+        settings.qbo_requests_per_minute,
+        settings.qbo_requests_per_second,
+        namespace=f"sheetbooks:{settings.queue_name}",
+    )
 
 
 # -- exporters paused for a company --------------------------------------------------------------

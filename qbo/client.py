@@ -21,7 +21,6 @@ MINOR_VERSION = "75"
 MAX_PAGE = 1000
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 THROTTLE_WAIT = 60.0  # Intuit: wait 60 s after a 429 (qbo-api.md §4.2)
-DEFAULT_MAX_WAIT = 120.0
 
 
 class AccessTokens(Protocol):
@@ -30,6 +29,12 @@ class AccessTokens(Protocol):
     def access_token(self) -> str: ...
 
     def force_refresh(self, stale_access_token: str) -> str: ...
+
+
+class Budget(Protocol):
+    """A request budget shared with every other process (qbo.ratelimit.RealmBudget)."""
+
+    def take(self, max_wait: float, sleep: Callable[[float], None]) -> float: ...
 
 
 def _fault(body: Any, http_status: int, intuit_tid: str | None) -> QboFault | None:
@@ -82,6 +87,7 @@ class QboClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         on_success: Callable[[], None] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self.realm_id = realm_id
@@ -89,8 +95,9 @@ class QboClient:
         self.session = read_only(session or requests.Session())
         self.base = f"{self.settings.qbo_api_base.rstrip('/')}/v3/company/{realm_id}"
         if max_wait_seconds is None:
-            max_wait_seconds = float(self.settings.extra.get("qbo_max_wait_seconds", DEFAULT_MAX_WAIT))
+            max_wait_seconds = self.settings.qbo_max_wait_seconds
         self.max_wait_seconds = max_wait_seconds
+        self.budget = budget
         self.tries = tries
         self.timeout = timeout
         self.sleep = sleep
@@ -115,6 +122,8 @@ class QboClient:
         while True:
             attempt += 1
             token = self.tokens.access_token()
+            if self.budget is not None:
+                self.waited += self.budget.take(self.max_wait_seconds, self.sleep)
             try:
                 self.calls += 1
                 response = self.session.request(

@@ -19,6 +19,13 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_number(name: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        return kind(os.environ[name])
+    except ValueError:
+        raise ValueError(f"{name} must be a {kind.__name__}, not {os.environ[name]!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the product needs to know about its surroundings."""
@@ -42,6 +49,11 @@ class Settings:
     qbo_api_base: str = "https://sandbox-quickbooks.api.intuit.com"
     qbo_scopes: str = "com.intuit.quickbooks.accounting openid email profile"
     qbo_webhook_verifier: str = ""
+    # Our own per-realm budget, shared by every process through Redis, below Intuit's 500/min and 10/s.
+    qbo_requests_per_minute: int = 450
+    qbo_requests_per_second: int = 8
+    # The longest one wait may last: a backoff after 429/5xx, or a wait for the realm's budget.
+    qbo_max_wait_seconds: float = 120.0
 
     # Google
     google_client_id: str = ""
@@ -71,6 +83,8 @@ class Settings:
                 continue
             if f.type in ("bool", bool):
                 values[f.name] = _env_bool(name)
+            elif f.type in ("int", int, "float", float):
+                values[f.name] = _env_number(name, float if f.type in ("float", float) else int)
             elif f.name == "token_keys":
                 values[f.name] = tuple(k.strip() for k in _env(name).split(",") if k.strip())
             else:
