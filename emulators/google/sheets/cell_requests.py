@@ -221,8 +221,6 @@ CELL_REQUESTS = {
             "updateDimensionProperties",
             "autoResizeDimensions",
             "updateBorders",
-            "mergeCells",
-            "unmergeCells",
             "setDataValidation",
         ),
         accepted,

@@ -21,11 +21,7 @@ def copy_sheet_into(source: Spreadsheet, sheet: Sheet, destination: Spreadsheet)
     """Append a copy of `sheet` to `destination`; other-tab references rebind there by title."""
     if destination.cell_count() + sheet.row_count * sheet.column_count > MAX_CELLS:
         raise invalid_argument(grid.CELL_LIMIT)
-    clone = sheet.copy()
-    clone.sheet_id = destination.new_sheet_id()
-    clone.title = copy_title(destination, sheet.title)
-    clone.hidden = False
-    clone.protected_ranges = []  # protected range ids are unique per spreadsheet
+    clone = sheet.clone_as(destination.new_sheet_id(), copy_title(destination, sheet.title))
     for r, c, slot in list(clone.slots()):
         value, formula, fmt = cells.parts(slot)
         if formula is not None:

@@ -26,6 +26,8 @@ def spreadsheet_json(spreadsheet: Spreadsheet, grid: bool, ranges: list[str]) ->
             entry["basicFilter"] = sheet.basic_filter
         if sheet.protected_ranges:
             entry["protectedRanges"] = sheet.protected_ranges
+        if sheet.merges:
+            entry["merges"] = sheet.merges
         if grid:
             entry["data"] = griddata.grid_data(spreadsheet, sheet, (chosen or {}).get(sheet.sheet_id))
         sheets.append(entry)

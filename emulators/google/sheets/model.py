@@ -42,6 +42,7 @@ class Sheet:
     tab_color: dict | None = None
     basic_filter: dict | None = None  # FilterView-like JSON of setBasicFilter (not applied to reads)
     protected_ranges: list[dict] = field(default_factory=list)  # ProtectedRange JSON (not enforced)
+    merges: list[dict] = field(default_factory=list)  # GridRange JSON of merged areas
     rows: list[list[Slot]] = field(default_factory=list)
 
     def slot(self, r: int, c: int) -> Slot:
@@ -76,6 +77,11 @@ class Sheet:
         for row in self.rows:
             del row[self.column_count :]
         self.trim()
+        self.merges = [
+            m
+            for m in self.merges
+            if m["endRowIndex"] <= self.row_count and m["endColumnIndex"] <= self.column_count
+        ]
 
     def slots(self) -> Iterator[tuple[int, int, Slot]]:
         for r, row in enumerate(self.rows):
@@ -86,6 +92,18 @@ class Sheet:
     def copy(self) -> Sheet:
         clone = Sheet(**{k: v for k, v in self.__dict__.items() if k != "rows"})
         clone.rows = [list(row) for row in self.rows]
+        return clone
+
+    def clone_as(self, sheet_id: int, title: str) -> Sheet:
+        """A visible copy under a new id and title (duplicateSheet, copyTo); protected ranges stay behind."""
+        clone = self.copy()
+        clone.sheet_id, clone.title, clone.hidden, clone.protected_ranges = sheet_id, title, False, []
+        clone.merges = [{**merge, "sheetId": sheet_id} for merge in self.merges]
+        if self.basic_filter:
+            clone.basic_filter = {
+                **self.basic_filter,
+                "range": {**self.basic_filter["range"], "sheetId": sheet_id},
+            }
         return clone
 
     def properties(self, index: int) -> dict:

@@ -90,11 +90,7 @@ def duplicate_sheet(spreadsheet: Spreadsheet, body: dict) -> dict:
     _check_title(spreadsheet, title)
     if spreadsheet.cell_count() + source.row_count * source.column_count > MAX_CELLS:
         raise GridError(grid.CELL_LIMIT)
-    clone = source.copy()
-    clone.sheet_id = _new_id(spreadsheet, body.get("newSheetId"))
-    clone.title = title
-    clone.hidden = False
-    clone.protected_ranges = []  # protected range ids are unique per spreadsheet
+    clone = source.clone_as(_new_id(spreadsheet, body.get("newSheetId")), title)
     index = body.get("insertSheetIndex")
     _place(spreadsheet, clone, spreadsheet.index_of(source) + 1 if index is None else index)
     return {"duplicateSheet": {"properties": clone.properties(spreadsheet.index_of(clone))}}

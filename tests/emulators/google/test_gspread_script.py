@@ -20,8 +20,10 @@ STRANGER = "stranger@example.com"
 
 @pytest.fixture(scope="module")
 def google():
-    # The script makes more than Google's 60 reads a minute; real Google would 429 it too (test_quota.py).
-    with running({"QUOTA_READ_PER_MINUTE_PER_USER": 1000, "QUOTA_READ_PER_MINUTE": 1000}) as emulator:
+    # The script makes more than Google's 60 reads (and writes) a minute; real Google would 429 it too,
+    # as test_quota.py shows, so this module runs with a roomier quota.
+    roomy = {f"QUOTA_{kind}_PER_MINUTE{who}": 1000 for kind in ("READ", "WRITE") for who in ("", "_PER_USER")}
+    with running(roomy) as emulator:
         yield emulator
 
 
@@ -242,7 +244,17 @@ def test_rows_columns_resize_freeze_format_sort_named_ranges_notes(google, gc):
     assert ws.get_note("A1") == "header"
     ws.clear_note("A1")
     assert ws.get_note("A1") == ""
-    ws.merge_cells("D1:E1")  # accepted; merges are not modelled
+    ws.update([["merged", "lost", "kept"]], "C1")
+    ws.merge_cells("C1:D1")  # Google keeps only the top-left value
+    assert ws.get("C1:E1") == [["merged", "", "kept"]]
+    assert ws.get_values("C1:E1", combine_merged_cells=True) == [["merged", "merged", "kept"]]
+    assert _error(lambda: ws.unmerge_cells("D1")).error["message"] == (
+        "Invalid requests[0].unmergeCells: "
+        "You must select all cells in a merged cell to merge or unmerge them."
+    )
+    ws.unmerge_cells("C1:D1")
+    assert "merges" not in sh.fetch_sheet_metadata()["sheets"][0]
+    ws.batch_clear(["C1:E1"])
     ws.columns_auto_resize(0, 2)
     ws.add_validation("B2:B4", ValidationConditionType.number_greater, [0])  # accepted, not enforced
 

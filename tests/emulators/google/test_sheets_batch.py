@@ -336,3 +336,17 @@ def test_sort_range_puts_numbers_before_text_and_empty_cells_last(sheets):
     bad = {"sortRange": {"range": {"sheetId": 0}, "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "UP"}]}}
     with pytest.raises(gspread.exceptions.APIError, match=r"Invalid requests\[0\]\.sortRange: "):
         ws.spreadsheet.batch_update({"requests": [bad]})
+
+
+def test_merges_by_columns_follow_a_duplicated_tab_and_shrink_with_the_grid(sheets):
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.update([["a", "b"], ["c", "d"]], "A1")
+    ws.merge_cells("A1:B2", merge_type="MERGE_COLUMNS")
+    assert ws.get_all_values() == [["a", "b"]]  # row 2 lost its values to the merges
+    copy = ws.duplicate(new_sheet_name="Copy")
+    merges = {s["properties"]["title"]: s.get("merges") for s in sh.fetch_sheet_metadata()["sheets"]}
+    assert [m["sheetId"] for m in merges["Copy"]] == [copy.id, copy.id]
+    assert [(m["startColumnIndex"], m["endRowIndex"]) for m in merges["Sheet1"]] == [(0, 2), (1, 2)]
+    ws.resize(rows=1)
+    assert "merges" not in sh.fetch_sheet_metadata()["sheets"][0]
