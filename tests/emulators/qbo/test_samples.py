@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.emulators.qbo.emulator_harness import Api, connect, refresh, running
-from tests.emulators.qbo.shapes import shape
+from tests.emulators.qbo.report_checks import shape
 from tests.reference import QBO_SAMPLES
 
 
@@ -66,7 +66,7 @@ def test_cdc_has_the_structure_of_the_docs_sample(emulator):
     published_groups = published["CDCResponse"][0]["QueryResponse"]
     assert [next(iter(set(g) & {"Customer", "Estimate"})) for g in ours_groups] == ["Customer", "Estimate"]
     for group, model in zip(ours_groups, published_groups, strict=True):
-        counters = {key: value for key, value in shape(group).items() if not isinstance(value, list)}
+        counters = {key: type(value).__name__ for key, value in group.items() if not isinstance(value, list)}
         assert counters.items() <= {"startPosition": "int", "maxResults": "int", "totalCount": "int"}.items()
         assert {"startPosition", "maxResults"} <= set(counters) and set(model) - set(group) <= {"totalCount"}
     stub = ours_groups[1]["Estimate"][-1]

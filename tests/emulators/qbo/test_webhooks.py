@@ -14,7 +14,7 @@ from emulators.qbo import webhooks
 from emulators.qbo.webhooks import signature
 from emulators.serving import serve_in_thread
 from tests.emulators.qbo.emulator_harness import running
-from tests.emulators.qbo.shapes import shape
+from tests.emulators.qbo.report_checks import shape
 from tests.reference import QBO_SAMPLES
 
 VERIFIER = "sheetbooks-verifier"
