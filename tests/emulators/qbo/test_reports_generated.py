@@ -96,3 +96,40 @@ def test_cash_and_accrual_differ_by_the_open_portions(company):
 def test_default_basis_comes_from_preferences():
     cash_company = generate("4620816365000000003", {"invoices": 20, "seed": 1, "basis": "Cash"}, Clock())
     assert build_report("ProfitAndLoss", {}, cash_company)["Header"]["ReportBasis"] == "Cash"
+
+
+def _earnings(company, as_of: str, basis: str) -> Decimal:
+    """Retained Earnings + Net Income on the BalanceSheet as of a date."""
+    sheet = build_report(
+        "BalanceSheet", {"start_date": as_of, "end_date": as_of, "accounting_method": basis}, company
+    )
+    retained = next(
+        a["Id"] for a in company.entities("Account") if a.get("AccountSubType") == "RetainedEarnings"
+    )
+    rows = [r for r in check.walk(sheet["Rows"]["Row"]) if r.get("ColData", [{}])[0].get("id") == retained]
+    return sum((check.row_values(r)[0] for r in rows), Decimal(0)) + check.net_income_row(sheet)[0]
+
+
+@pytest.mark.parametrize("basis", ["Accrual", "Cash"])
+def test_net_income_is_the_change_in_retained_earnings_plus_net_income(company, basis):
+    """Over ranges that cross fiscal years (when Net Income is closed into Retained Earnings)."""
+    today = company.today()
+    for start, end in [
+        (
+            today.replace(year=today.year - 2, month=3, day=15),
+            today.replace(year=today.year - 1, month=2, day=10),
+        ),
+        (today.replace(year=today.year - 2, month=1, day=1), today),
+        (
+            today.replace(year=today.year - 1, month=12, day=31),
+            today.replace(year=today.year, month=1, day=1),
+        ),
+    ]:
+        params = {"start_date": start.isoformat(), "end_date": end.isoformat(), "accounting_method": basis}
+        net_income = check.row_values(check.top(build_report("ProfitAndLoss", params, company))["NetIncome"])[
+            0
+        ]
+        change = _earnings(company, end.isoformat(), basis) - _earnings(
+            company, (start - timedelta(days=1)).isoformat(), basis
+        )
+        assert net_income == change != 0, (start, end)
