@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -267,3 +268,21 @@ def test_opt_in_ten_per_second_per_realm():
     assert limiter.enter("2", 1000.2)  # another realm has its own budget
     assert limiter.enter("1", 1001.05)  # a second later there is room again
     assert create_app().extensions["qbo"].limiter.per_second is None  # off unless asked for
+
+
+def test_every_response_carries_an_intuit_tid(emulator, api):
+    responses = [
+        requests.get(f"{emulator.url}/.well-known/openid_configuration", timeout=10),
+        requests.get(f"{emulator.url}/connect/oauth2", timeout=10),  # the error page
+        requests.post(f"{emulator.url}/oauth2/v1/tokens/bearer", data={"grant_type": "x"}, timeout=10),
+        requests.get(f"{emulator.url}/op/v1/jwks", timeout=10),
+        requests.get(f"{emulator.url}/no/such/page", timeout=10),
+        requests.get(f"{emulator.url}/_emulator/clock", timeout=10),
+        api.get("preferences"),
+        api.get("invoice/0"),
+        api.query("SELECT * FROM Unicorn"),
+        requests.post(f"{api.base}/invoice", json={}, headers=api.headers, timeout=10),
+    ]
+    tids = [response.headers.get("intuit_tid", "") for response in responses]
+    assert all(re.fullmatch(r"1-[0-9a-f]{8}-[0-9a-f]{24}", tid) for tid in tids), tids
+    assert len(set(tids)) == len(tids)
