@@ -10,6 +10,7 @@ from emulators.google.sheets.cell_requests import CELL_REQUESTS
 from emulators.google.sheets.endpoints import spreadsheet_json
 from emulators.google.sheets.filters import FILTER_REQUESTS
 from emulators.google.sheets.grid import GridError
+from emulators.google.sheets.groups import GROUP_REQUESTS
 from emulators.google.sheets.merges import MERGE_REQUESTS
 from emulators.google.sheets.model import Spreadsheet
 from emulators.google.sheets.protected import PROTECTED_REQUESTS
@@ -22,6 +23,7 @@ HANDLERS: dict[str, Handler] = {
     **FILTER_REQUESTS,
     **PROTECTED_REQUESTS,
     **MERGE_REQUESTS,
+    **GROUP_REQUESTS,
     "sortRange": sort.sort_range,
 }
 

@@ -11,6 +11,14 @@ from emulators.google.sheets import fieldmask
 from emulators.google.sheets.model import Spreadsheet
 from emulators.google.sheets.routes import Call, backend, flag, json_body
 
+SHEET_EXTRAS = (  # Sheet JSON keys present only when set
+    ("basicFilter", "basic_filter"),
+    ("protectedRanges", "protected_ranges"),
+    ("merges", "merges"),
+    ("rowGroups", "row_groups"),
+    ("columnGroups", "column_groups"),
+)
+
 
 def spreadsheet_json(spreadsheet: Spreadsheet, grid: bool, ranges: list[str]) -> dict:
     """The Spreadsheet resource (§1.2)."""
@@ -22,12 +30,9 @@ def spreadsheet_json(spreadsheet: Spreadsheet, grid: bool, ranges: list[str]) ->
         if chosen is not None and sheet.sheet_id not in chosen:
             continue
         entry: dict = {"properties": sheet.properties(index)}
-        if sheet.basic_filter:
-            entry["basicFilter"] = sheet.basic_filter
-        if sheet.protected_ranges:
-            entry["protectedRanges"] = sheet.protected_ranges
-        if sheet.merges:
-            entry["merges"] = sheet.merges
+        for key, attribute in SHEET_EXTRAS:
+            if getattr(sheet, attribute):
+                entry[key] = getattr(sheet, attribute)
         if grid:
             entry["data"] = griddata.grid_data(spreadsheet, sheet, (chosen or {}).get(sheet.sheet_id))
         sheets.append(entry)

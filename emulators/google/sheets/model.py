@@ -43,6 +43,8 @@ class Sheet:
     basic_filter: dict | None = None  # FilterView-like JSON of setBasicFilter (not applied to reads)
     protected_ranges: list[dict] = field(default_factory=list)  # ProtectedRange JSON (not enforced)
     merges: list[dict] = field(default_factory=list)  # GridRange JSON of merged areas
+    row_groups: list[dict] = field(default_factory=list)  # DimensionGroup JSON (sheets[].rowGroups)
+    column_groups: list[dict] = field(default_factory=list)
     rows: list[list[Slot]] = field(default_factory=list)
 
     def slot(self, r: int, c: int) -> Slot:
@@ -99,6 +101,9 @@ class Sheet:
         clone = self.copy()
         clone.sheet_id, clone.title, clone.hidden, clone.protected_ranges = sheet_id, title, False, []
         clone.merges = [{**merge, "sheetId": sheet_id} for merge in self.merges]
+        for name in ("row_groups", "column_groups"):
+            groups = [{**g, "range": {**g["range"], "sheetId": sheet_id}} for g in getattr(self, name)]
+            setattr(clone, name, groups)
         if self.basic_filter:
             clone.basic_filter = {
                 **self.basic_filter,

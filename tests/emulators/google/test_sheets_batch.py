@@ -350,3 +350,31 @@ def test_merges_by_columns_follow_a_duplicated_tab_and_shrink_with_the_grid(shee
     assert [(m["startColumnIndex"], m["endRowIndex"]) for m in merges["Sheet1"]] == [(0, 2), (1, 2)]
     ws.resize(rows=1)
     assert "merges" not in sh.fetch_sheet_metadata()["sheets"][0]
+
+
+def _columns(groups: list[dict]) -> list[tuple[str, int]]:
+    letters = "ABCDEFGHIJ"
+    return [
+        (letters[g["range"]["startIndex"]] + ":" + letters[g["range"]["endIndex"] - 1], g["depth"])
+        for g in groups
+    ]
+
+
+def test_dimension_groups_nest_like_googles_reference_examples(sheets):
+    ws = sheets.new().sheet1
+    b_to_e, c_to_d, c_to_e, d_to_e = (1, 5), (2, 4), (2, 5), (3, 5)
+    ws.add_dimension_group_columns(*c_to_d)
+    reply = ws.add_dimension_group_columns(*b_to_e)["replies"][0]["addDimensionGroup"]["dimensionGroups"]
+    assert _columns(reply) == [("B:E", 1), ("C:D", 2)]
+    assert _columns(ws.list_dimension_group_columns()) == [("B:E", 1), ("C:D", 2)]
+    ws.delete_dimension_group_columns(*d_to_e)
+    assert _columns(ws.list_dimension_group_columns()) == [("B:D", 1), ("C:C", 2)]
+
+    other = ws.spreadsheet.add_worksheet("Other", 10, 10)
+    other.add_dimension_group_columns(1, 4)  # B:D
+    other.add_dimension_group_columns(*c_to_e)
+    assert _columns(other.list_dimension_group_columns()) == [("B:E", 1), ("C:D", 2)]
+    other.add_dimension_group_rows(0, 3)
+    assert [(g["range"]["dimension"], g["depth"]) for g in other.list_dimension_group_rows()] == [("ROWS", 1)]
+    with pytest.raises(gspread.exceptions.APIError, match="deleteDimensionGroup"):
+        other.delete_dimension_group_rows(5, 7)
