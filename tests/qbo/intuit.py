@@ -30,9 +30,10 @@ class Admin:
         """A new emulated company; its realm id."""
         return str(self._call("POST", "companies", json={"name": name, "invoices": invoices})["realmId"])
 
-    def slow(self, latency_ms: int, kind: str = "read") -> None:
-        """Every request of an endpoint kind takes `latency_ms` until the faults are cleared."""
-        self._call("POST", "faults", json={"kind": kind, "latency_ms": latency_ms})
+    def slow(self, latency_ms: int, kind: str = "read", realm: str | None = None) -> None:
+        """Every request of an endpoint kind (about `realm` when given) takes `latency_ms` until cleared."""
+        rule = {"kind": kind, "latency_ms": latency_ms} | ({"realmId": realm} if realm else {})
+        self._call("POST", "faults", json=rule)
 
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")

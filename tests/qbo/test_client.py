@@ -73,7 +73,7 @@ def test_a_bad_query_is_a_fault_with_intuits_message(client, statement, code):
 
 @pytest.mark.parametrize("status", [429, 503, 500])
 def test_throttling_and_outages_are_retried_then_succeed(client, admin, status):
-    admin.fault(status, count=2)
+    admin.fault(status, count=2, realm=client.realm_id)
 
     info = client.company_info()
 
@@ -82,7 +82,7 @@ def test_throttling_and_outages_are_retried_then_succeed(client, admin, status):
 
 
 def test_throttling_that_does_not_stop_gives_up_after_bounded_tries(client, admin):
-    admin.fault(429, count=10)
+    admin.fault(429, count=10, realm=client.realm_id)
     with pytest.raises(QboRateLimited) as caught:
         client.company_info()
     assert client.calls == client.tries == 4
@@ -90,7 +90,7 @@ def test_throttling_that_does_not_stop_gives_up_after_bounded_tries(client, admi
 
 
 def test_an_outage_that_does_not_stop_is_unavailable(client, admin):
-    admin.fault(503, count=10)
+    admin.fault(503, count=10, realm=client.realm_id)
     with pytest.raises(QboUnavailable):
         client.company_info()
     assert client.calls == client.tries
@@ -98,7 +98,7 @@ def test_an_outage_that_does_not_stop_is_unavailable(client, admin):
 
 def test_a_request_that_keeps_timing_out_is_retried_then_unavailable(client, admin):
     client.company_info()
-    admin.slow(latency_ms=2000)
+    admin.slow(latency_ms=2000, realm=client.realm_id)
     client.timeout, client.calls = 0.2, 0
 
     with pytest.raises(QboUnavailable) as caught:
@@ -118,7 +118,7 @@ def test_an_access_token_expired_at_intuit_is_refreshed_once_after_a_401(client,
 
 
 def test_a_200_carrying_a_fault_is_a_fault(client, admin):
-    admin.fault(200, count=1)
+    admin.fault(200, count=1, realm=client.realm_id)
     with pytest.raises(QboFault) as caught:
         client.company_info()
     assert caught.value.http_status == 200 and caught.value.code == "10000"
