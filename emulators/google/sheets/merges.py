@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from emulators.google.sheets import cells
+from emulators.google.sheets.a1 import Box
 from emulators.google.sheets.cell_requests import inside
 from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.model import Sheet, Spreadsheet
-from emulators.google.sheets.ranges import grid_target
+from emulators.google.sheets.ranges import grid_range_json, grid_target
 
 PARTIAL = "You must select all cells in a merged cell to merge or unmerge them."
 Bounds = tuple[int, int, int, int]
@@ -46,37 +47,29 @@ def _keep_top_left(sheet: Sheet, area: Bounds) -> None:
     sheet.trim()
 
 
-def merge_cells(spreadsheet: Spreadsheet, body: dict) -> None:
+def _whole_areas(spreadsheet: Spreadsheet, body: dict) -> tuple[Sheet, Bounds, list[dict]]:
+    """The request's tab and bounds, and the merges it leaves alone; a merge cut in two is a 400."""
     target = grid_target(spreadsheet, body.get("range") or {})
     bounds = inside(target)
-    sheet = target.sheet
-    if any(_overlaps(bounds, _bounds(m)) and not _contains(bounds, _bounds(m)) for m in sheet.merges):
+    merges = target.sheet.merges
+    if any(_overlaps(bounds, _bounds(m)) and not _contains(bounds, _bounds(m)) for m in merges):
         raise GridError(PARTIAL)
-    kept = [m for m in sheet.merges if not _contains(bounds, _bounds(m))]
+    return target.sheet, bounds, [m for m in merges if not _contains(bounds, _bounds(m))]
+
+
+def merge_cells(spreadsheet: Spreadsheet, body: dict) -> None:
+    sheet, bounds, kept = _whole_areas(spreadsheet, body)
     added = []
     for area in _areas(bounds, body.get("mergeType") or "MERGE_ALL"):
         if (area[1] - area[0]) * (area[3] - area[2]) > 1:
             _keep_top_left(sheet, area)
-            r0, r1, c0, c1 = area
-            added.append(
-                {
-                    "sheetId": sheet.sheet_id,
-                    "startRowIndex": r0,
-                    "endRowIndex": r1,
-                    "startColumnIndex": c0,
-                    "endColumnIndex": c1,
-                }
-            )
+            added.append(grid_range_json(sheet.sheet_id, Box(*area)))
     sheet.merges = kept + added
 
 
 def unmerge_cells(spreadsheet: Spreadsheet, body: dict) -> None:
-    target = grid_target(spreadsheet, body.get("range") or {})
-    bounds = inside(target)
-    sheet = target.sheet
-    if any(_overlaps(bounds, _bounds(m)) and not _contains(bounds, _bounds(m)) for m in sheet.merges):
-        raise GridError(PARTIAL)
-    sheet.merges = [m for m in sheet.merges if not _contains(bounds, _bounds(m))]
+    sheet, _, kept = _whole_areas(spreadsheet, body)
+    sheet.merges = kept
 
 
 MERGE_REQUESTS = {"mergeCells": merge_cells, "unmergeCells": unmerge_cells}
