@@ -14,9 +14,15 @@ from tests.qbo.intuit import EmulatorClock
 
 
 def hammer(
-    settings: Settings, company_id: int, offset: float, rounds: int, start: Barrier, out: Queue
+    settings: Settings,
+    company_id: int,
+    offset: float,
+    rounds: int,
+    start: Barrier,
+    out: Queue,
+    force_every: int = 2,
 ) -> None:
-    """`rounds` times: get an access token, and every other time force a refresh as after a 401."""
+    """`rounds` times: get an access token, and every `force_every`-th time force a refresh as after a 401."""
     try:
         configure(settings)
         manager = token_manager_for(
@@ -25,7 +31,7 @@ def hammer(
         start.wait(timeout=120)
         for round_ in range(rounds):
             token = manager.access_token()
-            if round_ % 2:
+            if round_ % force_every == force_every - 1:
                 manager.force_refresh(token)
         out.put(("ok", manager.refreshes))
     except BaseException:  # report everything to the parent, which asserts

@@ -1,0 +1,75 @@
+"""The acceptance test of Decision 3 at its harshest: Intuit rotates the refresh token on *every* refresh,
+and 8 processes force 200 refreshes of one company at once through the real Redis lock."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+
+import pytest
+from redis import Redis
+
+from emulators.qbo import create_app
+from emulators.serving import RunningServer, serve_in_thread
+from exporters.companies import qbo_client_for, save_connection
+from store.db import session_scope
+from store.models import Company, CompanyStatus
+from tests import factories
+from tests.qbo.fixtures import admin_api
+from tests.qbo.hammer import hammer
+from tests.qbo.intuit import Admin, connect
+
+PROCESSES = 8
+ROUNDS = 25
+
+
+@pytest.fixture(scope="module")
+def qbo_emulator() -> Iterator[RunningServer]:
+    """An Intuit that issues a new refresh token on every refresh: any superseded one used is seen."""
+    server = serve_in_thread(create_app({"ROTATE_EVERY_REFRESH": True}))
+    server.server.app.config["BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def admin(qbo_emulator) -> Iterator[Admin]:
+    yield from admin_api(qbo_emulator.url)
+
+
+def test_200_forced_refreshes_from_8_processes_never_use_a_superseded_refresh_token(
+    database_url, settings, admin
+):
+    realm = admin.company("Hammered Co")
+    with session_scope() as session:
+        workspace = factories.workspace(session)
+        company, _ = save_connection(
+            session, workspace.id, None, realm, connect(settings, realm), "Hammered Co"
+        )
+    context = multiprocessing.get_context("spawn")
+    start, out = context.Barrier(PROCESSES), context.Queue()
+    processes = [
+        context.Process(target=hammer, args=(settings, company.id, 0.0, ROUNDS, start, out, 1))
+        for _ in range(PROCESSES)
+    ]
+    for process in processes:
+        process.start()
+    results = [out.get(timeout=300) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+
+    assert [kind for kind, _ in results] == ["ok"] * PROCESSES, [r for k, r in results if k != "ok"]
+    refreshes = sum(count for _, count in results)
+    assert PROCESSES * ROUNDS // 4 <= refreshes <= PROCESSES * ROUNDS
+    [grant] = admin.grants(realm)
+    assert len(grant["superseded"]) == refreshes  # each refresh rotated the token once
+    assert admin.bad_refresh_attempts(realm) == 0  # and nobody ever used a superseded one
+
+    with session_scope() as session:
+        row = session.get(Company, company.id)
+    assert (
+        qbo_client_for(row, Redis.from_url(settings.redis_url)).company_info()["CompanyName"] == "Hammered Co"
+    )
+    assert admin.bad_refresh_attempts(realm) == 0
+    with session_scope() as session:
+        assert session.get(Company, company.id).status == CompanyStatus.CONNECTED
