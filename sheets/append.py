@@ -60,9 +60,9 @@ def append(
         limits.check_append(expected_rows * cols, live_cells, others, writer.tab)
     start = 0 if live is None or writer.reset_tab else _data_end(writer, live.rows, labels)
 
-    spool, stats = Spool(), ChunkStats()
+    spool, stats, table = Spool(), ChunkStats(), writer.table(columns)
     try:
-        for chunk in writer._stream(columns, rows, stats):
+        for chunk in writer._stream(table, rows, stats):
             spool.add(chunk)
         first_row = max(start, 1)
         end = first_row + spool.rows
@@ -82,8 +82,8 @@ def append(
         for chunk in spool:
             at = first_row + chunk.first
             body += batch.append_rows(sheet_id, at + len(chunk) - grid_now)
-            body += [batch.update_cells(sheet_id, at, chunk.rows)]
-            body += batch.column_formats(sheet_id, columns, at, at + len(chunk))
+            body += [batch.update_cells(sheet_id, at, chunk.rows, fields=table.fields)]
+            body += batch.column_formats(sheet_id, columns, at, at + len(chunk), table.per_row)
             grid_now = max(grid_now, at + len(chunk))
             writer._batch(body)
             body = []

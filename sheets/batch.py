@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sheets.cells import ColumnLike, number_format
 
@@ -105,6 +105,22 @@ def copy_values(source: int, rows: int, cols: int, target: int, target_row: int)
     }
 
 
+def copy_formats(
+    source: int, rows: int, columns: Collection[int], target: int, target_row: int
+) -> list[dict]:
+    """Paste the formats of the given columns of source[0:rows] into target at target_row."""
+    return [
+        {
+            "copyPaste": {
+                "source": grid(source, 0, rows, c, c + 1),
+                "destination": grid(target, target_row, target_row + rows, c, c + 1),
+                "pasteType": "PASTE_FORMAT",
+            }
+        }
+        for c in sorted(columns)
+    ]
+
+
 def header(sheet_id: int, labels: Sequence[str], note: str | None) -> dict:
     """The bold header row, with the "last refreshed" note on A1 when there is one."""
     cells = [
@@ -116,12 +132,14 @@ def header(sheet_id: int, labels: Sequence[str], note: str | None) -> dict:
     return update_cells(sheet_id, 0, [{"values": cells}], fields=HEADER_FIELDS)
 
 
-def column_formats(sheet_id: int, columns: Sequence[ColumnLike], row0: int, row1: int) -> list[dict]:
-    """One repeatCell per column that has a number format, over rows [row0, row1)."""
+def column_formats(
+    sheet_id: int, columns: Sequence[ColumnLike], row0: int, row1: int, skip: Collection[int] = ()
+) -> list[dict]:
+    """One repeatCell per column with a number format over rows [row0, row1); `skip` is formatted per cell."""
     out = []
     for index, column in enumerate(columns):
         fmt = number_format(column)
-        if fmt is None or row1 <= row0:
+        if fmt is None or row1 <= row0 or index in skip:
             continue
         out.append(
             {

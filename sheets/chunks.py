@@ -7,8 +7,8 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sheets.cells import CellEncoder, CellTooLong, ColumnLike
-from sheets.limits import MAX_PAYLOAD_BYTES, cell_too_long
+from sheets.limits import MAX_PAYLOAD_BYTES
+from sheets.rows import TableEncoder
 
 # Room left in a request for the other requests of the batch (resize, formats, header…).
 CHUNK_BYTES = MAX_PAYLOAD_BYTES - 200_000
@@ -42,27 +42,16 @@ class ChunkStats:
 
 
 def encoded_rows(
-    rows: Iterable[Sequence],
-    columns: Sequence[ColumnLike],
-    encoder: CellEncoder,
-    tab: str,
-    stats: ChunkStats,
+    rows: Iterable[Sequence], table: TableEncoder, stats: ChunkStats
 ) -> Iterator[tuple[dict, int]]:
     """(RowData, JSON size) per row; a value over the cell limit fails with its row and column."""
-    kinds = [c.type for c in columns]
-    stats.widest = stats.widest or [0] * len(columns)
+    stats.widest = stats.widest or [0] * len(table.columns)
     for values in rows:
-        cells = []
-        for index, (value, kind) in enumerate(zip(values, kinds, strict=False)):
-            try:
-                cell = encoder.cell(value, kind)
-            except CellTooLong as exc:
-                raise cell_too_long(exc.length, stats.rows + 1, columns[index].label, tab) from None
+        row = table.row(values)
+        for index, cell in enumerate(row["values"]):
             text = cell.get("userEnteredValue", {}).get("stringValue")
             if text is not None and len(text) > stats.widest[index]:
                 stats.widest[index] = min(len(text), 60)
-            cells.append(cell)
-        row = {"values": cells}
         stats.rows += 1
         yield row, len(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode())
 

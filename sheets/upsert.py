@@ -17,6 +17,7 @@ from sheets.tabs import quoted, read_layout
 if TYPE_CHECKING:
     from sheets.writer import SheetWriter, WriteResult
 
+IN_PLACE = "userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.textFormat,note"
 MARK_FORMAT = {
     "textFormat": {"strikethrough": True, "foregroundColor": {"red": 0.6, "green": 0.6, "blue": 0.6}}
 }
@@ -89,18 +90,14 @@ def upsert(
 
     body: list[dict] = []
     updated, appended = 0, []
-    kinds = [c.type for c in columns]
+    table = writer.table(columns)
     for values in changed_rows:
-        row = writer.encoder.row(values, kinds)
         at = found.get(key_of([values[p] for p in positions]))
         if at is None:
-            appended.append(row)
+            appended.append(table.row(values))
             continue
-        body += [
-            batch.update_cells(
-                sheet_id, at, [row], fields="userEnteredValue,userEnteredFormat.textFormat,note"
-            )
-        ]
+        # A row in place gets its formats back too: a row marked deleted comes back unmarked.
+        body += [batch.update_cells(sheet_id, at, [table.row(values, every_format=True)], fields=IN_PLACE)]
         updated += 1
     end = max(height, 1)
     if appended:
@@ -111,8 +108,8 @@ def upsert(
             writer.tab,
         )
         body += batch.append_rows(sheet_id, end + len(appended) - live.rows)
-        body += [batch.update_cells(sheet_id, end, appended)]
-        body += batch.column_formats(sheet_id, columns, end, end + len(appended))
+        body += [batch.update_cells(sheet_id, end, appended, fields=table.fields)]
+        body += batch.column_formats(sheet_id, columns, end, end + len(appended), table.per_row)
     gone = [found[k] for k in map(key_of, deleted_keys) if k in found]
     for start, stop in _runs(gone):
         if on_deleted == "remove":

@@ -16,6 +16,7 @@ from sheets.cells import CellEncoder, ColumnLike
 from sheets.chunks import CHUNK_BYTES, Chunk, ChunkStats, chunked, encoded_rows
 from sheets.client import calls_of, spreadsheet_url
 from sheets.contract import check_header, header_state
+from sheets.rows import TableEncoder
 from sheets.tabs import SpreadsheetLayout, Tab, quoted, read_layout, translated_errors
 from sheets.upsert import upsert as upsert_rows
 
@@ -147,20 +148,22 @@ class SheetWriter:
         return live.sheet_id, batch.resize(live.sheet_id, rows, cols, live.rows, live.cols)
 
     def _finish(
-        self, sheet_id: int, columns: Sequence[ColumnLike], rows: int, stats: ChunkStats, fresh: bool
+        self, sheet_id: int, table: TableEncoder, rows: int, stats: ChunkStats, fresh: bool
     ) -> list[dict]:
         """Header, number formats and (on a tab new to us) column widths."""
-        labels = [c.label for c in columns]
+        labels = [c.label for c in table.columns]
         out = [batch.header(sheet_id, labels, self.note)]
-        out += batch.column_formats(sheet_id, columns, 1, rows + 1)
+        out += batch.column_formats(sheet_id, table.columns, 1, rows + 1, table.per_row)
         if fresh and self.column_widths:
             out += batch.column_widths(sheet_id, stats.widths(labels))
         return out
 
-    def _stream(
-        self, columns: Sequence[ColumnLike], rows: Iterable[Sequence], stats: ChunkStats
-    ) -> Iterator[Chunk]:
-        return chunked(encoded_rows(rows, columns, self.encoder, self.tab, stats), self.chunk_bytes)
+    def table(self, columns: Sequence[ColumnLike]) -> TableEncoder:
+        """The encoder of this tab's rows."""
+        return TableEncoder(columns, self.encoder, self.tab)
+
+    def _stream(self, table: TableEncoder, rows: Iterable[Sequence], stats: ChunkStats) -> Iterator[Chunk]:
+        return chunked(encoded_rows(rows, table, stats), self.chunk_bytes)
 
     # -- replace ----------------------------------------------------------------------------------
 
@@ -185,8 +188,8 @@ class SheetWriter:
         self._check_contract(live)
         fresh = live is None or self.reset_tab or not self.header_state
 
-        stats = ChunkStats()
-        chunks = self._stream(columns, rows, stats)
+        stats, table = ChunkStats(), self.table(columns)
+        chunks = self._stream(table, rows, stats)
         first = next(chunks, None) or Chunk(0, [], 0)
         second = next(chunks, None)
         cleanup = staging.cleanup_requests(layout, self.tab)
@@ -195,12 +198,12 @@ class SheetWriter:
             sheet_id, setup = self._live_setup(layout, live, len(first) + 1, cols)
             body = cleanup + setup + [batch.clear_values(sheet_id)]
             if first.rows:
-                body.append(batch.update_cells(sheet_id, 1, first.rows))
-            self._batch(body + self._finish(sheet_id, columns, len(first), stats, fresh))
+                body.append(batch.update_cells(sheet_id, 1, first.rows, fields=table.fields))
+            self._batch(body + self._finish(sheet_id, table, len(first), stats, fresh))
             self._progress(len(first))
             return self._result(len(first), sheet_id, columns)
         return self._replace_staged(
-            layout, live, others, columns, [first, second], chunks, stats, cleanup, fresh
+            layout, live, others, table, [first, second], chunks, stats, cleanup, fresh
         )
 
     def _replace_staged(
@@ -208,14 +211,14 @@ class SheetWriter:
         layout: SpreadsheetLayout,
         live: Tab | None,
         others: int,
-        columns: list[ColumnLike],
+        table: TableEncoder,
         pending: list[Chunk],
         chunks: Iterator[Chunk],
         stats: ChunkStats,
         cleanup: list[dict],
         fresh: bool,
     ) -> WriteResult:
-        cols = len(columns)
+        cols, columns = len(table.columns), table.columns
         stage_id = layout.new_sheet_id()
         live_cells = live.cells if live else 0
         staged = 0
@@ -234,7 +237,8 @@ class SheetWriter:
                     "Refreshing (the old rows plus a hidden staging copy of the new ones)",
                 )
                 add = rows_after - max(staged, 1)
-                body += batch.append_rows(stage_id, add) + [batch.update_cells(stage_id, staged, chunk.rows)]
+                body += batch.append_rows(stage_id, add)
+                body += [batch.update_cells(stage_id, staged, chunk.rows, fields=table.fields)]
                 staged = rows_after
                 if not pending:
                     break
@@ -247,8 +251,9 @@ class SheetWriter:
             body += setup + [
                 batch.clear_values(sheet_id),
                 batch.copy_values(stage_id, staged, cols, sheet_id, 1),
+                *batch.copy_formats(stage_id, staged, table.per_row, sheet_id, 1),
             ]
-            body += self._finish(sheet_id, columns, staged, stats, fresh) + [batch.delete_sheet(stage_id)]
+            body += self._finish(sheet_id, table, staged, stats, fresh) + [batch.delete_sheet(stage_id)]
             self._batch(body)
         except Exception:
             if created:

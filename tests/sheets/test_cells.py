@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheets.cells import TRUNCATED_MARKER, CellEncoder, serial
+from sheets.cells import NUMBER_FORMATS, TRUNCATED_MARKER, CellEncoder, serial
 from sheets.errors import LimitExceeded
 from sheets.limits import MAX_CELL_CHARS
+from sheets.rows import money_format
 
 
 def test_serials_count_days_since_1899_12_30():
@@ -57,3 +58,8 @@ def test_long_text_is_refused_or_visibly_truncated():
     encoder = CellEncoder(oversize="truncate")
     text = encoder.value(long, "text")["stringValue"]
     assert len(text) == MAX_CELL_CHARS and text.endswith(TRUNCATED_MARKER) and encoder.truncated == 1
+
+
+def test_only_a_currency_code_goes_into_a_number_format():
+    assert money_format("EUR") == {"type": "NUMBER", "pattern": '#,##0.00 "EUR"'}
+    assert money_format('EUR"0') == money_format(None) == money_format("usd") == NUMBER_FORMATS["money"]

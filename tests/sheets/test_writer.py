@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -217,3 +218,42 @@ def test_upsert_can_mark_deleted_rows_instead_of_removing_them(spreadsheet, gc):
     cell = grid["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert not cell.get("userEnteredFormat", {}).get("textFormat", {}).get("strikethrough", False)
     assert "note" not in cell and values(spreadsheet, "Invoices")[2][3] == 3
+
+
+CURRENCY_COLUMNS = [
+    Col("id", "Id", "text"),
+    Col("total", "Total", "money"),
+    Col("currency", "Currency", "text"),
+    Col("home_total", "Total (home currency)", "money"),
+    Col("home_currency", "Home currency", "text"),
+]
+
+
+def in_currencies(i: int) -> tuple:
+    return (str(i), Decimal("1234.5"), ["EUR", "GBP", None][i % 3], Decimal("10"), "USD")
+
+
+@pytest.mark.parametrize("chunk_bytes", [2_000_000, 1_000], ids=["one call", "staged"])
+def test_money_is_formatted_in_the_currency_of_its_row(spreadsheet, gc, chunk_bytes):
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", chunk_bytes=chunk_bytes)
+    state = writer.replace(CURRENCY_COLUMNS, [in_currencies(i) for i in range(30)]).header_state
+    shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
+    assert [r[1] for r in shown[1:4]] == ["1,234.50 EUR", "1,234.50 GBP", "1,234.50"]
+    assert {r[3] for r in shown[1:]} == {"10.00 USD"}
+    assert values(spreadsheet, "Invoices")[1][1] == 1234.5  # still a number to compute with
+    more = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, chunk_bytes=chunk_bytes)
+    state = more.append(CURRENCY_COLUMNS, [in_currencies(31)]).header_state
+    again = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state)
+    again.upsert(CURRENCY_COLUMNS, ["id"], [("0", Decimal("5"), "JPY", Decimal("1"), "USD")])
+    shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
+    assert shown[-1][1] == "1,234.50 GBP" and shown[1][1:4] == ["5.00 JPY", "JPY", "1.00 USD"]
+
+
+def test_upsert_refuses_a_too_long_cell_before_writing(spreadsheet, gc, google_user):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
+    before = google_user.requests_by_route()
+    with pytest.raises(LimitExceeded, match="Row 2, column 'Invoice #' has 50,001 characters"):
+        SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).upsert(
+            COLUMNS, ["realm_id", "id"], [row(1), row(2, memo="x" * 50_001)]
+        )
+    assert writes(google_user.requests_by_route() - before) == 0
