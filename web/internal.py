@@ -1,11 +1,13 @@
 """Endpoints for App Engine cron (cron.yaml): the tick and the refresh-token keep-alive.
 
-App Engine strips `X-Appengine-Cron` from outside requests, so only its cron can call these. Other
-deployments run `sheetbooks tick --loop` instead and never see them answer anything but 403.
+App Engine strips `X-Appengine-Cron` from outside requests, so there only its cron can call these.
+Anywhere else anyone could send that header, so they answer 403 unless the App Engine runtime
+(`GAE_ENV`) is present; other deployments run `sheetbooks tick --loop` instead.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 
 from flask import Blueprint, abort, request
@@ -17,7 +19,7 @@ csrf.exempt(bp)
 
 
 def _from_cron() -> None:
-    if request.headers.get("X-Appengine-Cron") != "true":
+    if not os.environ.get("GAE_ENV") or request.headers.get("X-Appengine-Cron") != "true":
         abort(403)
 
 
