@@ -257,3 +257,25 @@ def test_upsert_refuses_a_too_long_cell_before_writing(spreadsheet, gc, google_u
             COLUMNS, ["realm_id", "id"], [row(1), row(2, memo="x" * 50_001)]
         )
     assert writes(google_user.requests_by_route() - before) == 0
+
+
+def test_append_under_an_edited_header_stops_without_writing(spreadsheet, gc, google_user):
+    state = SheetWriter(gc, spreadsheet.id, "History").append(COLUMNS, [row(1)]).header_state
+    spreadsheet.worksheet("History").update([["Total"]], "D1")
+    before = google_user.requests_by_route()
+    with pytest.raises(ColumnContractBroken, match="column D 'Amount' is now 'Total'"):
+        SheetWriter(gc, spreadsheet.id, "History", header_state=state).append(COLUMNS, [row(2)])
+    assert writes(google_user.requests_by_route() - before) == 0
+    assert [r[1] for r in values(spreadsheet, "History")[1:]] == ["1"]
+
+
+def test_the_cell_limit_counts_the_other_tabs(spreadsheet, gc, google_user):
+    spreadsheet.add_worksheet("Big", 997_000, 10)  # with Sheet1's 26,000: 9,996,000 cells elsewhere
+    before = google_user.requests_by_route()
+    with pytest.raises(LimitExceeded, match="already uses 9,996,000") as replace:
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(2_000)])
+    with pytest.raises(LimitExceeded, match="Nothing was appended"):
+        SheetWriter(gc, spreadsheet.id, "History").append(COLUMNS, [row(i) for i in range(2_000)])
+    assert writes(google_user.requests_by_route() - before) == 0
+    assert replace.value.excess == 9_996_000 + 2_001 * 8 - 10_000_000
+    assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Big"]
