@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import gspread
+import requests
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
@@ -22,6 +25,8 @@ from store import db
 from store.crypto import decrypt_json, encrypt_json
 from store.models import Exporter, GoogleAccount, GoogleAccountStatus
 from store.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 SERVICE_ACCOUNT = "service_account"
 
@@ -129,13 +134,30 @@ def mark_needs_reconnect(session: Session, account: GoogleAccount, reason: str) 
     session.flush()
 
 
-def disconnect_google_account(session: Session, account: GoogleAccount) -> None:
-    """Revoke the grant and forget it; the account's exporters stay, waiting for another Google account."""
-    if account.kind != SERVICE_ACCOUNT and account.credentials_enc:
-        info = decrypt_json(account.credentials_enc)
-        token = info.get("refresh_token") or info.get("token")
-        if token:
-            GoogleOAuth().revoke(token)
+def _revoke(account: GoogleAccount) -> str | None:
+    """Revoke the grant at Google (best effort); a message for the analyst when Google was unreachable."""
+    info = decrypt_json(account.credentials_enc) if account.kind != SERVICE_ACCOUNT else {}
+    token = info.get("refresh_token") or info.get("token")
+    if not token:
+        return None
+    try:
+        GoogleOAuth().revoke(token)  # False means Google no longer knew the grant: nothing left to revoke
+    except requests.RequestException as exc:
+        log.warning("revoking Google account %s failed: %s", account.id, type(exc).__name__)
+        return (
+            f"Google could not be reached to revoke Sheetbooks' access ({type(exc).__name__}). Sheetbooks "
+            f"deleted the tokens anyway; to be sure, remove Sheetbooks at myaccount.google.com/permissions "
+            f"signed in as {account.email}."
+        )
+    return None
+
+
+def disconnect_google_account(session: Session, account: GoogleAccount) -> str | None:
+    """Revoke the grant and forget it; the account's exporters stay, waiting for another Google account.
+
+    Returns a warning for the analyst when Google could not confirm the revocation.
+    """
+    warning = _revoke(account)
     for exporter in _writing_through(session, account):
         exporter.google_account_id = None
         exporter.destination_error = (
@@ -144,6 +166,7 @@ def disconnect_google_account(session: Session, account: GoogleAccount) -> None:
         session.add(exporter)
     session.delete(account)
     session.flush()
+    return warning
 
 
 def ensure_service_account(session: Session, workspace_id: int) -> GoogleAccount | None:

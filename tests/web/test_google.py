@@ -122,3 +122,19 @@ def test_service_account_mode_shows_the_email_to_share_spreadsheets_with(
     assert "Disconnect" not in [label for label, _ in page.links]  # the deployment's account stays
     [account] = accounts()
     assert account.kind == "service_account" and account.credentials_enc == ""
+
+
+def test_disconnect_when_google_cannot_be_reached_still_forgets_the_account_and_says_so(
+    settings, google_emulator
+) -> None:
+    app = create_app(
+        {"SETTINGS": settings.with_overrides(google_revoke_url="http://127.0.0.1:9/revoke"), "TESTING": True}
+    )
+    person = Browser(app.test_client())
+    person.sign_up("Gil", "gil@example.com")
+    connect_google(person, "offline@example.com", "Allow")
+    person.get(person.get("/google/").link("Disconnect"))
+    page = person.submit(person.form("Disconnect"))
+    assert page.has("Disconnected offline@example.com")
+    assert page.has("Google could not be reached to revoke") and page.has("deleted the tokens anyway")
+    assert accounts() == []

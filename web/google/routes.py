@@ -103,11 +103,13 @@ def disconnect(account_id: int) -> str | Response:
     exporters = _exporters_by_account().get(account.id, [])
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        disconnect_google_account(get_session(), account)
+        warning = disconnect_google_account(get_session(), account)
         get_session().commit()
         flash(
             f"Disconnected {account.email}. {len(exporters)} exporter(s) need another Google account.",
             "success",
         )
+        if warning:
+            flash(warning, "warning")
         return redirect(url_for("google.index"))
     return render_template("google/disconnect.html", account=account, exporters=exporters, form=form)
