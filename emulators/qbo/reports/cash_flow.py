@@ -75,6 +75,7 @@ def build(company: Company, raw: dict[str, str]) -> dict:
             operating,
             "OperatingActivities",
             "Net cash provided by operating activities",
+            total_column=bool(ctx.params.columns),
         ),
         labelled_section(
             "INVESTING ACTIVITIES",
@@ -82,6 +83,7 @@ def build(company: Company, raw: dict[str, str]) -> dict:
             investing,
             "InvestingActivities",
             "Net cash provided by investing activities",
+            total_column=bool(ctx.params.columns),
         ),
         labelled_section(
             "FINANCING ACTIVITIES",
@@ -89,12 +91,13 @@ def build(company: Company, raw: dict[str, str]) -> dict:
             financing,
             "FinancingActivities",
             "Net cash provided by financing activities",
+            total_column=bool(ctx.params.columns),
         ),
-        computed_section("NET CASH INCREASE FOR PERIOD", increase, "CashIncrease", no_data),
+        computed_section("NET CASH INCREASE FOR PERIOD", increase, "CashIncrease"),
         data_row(
             [cell("Cash at beginning of period"), *amounts(beginning, blank_zero=False)], "BeginningCash"
         ),
-        computed_section("CASH AT END OF PERIOD", add(beginning, increase), "EndingCash", False),
+        computed_section("CASH AT END OF PERIOD", add(beginning, increase), "EndingCash"),
     ]
     return {
         "Header": header(

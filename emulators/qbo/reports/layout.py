@@ -130,16 +130,20 @@ def labelled_section(
     total: Vector,
     group: str | None,
     total_label: str | None = None,
+    total_column: bool = False,
 ) -> dict:
-    """A titled section; an empty one keeps its Header and a blank Summary."""
+    """A titled section; an empty one keeps its Header and a blank Summary, except in the Total
+    column next to period columns, which reads "0.00" (the real Days P&L cited in qbo-api.md §3.3)."""
     width = len(total)
     summary = amounts(total, blank_zero=False) if rows else blanks(width)
+    if not rows and total_column and width > 1:
+        summary[-1] = cell(money(ZERO))
     return section(
         [cell(label), *blanks(width)], rows, [cell(total_label or f"Total {label}"), *summary], group
     )
 
 
-def computed_section(label: str, total: Vector, group: str, no_data: bool) -> dict:
-    """A Summary-only computed line such as Gross Profit."""
-    values = blanks(len(total)) if no_data else amounts(total, blank_zero=False)
-    return section(None, None, [cell(label), *values], group)
+def computed_section(label: str, total: Vector, group: str) -> dict:
+    """A Summary-only computed line such as Gross Profit; it always carries numbers, "0.00" too
+    (also with NoReportData, as in the real Days P&L cited in qbo-api.md §3.3)."""
+    return section(None, None, [cell(label), *amounts(total, blank_zero=False)], group)

@@ -50,11 +50,11 @@ def report(ctx: ReportContext) -> dict:
         accounts, total = render.rows(chart.roots(set(b.types)))
         totals[b.group] = total
         if accounts or b.always:
-            rows.append(labelled_section(b.label, accounts, total, b.group))
+            rows.append(labelled_section(b.label, accounts, total, b.group, total_column=bool(p.columns)))
         return bool(accounts)
 
     def computed(label: str, total: Vector, group: str) -> Vector:
-        rows.append(computed_section(label, total, group, no_data))
+        rows.append(computed_section(label, total, group))
         return total
 
     block(INCOME)

@@ -36,8 +36,8 @@ def assert_summaries_add_up(report: dict) -> int:
         if row["type"] != "Section" or "Summary" not in row or "Header" not in row:
             continue
         summary = [c["value"] for c in row["Summary"]["ColData"][1:]]
-        if "Rows" not in row:
-            assert all(v == "" for v in summary), row
+        if "Rows" not in row:  # empty: blank, but "0.00" in a Total column next to period columns
+            assert all(v == "" for v in summary[:-1]) and summary[-1] in ("", "0.00"), row
             continue
         expected = [num(c["value"]) for c in row["Header"]["ColData"][1:]]
         for child in row["Rows"]["Row"]:

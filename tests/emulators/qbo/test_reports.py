@@ -233,10 +233,33 @@ def test_empty_company_has_sections_with_blank_values():
         "type": "Section",
         "group": "Expenses",
     }
-    assert report["Rows"]["Row"][1]["Summary"]["ColData"][1] == {"value": ""}
+    assert report["Rows"]["Row"][1]["Summary"]["ColData"][1] == {"value": "0.00"}  # computed lines: numbers
     bs = build_report("BalanceSheet", {}, empty)
     assert bs["Header"]["Option"][1]["Value"] == "true"
     check.assert_balanced(bs)
+
+
+def test_empty_days_report_reads_like_the_real_one():
+    """The real Days P&L with NoReportData (singer-io's fixture, qbo-api.md §3.3): empty sections are
+    blank per day and 0.00 in Total; computed lines read 0.00 everywhere."""
+    empty = FakeCompany(entity_lists={"Account": FakeCompany().entity_lists["Account"]})
+    params = {"start_date": "2021-07-20", "end_date": "2021-07-21", "summarize_column_by": "Days"}
+    report = build_report("ProfitAndLoss", params, empty)
+    assert report["Header"]["Option"][1] == {"Name": "NoReportData", "Value": "true"}
+    assert [c["ColTitle"] for c in report["Columns"]["Column"]] == [
+        "",
+        "Jul 20, 2021",
+        "Jul 21, 2021",
+        "Total",
+    ]
+    assert [[c["value"] for c in row["Summary"]["ColData"]] for row in report["Rows"]["Row"]] == [
+        ["Total Income", "", "", "0.00"],
+        ["Gross Profit", "0.00", "0.00", "0.00"],
+        ["Total Expenses", "", "", "0.00"],
+        ["Net Operating Income", "0.00", "0.00", "0.00"],
+        ["Net Income", "0.00", "0.00", "0.00"],
+    ]
+    assert [c["value"] for c in report["Rows"]["Row"][0]["Header"]["ColData"]] == ["Income", "", "", ""]
 
 
 def test_preferences_choose_the_default_basis_and_fiscal_year():
