@@ -6,7 +6,7 @@ import hashlib
 import threading
 
 from emulators.qbo.clock import Clock
-from emulators.qbo.company import Company
+from emulators.qbo.company import Change, Company
 from emulators.qbo.generate import generate
 from emulators.qbo.oauth.grants import Grant, Grants
 from emulators.qbo.oauth.keys import Signer
@@ -70,7 +70,12 @@ class Emulator:
         self.companies[company.realm_id] = company
         if self.persistence:
             company.listeners.append(self.persistence.save_change)
-        company.listeners.append(self.webhooks.notify)
+        company.listeners.append(self._notify_webhook)
+
+    def _notify_webhook(self, change: Change) -> None:
+        """Intuit sends events only for realms connected to the app (qbo-api.md §5.4)."""
+        if self.grants.connected(change.realm_id):
+            self.webhooks.notify(change)
 
     def add_company(self, spec: dict, user: str = DEFAULT_USER) -> Company:
         """Generate a company from a spec (see generate.generate) and give it to `user`."""

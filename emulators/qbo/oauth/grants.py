@@ -205,6 +205,11 @@ class Grants:
             grant_id = self._by_refresh.get(token) or self._by_access.get(token)
             return self.grants.get(grant_id or "")
 
+    def connected(self, realm_id: str) -> bool:
+        """Whether some grant of the realm is still live (not revoked)."""
+        with self._lock:
+            return any(g.realm_id == realm_id and not g.revoked for g in self.grants.values())
+
     def revoke(self, grant: Grant) -> None:
         with self._lock:
             grant.revoked = True

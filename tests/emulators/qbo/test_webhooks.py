@@ -13,7 +13,7 @@ from quickbooks import QuickBooks
 from emulators.qbo import webhooks
 from emulators.qbo.webhooks import signature
 from emulators.serving import serve_in_thread
-from tests.emulators.qbo.emulator_harness import running
+from tests.emulators.qbo.emulator_harness import connect, running
 from tests.emulators.qbo.report_checks import shape
 from tests.reference import QBO_SAMPLES
 
@@ -47,7 +47,7 @@ def _next(received: queue.Queue) -> tuple[dict, bytes]:
 def test_cloudevents_notification_on_update_and_delete(receiver):
     url, received = receiver
     with running({"WEBHOOK_URL": url}) as emulator:
-        realm = emulator.realms()[0]
+        _, realm = connect(emulator)
         customer = emulator.admin("GET", f"/companies/{realm}/entities/Customer")["Customer"][0]
         emulator.admin("POST", f"/companies/{realm}/entities/Customer/{customer['Id']}", json={"Notes": "x"})
         headers, body = _next(received)
@@ -74,7 +74,7 @@ def test_legacy_notification_on_create(receiver):
     with running(
         {"WEBHOOK_URL": url, "WEBHOOK_FORMAT": "legacy", "WEBHOOK_VERIFIER": "verify_me"}
     ) as emulator:
-        realm = emulator.realms()[0]
+        _, realm = connect(emulator)
         created = emulator.admin(
             "POST", f"/companies/{realm}/entities/Vendor", json={"DisplayName": "New Co"}
         )
@@ -92,7 +92,7 @@ def test_legacy_notification_on_create(receiver):
 def test_failed_deliveries_are_retried_a_bounded_number_of_times(monkeypatch):
     monkeypatch.setattr(webhooks, "RETRY_DELAYS", (0.01, 0.01))
     with running({"WEBHOOK_URL": "http://127.0.0.1:9/nothing-listens"}) as emulator:
-        realm = emulator.realms()[0]
+        _, realm = connect(emulator)
         emulator.admin("POST", f"/companies/{realm}/entities/Term", json={"Name": "Net 90", "DueDays": 90})
         deadline = time.monotonic() + 10
         deliveries: list = []
@@ -100,3 +100,23 @@ def test_failed_deliveries_are_retried_a_bounded_number_of_times(monkeypatch):
             deliveries = emulator.admin("GET", "/webhooks")["deliveries"]
             time.sleep(0.01)  # polling a condition with a deadline, not waiting for time to pass
         assert deliveries[0]["attempts"] == 3 and deliveries[0]["status"] == "ConnectionError"
+
+
+def test_only_connected_realms_send_events(receiver):
+    """Events come for a realm while an app holds a live grant for it (qbo-api.md §5.4)."""
+    url, received = receiver
+    with running({"WEBHOOK_URL": url}) as emulator:
+        realm = emulator.realms()[0]
+        terms = f"/companies/{realm}/entities/Term"
+        emulator.admin("POST", terms, json={"Name": "Before connecting", "DueDays": 5})
+        connect(emulator)
+        connected = emulator.admin("POST", terms, json={"Name": "While connected", "DueDays": 6})["Term"]
+        emulator.admin("POST", f"/grants/{realm}/revoke")
+        emulator.admin("POST", terms, json={"Name": "After the disconnect", "DueDays": 7})
+        _, body = _next(received)
+        assert json.loads(body)[0]["intuitentityid"] == connected["Id"]
+        connect(emulator)
+        last = emulator.admin("POST", terms, json={"Name": "Reconnected", "DueDays": 8})["Term"]
+        _, body = _next(received)  # deliveries are in order: nothing was queued in between
+        assert json.loads(body)[0]["intuitentityid"] == last["Id"]
+        assert len(emulator.admin("GET", "/webhooks")["deliveries"]) == 2
