@@ -69,6 +69,16 @@ def chunked(encoded: Iterable[tuple[dict, int]], max_bytes: int = CHUNK_BYTES) -
         yield chunk
 
 
+def marked_last(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, bool]]:
+    """Each chunk, and whether it is the last one (looking one ahead)."""
+    it = iter(chunks)
+    current = next(it, None)
+    while current is not None:
+        following = next(it, None)
+        yield current, following is None
+        current = following
+
+
 class Spool:
     """Encoded chunks parked on disk (memory up to 8 MB) so a mode can count rows before writing any."""
 

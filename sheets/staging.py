@@ -1,8 +1,14 @@
-"""The hidden staging tab a replace fills before its one-batchUpdate swap into the live tab."""
+"""The hidden staging tab big writes fill chunk by chunk before one batchUpdate pastes it in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
 from sheets import batch
+from sheets.chunks import Chunk
+from sheets.rows import TableEncoder
 from sheets.tabs import SpreadsheetLayout, Tab
 
 PREFIX = "_sheetbooks_staging_"
@@ -20,3 +26,53 @@ def leftovers(layout: SpreadsheetLayout, tab: str) -> list[Tab]:
 
 def cleanup_requests(layout: SpreadsheetLayout, tab: str) -> list[dict]:
     return [batch.delete_sheet(t.sheet_id) for t in leftovers(layout, tab)]
+
+
+class StagingTab:
+    """A hidden tab of `tab`'s new rows: `add` queues a chunk, `flush` sends the queue as one batchUpdate,
+    `take` hands the rest to the caller's final batchUpdate, which ends with `paste` and `delete`."""
+
+    def __init__(
+        self,
+        send: Callable[[list[dict]], Any],
+        layout: SpreadsheetLayout,
+        tab: str,
+        table: TableEncoder,
+        first: list[dict],
+    ) -> None:
+        self.send, self.table = send, table
+        self.sheet_id = layout.new_sheet_id()
+        self.rows = 0
+        self.created = False
+        title = staging_title(tab)
+        self._queue = first + [batch.add_sheet(self.sheet_id, title, 1, len(table.columns), hidden=True)]
+
+    def add(self, chunk: Chunk) -> None:
+        """Queue the requests that write `chunk` under the rows already staged."""
+        self._queue += batch.append_rows(self.sheet_id, self.rows + len(chunk) - max(self.rows, 1))
+        self._queue += [batch.update_cells(self.sheet_id, self.rows, chunk.rows, fields=self.table.fields)]
+        self.rows += len(chunk)
+
+    def flush(self) -> None:
+        self.send(self.take())
+        self.created = True
+
+    def take(self) -> list[dict]:
+        queued, self._queue = self._queue, []
+        return queued
+
+    def paste(self, target: int, target_row: int) -> list[dict]:
+        """Copy the staged values (and per-row formats) into `target` from `target_row` on."""
+        cols = len(self.table.columns)
+        return [batch.copy_values(self.sheet_id, self.rows, cols, target, target_row)] + batch.copy_formats(
+            self.sheet_id, self.rows, self.table.per_row, target, target_row
+        )
+
+    def delete(self) -> dict:
+        return batch.delete_sheet(self.sheet_id)
+
+    def drop(self) -> None:
+        """Best effort after a failed run: remove the staging tab (the next run would otherwise)."""
+        if self.created:
+            with suppress(Exception):  # the original error matters more
+                self.send([self.delete()])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -13,7 +13,7 @@ import gspread
 from sheets import batch, limits, staging
 from sheets.append import append as append_rows
 from sheets.cells import CellEncoder, ColumnLike
-from sheets.chunks import CHUNK_BYTES, Chunk, ChunkStats, chunked, encoded_rows
+from sheets.chunks import CHUNK_BYTES, Chunk, ChunkStats, chunked, encoded_rows, marked_last
 from sheets.client import calls_of, spreadsheet_url
 from sheets.contract import check_header, header_state
 from sheets.rows import TableEncoder
@@ -203,7 +203,7 @@ class SheetWriter:
             self._progress(len(first))
             return self._result(len(first), sheet_id, columns)
         return self._replace_staged(
-            layout, live, others, table, [first, second], chunks, stats, cleanup, fresh
+            layout, live, others, table, itertools.chain([first, second], chunks), stats, cleanup, fresh
         )
 
     def _replace_staged(
@@ -212,60 +212,36 @@ class SheetWriter:
         live: Tab | None,
         others: int,
         table: TableEncoder,
-        pending: list[Chunk],
-        chunks: Iterator[Chunk],
+        chunks: Iterable[Chunk],
         stats: ChunkStats,
         cleanup: list[dict],
         fresh: bool,
     ) -> WriteResult:
-        cols, columns = len(table.columns), table.columns
-        stage_id = layout.new_sheet_id()
+        cols = len(table.columns)
         live_cells = live.cells if live else 0
-        staged = 0
-        body = cleanup + [batch.add_sheet(stage_id, staging.staging_title(self.tab), 1, cols, hidden=True)]
-        created = False
+        stage = staging.StagingTab(self._batch, layout, self.tab, table, cleanup)
         try:
-            while True:
-                chunk = pending.pop(0)
-                if not pending and (nxt := next(chunks, None)) is not None:
-                    pending.append(nxt)
-                rows_after = staged + len(chunk)
+            for chunk, last in marked_last(chunks):
                 limits.check_cells(
-                    rows_after * cols + live_cells,
+                    (stage.rows + len(chunk)) * cols + live_cells,
                     others,
                     self.tab,
                     "Refreshing (the old rows plus a hidden staging copy of the new ones)",
                 )
-                add = rows_after - max(staged, 1)
-                body += batch.append_rows(stage_id, add)
-                body += [batch.update_cells(stage_id, staged, chunk.rows, fields=table.fields)]
-                staged = rows_after
-                if not pending:
-                    break
-                self._batch(body)
-                created = True
-                body = []
-                self._progress(staged)
-            limits.check_cells((staged + 1) * cols, others, self.tab, "The new data")
-            sheet_id, setup = self._live_setup(layout, live, staged + 1, cols)
-            body += setup + [
-                batch.clear_values(sheet_id),
-                batch.copy_values(stage_id, staged, cols, sheet_id, 1),
-                *batch.copy_formats(stage_id, staged, table.per_row, sheet_id, 1),
-            ]
-            body += self._finish(sheet_id, table, staged, stats, fresh) + [batch.delete_sheet(stage_id)]
+                stage.add(chunk)
+                if not last:  # the last chunk rides in the swap
+                    stage.flush()
+                    self._progress(stage.rows)
+            limits.check_cells((stage.rows + 1) * cols, others, self.tab, "The new data")
+            sheet_id, setup = self._live_setup(layout, live, stage.rows + 1, cols)
+            body = stage.take() + setup + [batch.clear_values(sheet_id)] + stage.paste(sheet_id, 1)
+            body += self._finish(sheet_id, table, stage.rows, stats, fresh) + [stage.delete()]
             self._batch(body)
         except Exception:
-            if created:
-                self._drop_staging(stage_id)
+            stage.drop()
             raise
-        self._progress(staged)
-        return self._result(staged, sheet_id, columns)
-
-    def _drop_staging(self, stage_id: int) -> None:
-        """Best effort: remove our staging tab after a failed run (the next run would otherwise)."""
-        with contextlib.suppress(Exception):  # the original error matters more
-            self._batch([batch.delete_sheet(stage_id)])
+        self._progress(stage.rows)
+        return self._result(stage.rows, sheet_id, table.columns)
 
     # -- append and upsert ------------------------------------------------------------------------
 
