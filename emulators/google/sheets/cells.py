@@ -20,9 +20,13 @@ class CellError:
         self.type, self.message = type, message
 
     def text(self) -> str:
-        return {"REF": "#REF!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "N_A": "#N/A"}.get(
-            self.type, "#ERROR!"
-        )
+        return {
+            "REF": "#REF!",
+            "DIVIDE_BY_ZERO": "#DIV/0!",
+            "VALUE": "#VALUE!",
+            "N_A": "#N/A",
+            "NUM": "#NUM!",
+        }.get(self.type, "#ERROR!")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CellError) and (self.type, self.message) == (other.type, other.message)

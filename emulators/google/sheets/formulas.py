@@ -54,14 +54,3 @@ def drop_sheet(template: str, sheet_id: int) -> str:
 
 def referenced_sheets(template: str) -> set[int]:
     return {int(m[0]) for m in _TOKEN.findall(template)}
-
-
-_SIMPLE = re.compile(r"^=\s*(?:\x01(\d+)[\x02\x03])?\$?([A-Za-z]{1,3})\$?(\d+)\s*$")
-
-
-def simple_reference(template: str) -> tuple[int | None, str, int] | None:
-    """(sheetId or None for the same tab, column letters, 1-based row) when the formula is `=[Tab!]B2`."""
-    match = _SIMPLE.match(template)
-    if not match:
-        return None
-    return (int(match.group(1)) if match.group(1) else None), match.group(2), int(match.group(3))

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulators.google.sheets import cells, formulas
+from emulators.google.sheets import cells, evaluate, formulas
+from emulators.google.sheets.a1 import Box
 from emulators.google.sheets.cells import Slot
 
 MAX_CELLS = 10_000_000
@@ -217,24 +218,41 @@ class Spreadsheet:
                         r, c, cells.make(_formula_value(dropped, value), dropped, fmt, cells.note_of(slot))
                     )
 
-    def formula_value(self, sheet: Sheet, slot: Slot, depth: int = 0) -> cells.Value:
-        """The value of a formula cell: `=[Tab!]B2` is resolved, `#REF!` is an error, others are ""."""
+    def formula_value(self, sheet: Sheet, slot: Slot, visiting: frozenset = frozenset()) -> cells.Value:
+        """A cell's value; formulas are evaluated (evaluate.py), those it does not model read as ""."""
         value, formula, _ = cells.parts(slot)
         if formula is None:
             return value
         if "#REF!" in formula:
             return cells.CellError("REF", "Reference does not exist.")
-        ref = formulas.simple_reference(formula)
-        if ref is None or depth > 20:
+        try:
+            result = evaluate.evaluate(
+                formula, lambda sheet_id, box: self._area(sheet, sheet_id, box, visiting)
+            )
+        except evaluate.Unsupported:
             return ""
-        from emulators.google.sheets.a1 import column_index
+        return "" if result is None else result
 
-        target = sheet if ref[0] is None else self.sheet_by_id(ref[0])
+    def _area(self, sheet: Sheet, sheet_id: int | None, box: Box, visiting: frozenset) -> evaluate.Area:
+        """The values a reference points at (data extent only), formulas among them evaluated."""
+        target = sheet if sheet_id is None else self.sheet_by_id(sheet_id)
         if target is None:
-            return ""
-        inner = target.slot(ref[2] - 1, column_index(ref[1]))
-        resolved = self.formula_value(target, inner, depth + 1)
-        return "" if resolved is None else resolved
+            raise evaluate.Unsupported(f"sheet {sheet_id}")
+        r0, r1, c0, c1 = box.bounded(target.row_count, target.column_count)
+        if r0 >= target.row_count or c0 >= target.column_count:
+            return evaluate.Area([[cells.CellError("REF", "Reference is out of the grid.")]])
+        rows = []
+        for r in range(r0, min(r1, len(target.rows))):
+            row = []
+            for c, slot in enumerate(target.rows[r][c0:c1], start=c0):
+                if cells.formula_of(slot) is None:
+                    row.append(cells.value_of(slot))
+                elif (target.sheet_id, r, c) in visiting:
+                    row.append(cells.CellError("REF", "Circular dependency detected."))
+                else:
+                    row.append(self.formula_value(target, slot, visiting | {(target.sheet_id, r, c)}))
+            rows.append(row)
+        return evaluate.Area(rows)
 
     # -- copies and persistence -------------------------------------------------------------------
 

@@ -162,7 +162,7 @@ def test_values_update_append_get_batch_clear(gc):
     assert ws.get("C5") == [["$2.00"]]
 
     assert ws.get_all_records() == [
-        {"name": "apple", "qty": 3, "price": 0.5, "": "", "note": ""},
+        {"name": "apple", "qty": 3, "price": 0.5, "": "", "note": 1.5},  # E2 is =B2*C2
         {"name": "pear", "qty": 2, "price": 1.25, "": "", "note": ""},
         {"name": "plum", "qty": 7, "price": 0.25, "": "", "note": ""},
         {"name": "fig", "qty": 4, "price": "$2.00", "": "", "note": ""},

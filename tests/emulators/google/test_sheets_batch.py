@@ -178,7 +178,7 @@ def test_update_cells_clears_uncovered_and_respects_grid(sheets):
         }
     )
     assert ws.get("A2:B2", value_render_option="FORMULA") == [["=1+1", "=1+1"]]
-    assert ws.get("A2:B2") == [["=1+1"]]  # the formula is not evaluated: ""
+    assert ws.get("A2:B2") == [["=1+1", "2"]]  # a stringValue stays text; the formulaValue is evaluated
 
 
 def test_repeat_cell_field_masks_and_grid_data(sheets):

@@ -67,3 +67,43 @@ def test_persisted_dict_round_trip_keeps_bindings(sheets):
     assert clone.to_dict() == model.to_dict()
     assert clone.formatted_grid(0)[0][0]["text"] == "5"
     assert clone.cell_count() == 1000 * 26 + 4
+
+
+def test_common_formulas_are_evaluated_like_sheets(sheets):
+    sh = sheets.new()
+    data = sh.add_worksheet("Data tab", 10, 3)
+    data.update([["amount"], [10], [20.5], ["n/a"], [""], [4]], "A1", value_input_option="USER_ENTERED")
+    ws = sh.sheet1
+    formulas = [
+        ["=1+2*3", "=-2^2", "=(1+2)*3", "=10/4", "=1/0", "=50%"],
+        [
+            '="a"&1',
+            "=A1>2",
+            "=SUM('Data tab'!A:A)",
+            "=AVERAGE('Data tab'!A2:A6)",
+            "=MIN('Data tab'!A2:A6)",
+            "",
+        ],
+        [
+            "=MAX('Data tab'!A2:A6)",
+            "=COUNT('Data tab'!A:A)",
+            "=COUNTA('Data tab'!A:A)",
+            "=ROUND(2.345,2)",
+            "",
+            "",
+        ],
+        ['=IF(A1>5,"big","small")', "=ABS(-3)", "='Data tab'!A2*2", '="x"+1', "=Z99", "=Z99+1"],
+        ["=A5+1", "=VLOOKUP(1,A1:B2,2)", '=CONCATENATE("q",A1,TRUE)', "=Nowhere!A1", "", ""],
+    ]
+    ws.update(formulas, "A1", value_input_option="USER_ENTERED")
+    assert ws.get("A1:F5", value_render_option="UNFORMATTED_VALUE") == [
+        [7, 4, 9, 2.5, "#DIV/0!", 0.5],
+        ["a1", True, 34.5, 11.5, 4],
+        [20.5, 3, 5, 2.35],
+        ["big", 3, 20, "#VALUE!", "", 1],
+        ["#REF!", "", "q7TRUE", "#REF!"],  # a circular reference and an unresolved tab are #REF!
+    ]
+    ws.format("A1", {"numberFormat": {"type": "NUMBER", "pattern": "0.00"}})
+    assert ws.acell("A1").value == "7.00"
+    data.update([[100]], "A2")  # values follow their inputs on every read
+    assert ws.acell("C2", value_render_option="UNFORMATTED_VALUE").value == 124.5

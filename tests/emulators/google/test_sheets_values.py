@@ -65,9 +65,9 @@ def test_user_entered_parsing(ws):
         value_input_option="USER_ENTERED",
     )
     unformatted = ws.get("A1:I1", value_render_option="UNFORMATTED_VALUE")[0]
-    assert unformatted == ["", "=not", 1234.5, 0.12, 1234.5, 45293, True, 123, "hello"]
+    assert unformatted == [0, "=not", 1234.5, 0.12, 1234.5, 45293, True, 123, "hello"]  # SUM skips text
     formatted = ws.get("A1:I1")[0]
-    assert formatted == ["", "=not", "1,234.50", "12%", "$1,234.50", "2024-01-02", "TRUE", "123", "hello"]
+    assert formatted == ["0", "=not", "1,234.50", "12%", "$1,234.50", "2024-01-02", "TRUE", "123", "hello"]
     assert ws.get("A1", value_render_option="FORMULA") == [["=SUM(B1:B2)"]]
     dated = ws.get("F1", value_render_option="UNFORMATTED_VALUE", date_time_render_option="FORMATTED_STRING")
     assert dated == [["2024-01-02"]]
