@@ -123,8 +123,13 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     sheet.wait_for_load_state()
     assert "Bakery books" in sheet.title() and "Number" in sheet.content()
 
+    # The overview: the company's health, the exporter's last run and its sheet, nothing in trouble.
     page.goto(live)
-    assert "1 connected, none needs attention" in page.content()
+    overview = page.content()
+    assert "Browser Bakery" in overview and realm in overview
+    assert "Nothing: every connection is healthy" in overview
+    row = page.locator("tr", has_text="Bakery invoices").first.inner_text()
+    assert "Invoices" in row and "Hourly" in row and "succeeded" in row and "60 rows" in row
     target = os.environ.get("SHEETBOOKS_SCREENSHOT")
     if target:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
