@@ -6,12 +6,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sheets import batch, limits
+from sheets import batch, limits, staging
 from sheets.cells import ColumnLike
-from sheets.chunks import ChunkStats, Spool
+from sheets.chunks import ChunkStats, Spool, marked_last
 from sheets.contract import check_header
 from sheets.errors import ColumnContractBroken
-from sheets.tabs import quoted, read_layout
+from sheets.rows import TableEncoder
+from sheets.tabs import SpreadsheetLayout, quoted, read_layout
 
 if TYPE_CHECKING:
     from sheets.writer import SheetWriter, WriteResult
@@ -35,6 +36,34 @@ def _data_end(writer: SheetWriter, live_rows: int, labels: list[str]) -> int:
         )
     known = min(int(state.get("rows", 0)) + 1, live_rows) if state.get("labels") == labels else 0
     return max(len(first_column), known, 1)
+
+
+def _through_staging(
+    writer: SheetWriter,
+    layout: SpreadsheetLayout,
+    table: TableEncoder,
+    spool: Spool,
+    live_requests: list[dict],
+    sheet_id: int,
+    first_row: int,
+    formats: list[dict],
+) -> None:
+    """Stage every chunk but the last; one final batchUpdate adds all the rows to the tab at once."""
+    stage = staging.StagingTab(
+        writer._batch, layout, writer.tab, table, staging.cleanup_requests(layout, writer.tab)
+    )
+    try:
+        for chunk, last in marked_last(spool):
+            stage.add(chunk)
+            if not last:
+                stage.flush()
+                writer._progress(stage.rows)
+        writer._batch(
+            stage.take() + live_requests + stage.paste(sheet_id, first_row) + formats + [stage.delete()]
+        )
+    except Exception:
+        stage.drop()
+        raise
 
 
 def append(
@@ -78,18 +107,19 @@ def append(
             sheet_id, body = writer._live_setup(layout, live, grid_rows, grid_cols)
             grid_now = grid_rows
             body += [batch.clear_values(sheet_id)] if live is not None else []
-        body += [batch.header(sheet_id, labels, writer.note)]
-        for chunk in spool:
-            at = first_row + chunk.first
-            body += batch.append_rows(sheet_id, at + len(chunk) - grid_now)
-            body += [batch.update_cells(sheet_id, at, chunk.rows, fields=table.fields)]
-            body += batch.column_formats(sheet_id, columns, at, at + len(chunk), table.per_row)
-            grid_now = max(grid_now, at + len(chunk))
-            writer._batch(body)
-            body = []
-            writer._progress(chunk.first + len(chunk))
-        if body:
-            writer._batch(body)
+        body += [batch.header(sheet_id, labels, writer.note)] + batch.append_rows(sheet_id, end - grid_now)
+        formats = batch.column_formats(sheet_id, columns, first_row, end, table.per_row)
+        if spool.chunks > 1:
+            peak = grid_rows * grid_cols + spool.rows * cols
+            limits.check_cells(
+                peak, others, writer.tab, "Appending (with a hidden staging copy of the new rows)"
+            )
+            _through_staging(writer, layout, table, spool, body, sheet_id, first_row, formats)
+        else:
+            body += [batch.update_cells(sheet_id, first_row, c.rows, fields=table.fields) for c in spool]
+            writer._batch(staging.cleanup_requests(layout, writer.tab) + body + formats)
+        writer._progress(spool.rows)
+        grid_now = max(grid_now, end)
     finally:
         spool.close()
     tab_cells = grid_now * grid_cols

@@ -8,8 +8,6 @@ import uuid
 import fakeredis
 import pytest
 import redis
-import requests
-from requests.adapters import HTTPAdapter
 
 from sheets.client import make_client, parse_spreadsheet_id, spreadsheet_url
 from sheets.credentials import service_account_credentials, service_account_email
@@ -18,6 +16,7 @@ from sheets.pacing import WritePacer
 from sheets.retry import RetryPolicy
 from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col
+from tests.sheets.faults import fail_writes
 
 COLUMNS = [Col("id", "Id", "text"), Col("amount", "Amount", "money")]
 
@@ -84,29 +83,8 @@ def test_writes_are_paced_per_google_account_across_workers(redis_url):
     assert waits == []
 
 
-class TooManyFirst(HTTPAdapter):
-    """Answers the first `count` writes with a 429 carrying Retry-After, then lets requests through."""
-
-    def __init__(self, inner: HTTPAdapter, count: int, retry_after: str) -> None:
-        super().__init__()
-        self.inner, self.count, self.retry_after = inner, count, retry_after
-
-    def send(self, request: requests.PreparedRequest, **kw) -> requests.Response:
-        if request.method == "GET" or self.count <= 0:
-            return self.inner.send(request, **kw)
-        self.count -= 1
-        reply = requests.Response()
-        reply.status_code, reply.url, reply.request = 429, request.url, request
-        reply.headers["Retry-After"] = self.retry_after
-        reply.headers["Content-Type"] = "application/json"
-        reply._content = json.dumps({"error": {"code": 429, "message": "slow down"}}).encode()
-        return reply
-
-
 def test_retry_after_is_honoured_and_other_waits_are_jittered(google_user, gc, spreadsheet):
-    session = gc.http_client.session
-    host = "https://sheets.googleapis.com/"
-    session.mount(host, TooManyFirst(session.get_adapter(host), 2, "7"))
+    fail_writes(gc, 2, retry_after="7")
     SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
     assert google_user.waits == [7.0, 7.0]  # what Google asked for, not our own backoff
     policy = RetryPolicy(sleep=lambda _s: None)
@@ -118,9 +96,7 @@ def test_retry_after_is_honoured_and_other_waits_are_jittered(google_user, gc, s
 
 
 def test_a_retry_after_too_long_to_wait_ends_the_run_now(google_user, gc, spreadsheet):
-    session = gc.http_client.session
-    host = "https://sheets.googleapis.com/"
-    session.mount(host, TooManyFirst(session.get_adapter(host), 1, "3600"))
+    fail_writes(gc, 1, retry_after="3600")
     with pytest.raises(QuotaExhausted, match="after 1 try "):
         SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
     assert google_user.waits == []
