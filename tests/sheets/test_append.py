@@ -7,8 +7,8 @@ import pytest
 from sheets.errors import SheetsUnavailable
 from sheets.retry import RetryPolicy
 from sheets.writer import SheetWriter
-from tests.sheets.faults import fail_writes
 from tests.sheets.tables import COLUMNS, row, values
+from tests.sheets.wire import fail_writes
 
 SMALL_CHUNKS = 20_000  # ~50 rows a chunk
 

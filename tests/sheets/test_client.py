@@ -16,7 +16,7 @@ from sheets.pacing import WritePacer
 from sheets.retry import RetryPolicy
 from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col
-from tests.sheets.faults import fail_writes
+from tests.sheets.wire import fail_writes
 
 COLUMNS = [Col("id", "Id", "text"), Col("amount", "Amount", "money")]
 

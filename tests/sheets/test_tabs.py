@@ -7,6 +7,7 @@ import pytest
 from sheets.errors import DestinationMissing
 from sheets.writer import SheetWriter
 from tests.sheets.tables import COLUMNS, row, values
+from tests.sheets.wire import record_writes
 
 SMALL_CHUNKS = 200_000  # bytes of request JSON (~530 rows here): the bigger replaces go through staging
 
@@ -74,3 +75,18 @@ def test_a_spreadsheet_no_longer_shared_says_so_and_what_to_do(spreadsheet, gc, 
     theirs.share(google_user.email, perm_type="user", role="writer", notify=False)
     SheetWriter(gc, theirs.id, "Invoices").replace(COLUMNS, [row(1)])
     assert values(theirs, "Invoices")[1][1] == "1"
+
+
+def requests_of(bodies: list[dict], kind: str) -> list[dict]:
+    return [r[kind] for body in bodies for r in body.get("requests", []) if kind in r]
+
+
+def test_columns_are_sized_to_their_text_on_the_first_write_only(spreadsheet, gc):
+    # The emulator accepts column widths without modelling them, so this looks at what was sent.
+    sent = record_writes(gc)
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1, memo="x" * 40)]).header_state
+    widths = [r["properties"]["pixelSize"] for r in requests_of(sent, "updateDimensionProperties")]
+    assert len(widths) == len(COLUMNS) and widths[2] > widths[1] >= 60  # the long memo column is wider
+    sent.clear()
+    SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).replace(COLUMNS, [row(2)])
+    assert requests_of(sent, "updateDimensionProperties") == []  # the analyst's own widths stay

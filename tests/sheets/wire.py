@@ -1,4 +1,4 @@
-"""Google answering some writes with an error: faults the emulator's admin API cannot aim at one request."""
+"""The writer's wire to Google, bent or watched: one request failed on purpose, the writes recorded."""
 
 from __future__ import annotations
 
@@ -51,3 +51,24 @@ def fail_writes(client: gspread.Client, count: int, **kw) -> FailingWrites:
     adapter = FailingWrites(session.get_adapter(SHEETS), count, **kw)
     session.mount(SHEETS, adapter)
     return adapter
+
+
+class RecordingWrites(HTTPAdapter):
+    """Passes every request on and keeps the JSON body of each write."""
+
+    def __init__(self, inner: HTTPAdapter) -> None:
+        super().__init__()
+        self.inner, self.bodies = inner, []
+
+    def send(self, request: requests.PreparedRequest, **kw) -> requests.Response:
+        if request.method != "GET" and request.body:
+            self.bodies.append(json.loads(request.body))
+        return self.inner.send(request, **kw)
+
+
+def record_writes(client: gspread.Client) -> list[dict]:
+    """The bodies of the client's writes from now on (a list that fills as it writes)."""
+    session = client.http_client.session
+    adapter = RecordingWrites(session.get_adapter(SHEETS))
+    session.mount(SHEETS, adapter)
+    return adapter.bodies
