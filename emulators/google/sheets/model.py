@@ -40,7 +40,8 @@ class Sheet:
     hidden: bool = False
     frozen_row_count: int = 0
     frozen_column_count: int = 0
-    tab_color: dict | None = None
+    tab_color: dict | None = None  # an rgb Color; echoed as tabColor and tabColorStyle.rgbColor
+    hide_gridlines: bool = False
     basic_filter: dict | None = None  # FilterView-like JSON of setBasicFilter (not applied to reads)
     protected_ranges: list[dict] = field(default_factory=list)  # ProtectedRange JSON (not enforced)
     merges: list[dict] = field(default_factory=list)  # GridRange JSON of merged areas
@@ -119,6 +120,8 @@ class Sheet:
             grid["frozenRowCount"] = self.frozen_row_count
         if self.frozen_column_count:
             grid["frozenColumnCount"] = self.frozen_column_count
+        if self.hide_gridlines:
+            grid["hideGridlines"] = True
         props: dict[str, Any] = {
             "sheetId": self.sheet_id,
             "title": self.title,
@@ -130,6 +133,7 @@ class Sheet:
             props["hidden"] = True
         if self.tab_color:
             props["tabColor"] = self.tab_color
+            props["tabColorStyle"] = {"rgbColor": self.tab_color}
         return props
 
     def to_dict(self) -> dict:

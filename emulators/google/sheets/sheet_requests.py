@@ -65,9 +65,8 @@ def add_sheet(spreadsheet: Spreadsheet, body: dict) -> dict:
     _place(spreadsheet, sheet, props.get("index"))
     gridp = props.get("gridProperties") or {}
     grid.resize(spreadsheet, sheet, int(gridp.get("rowCount") or 1000), int(gridp.get("columnCount") or 26))
-    _set_properties(
-        spreadsheet, sheet, {k: v for k, v in props.items() if k not in ("title", "sheetId", "index")}
-    )
+    rest = {k: v for k, v in props.items() if k not in ("title", "sheetId", "index")}
+    _set_properties(spreadsheet, sheet, rest, set(rest))
     return {"addSheet": {"properties": sheet.properties(spreadsheet.index_of(sheet))}}
 
 
@@ -119,11 +118,14 @@ def update_sheet_properties(spreadsheet: Spreadsheet, body: dict) -> None:
         sheet.title = updated["title"]
     if updated.get("index") != spreadsheet.index_of(sheet):
         _place(spreadsheet, sheet, updated.get("index") or 0)
-    _set_properties(spreadsheet, sheet, updated)
+    _set_properties(spreadsheet, sheet, updated, set(mask))
 
 
-def _set_properties(spreadsheet: Spreadsheet, sheet: Sheet, props: dict) -> None:
-    """hidden, gridProperties (size and frozen counts) and tabColor, with Google's checks."""
+def _set_properties(spreadsheet: Spreadsheet, sheet: Sheet, props: dict, changed: set[str]) -> None:
+    """hidden, gridProperties (size, frozen counts, gridlines) and the tab colour, with Google's checks.
+
+    `changed`: the top-level properties the request sets (tabColor and tabColorStyle are one colour).
+    """
     if "hidden" in props:
         hidden = bool(props.get("hidden"))
         if hidden and all(s.hidden for s in spreadsheet.sheets if s is not sheet):
@@ -143,7 +145,10 @@ def _set_properties(spreadsheet: Spreadsheet, sheet: Sheet, props: dict) -> None
     if frozen_cols >= sheet.column_count and frozen_cols:
         raise GridError("You can't freeze all visible columns on the sheet.")
     sheet.frozen_row_count, sheet.frozen_column_count = frozen_rows, frozen_cols
-    if "tabColor" in props:
+    sheet.hide_gridlines = bool(gridp.get("hideGridlines"))
+    if "tabColorStyle" in changed:
+        sheet.tab_color = (props.get("tabColorStyle") or {}).get("rgbColor") or None
+    elif "tabColor" in changed:
         sheet.tab_color = props.get("tabColor") or None
 
 

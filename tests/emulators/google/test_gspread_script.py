@@ -99,6 +99,7 @@ def test_tabs_add_duplicate_rename_hide_reorder_copy_delete(gc):
 
     dup.update_title("Archive")
     dup.update_tab_color("#ff0000")
+    assert sh.worksheet("Archive").tab_color == "#FF0000"
     dup.hide()
     assert [w.title for w in sh.worksheets(exclude_hidden=True)] == ["Cover", "Sheet1", "Invoices"]
     assert sh.worksheet("Archive").isSheetHidden is True
@@ -208,6 +209,9 @@ def test_rows_columns_resize_freeze_format_sort_named_ranges_notes(google, gc):
     ws.add_rows(5)
     ws.add_cols(1)
     ws.freeze(rows=1, cols=1)
+    ws.hide_gridlines()
+    assert sh.worksheet("Sheet1").is_gridlines_hidden is True
+    ws.show_gridlines()
     props = sh.fetch_sheet_metadata()["sheets"][0]["properties"]["gridProperties"]
     assert props == {"rowCount": 15, "columnCount": 5, "frozenRowCount": 1, "frozenColumnCount": 1}
     assert _error(lambda: ws.freeze(rows=15)).error["message"] == (
