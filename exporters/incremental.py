@@ -96,6 +96,7 @@ class Changes:
     left_filter_ids: list[str] = field(default_factory=list)  # changed so they no longer match the filters
     added: int = 0
     changed: int = 0
+    rechecked: int = 0  # updated before the watermark: re-read because of the overlap
     complete: bool = True  # False: CDC hit its cap, a full pull is needed
     high: datetime | None = None
 
@@ -132,9 +133,14 @@ def pull(
     cdc = client.cdc([source.entity], start).get(source.entity, [])
     deleted = [str(o.get("Id")) for o in cdc if o.get("status") == "Deleted"]
     changes = Changes(records, deleted, left, high=water.high, complete=len(cdc) < CDC_CAP)
+    # The watermark (what the previous pull saw), to QBO's whole seconds: an update in that same second may
+    # have come after the previous query, so it counts as a change.
+    seen_until = (start + OVERLAP).replace(microsecond=0)
     for record in records:
-        created = created_at(record)
-        if created is not None and created >= start:
+        updated, created = updated_at(record), created_at(record)
+        if updated is not None and updated < seen_until:
+            changes.rechecked += 1  # re-read inside the overlap, written again, not counted as a change
+        elif created is not None and created >= seen_until:
             changes.added += 1
         else:
             changes.changed += 1

@@ -259,7 +259,7 @@ def upsert(
         return full_refresh(job, source, columns, companies, options, run, progress, writer)
     changed_rows: list[list[Any]] = []
     deleted_keys: list[list[str]] = []
-    stats = {"added": 0, "changed": 0, "deleted": 0, "left_filter": 0}
+    stats = {"added": 0, "changed": 0, "deleted": 0, "left_filter": 0, "rechecked": 0}
     highs = []
     for (company, client), start in zip(companies, starts, strict=True):
         progress.at_company(company.name)
@@ -276,6 +276,7 @@ def upsert(
         deleted_keys += [[company.realm_id, i] if several else [i] for i in gone]
         stats["added"] += changes.added
         stats["changed"] += changes.changed
+        stats["rechecked"] += changes.rechecked
         stats["deleted"] += len(changes.deleted_ids)
         stats["left_filter"] += len(changes.left_filter_ids)
         highs.append(changes.high)
@@ -355,6 +356,7 @@ def full_refresh(
         "changed": 0,
         "deleted": 0,
         "left_filter": 0,
+        "rechecked": 0,
         "incremental": False,
     }
     save_watermarks(job, source, companies, [w.high for w in waters], run.now, full=True)
