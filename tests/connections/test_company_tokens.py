@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from redis import Redis
 from sqlmodel import select
 
-from emulators.serving import RunningServer
 from exporters.companies import (
     CompanyTokenStore,
     disconnect,
@@ -25,23 +22,11 @@ from qbo.oauth import TRANSIENT_TRIES, IntuitOAuth
 from store.db import session_scope
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany
 from tests import factories
-from tests.conftest import running_qbo_emulator
-from tests.qbo.fixtures import admin_api
-from tests.qbo.hammer import hammer
+from tests.qbo.fixtures import emulator_admin, own_qbo_emulator  # noqa: F401 - fixtures of this module
+from tests.qbo.hammer import hammer_at_once
 from tests.qbo.intuit import Admin, EmulatorClock, connect
 
 DAY = 86400.0
-
-
-@pytest.fixture(scope="module")
-def qbo_emulator() -> Iterator[RunningServer]:
-    """This module moves Intuit's clock by months; its own emulator keeps that from other tests."""
-    yield from running_qbo_emulator()
-
-
-@pytest.fixture
-def admin(qbo_emulator) -> Iterator[Admin]:
-    yield from admin_api(qbo_emulator.url)
 
 
 @pytest.fixture
@@ -180,20 +165,7 @@ def test_eight_processes_refreshing_at_once_never_use_a_superseded_refresh_token
     company, admin, redis, clock, settings
 ):
     advance(admin, clock, 25 * 3600)  # access token expired, refresh token due for rotation
-    context = multiprocessing.get_context("spawn")
-    start, out = context.Barrier(PROCESSES), context.Queue()
-    processes = [
-        context.Process(target=hammer, args=(settings, company.id, clock.offset, ROUNDS, start, out))
-        for _ in range(PROCESSES)
-    ]
-    for process in processes:
-        process.start()
-    results = [out.get(timeout=240) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
-
-    assert [kind for kind, _ in results] == ["ok"] * PROCESSES, [r for k, r in results if k != "ok"]
-    refreshes = sum(count for _, count in results)
+    refreshes = hammer_at_once(settings, company.id, clock.offset, PROCESSES, ROUNDS)
     assert 1 <= refreshes <= PROCESSES * ROUNDS // 2
     assert admin.bad_refresh_attempts(company.realm_id) == 0
 

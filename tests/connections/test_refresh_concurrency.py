@@ -3,7 +3,6 @@ and 8 processes force 200 refreshes of one company at once through the real Redi
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator
 
 import pytest
@@ -15,9 +14,9 @@ from exporters.companies import qbo_client_for, save_connection
 from store.db import session_scope
 from store.models import Company, CompanyStatus
 from tests import factories
-from tests.qbo.fixtures import admin_api
-from tests.qbo.hammer import hammer
-from tests.qbo.intuit import Admin, connect
+from tests.qbo.fixtures import emulator_admin  # noqa: F401 - a fixture of this module
+from tests.qbo.hammer import hammer_at_once
+from tests.qbo.intuit import connect
 
 PROCESSES = 8
 ROUNDS = 25
@@ -32,11 +31,6 @@ def qbo_emulator() -> Iterator[RunningServer]:
     server.stop()
 
 
-@pytest.fixture
-def admin(qbo_emulator) -> Iterator[Admin]:
-    yield from admin_api(qbo_emulator.url)
-
-
 def test_200_forced_refreshes_from_8_processes_never_use_a_superseded_refresh_token(
     database_url, settings, admin
 ):
@@ -46,20 +40,7 @@ def test_200_forced_refreshes_from_8_processes_never_use_a_superseded_refresh_to
         company, _ = save_connection(
             session, workspace.id, None, realm, connect(settings, realm), "Hammered Co"
         )
-    context = multiprocessing.get_context("spawn")
-    start, out = context.Barrier(PROCESSES), context.Queue()
-    processes = [
-        context.Process(target=hammer, args=(settings, company.id, 0.0, ROUNDS, start, out, 1))
-        for _ in range(PROCESSES)
-    ]
-    for process in processes:
-        process.start()
-    results = [out.get(timeout=300) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
-
-    assert [kind for kind, _ in results] == ["ok"] * PROCESSES, [r for k, r in results if k != "ok"]
-    refreshes = sum(count for _, count in results)
+    refreshes = hammer_at_once(settings, company.id, 0.0, PROCESSES, ROUNDS, force_every=1)
     assert PROCESSES * ROUNDS // 4 <= refreshes <= PROCESSES * ROUNDS
     [grant] = admin.grants(realm)
     assert len(grant["superseded"]) == refreshes  # each refresh rotated the token once

@@ -4,14 +4,12 @@ table or log line after a company's whole life (connect, refresh with rotation, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from redis import Redis
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from emulators.serving import RunningServer
 from exporters.companies import CompanyTokenStore, disconnect, keep_alive, qbo_client_for, save_connection
 from exporters.google_accounts import save_google_account
 from store import crypto
@@ -20,23 +18,11 @@ from store.db import get_engine, session_scope
 from store.models import Company, GoogleAccount
 from store.settings import Settings, configure
 from tests import factories
-from tests.conftest import running_qbo_emulator
-from tests.qbo.fixtures import admin_api
-from tests.qbo.intuit import Admin, EmulatorClock, connect
+from tests.qbo.fixtures import emulator_admin, own_qbo_emulator  # noqa: F401 - fixtures of this module
+from tests.qbo.intuit import EmulatorClock, connect
 from web.cli import main as sheetbooks
 
 DAY = 86400.0
-
-
-@pytest.fixture(scope="module")
-def qbo_emulator() -> Iterator[RunningServer]:
-    """This module moves Intuit's clock; its own emulator keeps that from other tests."""
-    yield from running_qbo_emulator()
-
-
-@pytest.fixture
-def admin(qbo_emulator) -> Iterator[Admin]:
-    yield from admin_api(qbo_emulator.url)
 
 
 def keyed(settings: Settings, *keys: str) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
+
+from emulators.serving import RunningServer
+from tests.conftest import running_qbo_emulator
 from tests.qbo.intuit import Admin
 
 
@@ -13,3 +17,15 @@ def admin_api(url: str) -> Iterator[Admin]:
     admin.clear_faults()
     yield admin
     admin.clear_faults()
+
+
+@pytest.fixture(scope="module", name="qbo_emulator")
+def own_qbo_emulator() -> Iterator[RunningServer]:
+    """The importing module's own QBO emulator: it moves Intuit's clock, which no other module may see."""
+    yield from running_qbo_emulator()
+
+
+@pytest.fixture(name="admin")
+def emulator_admin(qbo_emulator: RunningServer) -> Iterator[Admin]:
+    """The admin API of the module's QBO emulator."""
+    yield from admin_api(qbo_emulator.url)

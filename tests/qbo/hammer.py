@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import traceback
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
@@ -36,3 +37,22 @@ def hammer(
         out.put(("ok", manager.refreshes))
     except BaseException:  # report everything to the parent, which asserts
         out.put(("error", traceback.format_exc()))
+
+
+def hammer_at_once(
+    settings: Settings, company_id: int, offset: float, processes: int, rounds: int, force_every: int = 2
+) -> int:
+    """Start `processes` hammers together; assert each finished cleanly; the refreshes they made."""
+    context = multiprocessing.get_context("spawn")
+    start, out = context.Barrier(processes), context.Queue()
+    children = [
+        context.Process(target=hammer, args=(settings, company_id, offset, rounds, start, out, force_every))
+        for _ in range(processes)
+    ]
+    for child in children:
+        child.start()
+    results = [out.get(timeout=300) for _ in children]
+    for child in children:
+        child.join(timeout=60)
+    assert [kind for kind, _ in results] == ["ok"] * processes, [r for k, r in results if k != "ok"]
+    return sum(count for _, count in results)

@@ -3,36 +3,23 @@ refresh failing, needs reconnect, keep-alive. This module moves Intuit's clock, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from redis import Redis
 from sqlmodel import Session, select
 
-from emulators.serving import RunningServer
 from exporters.companies import CompanyTokenStore, qbo_client_for, token_manager_for
 from qbo.errors import QboUnavailable, ReconnectRequired
 from store.db import get_engine
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany
-from tests.conftest import running_qbo_emulator
-from tests.qbo.fixtures import admin_api
+from tests.qbo.fixtures import emulator_admin, own_qbo_emulator  # noqa: F401 - fixtures of this module
 from tests.qbo.intuit import Admin
 from tests.web.browser import Browser
 from tests.web.oauth import connect_quickbooks
 from workers.maintenance import keep_companies_alive
 
 DAY = 86400
-
-
-@pytest.fixture(scope="module")
-def qbo_emulator() -> Iterator[RunningServer]:
-    yield from running_qbo_emulator()
-
-
-@pytest.fixture
-def admin(qbo_emulator) -> Iterator[Admin]:
-    yield from admin_api(qbo_emulator.url)
 
 
 @pytest.fixture
