@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 
 PAUSED_BY = "paused_by_companies"
 KEEP_ALIVE_AFTER = timedelta(days=30)
-WARN_WITHIN = timedelta(days=14)
+# Keep-alive keeps the rolling window above ~70 days, so a warning means keep-alive lapsed or the
+# 5-year cap is near: a month is "well before" either.
+WARN_WITHIN = timedelta(days=30)
 USABLE = (CompanyStatus.CONNECTED, CompanyStatus.REFRESH_FAILING)
 
 

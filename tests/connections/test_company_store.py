@@ -169,15 +169,18 @@ def test_removing_a_company_deletes_its_own_exporters_and_keeps_shared_ones(work
         assert [(m.exporter_id, m.company_id) for m in marks] == [(shared, beta.id)]
 
 
-def test_token_health_warns_two_weeks_before_the_rolling_or_hard_expiry(workspace_id):
+def test_token_health_warns_a_month_before_the_rolling_or_hard_expiry(workspace_id):
     with session_scope() as session:
         company = connect(session, workspace_id)
         healthy = token_health(company, NOW + timedelta(days=1))
+        not_yet = token_health(company, NOW + timedelta(days=70))  # 31 days left
+        month_left = token_health(company, NOW + timedelta(days=72))  # 29 days left
         rolling_soon = token_health(company, NOW + timedelta(days=95))
         company.refresh_hard_expires_at = NOW + timedelta(days=20)
         hard_soon = token_health(company, NOW + timedelta(days=10))
         gone = token_health(company, NOW + timedelta(days=200))
     assert healthy["level"] == "ok" and healthy["refresh_token_age_days"] == pytest.approx(1)
+    assert not_yet["level"] == "ok" and month_left["level"] == "warning"
     assert rolling_soon["level"] == "warning" and rolling_soon["days_left"] == pytest.approx(6)
     assert "reconnect" in rolling_soon["message"]
     assert hard_soon["level"] == "warning" and hard_soon["days_left"] == pytest.approx(10)
