@@ -77,7 +77,16 @@ def _register_sheets(app: Flask) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """A fresh emulator; `config` overrides DEFAULTS (see README)."""
-    from emulators.google import admin, drive, drive_comments, drive_copy, drive_import, oauth, viewer
+    from emulators.google import (
+        admin,
+        drive,
+        drive_comments,
+        drive_copy,
+        drive_import,
+        drive_ownership,
+        oauth,
+        viewer,
+    )
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -93,6 +102,7 @@ def create_app(config: dict | None = None) -> Flask:
         drive_copy.blueprint,
         drive_comments.blueprint,
         drive_import.blueprint,
+        drive_ownership.blueprint,
         viewer.blueprint,
     ):
         app.register_blueprint(blueprint)

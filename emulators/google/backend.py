@@ -36,6 +36,7 @@ class DriveFile:
     parents: list[str] = field(default_factory=list)
     permissions: dict[str, str] = field(default_factory=dict)  # email (or "anyone") -> role
     comments: list[dict] = field(default_factory=list)  # Drive comment resources, oldest first
+    pending_owner: str | None = None  # offered ownership, not yet accepted
 
     def role_of(self, email: str) -> str | None:
         if email.lower() == self.owner.lower():
@@ -247,8 +248,15 @@ class Backend:
                 meta.permissions[meta.owner] = "writer"
                 meta.permissions.pop(email.lower(), None)
                 meta.owner = email.lower()
+                meta.pending_owner = None
             else:
                 meta.permissions[email.lower()] = role
+        self._persist(meta.id)
+
+    def offer_ownership(self, meta: DriveFile, email: str | None) -> None:
+        """Mark (or clear) the user who may accept ownership of the file."""
+        with self._lock:
+            meta.pending_owner = email.lower() if email else None
         self._persist(meta.id)
 
     def unshare(self, meta: DriveFile, email: str) -> None:

@@ -232,7 +232,15 @@ def delete_file(file_id: str) -> Response:
     return Response("", 204, content_type="text/html")
 
 
-def permission_resource(email: str, role: str) -> dict:
+def transfer_not_enabled() -> DriveError:
+    return DriveError(
+        403,
+        "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
+        "forbidden",
+    )
+
+
+def permission_resource(email: str, role: str, pending: bool = False) -> dict:
     kind = "anyone" if email == "anyone" else "user"
     resource = {
         "kind": "drive#permission",
@@ -242,6 +250,8 @@ def permission_resource(email: str, role: str) -> dict:
     }
     if kind == "user":
         resource["emailAddress"] = email
+    if pending:
+        resource["pendingOwner"] = True
     return resource
 
 
@@ -256,11 +266,7 @@ def create_permission(file_id: str) -> Response:
     if not email:
         raise DriveError(400, "The permission type field is required.", "required")
     if role == "owner" and request.args.get("transferOwnership", "").lower() != "true":
-        raise DriveError(
-            403,
-            "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
-            "forbidden",
-        )
+        raise transfer_not_enabled()
     backend().share(meta, email, role)
     return jsonify(permission_resource(email, role))
 
@@ -269,17 +275,25 @@ def create_permission(file_id: str) -> Response:
 def list_permissions(file_id: str) -> Response:
     meta = file_for_caller(file_id)
     permissions = [permission_resource(meta.owner, "owner")]
-    permissions += [permission_resource(email, role) for email, role in meta.permissions.items()]
+    permissions += [
+        permission_resource(email, role, email == meta.pending_owner)
+        for email, role in meta.permissions.items()
+    ]
     return jsonify({"kind": "drive#permissionList", "permissions": permissions})
 
 
 @blueprint.delete("/<file_id>/permissions/<permission_id>")
 def delete_permission(file_id: str, permission_id: str) -> Response:
     meta = file_for_caller(file_id, "writer")
-    for email in list(meta.permissions):
+    backend().unshare(meta, grantee(meta, permission_id))
+    return Response("", 204, content_type="text/html")
+
+
+def grantee(meta: DriveFile, permission_id: str) -> str:
+    """The email a shared permission id stands for (Drive's 404 when there is none)."""
+    for email in meta.permissions:
         if permission_resource(email, "")["id"] == permission_id:
-            backend().unshare(meta, email)
-            return Response("", 204, content_type="text/html")
+            return email
     raise DriveError(
         404,
         f"Permission not found: {permission_id}.",

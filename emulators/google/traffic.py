@@ -53,6 +53,7 @@ _DRIVE = [
     ("POST", r"/[^/]+/permissions", "drive.permissions.create"),
     ("GET", r"/[^/]+/permissions", "drive.permissions.list"),
     ("DELETE", r"/[^/]+/permissions/[^/]+", "drive.permissions.delete"),
+    ("PATCH", r"/[^/]+/permissions/[^/]+", "drive.permissions.update"),
 ]
 _UPLOAD = [("PUT", r"/[^/]+", "drive.files.import")]
 _OAUTH = {

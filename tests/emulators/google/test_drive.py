@@ -198,3 +198,26 @@ def test_import_csv_replaces_every_tab_with_the_converted_rows(google):
     with pytest.raises(gspread.exceptions.APIError) as refused:
         google.gspread_for("stranger13@example.com").import_csv(sheet.id, "a\n")
     assert refused.value.code == 404
+
+
+def test_ownership_moves_only_when_the_pending_owner_accepts(google):
+    owner = google.gspread_for("owner14@example.com")
+    sheet = owner.create("Handover")
+    sheet.share("heir14@example.com", perm_type="user", role="writer", notify=False)
+    heir_id = next(p["id"] for p in sheet.list_permissions() if p["emailAddress"] == "heir14@example.com")
+    heir = google.gspread_for("heir14@example.com").open_by_key(sheet.id)
+    with pytest.raises(gspread.exceptions.APIError) as early:
+        heir.accept_ownership(heir_id)
+    assert early.value.error["errors"][0]["reason"] == "consentRequiredForOwnershipTransfer"
+
+    sheet.transfer_ownership(heir_id)
+    assert {p["emailAddress"]: p.get("pendingOwner", False) for p in sheet.list_permissions()} == {
+        "owner14@example.com": False,
+        "heir14@example.com": True,
+    }
+    heir.accept_ownership(heir_id)
+    roles = {p["emailAddress"]: p["role"] for p in heir.list_permissions()}
+    assert roles == {"heir14@example.com": "owner", "owner14@example.com": "writer"}
+    with pytest.raises(gspread.exceptions.APIError) as not_owner:
+        owner.del_spreadsheet(sheet.id)
+    assert not_owner.value.code == 403
