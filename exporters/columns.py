@@ -195,16 +195,14 @@ def needs_home_currency(keys: Iterable[str]) -> bool:
     return any(k == HOME_CURRENCY or k == "exchange_rate" or k.startswith("home_") for k in keys)
 
 
-def currency(with_home: Sequence[tuple[str, str, str]] = ()) -> list[Field]:
-    """Currency, exchange rate, the company's home currency and home-currency versions of the given
-    (key, label, path) amounts."""
-    fields = [
-        at("currency", "Currency", "CurrencyRef.value"),
+def rate_and_home_currency(rate: Getter) -> list[Field]:
+    """The exchange-rate column (read by `rate`) and the company's home currency (from its Preferences)."""
+    return [
         computed(
             "exchange_rate",
             "Exchange rate",
             "number",
-            exchange_rate,
+            rate,
             default=False,
             description="Home currency per unit of the transaction's currency (1 in the home currency)",
         ),
@@ -217,6 +215,12 @@ def currency(with_home: Sequence[tuple[str, str, str]] = ()) -> list[Field]:
             description="The company's home currency (QuickBooks Preferences)",
         ),
     ]
+
+
+def currency(with_home: Sequence[tuple[str, str, str]] = ()) -> list[Field]:
+    """Currency, exchange rate, the company's home currency and home-currency versions of the given
+    (key, label, path) amounts."""
+    fields = [at("currency", "Currency", "CurrencyRef.value"), *rate_and_home_currency(exchange_rate)]
     fields += [
         computed(
             f"home_{key}",

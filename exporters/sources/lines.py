@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from exporters.columns import HOME_CURRENCY, Field, Getter, at, computed, exchange_rate, ref, to_decimal
+from exporters.columns import (
+    Field,
+    Getter,
+    at,
+    computed,
+    exchange_rate,
+    rate_and_home_currency,
+    ref,
+    to_decimal,
+)
 from exporters.filters import FilterSpec
 from exporters.sources.base import RowContext
 from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
@@ -107,22 +116,7 @@ def txn_currency(amounts: Sequence[tuple[str, str, Getter]] = (("amount", "Amoun
     of the line's amounts ((key, label, getter); None: the signed line amount)."""
     return [
         at("currency", "Currency", "Txn.CurrencyRef.value", default=False),
-        computed(
-            "exchange_rate",
-            "Exchange rate",
-            "number",
-            lambda r, ctx: exchange_rate(r["Txn"], ctx),
-            default=False,
-            description="Home currency per unit of the transaction's currency (1 in the home currency)",
-        ),
-        computed(
-            HOME_CURRENCY,
-            "Home currency",
-            "text",
-            lambda _r, ctx: ctx.home_currency,
-            default=False,
-            description="The company's home currency (QuickBooks Preferences)",
-        ),
+        *rate_and_home_currency(lambda r, ctx: exchange_rate(r["Txn"], ctx)),
         *(
             computed(
                 f"home_{key}",

@@ -5,7 +5,6 @@ ranges are fetched in pieces without losing data."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,7 @@ from exporters.reports import statement as st
 from exporters.reports.pieces import ReportIncomplete
 from exporters.sources.base import CompanyContext, RunContext
 from qbo.errors import QboFault
-from tests.exporters.test_report_sources import LAST_YEAR, Recording
+from tests.exporters.report_checks import LAST_YEAR, Recording, assert_sections_tie
 
 WHOLE_YEAR = {"start": "2024-01-01", "end": "2024-12-31"}
 
@@ -37,28 +36,6 @@ def raw_rows(rows: list[dict], lead: int = 1) -> list[tuple[str, str]]:
 
 def money(text: str) -> Decimal | None:
     return Decimal(text) if text else None
-
-
-def assert_sections_tie(rows: list[dict]) -> int:
-    """Every subtotal/total equals the account and computed rows under its path, per period; the count."""
-    checked = 0
-    by_period: dict[tuple, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_period[(row["period_start"], row["period_end"])].append(row)
-    for period_rows in by_period.values():
-        leaves = [
-            r for r in period_rows if r["row_type"] in ("account", "computed") and " > " in r["section_path"]
-        ]
-        for total in (r for r in period_rows if r["row_type"] in ("subtotal", "total")):
-            path = total["section_path"]
-            inside = [
-                r["amount"] or 0
-                for r in leaves
-                if r["section_path"] == path or r["section_path"].startswith(path + " > ")
-            ]
-            assert sum(inside, Decimal(0)) == (total["amount"] or 0), (total["account"], total["period_end"])
-            checked += 1
-    return checked
 
 
 @pytest.mark.parametrize(
