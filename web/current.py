@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from sqlmodel import SQLModel, select
 
 from store.models import Membership, Role, User, Workspace
@@ -34,8 +36,8 @@ def load_current() -> None:
     if user_id is None:
         return
     user = get_session().get(User, user_id)
-    if user is None:
-        session.clear()
+    if user is None or not hmac.compare_digest(session.get("password_mark", ""), _password_mark(user)):
+        session.clear()  # the user is gone, or their password changed since this session signed in
         return
     g.user = user
     g.workspaces = memberships(user.id)
@@ -51,10 +53,21 @@ def load_current() -> None:
         session["workspace_id"] = g.workspace.id
 
 
+def _password_mark(user: User) -> str:
+    """Changes whenever the password does; keyed with SECRET_KEY, so the cookie reveals nothing about it."""
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else bytes(key or b"")
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def sign_in(user: User, workspace_id: int | None = None) -> None:
-    """Start a fresh session for the user (a new cookie: no session fixation)."""
+    """Start a fresh session for the user (a new cookie: no session fixation).
+
+    The session remembers a mark of the password: changing the password signs out every other session.
+    """
     session.clear()
     session["user_id"] = user.id
+    session["password_mark"] = _password_mark(user)
     if workspace_id is not None:
         session["workspace_id"] = workspace_id
     session.permanent = True

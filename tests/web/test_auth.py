@@ -133,3 +133,21 @@ def test_the_rate_limit_counts_per_email_and_a_success_clears_it(browser: Browse
     for _ in range(5):
         browser.log_in("someone-else@example.com", "wrong password!")
     assert browser.log_in("ada@example.com").has("You are logged in")  # another email's failures
+
+
+def test_a_password_reset_signs_out_every_other_session(browser: Browser, app) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    laptop = Browser(app.test_client())
+    laptop.log_in("ada@example.com")
+    assert laptop.get("/companies/").has("QuickBooks companies")
+
+    stranger = Browser(app.test_client())
+    stranger.fill("/password/forgot", "Send the reset link", email="ada@example.com")
+    stranger.fill(
+        _reset_link("ada@example.com"), "Change password", password="a new secret!", confirm="a new secret!"
+    )
+
+    for session in (browser, laptop):
+        page = session.get("/companies/")
+        assert page.has("Log in") and not page.has("QuickBooks companies")
+    assert laptop.log_in("ada@example.com", "a new secret!").has("You are logged in")
