@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from exporters.columns import Column
-from exporters.reports.tree import Line, ReportColumn, basis, columns_of, lines, report_currency
+from exporters.reports.tree import Line, basis, columns_of, lines, report_currency
 
 TIDY_COLUMNS: tuple[Column, ...] = (
     Column("company", "Company", description="The QuickBooks company"),
@@ -23,46 +24,75 @@ TIDY_COLUMNS: tuple[Column, ...] = (
     Column("currency", "Currency", description="The report's currency (the home currency)"),
 )
 
+RUNNING_BALANCE = "rbal_"  # General Ledger's running balance (rbal_nat_amount): not an amount to add up
 ROW_TYPE = {"account": "account", "computed": "computed", "subtotal": "subtotal", "total": "total"}
 
 
-def tidy_lines(report_lines: list[Line]) -> Iterator[tuple[Line, str]]:
-    """(line, row type) of the lines that carry amounts; a parent's own postings become an account row."""
+def tidy_lines(report_lines: list[Line], detail: bool = False) -> Iterator[tuple[Line, str, date | None]]:
+    """(line, row type, posting date) of lines with amounts; a parent's own postings become an account row.
+
+    In a detail report (General Ledger) a row inside an account's section is a posting of that account:
+    it becomes an account row of the section's account (label, id and path), dated by its first cell."""
+    section_ids: dict[tuple[str, ...], str | None] = {}
     for line in report_lines:
         if line.kind == "header":
+            section_ids[(*line.path, line.label)] = line.account_id
             if line.own:
-                yield (
-                    Line("account", line.label, line.depth, line.path, line.account_id, line.values),
-                    "account",
-                )
+                own = Line("account", line.label, line.depth, line.path, line.account_id, line.values)
+                yield own, "account", None
             continue
-        yield line, ROW_TYPE[line.kind]
+        posted = _day(line.label) if detail and line.kind in ("account", "computed") and line.path else None
+        if posted is not None:
+            account = section_ids.get(line.path)
+            yield (
+                Line("posting", line.path[-1], line.depth, line.path[:-1], account, line.values),
+                "account",
+                posted,
+            )
+            continue
+        yield line, ROW_TYPE[line.kind], None
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def tidy_rows(report: dict, company: str, realm_id: str) -> Iterator[dict[str, Any]]:
-    """The report as tidy rows; next to period columns QBO's Total column is left out (no double count)."""
-    _lead, money = columns_of(report)
-    wanted = [(i, c) for i, c in enumerate(money) if not (c.is_total and len(money) > 1)]
+    """The report as tidy rows; next to period columns QBO's Total column is left out (no double count), and
+    so is a running balance. Columns without a period (aging buckets) are dated as of the report's end."""
+    lead, money = columns_of(report)
+    wanted = [
+        (i, c)
+        for i, c in enumerate(money)
+        if not (c.is_total and len(money) > 1) and not c.key.startswith(RUNNING_BALANCE)
+    ]
+    as_of = _day(str((report.get("Header") or {}).get("EndPeriod") or ""))
     common = {
         "company": company,
         "realm_id": realm_id,
         "accounting_method": basis(report),
         "currency": report_currency(report),
     }
-    for line, row_type in tidy_lines(lines(report)):
+    for line, row_type, posted in tidy_lines(lines(report), detail=len(lead) > 1):
         for index, column in wanted:
-            yield _row(common, line, row_type, column, line.values[index])
+            start, end = (posted, posted) if posted else (column.start, column.end or as_of)
+            yield _row(common, line, row_type, column.title, start, end, line.values[index])
 
 
-def _row(common: dict, line: Line, row_type: str, column: ReportColumn, amount: Any) -> dict[str, Any]:
+def _row(
+    common: dict, line: Line, row_type: str, title: str, start: Any, end: Any, amount: Any
+) -> dict[str, Any]:
     return {
         **common,
         "section_path": line.section_path,
         "account": line.label,
         "account_id": line.account_id,
         "row_type": row_type,
-        "column": column.title,
-        "period_start": column.start,
-        "period_end": column.end,
+        "column": title,
+        "period_start": start,
+        "period_end": end,
         "amount": amount,
     }

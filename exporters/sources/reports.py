@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -56,7 +56,8 @@ class ReportSource:
     def columns(self, options: dict | None = None) -> list[Column]:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
         if self.layout(options or {}) == "tidy":
-            return list(TIDY_COLUMNS)
+            # Aging buckets have no period: their column title (Current, 1 - 30, ...) is chosen by default.
+            return [replace(c, default=True) if self.aging and c.key == "column" else c for c in TIDY_COLUMNS]
         return [st.LABEL, Column("total", "Total", "money", description="One amount column per period")]
 
     def default_columns(self, options: dict | None = None) -> list[Column]:

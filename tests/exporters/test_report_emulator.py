@@ -5,6 +5,8 @@ ranges are fetched in pieces without losing data."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -178,3 +180,47 @@ def test_merging_detail_statements_keeps_every_posting(acme):
     merged = st.merge([ledger, ledger])
     assert len(merged.rows) == len(ledger.rows)
     assert [r["account"] for r in merged.rows] == labels
+
+
+def test_tidy_general_ledger_is_one_row_per_posting_adding_up_to_each_accounts_total(acme):
+    realm, client = acme
+    source = get_source("general_ledger")
+    recorder = Recording(client)
+    options = {"layout": "tidy", "date_range": WHOLE_YEAR}
+    rows = list(source.rows(recorder, CompanyContext("Acme", realm), options, RunContext()))
+    ((name, params),) = recorder.sent
+    report = client.report(name, params)
+    totals = {  # "Total for <account>" straight from QBO's JSON, by the section's account id
+        section["Header"]["ColData"][0]["id"]: Decimal(section["Summary"]["ColData"][-2]["value"] or 0)
+        for section in report["Rows"]["Row"]
+        if "Summary" in section and "Header" in section
+    }
+    postings = [r for r in rows if r["row_type"] == "account"]
+    assert postings and {r["column"] for r in rows} == {"Amount"}  # the running balance is left out
+    assert all(
+        date(2024, 1, 1) <= r["period_start"] == r["period_end"] <= date(2024, 12, 31) for r in postings
+    )
+    by_account: dict[str, Decimal] = defaultdict(Decimal)
+    for row in postings:
+        assert row["account_id"] in totals and row["section_path"].endswith(row["account"])
+        by_account[row["account_id"]] += row["amount"] or 0
+    assert len(by_account) > 3
+    assert {k: v for k, v in totals.items() if k in by_account or v} == dict(by_account)
+
+
+def test_tidy_aging_rows_name_their_bucket_and_the_as_of_date(acme):
+    realm, client = acme
+    source = get_source("ar_aging")
+    options = {"layout": "tidy", "date_range": WHOLE_YEAR}
+    assert "column" in [c.key for c in source.default_columns(options)]
+    rows = list(source.rows(client, CompanyContext("Acme", realm), options, RunContext()))
+    assert {r["period_end"] for r in rows} == {date(2024, 12, 31)}
+    buckets = {r["column"] for r in rows}
+    assert {"Current", "1 - 30", "91 and over"} <= buckets and "Total" not in buckets
+    for bucket in buckets:
+        customers = sum(
+            (r["amount"] or 0 for r in rows if r["column"] == bucket and r["row_type"] == "account"),
+            Decimal(0),
+        )
+        total = next(r["amount"] for r in rows if r["column"] == bucket and r["account"] == "TOTAL")
+        assert customers == (total or 0), bucket
