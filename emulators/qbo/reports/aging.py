@@ -5,7 +5,7 @@ from __future__ import annotations
 from .company_access import Company, fiscal_year_start_month, today
 from .errors import ReportParamError
 from .layout import Vector, add, amounts, cell, column, data_row, header, section, zeros
-from .ledger import Ledger
+from .ledger import ledger_of
 from .money import ZERO
 from .params import parse_filters
 from .periods import parse_date, resolve_macro
@@ -46,7 +46,7 @@ def build_for(side: str, company: Company, raw: dict[str, str]) -> dict:
     filters = parse_filters(raw)
     party = "customer" if side == "AR" else "vendor"
     wanted = filters.ids.get(party)
-    ledger = Ledger(company)
+    ledger = ledger_of(company)
     titles = buckets(period, count)
     width = len(titles) + 1
     per_party: dict[str | None, Vector] = {}

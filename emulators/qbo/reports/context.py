@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import params as report_params
 from .company_access import Company
-from .ledger import Ledger
+from .ledger import Ledger, ledger_of
 from .params import ReportParams
 from .postings import Posting
 
@@ -22,7 +22,7 @@ class ReportContext:
     @classmethod
     def build(cls, company: Company, raw: dict[str, str]) -> ReportContext:
         resolved = report_params.parse(raw, company)
-        return cls(company, Ledger(company), resolved)
+        return cls(company, ledger_of(company), resolved)
 
     @property
     def postings(self) -> list[Posting]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -198,3 +200,25 @@ def balances(postings: Iterable[Posting], start: date | None, end: date) -> dict
 
 
 __all__ = ["Ledger", "OpenItem", "Posting", "Settlement", "balances", "ref"]
+
+
+_CACHE_LOCK = threading.Lock()
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # company -> (version, Ledger)
+
+
+def ledger_of(company: Company) -> Ledger:
+    """The company's Ledger, rebuilt only when the company changed (`Company.version`); a company
+    without a version (a test double) gets a fresh one every time."""
+    version = getattr(company, "version", None)
+    if version is None:
+        return Ledger(company)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(company)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    ledger = Ledger(company)
+    for posting in (*ledger.accrual, *ledger.cash):
+        ledger.chart.get(posting.account_id)  # create placeholders now: readers then never mutate it
+    with _CACHE_LOCK:
+        _CACHE[company] = (version, ledger)
+    return ledger

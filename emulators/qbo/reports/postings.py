@@ -74,6 +74,7 @@ class PostingRules:
         self.names = names
         self.documents: dict[tuple[str, str], Document] = {}
         self.rate = Decimal(1)
+        self._by_entity = self.rules()  # built once: `post` runs for every transaction
 
     def amount(self, value: object) -> Decimal:
         """A transaction amount in home currency: times ExchangeRate, rounded to cents."""
@@ -325,7 +326,7 @@ class PostingRules:
         """The accrual postings of one transaction, in home currency."""
         self.rate = to_decimal(raw.get("ExchangeRate")) or Decimal(1)
         try:
-            return self.rules()[entity_name](raw)
+            return self._by_entity[entity_name](raw)
         finally:
             self.rate = Decimal(1)
 

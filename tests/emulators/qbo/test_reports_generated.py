@@ -10,6 +10,7 @@ import pytest
 from emulators.qbo.clock import Clock
 from emulators.qbo.generate import generate
 from emulators.qbo.reports import build_report
+from emulators.qbo.reports.ledger import ledger_of
 from tests.emulators.qbo import report_checks as check
 from tests.emulators.qbo.test_reports import assert_invariants
 
@@ -133,3 +134,35 @@ def test_net_income_is_the_change_in_retained_earnings_plus_net_income(company, 
             company, (start - timedelta(days=1)).isoformat(), basis
         )
         assert net_income == change != 0, (start, end)
+
+
+def test_the_ledger_is_reused_until_the_company_changes():
+    company = generate("4620816365000000004", {"invoices": 40, "seed": 2}, Clock())
+    ledger = ledger_of(company)
+    assert ledger_of(company) is ledger  # an unchanged company is not re-posted for every report
+    today = company.today().isoformat()
+    params = {"start_date": today, "end_date": today, "accounting_method": "Accrual"}
+
+    def net_income() -> Decimal:
+        return check.row_values(check.top(build_report("ProfitAndLoss", params, company))["NetIncome"])[0]
+
+    before = net_income()
+    accounts = company.entities("Account")
+    expense = next(a["Id"] for a in accounts if a["Classification"] == "Expense")
+    bank = next(a["Id"] for a in accounts if a["AccountType"] == "Bank")
+    company.create(
+        "JournalEntry",
+        {
+            "TxnDate": today,
+            "Line": [
+                {
+                    "Amount": 100.0,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {"PostingType": posting, "AccountRef": {"value": account}},
+                }
+                for posting, account in (("Debit", expense), ("Credit", bank))
+            ],
+        },
+    )
+    assert ledger_of(company) is not ledger
+    assert net_income() == before - 100
