@@ -153,7 +153,7 @@ def insert_dimension(spreadsheet: Spreadsheet, body: dict) -> None:
 
 def delete_dimension(spreadsheet: Spreadsheet, body: dict) -> None:
     sheet, dimension, start, end = _dimension_range(spreadsheet, body, inserting=False)
-    grid.delete(sheet, dimension, start, end)
+    grid.delete(spreadsheet, sheet, dimension, start, end)
 
 
 def _named_range(spreadsheet: Spreadsheet, named: dict, rid: str | None) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from emulators.google.sheets import cells, entry
 from emulators.google.sheets.a1 import MAX_COLUMNS
 from emulators.google.sheets.model import MAX_CELLS, Sheet, Spreadsheet
+from emulators.google.sheets.shift import Change
 
 CELL_LIMIT = (
     f"This action would increase the number of cells in the workbook above the limit of {MAX_CELLS} cells."
@@ -108,9 +109,10 @@ def insert(spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, start: int, e
             if start < len(row):
                 row[start:start] = [None] * count
     sheet.trim()
+    spreadsheet.shift_references(Change(sheet.sheet_id, dimension, start, end, inserted=True))
 
 
-def delete(sheet: Sheet, dimension: str, start: int, end: int) -> None:
+def delete(spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int) -> None:
     """Delete rows/columns [start, end) (data below/right shifts up/left)."""
     if dimension == "ROWS":
         if end - start >= sheet.row_count:
@@ -126,3 +128,4 @@ def delete(sheet: Sheet, dimension: str, start: int, end: int) -> None:
         sheet.column_count -= end - start
         sheet.frozen_column_count = min(sheet.frozen_column_count, sheet.column_count - 1)
     sheet.trim()
+    spreadsheet.shift_references(Change(sheet.sheet_id, dimension, start, end, inserted=False))

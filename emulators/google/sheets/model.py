@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulators.google.sheets import cells, evaluate, formulas
+from emulators.google.sheets import cells, evaluate, formulas, shift
 from emulators.google.sheets.a1 import Box
 from emulators.google.sheets.cells import Slot
 
@@ -221,6 +221,22 @@ class Spreadsheet:
                     sheet.put(
                         r, c, cells.make(_formula_value(dropped, value), dropped, fmt, cells.note_of(slot))
                     )
+
+    def shift_references(self, change: shift.Change) -> None:
+        """Move every formula reference and named range into rows/columns that were inserted or deleted."""
+        for sheet in self.sheets:
+            for r, c, slot in list(sheet.slots()):
+                value, formula, fmt = cells.parts(slot)
+                if formula is not None:
+                    moved = shift.shift_formula(formula, sheet.sheet_id, change)
+                    if moved != formula:
+                        sheet.put(r, c, cells.make(value, moved, fmt, cells.note_of(slot)))
+        for rid, named in list(self.named_ranges.items()):
+            moved_range = shift.shift_grid_range(named["range"], change)
+            if moved_range is None:
+                del self.named_ranges[rid]
+            else:
+                self.named_ranges[rid] = {**named, "range": moved_range}
 
     def formula_value(self, sheet: Sheet, slot: Slot, visiting: frozenset = frozenset()) -> cells.Value:
         """A cell's value; formulas are evaluated (evaluate.py), those it does not model read as ""."""

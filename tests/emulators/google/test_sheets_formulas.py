@@ -107,3 +107,36 @@ def test_common_formulas_are_evaluated_like_sheets(sheets):
     assert ws.acell("A1").value == "7.00"
     data.update([[100]], "A2")  # values follow their inputs on every read
     assert ws.acell("C2", value_render_option="UNFORMATTED_VALUE").value == 124.5
+
+
+def test_references_follow_inserted_and_deleted_rows_and_columns(sheets):
+    sh = sheets.new()
+    data = sh.add_worksheet("Data", 20, 5)
+    data.update([[f"r{n}", n] for n in range(1, 11)], "A1")
+    data.update([["=B5"]], "C1", value_input_option="USER_ENTERED")
+    data.define_named_range("B5:B6", "pair")
+    report = sh.add_worksheet("Report", 5, 2)
+    entered = [["='Data'!B5"], ["=SUM(Data!B2:B10)"], ["=Data!B3"], ["=SUM(Data!B:B)"], ['="Data!B5"']]
+    report.update(entered, "A1", value_input_option="USER_ENTERED")
+
+    data.delete_rows(3, 4)  # rows 3 and 4 go; row 5 becomes row 3
+    assert report.get("A1:A5", value_render_option="FORMULA") == [
+        ["='Data'!B3"],
+        ["=SUM(Data!B2:B8)"],
+        ["=#REF!"],
+        ["=SUM(Data!B:B)"],
+        ['="Data!B5"'],  # text inside a string is not a reference
+    ]
+    assert report.get("A1:A4", value_render_option="UNFORMATTED_VALUE") == [[5], [47], ["#REF!"], [48]]
+    assert data.acell("C1", value_render_option="FORMULA").value == "=B3"
+    assert sh.list_named_ranges()[0]["range"]["startRowIndex"] == 2
+
+    data.insert_rows([["new", 100]], row=1)  # everything moves down one
+    assert report.acell("A1", value_render_option="FORMULA").value == "='Data'!B4"
+    assert report.acell("A2", value_render_option="FORMULA").value == "=SUM(Data!B3:B9)"
+    assert report.acell("A1").value == "5"
+
+    data.delete_columns(1)  # column A goes; B becomes A
+    assert report.acell("A1", value_render_option="FORMULA").value == "='Data'!A4"
+    data.delete_columns(1)
+    assert report.acell("A1", value_render_option="FORMULA").value == "=#REF!"

@@ -6,6 +6,7 @@ import pytest
 
 from emulators.google.sheets import entry, fieldmask, numfmt
 from emulators.google.sheets.a1 import Box, parse_cells, quote_title, split_sheet
+from emulators.google.sheets.shift import Change, move_reference
 
 
 @pytest.mark.parametrize(
@@ -70,3 +71,24 @@ def test_field_masks():
     target = {"x": shared["a"]}
     fieldmask.apply(target, {"x": {"b": 5}}, fieldmask.parse("x.b"))
     assert target == {"x": {"b": 5, "c": 2}} and shared == {"a": {"b": 1, "c": 2}}
+
+
+@pytest.mark.parametrize(
+    ("ref", "dimension", "start", "end", "inserted", "moved"),
+    [
+        ("B5", "ROWS", 1, 3, True, "B7"),
+        ("B1", "ROWS", 1, 3, True, "B1"),
+        ("$B$5", "ROWS", 2, 4, False, "$B$3"),
+        ("B3", "ROWS", 2, 4, False, None),
+        ("B2:B10", "ROWS", 0, 3, False, "B1:B7"),
+        ("B2:B4", "ROWS", 1, 4, False, None),
+        ("B2:B10", "ROWS", 4, 6, True, "B2:B12"),
+        ("A:A", "ROWS", 0, 5, False, "A:A"),
+        ("A2:A", "ROWS", 0, 1, True, "A3:A"),
+        ("C1:E1", "COLUMNS", 0, 1, False, "B1:D1"),
+        ("A:A", "COLUMNS", 0, 1, False, None),
+        ("Z9", "COLUMNS", 1, 2, True, "AA9"),
+    ],
+)
+def test_references_move_with_rows_and_columns(ref, dimension, start, end, inserted, moved):
+    assert move_reference(ref, Change(0, dimension, start, end, inserted)) == moved
