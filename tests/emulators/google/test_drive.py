@@ -160,7 +160,9 @@ def test_comments_need_fields_and_are_copied_by_gspread(google):
     refused = requests.get(base, headers=token, timeout=10)
     assert refused.status_code == 400
     assert refused.json()["error"]["message"] == "The 'fields' parameter is required for this method."
-    made = requests.post(base, params={"fields": "id,content"}, json={"content": "check Q3"}, headers=token)
+    made = requests.post(
+        base, params={"fields": "id,content"}, json={"content": "check Q3"}, headers=token, timeout=10
+    )
     assert set(made.json()) == {"id", "content"}
     copy = owner.copy(sheet.id, title="Commented copy")
     listed = requests.get(
