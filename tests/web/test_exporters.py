@@ -203,3 +203,16 @@ def test_columns_keep_the_order_chosen_and_custom_fields_become_columns(ready: B
     assert exporter.columns == chosen
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
     assert form.fields["columns"] == chosen
+
+
+def test_a_filter_quickbooks_refuses_is_explained_before_saving(ready: Browser) -> None:
+    """The WHERE box passes our grammar and field check, but QuickBooks refuses an amount compared to true."""
+    page = create(ready, where="TotalAmt = true", spreadsheet_title="Invoices")
+    assert ready.status == 400
+    errors = re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert [e for e in errors if e.startswith("QuickBooks refused this filter: Invalid query")], errors
+    assert exporters() == []
+    page = create(ready, source="customers", where="DisplayName LIKE 'A%'", spreadsheet_title="Customers")
+    assert page.has("Created the exporter Open invoices"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    [exporter] = exporters()
+    assert exporter.options["where"] == "DisplayName LIKE 'A%'"

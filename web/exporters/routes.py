@@ -25,6 +25,7 @@ from web.exporters.editor import (
 )
 from web.exporters.forms import ID_HELP, ExporterForm
 from web.exporters.schedules import label_of
+from web.exporters.where_check import qbo_refusal
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
 from workers.enqueue import enqueue_run
@@ -111,6 +112,12 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
     options = options_from(form, source, today_in(zone or "UTC")) if source is not None else None
     if not ok or options is None or zone is None:
         flash("The exporter was not saved: fix the fields marked below.", "error")
+        return None
+    first = session.get(Company, form.companies.data[0])
+    first = first if first is not None and first.workspace_id == g.workspace.id else None
+    if (refusal := qbo_refusal(first, source, options, zone)) is not None:
+        form.where.errors = [*form.where.errors, f"QuickBooks refused this filter: {refusal}"]
+        flash("The exporter was not saved: QuickBooks refused the filter.", "error")
         return None
     try:
         destination = destination_from(form, account)
