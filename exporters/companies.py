@@ -164,6 +164,7 @@ def realm_budget(realm_id: str, redis: Redis) -> RealmBudget:
         realm_id,
         settings.qbo_requests_per_minute,
         settings.qbo_requests_per_second,
+        settings.qbo_requests_in_flight,
         namespace=f"sheetbooks:{settings.queue_name}",
     )
 

@@ -6,6 +6,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -34,7 +35,7 @@ class AccessTokens(Protocol):
 class Budget(Protocol):
     """A request budget shared with every other process (qbo.ratelimit.RealmBudget)."""
 
-    def take(self, max_wait: float, sleep: Callable[[float], None]) -> float: ...
+    def slot(self, max_wait: float, sleep: Callable[[float], None]) -> AbstractContextManager[float]: ...
 
 
 def _fault(body: Any, http_status: int, intuit_tid: str | None) -> QboFault | None:
@@ -122,18 +123,18 @@ class QboClient:
         while True:
             attempt += 1
             token = self.tokens.access_token()
-            if self.budget is not None:
-                self.waited += self.budget.take(self.max_wait_seconds, self.sleep)
             try:
-                self.calls += 1
-                response = self.session.request(
-                    method,
-                    url,
-                    params=query,
-                    data=body.encode() if body is not None else None,
-                    headers={**headers, "Authorization": f"Bearer {token}"},
-                    timeout=self.timeout,
-                )
+                with self._slot() as waited:
+                    self.waited += waited
+                    self.calls += 1
+                    response = self.session.request(
+                        method,
+                        url,
+                        params=query,
+                        data=body.encode() if body is not None else None,
+                        headers={**headers, "Authorization": f"Bearer {token}"},
+                        timeout=self.timeout,
+                    )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 log.warning("qbo %s %s: %s (try %d)", method, path, type(exc).__name__, attempt)
                 if attempt >= self.tries:
@@ -178,6 +179,12 @@ class QboClient:
                 self._wait(attempt, _retry_after(response))
                 continue
             return self._result(response, tid)
+
+    def _slot(self) -> AbstractContextManager[float]:
+        """The realm's budget slot for one request (nothing to wait for without a budget)."""
+        if self.budget is None:
+            return nullcontext(0.0)
+        return self.budget.slot(self.max_wait_seconds, self.sleep)
 
     def _result(self, response: requests.Response, tid: str | None) -> dict:
         body = _json(response)

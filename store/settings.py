@@ -49,9 +49,10 @@ class Settings:
     qbo_api_base: str = "https://sandbox-quickbooks.api.intuit.com"
     qbo_scopes: str = "com.intuit.quickbooks.accounting openid email profile"
     qbo_webhook_verifier: str = ""
-    # Our own per-realm budget, shared by every process through Redis, below Intuit's 500/min and 10/s.
+    # Our per-realm budget, shared by every process through Redis: under Intuit's 500/min, 10/s, 10 at once.
     qbo_requests_per_minute: int = 450
     qbo_requests_per_second: int = 8
+    qbo_requests_in_flight: int = 8
     # The longest one wait may last: a backoff after 429/5xx, or a wait for the realm's budget.
     qbo_max_wait_seconds: float = 120.0
 

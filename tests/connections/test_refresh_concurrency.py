@@ -8,13 +8,12 @@ from collections.abc import Iterator
 import pytest
 from redis import Redis
 
-from emulators.qbo import create_app
-from emulators.serving import RunningServer, serve_in_thread
+from emulators.serving import RunningServer
 from exporters.companies import qbo_client_for, save_connection
 from store.db import session_scope
 from store.models import Company, CompanyStatus
 from tests import factories
-from tests.qbo.fixtures import emulator_admin  # noqa: F401 - a fixture of this module
+from tests.qbo.fixtures import emulator_admin, qbo_emulator_with  # noqa: F401 - emulator_admin: a fixture
 from tests.qbo.hammer import hammer_at_once
 from tests.qbo.intuit import connect
 
@@ -25,10 +24,7 @@ ROUNDS = 25
 @pytest.fixture(scope="module")
 def qbo_emulator() -> Iterator[RunningServer]:
     """An Intuit that issues a new refresh token on every refresh: any superseded one used is seen."""
-    server = serve_in_thread(create_app({"ROTATE_EVERY_REFRESH": True}))
-    server.server.app.config["BASE_URL"] = server.url
-    yield server
-    server.stop()
+    yield from qbo_emulator_with({"ROTATE_EVERY_REFRESH": True})
 
 
 def test_200_forced_refreshes_from_8_processes_never_use_a_superseded_refresh_token(

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from emulators.serving import RunningServer
+from emulators.qbo import create_app
+from emulators.serving import RunningServer, serve_in_thread
 from tests.conftest import running_qbo_emulator
 from tests.qbo.intuit import Admin
 
@@ -17,6 +18,14 @@ def admin_api(url: str) -> Iterator[Admin]:
     admin.clear_faults()
     yield admin
     admin.clear_faults()
+
+
+def qbo_emulator_with(config: dict) -> Iterator[RunningServer]:
+    """A QBO emulator of its own configured with `config` (LIMITS, ROTATE_EVERY_REFRESH, ...)."""
+    server = serve_in_thread(create_app(config))
+    server.server.app.config["BASE_URL"] = server.url
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module", name="qbo_emulator")

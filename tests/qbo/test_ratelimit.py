@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from emulators.serving import RunningServer
 from qbo.errors import QboRateLimited
 from qbo.ratelimit import RealmBudget
+from tests.qbo.fixtures import qbo_emulator_with
 from tests.qbo.intuit import Admin
+
+IN_FLIGHT = 3
+
+
+@pytest.fixture(scope="module")
+def qbo_emulator() -> Iterator[RunningServer]:
+    """An Intuit that throttles a realm past 3 requests in flight (10 in production)."""
+    yield from qbo_emulator_with({"LIMITS": {"per_minute": 500, "concurrent": IN_FLIGHT}})
 
 
 @pytest.fixture
@@ -72,12 +83,37 @@ def test_many_threads_never_take_more_slots_than_the_budget(redis, namespace):
 
     def try_once(_: int) -> bool:
         try:
-            budget.take(max_wait=0, sleep=lambda _s: None)
+            with budget.slot(max_wait=0, sleep=lambda _s: None):
+                return True
         except QboRateLimited:
             return False
-        return True
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         granted = sum(pool.map(try_once, range(200)))
 
     assert granted == 30
+
+
+def test_requests_in_flight_are_capped_so_intuit_never_throttles(make_client, realm, admin, redis, namespace):
+    admin.slow(latency_ms=300, realm=realm)
+
+    def answered(budget: RealmBudget | None) -> list[bool]:
+        """Eight workers call the realm at once, each allowed a single try (a 429 fails it)."""
+        clients = [make_client(realm) for _ in range(8)]
+        for client in clients:
+            client.tries, client.max_wait_seconds, client.budget = 1, 30, budget
+
+        def call(client) -> bool:  # noqa: ANN001
+            try:
+                return client.company_info()["CompanyName"] == "Budget Co"
+            except QboRateLimited:
+                return False
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(call, clients))
+
+    assert not all(answered(None))  # the control: without the budget Intuit throttles some of them
+    shared = RealmBudget(
+        redis, realm, per_minute=100, per_second=100, in_flight=IN_FLIGHT, namespace=namespace
+    )
+    assert all(answered(shared))
