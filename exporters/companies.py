@@ -122,6 +122,10 @@ class CompanyTokenStore:
             )[:500]
             session.add(company)
 
+    def refresh_failing(self) -> bool:
+        with db.session_scope() as session:
+            return self._company(session).status == CompanyStatus.REFRESH_FAILING
+
     def refresh_token_age(self) -> timedelta | None:
         with db.session_scope() as session:
             issued = _aware(self._company(session).refresh_token_issued_at)
@@ -334,14 +338,15 @@ def keep_alive(
     older_than: timedelta = KEEP_ALIVE_AFTER,
     clock: Callable[[], datetime] = utcnow,
 ) -> bool:
-    """Refresh an idle company's refresh token once it is older than `older_than`; True if refreshed."""
+    """Refresh an idle company's refresh token once it is older than `older_than`, or while refreshing
+    is failing (so an idle company recovers too); True if refreshed."""
     redis = redis or Redis.from_url(get_settings().redis_url)
     store = CompanyTokenStore(company_id, clock)
     manager = token_manager_for(store, redis)
 
     def stale(_: TokenSet) -> bool:
         age = store.refresh_token_age()
-        return age is None or age >= older_than
+        return age is None or age >= older_than or store.refresh_failing()
 
     try:
         if not stale(store.load()):

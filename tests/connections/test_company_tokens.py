@@ -194,10 +194,13 @@ def test_a_failing_token_endpoint_shows_refresh_failing_and_asks_intuit_once_a_m
         assert all(e.enabled and not e.paused_reason for e in session.exec(select(Exporter)))
 
     admin.clear_faults()
+    assert keep_alive(company.id, redis, clock=clock) is False  # still within the minute: Intuit not asked
+    assert admin.token_requests() - asked == TRANSIENT_TRIES
     redis.delete(f"{lock_name(company.id)}:refresh-failing")  # the minute has passed
-    assert qbo_client_for(reload(company), redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
+    assert keep_alive(company.id, redis, clock=clock) is True  # an idle company recovers by itself
     row = reload(company)
     assert (row.status, row.status_reason) == (CompanyStatus.CONNECTED, "")
+    assert qbo_client_for(row, redis, clock).company_info()["CompanyName"] == "Tokens & Sons"
 
 
 def test_while_refreshing_fails_a_still_valid_access_token_keeps_working(company, admin, redis, clock):
