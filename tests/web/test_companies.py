@@ -12,6 +12,7 @@ from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Run
 from tests.qbo.intuit import Admin
 from tests.web.browser import Browser, form_with_button
 from tests.web.oauth import connect_quickbooks, consent_redirect
+from tests.web.test_workspaces import invite_link
 
 
 @pytest.fixture
@@ -150,3 +151,20 @@ def test_reconnecting_with_another_realm_adds_a_company_and_leaves_the_first_alo
     with Session(get_engine()) as session:
         links = session.exec(select(ExporterCompany).where(ExporterCompany.exporter_id == exporter_id)).all()
     assert [link.company_id for link in links] == [kept.id]
+
+
+def test_a_connection_started_in_one_workspace_never_lands_in_another(
+    user: Browser, other: Browser, qbo_emulator
+) -> None:
+    user.get(invite_link(other))  # Bob invites Ada: she now has two workspaces, Bob's is current
+    user.submit(user.form("Join the workspace"))
+    realm = new_realm(qbo_emulator, "Crossed Co")
+    authorize = user.redirect_of(form_with_button(user.get("/companies/"), "Connect QuickBooks"))
+    back = consent_redirect(authorize, "Connect", realmId=realm)  # started in Bob's workspace
+
+    switch = form_with_button(user.get("/"), "Switch workspace")
+    own = next(v for v in switch.choices["workspace_id"] if v != switch.fields["workspace_id"])
+    user.submit(switch, workspace_id=own)
+    page = user.get(back)
+
+    assert page.has("could not be verified") and companies() == []
