@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from exporters.companies import save_connection
 from exporters.google_accounts import gspread_client_for, save_google_account
-from exporters.pipeline import run_export
+from exporters.pipeline import run_export, utcnow
 from store import db
 from store.models import Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, Watermark
 from tests import factories
@@ -337,3 +337,39 @@ def test_incremental_pull_of_a_large_company_costs_two_calls_instead_of_a_full_p
     assert second.rows == 10 + stats["rechecked"]  # objects re-read in the 5-minute overlap are written again
     table = world.values("Big")
     assert len(table) - 1 == 2498 and not set(ids[200:202]) & {row[0] for row in table[1:]}
+
+
+def test_a_watermark_older_than_cdcs_window_means_a_full_pull(world, admin):
+    company = world.company("Acme Landscaping", invoices=8)
+    realm = world.realms[company]
+    exporter_id = world.exporter([company], write_mode="upsert", tab="Old", columns=["id", "number", "total"])
+    assert world.run(exporter_id).stats["incremental"] is False
+    assert world.run(exporter_id).stats["incremental"] is True
+    with db.session_scope() as session:
+        mark = session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id)).one()
+        mark.last_updated_time -= timedelta(days=31)
+        session.add(mark)
+    admin._call("POST", "requests/reset")
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.stats["incremental"] is False and run.rows == 8
+    assert not [kind for (_m, kind) in admin.requests(realm) if kind == "cdc"]  # CDC would refuse > 30 days
+    with db.session_scope() as session:
+        mark = session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id)).one()
+        assert mark.last_updated_time.replace(tzinfo=None) > (utcnow() - timedelta(minutes=5)).replace(
+            tzinfo=None
+        )
+
+
+def test_a_cdc_answer_at_its_cap_means_a_full_pull(world, admin):
+    """CDC returns at most 1,000 objects and has no paging: at the cap the deletions may be incomplete."""
+    company = world.company("Busy Co", invoices=1050)
+    realm = world.realms[company]
+    exporter_id = world.exporter([company], write_mode="upsert", tab="Busy", columns=["id", "number"])
+    assert world.run(exporter_id).rows == 1050
+    for invoice_id in [row[0] for row in world.values("Busy")[1:]][:1000]:
+        admin._call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.stats["incremental"] is False and run.rows == 50
+    assert len(world.values("Busy")) == 1 + 50
