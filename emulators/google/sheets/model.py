@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from emulators.google.sheets import cells, evaluate, formulas, shift
 from emulators.google.sheets.a1 import Box
-from emulators.google.sheets.cells import Slot
+from emulators.google.sheets.cells import Cell, Slot
 
 MAX_CELLS = 10_000_000
 DEFAULT_FORMAT = {
@@ -160,6 +160,7 @@ class Spreadsheet:
         self.sheets: list[Sheet] = []
         self.named_ranges: dict[str, dict] = {}  # namedRangeId -> {"name", "range": GridRange JSON}
         self.id_seq = 0
+        self.has_formulas = False  # set by bind_formula: lets row/column changes skip scanning big grids
 
     @classmethod
     def new(
@@ -206,31 +207,39 @@ class Spreadsheet:
 
     def bind_formula(self, text: str) -> str:
         """Store formula text with references to existing tabs bound to their sheetIds."""
+        self.has_formulas = True
         return formulas.bind(text, lambda title: getattr(self.sheet_by_title(title), "sheet_id", None))
 
     def formula_text(self, template: str) -> str:
         return formulas.render(template, lambda sheet_id: self.sheet_by_id(sheet_id).title)
 
+    def formula_cells(self) -> Iterator[tuple[Sheet, int, int, Cell]]:
+        """Every cell holding a formula (nothing to scan when no formula was ever entered)."""
+        if not self.has_formulas:
+            return
+        for sheet in self.sheets:
+            for r, row in enumerate(sheet.rows):
+                if Cell not in map(type, row):  # most rows hold only bare values: skip them in C
+                    continue
+                for c, slot in enumerate(row):
+                    if type(slot) is Cell and slot.formula is not None:
+                        yield sheet, r, c, slot
+
+    def rewrite_formulas(self, rewrite: Callable[[Sheet, str], str]) -> None:
+        """Replace each formula by `rewrite(its tab, formula)`; a formula now holding #REF! is that error."""
+        for sheet, r, c, slot in list(self.formula_cells()):
+            formula = rewrite(sheet, slot.formula)  # type: ignore[arg-type]
+            if formula != slot.formula:
+                value = _formula_value(formula, slot.value)
+                sheet.rows[r][c] = cells.make(value, formula, slot.fmt, slot.note)
+
     def drop_references(self, sheet_id: int) -> None:
         """Turn every formula reference into a deleted tab into #REF!."""
-        for sheet in self.sheets:
-            for r, c, slot in list(sheet.slots()):
-                value, formula, fmt = cells.parts(slot)
-                if formula and sheet_id in formulas.referenced_sheets(formula):
-                    dropped = formulas.drop_sheet(formula, sheet_id)
-                    sheet.put(
-                        r, c, cells.make(_formula_value(dropped, value), dropped, fmt, cells.note_of(slot))
-                    )
+        self.rewrite_formulas(lambda _, formula: formulas.drop_sheet(formula, sheet_id))
 
     def shift_references(self, change: shift.Change) -> None:
         """Move every formula reference and named range into rows/columns that were inserted or deleted."""
-        for sheet in self.sheets:
-            for r, c, slot in list(sheet.slots()):
-                value, formula, fmt = cells.parts(slot)
-                if formula is not None:
-                    moved = shift.shift_formula(formula, sheet.sheet_id, change)
-                    if moved != formula:
-                        sheet.put(r, c, cells.make(value, moved, fmt, cells.note_of(slot)))
+        self.rewrite_formulas(lambda sheet, formula: shift.shift_formula(formula, sheet.sheet_id, change))
         for rid, named in list(self.named_ranges.items()):
             moved_range = shift.shift_grid_range(named["range"], change)
             if moved_range is None:
@@ -282,6 +291,7 @@ class Spreadsheet:
         clone.sheets = [s.copy() for s in self.sheets]
         clone.named_ranges = {k: _deep(v) for k, v in self.named_ranges.items()}
         clone.id_seq = self.id_seq
+        clone.has_formulas = self.has_formulas
         return clone
 
     def to_dict(self) -> dict:
@@ -303,6 +313,8 @@ class Spreadsheet:
         spreadsheet.sheets = [Sheet.from_dict(s) for s in data["sheets"]]
         spreadsheet.named_ranges = data.get("namedRanges", {})
         spreadsheet.id_seq = data.get("idSeq", 0)
+        spreadsheet.has_formulas = True
+        spreadsheet.has_formulas = next(spreadsheet.formula_cells(), None) is not None
         return spreadsheet
 
     # -- JSON of spreadsheets.get and the viewer --------------------------------------------------

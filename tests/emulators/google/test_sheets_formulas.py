@@ -65,6 +65,7 @@ def test_persisted_dict_round_trip_keeps_bindings(sheets):
     model = sheets.model(sh.id)
     clone = Spreadsheet.from_dict(model.to_dict())
     assert clone.to_dict() == model.to_dict()
+    assert clone.has_formulas  # so row/column changes still move its references after a restart
     assert clone.formatted_grid(0)[0][0]["text"] == "5"
     assert clone.cell_count() == 1000 * 26 + 4
 
