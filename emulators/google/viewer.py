@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from emulators.google.backend import SPREADSHEET_MIME
 from emulators.google.persistence import rfc3339
+from emulators.google.sheets.a1 import column_letter
 
 blueprint = Blueprint("viewer", __name__)
 
@@ -37,16 +38,6 @@ def cell_style(cell: dict) -> str:
 
 def _backend():
     return current_app.extensions["google_emulator"]
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @blueprint.get("/")

@@ -313,7 +313,7 @@ class Spreadsheet:
         spreadsheet.sheets = [Sheet.from_dict(s) for s in data["sheets"]]
         spreadsheet.named_ranges = data.get("namedRanges", {})
         spreadsheet.id_seq = data.get("idSeq", 0)
-        spreadsheet.has_formulas = True
+        spreadsheet.has_formulas = True  # let formula_cells() scan once to find out
         spreadsheet.has_formulas = next(spreadsheet.formula_cells(), None) is not None
         return spreadsheet
 
