@@ -21,21 +21,29 @@ class ReportIncomplete(ValueError):
     """QBO would not answer part of the range in full, even one period at a time."""
 
 
-def covered(report: dict) -> tuple[date | None, date | None]:
-    """(first start, last end) of the report's period columns (QBO's Total column left out)."""
+def covered(report: dict) -> tuple[date | None, date | None] | None:
+    """(first start, last end) of the report's dated period columns (QBO's Total column left out);
+    None when it has no period column at all."""
     _lead, money = columns_of(report)
-    spans = [(c.start, c.end) for c in money if c.key.lower() != "total" and c.start and c.end]
+    periods = [c for c in money if c.key.lower() != "total"]
+    if not periods:
+        return None
+    spans = [(c.start, c.end) for c in periods if c.start and c.end]
     if not spans:
         return None, None
     return min(s for s, _e in spans), max(e for _s, e in spans)
 
 
 def complete(report: dict, start: date, end: date, by: str) -> bool:
-    """Whether the report's period columns cover start..end (a Total-only request is taken at its word)."""
+    """Whether the report's period columns cover start..end. A Total-only request, or period columns that
+    carry no dates to compare, are taken at their word; no period column at all is not complete."""
     if by == "Total":
         return True
-    first, last = covered(report)
-    return first is not None and last is not None and first <= start and last >= end
+    span = covered(report)
+    if span is None:
+        return False
+    first, last = span
+    return first is None or last is None or (first <= start and last >= end)
 
 
 def halves(start: date, end: date, by: str) -> list[tuple[date, date]] | None:
@@ -59,9 +67,10 @@ def fetch_whole(fetch: Fetch, start: date, end: date, by: str) -> list[dict]:
         return [report]
     parts = halves(start, end, by)
     if parts is None:
-        first, last = covered(report)
+        first, last = covered(report) or (None, None)
+        answered = f"{first} to {last}" if first else "no period"
         raise ReportIncomplete(
-            f"QuickBooks answered {first} to {last} when asked for {start} to {end}, even for a single "
+            f"QuickBooks answered {answered} when asked for {start} to {end}, even for a single "
             "period; narrow the date range or choose a coarser 'Columns by'"
         )
     return [r for s, e in parts for r in fetch_whole(fetch, s, e, by)]

@@ -13,7 +13,7 @@ import pytest
 
 from exporters.catalog import get_source
 from exporters.reports import statement as st
-from exporters.reports.pieces import ReportIncomplete
+from exporters.reports.pieces import ReportIncomplete, complete
 from exporters.sources.base import CompanyContext, RunContext
 from qbo.errors import QboFault
 from tests.exporters.report_checks import LAST_YEAR, Recording, assert_sections_tie
@@ -224,3 +224,16 @@ def test_tidy_aging_rows_name_their_bucket_and_the_as_of_date(acme):
         )
         total = next(r["amount"] for r in rows if r["column"] == bucket and r["account"] == "TOTAL")
         assert customers == (total or 0), bucket
+
+
+def test_period_columns_without_dates_are_taken_at_their_word_and_no_periods_are_incomplete(acme):
+    realm, client = acme
+    params = {"start_date": "2024-01-01", "end_date": "2024-12-31", "summarize_column_by": "Month"}
+    report = client.report("ProfitAndLoss", {**params, "accounting_method": "Accrual"})
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    assert complete(report, start, end, "Month")
+    for column in report["Columns"]["Column"]:
+        column["MetaData"] = [m for m in column.get("MetaData", []) if m["Name"] == "ColKey"]
+    assert complete(report, start, end, "Month")  # nothing to compare: trusted
+    report["Columns"]["Column"] = [c for c in report["Columns"]["Column"] if c["ColTitle"] in ("", "Total")]
+    assert not complete(report, start, end, "Month")  # asked for months, got none
