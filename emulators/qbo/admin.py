@@ -98,20 +98,25 @@ def _fault_rule(body: dict) -> FaultRule | str:
     kind = body.get("kind", "any")
     if kind not in KINDS:
         return f"kind must be one of {', '.join(KINDS)}"
-    status = None if body.get("status") is None else int(body["status"])
+    try:
+        status = None if body.get("status") is None else int(body["status"])
+        count = None if body.get("count") is None else int(body["count"])
+        rate = None if body.get("rate") is None else float(body["rate"])
+        latency = int(body.get("latency_ms", 0))
+    except (TypeError, ValueError):
+        return "status, count, rate and latency_ms must be numbers"
     code = None if body.get("code") is None else str(body["code"])
     problem = injected.problem(kind, status, code)
     if problem:
         return problem
-    count, rate = body.get("count"), body.get("rate")
     if (status is not None or code is not None) and count is None and rate is None:
         count = 1
     return FaultRule(
         kind,
         status,
-        None if count is None else int(count),
-        None if rate is None else float(rate),
-        int(body.get("latency_ms", 0)),
+        count,
+        rate,
+        latency,
         realm=_realm(body),
         code=code,
         detail=body.get("detail"),

@@ -187,6 +187,8 @@ def test_rules_are_listed_and_cleared_per_realm(emulator):
         ({"status": 200, "code": "3100"}, "code 3100 is answered with status 403"),
         ({"code": "9999"}, "code must be one of"),
         ({"kind": "writes", "status": 500}, "kind must be one of"),
+        ({"status": "five hundred"}, "must be numbers"),
+        ({"kind": "token", "code": "6000"}, "token faults take a status"),
     ],
 )
 def test_impossible_faults_are_refused(emulator, rule, complaint):
