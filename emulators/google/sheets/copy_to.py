@@ -28,6 +28,7 @@ def copy_sheet_into(source: Spreadsheet, sheet: Sheet, destination: Spreadsheet)
             text = source.formula_text(formula)
             clone.put(r, c, cells.make(value, destination.bind_formula(text), fmt, cells.note_of(slot)))
     destination.sheets.append(clone)
+    destination.resolve_names()
     return clone
 
 

@@ -20,6 +20,7 @@ _TOKEN = re.compile(
       (?P<sheet>\x01\d+[\x02\x03])
     | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
     | (?P<string>"(?:[^"]|"")*")
+    | (?P<quoted>'(?:[^']|'')+')
     | (?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d*)?
         |\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)
     | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
@@ -154,12 +155,14 @@ class Parser:
             return self.reference(int(text[1:-1]), ref)
         if kind == "ref":
             return self.reference(None, text)
-        if kind == "name":
+        if kind in ("name", "quoted"):
             if self.peek() == ("op", "!"):  # a tab that did not exist when the formula was entered
                 self.take()
                 if self.take()[0] != "ref":
                     raise Unsupported("sheet prefix without a reference")
                 return CellError("REF", f"Unresolved sheet name '{text}'.")
+            if kind == "quoted":
+                raise Unsupported(text)
             if text.upper() in ("TRUE", "FALSE") and self.peek() != ("op", "("):
                 return text.upper() == "TRUE"
             if self.peek() == ("op", "("):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from emulators.google.sheets.a1 import quote_title
 
 _STRING = r'"(?:[^"]|"")*"'
-_SHEET_PREFIX = re.compile(_STRING + r"|('(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_.]*)!")
+_SHEET_PREFIX = re.compile(_STRING + r"|('(?:[^']|'')+'|(?<![#\w.])[A-Za-z_][A-Za-z0-9_.]*)!")  # not #REF!
 _REF = r"(?:\$?[A-Za-z]{1,3}\$?\d*|\$?\d+)(?::(?:\$?[A-Za-z]{1,3}\$?\d*|\$?\d+))?"
 _TOKEN = re.compile(r"\x01(\d+)([\x02\x03])")  # \x03: the user quoted the title
 

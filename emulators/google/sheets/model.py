@@ -233,6 +233,10 @@ class Spreadsheet:
                 value = _formula_value(formula, slot.value)
                 sheet.rows[r][c] = cells.make(value, formula, slot.fmt, slot.note)
 
+    def resolve_names(self) -> None:
+        """Bind tab names unknown when their formulas were entered (call whenever a tab gets a title)."""
+        self.rewrite_formulas(lambda _, formula: self.bind_formula(formula))
+
     def drop_references(self, sheet_id: int) -> None:
         """Turn every formula reference into a deleted tab into #REF!."""
         self.rewrite_formulas(lambda _, formula: formulas.drop_sheet(formula, sheet_id))

@@ -67,6 +67,7 @@ def add_sheet(spreadsheet: Spreadsheet, body: dict) -> dict:
     grid.resize(spreadsheet, sheet, int(gridp.get("rowCount") or 1000), int(gridp.get("columnCount") or 26))
     rest = {k: v for k, v in props.items() if k not in ("title", "sheetId", "index")}
     _set_properties(spreadsheet, sheet, rest, set(rest))
+    spreadsheet.resolve_names()
     return {"addSheet": {"properties": sheet.properties(spreadsheet.index_of(sheet))}}
 
 
@@ -92,6 +93,7 @@ def duplicate_sheet(spreadsheet: Spreadsheet, body: dict) -> dict:
     clone = source.clone_as(_new_id(spreadsheet, body.get("newSheetId")), title)
     index = body.get("insertSheetIndex")
     _place(spreadsheet, clone, spreadsheet.index_of(source) + 1 if index is None else index)
+    spreadsheet.resolve_names()
     return {"duplicateSheet": {"properties": clone.properties(spreadsheet.index_of(clone))}}
 
 
@@ -116,6 +118,7 @@ def update_sheet_properties(spreadsheet: Spreadsheet, body: dict) -> None:
     if updated.get("title") != sheet.title:
         _check_title(spreadsheet, updated.get("title") or "", sheet)
         sheet.title = updated["title"]
+        spreadsheet.resolve_names()
     if updated.get("index") != spreadsheet.index_of(sheet):
         _place(spreadsheet, sheet, updated.get("index") or 0)
     _set_properties(spreadsheet, sheet, updated, set(mask))

@@ -141,3 +141,23 @@ def test_references_follow_inserted_and_deleted_rows_and_columns(sheets):
     assert report.acell("A1", value_render_option="FORMULA").value == "='Data'!A4"
     data.delete_columns(1)
     assert report.acell("A1", value_render_option="FORMULA").value == "=#REF!"
+
+
+def test_a_formula_entered_before_its_tab_exists_resolves_when_the_tab_appears(sheets):
+    sh = sheets.new()
+    summary = sh.sheet1
+    summary.update([["='Invoices'!B2", "=SUM(Later!A:A)"]], "A1", value_input_option="USER_ENTERED")
+    assert summary.get("A1:B1", value_render_option="UNFORMATTED_VALUE") == [["#REF!", "#REF!"]]
+    invoices = sh.add_worksheet("Invoices", 5, 3)  # e.g. the first export creates the tab
+    invoices.update([["h", "h"], ["INV-1", 42]], "A1")
+    assert summary.acell("A1").value == "42"
+    invoices.update_title("Invoices 2026")  # now bound: the formula follows the rename
+    assert summary.acell("A1", value_render_option="FORMULA").value == "='Invoices 2026'!B2"
+    other = sh.add_worksheet("Other", 2, 2)
+    other.update([[5]], "A1")
+    other.update_title("Later")
+    assert summary.acell("B1").value == "5"
+
+    sh.del_worksheet(invoices)
+    sh.add_worksheet("REF", 2, 2)  # a deleted reference stays #REF!, whatever tabs appear
+    assert summary.acell("A1", value_render_option="FORMULA").value == "=#REF!"
