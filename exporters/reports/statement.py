@@ -87,18 +87,23 @@ def merge(statements: Sequence[Statement]) -> Statement:
     columns = [LABEL]
     for part in statements:
         columns += [c for c in part.columns[1:] if c not in columns]
-    order: list[RowKey] = []
+    head: RowKey = ("", (), "", 0)
+    following: dict[RowKey, RowKey | None] = {head: None}  # a linked list: inserting is O(1)
     rows: dict[RowKey, dict[str, Any]] = {}
     for part in statements:
-        position = -1
+        anchor = head
         for key, row in zip(part.keys, part.rows, strict=True):
             if key in rows:
                 rows[key].update({k: v for k, v in row.items() if k != "account"})
-                position = order.index(key)
             else:
-                position += 1
-                order.insert(position, key)
+                following[key], following[anchor] = following[anchor], key
                 rows[key] = dict(row)
+            anchor = key
+    order: list[RowKey] = []
+    key = following[head]
+    while key is not None:
+        order.append(key)
+        key = following[key]
     stock = any(p.stock for p in statements)
     return Statement(columns, [rows[k] for k in order], order, stock)
 
