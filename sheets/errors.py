@@ -8,15 +8,23 @@ class SheetsError(Exception):
 
 
 class DestinationMissing(SheetsError):
-    """The spreadsheet was deleted, or is no longer shared with the exporter's Google account."""
+    """The spreadsheet was deleted, is no longer shared with the exporter's Google account, or view-only."""
 
-    def __init__(self, spreadsheet_id: str, status: int, account: str = "") -> None:
-        self.spreadsheet_id, self.status = spreadsheet_id, status
+    def __init__(
+        self, spreadsheet_id: str, status: int, account: str = "", *, read_only: bool = False
+    ) -> None:
+        self.spreadsheet_id, self.status, self.read_only = spreadsheet_id, status, read_only
         super().__init__(self.message(account))
 
     def message(self, account: str = "") -> str:
         """What happened and what to do, naming the Google account when it is known."""
         who = account or "the exporter's Google account"
+        if self.read_only:
+            return (
+                f"The spreadsheet {self.spreadsheet_id} is shared with {who} for viewing only (Google "
+                f"answered HTTP {self.status} to a write). Share it with {who} as an editor, or pick another "
+                "spreadsheet for the exporter."
+            )
         return (
             f"The spreadsheet {self.spreadsheet_id} was deleted or is no longer shared with {who} "
             f"(Google answered HTTP {self.status}). Restore it from the Drive trash or share it again "

@@ -80,7 +80,9 @@ def translated_errors(spreadsheet_id: str) -> Iterator[None]:
         yield
     except APIError as exc:
         if exc.code in (403, 404):
-            raise DestinationMissing(spreadsheet_id, exc.code) from exc
+            request = getattr(exc.response, "request", None)
+            wrote = request is not None and request.method != "GET"  # it could be read: view-only
+            raise DestinationMissing(spreadsheet_id, exc.code, read_only=exc.code == 403 and wrote) from exc
         raise SheetsError(
             f"Google Sheets refused the request (HTTP {exc.code}: {exc.error.get('message', exc)}). "
             "Nothing in the tab was changed by this request."

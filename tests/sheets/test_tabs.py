@@ -90,3 +90,13 @@ def test_columns_are_sized_to_their_text_on_the_first_write_only(spreadsheet, gc
     sent.clear()
     SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).replace(COLUMNS, [row(2)])
     assert requests_of(sent, "updateDimensionProperties") == []  # the analyst's own widths stay
+
+
+def test_a_view_only_spreadsheet_asks_to_be_shared_as_an_editor(gc, colleague, google_user):
+    theirs = colleague.client().create("Shared for viewing")
+    theirs.share(google_user.email, perm_type="user", role="reader", notify=False)
+    with pytest.raises(DestinationMissing) as refused:
+        SheetWriter(gc, theirs.id, "Invoices").replace(COLUMNS, [row(1)])
+    message = refused.value.message(google_user.email)
+    assert refused.value.read_only and f"shared with {google_user.email} for viewing only" in message
+    assert "as an editor" in message and [w.title for w in theirs.worksheets()] == ["Sheet1"]
