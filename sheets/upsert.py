@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -46,6 +47,19 @@ def _runs(indexes: list[int]) -> list[tuple[int, int]]:
     return runs[::-1]
 
 
+def _size(body: list[dict], rows: list[dict]) -> int:
+    """Bytes of request JSON the changes would take."""
+    return len(json.dumps(body, separators=(",", ":"))) + len(json.dumps(rows, separators=(",", ":")))
+
+
+def _full_refresh(
+    writer: SheetWriter, columns: list[ColumnLike], all_rows: Callable[[], Iterable[Sequence]]
+) -> WriteResult:
+    result = writer._replace(columns, all_rows(), None)
+    result.fell_back_to_replace = True
+    return result
+
+
 def upsert(
     writer: SheetWriter,
     columns: list[ColumnLike],
@@ -77,9 +91,7 @@ def upsert(
                 f"'{writer.tab}' does not have the exporter's columns yet, so it can't be updated "
                 "row by row. Run a full refresh of the exporter."
             )
-        result = writer._replace(columns, all_rows(), None)
-        result.fell_back_to_replace = True
-        return result
+        return _full_refresh(writer, columns, all_rows)
 
     sheet_id = live.sheet_id
     found: dict[tuple[str, ...], int] = {}
@@ -99,6 +111,8 @@ def upsert(
         # A row in place gets its formats back too: a row marked deleted comes back unmarked.
         body += [batch.update_cells(sheet_id, at, [table.row(values, every_format=True)], fields=IN_PLACE)]
         updated += 1
+    if all_rows is not None and _size(body, appended) > writer.chunk_bytes:
+        return _full_refresh(writer, columns, all_rows)  # too many changes for one request: chunked replace
     end = max(height, 1)
     if appended:
         limits.check_append(

@@ -273,3 +273,14 @@ def test_the_cell_limit_counts_the_other_tabs(spreadsheet, gc, google_user):
     assert writes(google_user.requests_by_route() - before) == 0
     assert replace.value.excess == 9_996_000 + 2_001 * 8 - 10_000_000
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Big"]
+
+
+def test_upsert_of_more_changes_than_one_request_holds_becomes_a_replace(spreadsheet, gc):
+    state = (
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(40)]).header_state
+    )
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, chunk_bytes=5_000)
+    changed = [row(i, "2.00") for i in range(30)]
+    result = writer.upsert(COLUMNS, ["realm_id", "id"], changed, all_rows=lambda: changed + [row(40)])
+    assert result.fell_back_to_replace and result.sheet_id == state["sheet_id"]
+    assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == [str(i) for i in range(30)] + ["40"]
