@@ -105,9 +105,11 @@ def test_a_staging_tab_left_by_a_crashed_run_is_cleaned_up(spreadsheet, gc):
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
 
 
-@pytest.mark.parametrize("mode", ["replace", "append"])
+@pytest.mark.parametrize("mode", ["replace", "append", "upsert"])
 def test_an_edited_header_stops_the_run_without_touching_the_data(spreadsheet, gc, google_user, mode):
     def write(writer: SheetWriter, rows: list) -> WriteResult:
+        if mode == "upsert":
+            return writer.upsert(COLUMNS, ["realm_id", "id"], rows, all_rows=lambda: rows)
         return getattr(writer, mode)(COLUMNS, rows)
 
     state = write(SheetWriter(gc, spreadsheet.id, "Invoices"), [row(1)]).header_state
