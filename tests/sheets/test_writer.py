@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -286,3 +287,11 @@ def test_upsert_of_more_changes_than_one_request_holds_becomes_a_replace(spreads
     result = writer.upsert(COLUMNS, ["realm_id", "id"], changed, all_rows=lambda: changed + [row(40)])
     assert result.fell_back_to_replace and result.sheet_id == state["sheet_id"]
     assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == [str(i) for i in range(30)] + ["40"]
+
+
+def test_datetimes_land_in_the_exporters_time_zone(spreadsheet, gc):
+    columns = [Col("id", "Id", "text"), Col("updated", "Updated", "datetime"), Col("day", "Day", "date")]
+    moment = datetime(2024, 1, 2, 3, 0, tzinfo=UTC)  # still Jan 1st, 19:00, in Los Angeles
+    writer = SheetWriter(gc, spreadsheet.id, "Times", tz=ZoneInfo("America/Los_Angeles"))
+    writer.replace(columns, [("1", moment, moment)])
+    assert values(spreadsheet, "Times", "FORMATTED_VALUE")[1] == ["1", "2024-01-01 19:00:00", "2024-01-01"]
