@@ -132,3 +132,15 @@ def test_the_pace_works_on_the_embedded_redis_of_the_demo():
     fake = fakeredis.FakeRedis()
     pacer = WritePacer(fake, "demo", per_minute=2)
     assert [pacer.try_take(), pacer.try_take()] == [0, 0] and 0 < pacer.try_take() <= 60
+
+
+def test_every_write_waits_for_the_accounts_pace_and_reads_do_not(google_user, google_settings, redis_url):
+    waits: list[float] = []
+    pacer = WritePacer.from_url(redis_url, f"acct-{uuid.uuid4().hex[:6]}", per_minute=2, sleep=waits.append)
+    client = make_client(google_user.credentials(), google_settings, pacer=pacer)
+    spreadsheet = client.create("Paced")  # a Drive write: the first slot
+    SheetWriter(client, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])  # a read, then the second
+    assert waits == [] and client.http_client.write_calls == 2
+    client.http_client.pacer.sleep = lambda _s: redis.Redis.from_url(redis_url).delete(pacer.key)
+    SheetWriter(client, spreadsheet.id, "Invoices").replace(COLUMNS, [("2", 6)])  # had to wait
+    assert pacer.waited > 0 and spreadsheet.worksheet("Invoices").get_all_values()[1] == ["2", "6.00"]
