@@ -17,7 +17,7 @@ from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column
 from exporters.failures import CompanyFailed, Failure, SetupError, describe
 from exporters.progress import Progress, set_progress
-from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RunContext, learn_home_currency
+from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RunContext
 from exporters.sources.entities import EntitySource
 from exporters.sources.reports import ReportSource
 from qbo.errors import QboError
@@ -265,7 +265,7 @@ def upsert(
         progress.at_company(company.name)
         keys = [c.key for c in columns]
         try:
-            learn_home_currency(company, client, keys)
+            source.prepare(company, client, keys)
             changes = incremental.pull(client, source, options, run, start, keys)
         except QboError as exc:
             raise CompanyFailed(company.name, exc) from exc
@@ -344,7 +344,7 @@ def full_refresh(
         for (company, client), water in zip(companies, waters, strict=True):
             progress.at_company(company.name)
             try:
-                learn_home_currency(company, client, keys)
+                source.prepare(company, client, keys)
                 records = source.records(client, options, run, keys=keys)
                 yield from source.rows_from(water.track(records), company, run, keys)
             except QboError as exc:

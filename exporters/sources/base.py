@@ -51,6 +51,7 @@ class CompanyContext:
     realm_id: str
     company_id: int | None = None
     home_currency: str | None = None
+    items: dict[str, dict] | None = None  # Item objects by id, read when a line's account comes from its item
 
 
 def learn_home_currency(company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:

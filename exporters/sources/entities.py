@@ -117,8 +117,12 @@ class EntitySource:
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Typed rows keyed by column key, streamed page by page."""
-        learn_home_currency(company, client, keys)
+        self.prepare(company, client, keys)
         return self.rows_from(self.records(client, options, run, keys=keys), company, run, keys)
+
+    def prepare(self, company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+        """Read what these columns need besides the objects (the home currency)."""
+        learn_home_currency(company, client, keys)
 
     def rows_from(
         self, records: Iterable[dict], company: CompanyContext, run: RunContext, keys: Sequence[str] | None

@@ -18,8 +18,9 @@ from exporters.columns import (
     to_decimal,
 )
 from exporters.filters import FilterSpec
-from exporters.sources.base import RowContext
+from exporters.sources.base import CompanyContext, RowContext
 from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
+from exporters.sources.query import select
 
 SKIPPED = ("SubTotalLineDetail",)
 NEGATIVE = ("DiscountLineDetail",)
@@ -69,6 +70,47 @@ def posting(side: str) -> Getter:
     return get
 
 
+ACCOUNT_KEYS = ("account", "account_id")
+
+
+def item_account(record: dict, ctx: RowContext) -> dict | None:
+    """The line's account: its own (ItemAccountRef on sales lines, AccountRef on expense lines), else its
+    item's (income account on sales, asset account for inventory purchases, else expense account)."""
+    detail = record["Detail"]
+    own = detail.get("ItemAccountRef") or detail.get("AccountRef")
+    if own or not detail.get("ItemRef"):
+        return own
+    item = (ctx.company.items or {}).get(str(detail["ItemRef"].get("value")))
+    if item is None:
+        return None
+    if record["Line"].get("DetailType") == "SalesItemLineDetail":
+        return item.get("IncomeAccountRef")
+    return item.get("AssetAccountRef") if item.get("Type") == "Inventory" else item.get("ExpenseAccountRef")
+
+
+def account(default: bool) -> list[Field]:
+    """The line's account as name and id, from the line or else from its item (one Item query per run)."""
+    description = "The line's account, or its item's (income/expense/inventory asset) account"
+    return [
+        computed(
+            "account",
+            "Account",
+            "text",
+            lambda r, c: (item_account(r, c) or {}).get("name"),
+            default,
+            description,
+        ),
+        computed(
+            "account_id",
+            "Account ID",
+            "text",
+            lambda r, c: (item_account(r, c) or {}).get("value"),
+            False,
+            description,
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class LineSource(EntitySource):
     """One row per line of the entity's transactions; keyed by transaction id and line id."""
@@ -77,6 +119,17 @@ class LineSource(EntitySource):
 
     def explode(self, record: dict) -> Iterator[dict]:
         yield from lines_of(record)
+
+    def prepare(self, company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+        """Also read the items (one query) when the account column is chosen: item lines name no account."""
+        super().prepare(company, client, keys)
+        if (
+            company.items is None
+            and any(k in ACCOUNT_KEYS for k in keys or ())
+            and self.entity != "JournalEntry"
+        ):
+            found = select(client, "Item", "Active IN (true,false)")
+            company.items = {str(item.get("Id")): item for item in found}
 
 
 def header(party_key: str, party_label: str, party_path: str) -> list[Field]:
@@ -89,7 +142,7 @@ def header(party_key: str, party_label: str, party_path: str) -> list[Field]:
     ]
 
 
-def body(item: bool = True, account: bool = False) -> list[Field]:
+def body(item: bool = True, expense: bool = False) -> list[Field]:
     fields = [
         at("line_num", "Line", "Line.LineNum", "number", default=False),
         at("line_type", "Line type", "Line.DetailType", default=False),
@@ -100,8 +153,7 @@ def body(item: bool = True, account: bool = False) -> list[Field]:
             *ref("item", "Item", "Detail.ItemRef"),
             *ref("group", "Bundle", "Group.GroupItemRef", default=False),
         ]
-    if account:
-        fields += ref("account", "Account", "Detail.AccountRef")
+    fields += account(default=expense)
     if item:
         fields += [at("qty", "Qty", "Detail.Qty", "number"), at("rate", "Rate", "Detail.UnitPrice", "money")]
     fields += [
@@ -161,7 +213,7 @@ LINE_SOURCES: tuple[LineSource, ...] = (
         "Bill lines",
         "Bill",
         "Expenses",
-        [*header("vendor", "Vendor", "VendorRef"), *body(item=True, account=True), *txn_currency()],
+        [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
         FilterSpec(party=VENDOR),
     ),
     line_source(

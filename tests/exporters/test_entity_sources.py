@@ -303,3 +303,29 @@ def test_journal_entry_lines_balance_and_carry_home_currency_amounts(acme):
             assert (line["home_debit"], line["home_credit"]) == (line["debit"], line["credit"])
             assert line["exchange_rate"] == 1 and line["home_currency"] == "USD"
     assert set(debits.values()) == {Decimal(0)}  # every journal entry balances
+
+
+def test_lines_name_their_account_from_the_line_or_else_from_its_item(acme, admin):
+    realm, client = acme
+    items = {i["Id"]: i for i in admin._call("GET", f"companies/{realm}/entities/Item")["Item"]}
+    bills = {b["Id"]: b for b in admin._call("GET", f"companies/{realm}/entities/Bill")["Bill"]}
+    _c, invoice_lines = read("invoice_lines", client, realm)
+    with_item = [line for line in invoice_lines if line["item_id"]]
+    assert with_item
+    for line in with_item:
+        assert line["account_id"] == items[line["item_id"]]["IncomeAccountRef"]["value"], line["id"]
+        assert line["account"] == items[line["item_id"]]["IncomeAccountRef"]["name"]
+    _c, bill_lines = read("bill_lines", client, realm)
+    kinds = set()
+    for line in bill_lines:
+        bill_id, line_id = line["id"].split("-", 1)
+        raw = next(x for x in bills[bill_id]["Line"] if str(x.get("Id")) == line_id)
+        kinds.add(raw["DetailType"])
+        if raw["DetailType"] == "AccountBasedExpenseLineDetail":
+            expected = raw["AccountBasedExpenseLineDetail"]["AccountRef"]["value"]
+        else:
+            item = items[raw["ItemBasedExpenseLineDetail"]["ItemRef"]["value"]]
+            inventory = item.get("Type") == "Inventory"
+            expected = item["AssetAccountRef" if inventory else "ExpenseAccountRef"]["value"]
+        assert line["account_id"] == expected, line["id"]
+    assert kinds == {"AccountBasedExpenseLineDetail", "ItemBasedExpenseLineDetail"}
