@@ -160,7 +160,9 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
         form.end_date.data = _date(date_range.get("end"))
     elif isinstance(date_range, dict):
         form.date_range.data = date_range.get("relative", "")
-        form.n_days.data = date_range.get("n")
+        form.n_days.data = date_range.get("n", date_range.get("days"))
+    elif isinstance(date_range, str):  # the short form resolve_range also takes ("last_month")
+        form.date_range.data = date_range
     for name in ("layout", "accounting_method", "status", "where", "summarize_column_by", "companies_layout"):
         if options.get(name):
             getattr(form, name).data = options[name]
