@@ -78,12 +78,13 @@ def test_an_idle_company_warns_before_the_rolling_window_and_keep_alive_clears_i
     page = user.get("/companies/")
     assert page.has("warning") and page.has("The connection to Health Co expires in 10 days")
     assert page.has("Refresh token age: 90.0 days")
+    assert user.get("/").has("The connection to Health Co expires in 10 days")  # the overview says so too
 
     assert keep_companies_alive() == [connected.id]
 
     page = user.get("/companies/")
     assert page.has("The connection to Health Co is healthy") and page.has("Refresh token age: 0.0 days")
-    assert not page.has("expires in")
+    assert not page.has("expires in") and not user.get("/").has("expires in")
 
 
 def test_the_five_year_hard_cap_warns_then_needs_reconnect(

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from exporters.catalog import SOURCES
+from exporters.companies import token_health
 from store.models import Company, CompanyStatus, Exporter, GoogleAccount, GoogleAccountStatus, Run, RunStatus
 from web.current import login_required, scoped
 from web.database import get_session
@@ -19,9 +20,7 @@ def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
     """Each exporter's newest run (one query)."""
     if not exporter_ids:
         return {}
-    newest = (
-        select(func.max(Run.id)).where(col(Run.exporter_id).in_(exporter_ids)).group_by(Run.exporter_id)
-    )
+    newest = select(func.max(Run.id)).where(col(Run.exporter_id).in_(exporter_ids)).group_by(Run.exporter_id)
     runs = get_session().exec(select(Run).where(col(Run.id).in_(newest))).all()
     return {run.exporter_id: run for run in runs}
 
@@ -35,10 +34,16 @@ def index() -> str:
     exporters = session.exec(scoped(Exporter).order_by(Exporter.name)).all()
     runs = session.exec(scoped(Run).order_by(col(Run.id).desc()).limit(10)).all()
     last_runs = _last_runs([e.id for e in exporters])
+    health = {c.id: token_health(c) for c in companies}
     return render_template(
         "home/index.html",
         companies=companies,
-        troubled_companies=[c for c in companies if c.status != CompanyStatus.CONNECTED],
+        health=health,
+        troubled_companies=[
+            c
+            for c in companies
+            if c.status != CompanyStatus.CONNECTED or health[c.id]["level"] in ("warning", "expired")
+        ],
         accounts=accounts,
         troubled_accounts=[a for a in accounts if a.status != GoogleAccountStatus.CONNECTED],
         exporters=exporters,
