@@ -113,6 +113,16 @@ class Sheet:
             }
         return clone
 
+    def shift_areas(self, change: shift.Change) -> None:
+        """Merges, protected ranges and the basic filter follow inserted/deleted rows or columns."""
+        merges = (shift.shift_grid_range(m, change) for m in self.merges)
+        self.merges = [m for m in merges if m and _cells_in(m) > 1]
+        protected = ((p, shift.shift_grid_range(p["range"], change)) for p in self.protected_ranges)
+        self.protected_ranges = [{**p, "range": moved} for p, moved in protected if moved]
+        if self.basic_filter:
+            moved = shift.shift_grid_range(self.basic_filter["range"], change)
+            self.basic_filter = {**self.basic_filter, "range": moved} if moved else None
+
     def properties(self, index: int) -> dict:
         """SheetProperties JSON: `hidden` only when true, frozen counts only when set."""
         grid: dict[str, Any] = {"rowCount": self.row_count, "columnCount": self.column_count}
@@ -242,8 +252,11 @@ class Spreadsheet:
         self.rewrite_formulas(lambda _, formula: formulas.drop_sheet(formula, sheet_id))
 
     def shift_references(self, change: shift.Change) -> None:
-        """Move every formula reference and named range into rows/columns that were inserted or deleted."""
+        """Formula references, named ranges and the tab's areas follow inserted/deleted rows or columns."""
         self.rewrite_formulas(lambda sheet, formula: shift.shift_formula(formula, sheet.sheet_id, change))
+        changed = self.sheet_by_id(change.sheet_id)
+        if changed is not None:
+            changed.shift_areas(change)
         for rid, named in list(self.named_ranges.items()):
             moved_range = shift.shift_grid_range(named["range"], change)
             if moved_range is None:
@@ -347,6 +360,11 @@ class Spreadsheet:
         if sheet is None:
             return []
         return [[display_cell(self, sheet, slot) for slot in row] for row in sheet.rows]
+
+
+def _cells_in(grid_range: dict) -> int:
+    rows = grid_range.get("endRowIndex", 1) - grid_range.get("startRowIndex", 0)
+    return rows * (grid_range.get("endColumnIndex", 1) - grid_range.get("startColumnIndex", 0))
 
 
 def _formula_value(formula: str, value: cells.Value) -> cells.Value:

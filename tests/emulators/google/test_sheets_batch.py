@@ -378,3 +378,23 @@ def test_dimension_groups_nest_like_googles_reference_examples(sheets):
     assert [(g["range"]["dimension"], g["depth"]) for g in other.list_dimension_group_rows()] == [("ROWS", 1)]
     with pytest.raises(gspread.exceptions.APIError, match="deleteDimensionGroup"):
         other.delete_dimension_group_rows(5, 7)
+
+
+def test_merges_protected_ranges_and_the_filter_move_with_inserted_and_deleted_rows(sheets):
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.merge_cells("A3:B3")
+    ws.add_protected_range("A5:A6", description="totals")
+    ws.set_basic_filter("A2:C9")
+    ws.insert_rows([["new"], ["new"]], row=1)
+    meta = sh.fetch_sheet_metadata({"fields": "sheets(merges,protectedRanges,basicFilter)"})["sheets"][0]
+    assert (meta["merges"][0]["startRowIndex"], meta["merges"][0]["endRowIndex"]) == (4, 5)
+    protected = meta["protectedRanges"][0]["range"]
+    assert (protected["startRowIndex"], protected["endRowIndex"]) == (6, 8)
+    assert (meta["basicFilter"]["range"]["startRowIndex"], meta["basicFilter"]["range"]["endRowIndex"]) == (
+        3,
+        11,
+    )
+    ws.delete_rows(5)  # the merged row goes: so does the merge
+    meta = sh.fetch_sheet_metadata()["sheets"][0]
+    assert "merges" not in meta and meta["protectedRanges"][0]["range"]["startRowIndex"] == 5
