@@ -216,3 +216,17 @@ def test_a_filter_quickbooks_refuses_is_explained_before_saving(ready: Browser) 
     assert page.has("Created the exporter Open invoices"), re.findall(r"class=\"error\">([^<]*)", page.html)
     [exporter] = exporters()
     assert exporter.options["where"] == "DisplayName LIKE 'A%'"
+
+
+def test_a_date_range_saved_in_short_form_survives_editing(ready: Browser) -> None:
+    create(ready, date_range="last_month", spreadsheet_title="Short")
+    [exporter] = exporters()
+    with Session(get_engine()) as session:
+        row = session.get(Exporter, exporter.id)
+        row.options = {**row.options, "date_range": "last_quarter"}  # as the JSON API or a script may save it
+        session.add(row)
+        session.commit()
+    form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
+    assert form.fields["date_range"] == "last_quarter"
+    assert ready.submit(form, "Save exporter").has("Saved the exporter")
+    assert exporters()[0].options["date_range"] == {"relative": "last_quarter"}
