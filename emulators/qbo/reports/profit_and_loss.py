@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import dimensions
 from .account_rows import AccountRows
 from .aggregate import column_ranges, in_display_sign, nonzero, sums
 from .company_access import Company
 from .context import ReportContext
 from .layout import Vector, account_columns, add, computed_section, header, labelled_section, zeros
+from .postings import Posting
 
 
 @dataclass(frozen=True)
@@ -29,17 +31,29 @@ OTHER_EXPENSES = Block("OtherExpenses", "Other Expenses", frozenset({"otherexpen
 
 
 def build(company: Company, raw: dict[str, str]) -> dict:
-    ctx = ReportContext.build(company, raw)
-    return report(ctx)
+    dimension = dimensions.requested(raw)
+    ctx = ReportContext.build(company, {**raw, "summarize_column_by": "Total"} if dimension else raw)
+    return report(ctx, dimension)
 
 
-def report(ctx: ReportContext) -> dict:
-    """The P&L for an already resolved context."""
+def report(ctx: ReportContext, dimension: dimensions.Dimension | None = None) -> dict:
+    """The P&L for an already resolved context, by period or by `dimension` (customer, class, ...)."""
     p = ctx.params
-    ranges = column_ranges(p)
-    width = len(ranges)
     chart = ctx.ledger.chart
-    debits = sums(ctx.postings, ranges, lambda x: ctx.keep(x) and chart.get(x.account_id).is_profit_and_loss)
+
+    def keep(x: Posting) -> bool:
+        return ctx.keep(x) and chart.get(x.account_id).is_profit_and_loss
+
+    if dimension is None:
+        ranges = column_ranges(p)
+        debits = sums(ctx.postings, ranges, keep)
+        width, columns, total_column = len(ranges), account_columns(p.columns), bool(p.columns)
+    else:
+        titles = dimensions.names(ctx.company, dimension)
+        keys, debits = dimensions.split(
+            ctx.postings, lambda x: keep(x) and p.start <= x.date <= p.end, dimension, titles
+        )
+        width, columns, total_column = len(keys) + 1, dimensions.columns(keys, titles), bool(keys)
     no_data = not nonzero(debits)
     render = AccountRows(chart, in_display_sign(chart, debits), width)
 
@@ -50,7 +64,7 @@ def report(ctx: ReportContext) -> dict:
         accounts, total = render.rows(chart.roots(set(b.types)))
         totals[b.group] = total
         if accounts or b.always:
-            rows.append(labelled_section(b.label, accounts, total, b.group, total_column=bool(p.columns)))
+            rows.append(labelled_section(b.label, accounts, total, b.group, total_column=total_column))
         return bool(accounts)
 
     def computed(label: str, total: Vector, group: str) -> Vector:
@@ -76,10 +90,10 @@ def report(ctx: ReportContext) -> dict:
             end=p.end,
             macro=p.date_macro,
             basis=p.basis,
-            summarize=p.summarize,
+            summarize=dimension.summarize if dimension else p.summarize,
             no_data=no_data,
             echo=ctx.header_echo(),
         ),
-        "Columns": account_columns(p.columns),
+        "Columns": columns,
         "Rows": {"Row": rows},
     }

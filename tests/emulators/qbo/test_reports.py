@@ -221,6 +221,16 @@ def test_class_filter(company):
     assert check.row_values(check.top(report)["NetIncome"]) == [Decimal("275.00")]
 
 
+def test_profit_and_loss_by_class(company):
+    params = {"start_date": "2024-01-01", "end_date": "2024-06-30", "summarize_column_by": "Classes"}
+    report = build_report("ProfitAndLoss", params, company)
+    keys = [c["MetaData"][-1]["Value"] for c in report["Columns"]["Column"]]
+    assert keys[0] == "account" and "200" in keys and keys[-1] == "total"
+    net_income = check.row_values(check.top(report)["NetIncome"])
+    assert net_income[keys.index("200") - 1] == Decimal("275.00")  # = the P&L with class=200
+    check.periods_sum_to_total(report)
+
+
 def test_empty_company_has_sections_with_blank_values():
     empty = FakeCompany(entity_lists={"Account": FakeCompany().entity_lists["Account"]})
     report = build_report("ProfitAndLoss", {}, empty)
@@ -302,13 +312,18 @@ def test_month_columns_carry_dates_and_keys(company):
         {"date_macro": "Some Day"},
         {"accounting_method": "Modified"},
         {"summarize_column_by": "Fortnight"},
-        {"summarize_column_by": "Customers"},
+        {"summarize_column_by": "Employees"},  # not computed: still refused, never silently Total
         {"customer": "1;DROP"},
     ],
 )
 def test_bad_parameters(company, params):
     with pytest.raises(ReportParamError):
         build_report("ProfitAndLoss", params, company)
+
+
+def test_dimension_columns_are_profit_and_loss_only(company):
+    with pytest.raises(ReportParamError):
+        build_report("BalanceSheet", {"summarize_column_by": "Customers"}, company)
 
 
 def test_unknown_report(company):

@@ -166,3 +166,29 @@ def test_the_ledger_is_reused_until_the_company_changes():
     )
     assert ledger_of(company) is not ledger
     assert net_income() == before - 100
+
+
+@pytest.mark.parametrize(
+    ("by", "filter_name"),
+    [("Customers", "customer"), ("Vendors", "vendor")],  # generated transactions carry no class/department
+)
+def test_profit_and_loss_by_customer_vendor_class_or_department(company, by, filter_name):
+    """Each column is the P&L filtered to that customer (vendor, class, department); Total is the P&L."""
+    base = {"date_macro": "Last Fiscal Year", "accounting_method": "Accrual"}
+    report = build_report("ProfitAndLoss", {**base, "summarize_column_by": by}, company)
+    assert report["Header"]["SummarizeColumnsBy"] == by
+    columns = report["Columns"]["Column"]
+    assert columns[-1]["ColTitle"] == "Total" and len(columns) >= 3
+    check.assert_summaries_add_up(report)
+    check.assert_profit_and_loss_lines(report)
+    check.periods_sum_to_total(report)
+    net_income = check.row_values(check.top(report)["NetIncome"])
+    whole = build_report("ProfitAndLoss", base, company)
+    assert net_income[-1] == check.row_values(check.top(whole)["NetIncome"])[0]
+    keys = [next(m["Value"] for m in c["MetaData"] if m["Name"] == "ColKey") for c in columns[1:-1]]
+    assert all(keys[:-1]) and len(set(keys)) == len(keys)  # one column per id; only the last may be blank
+    checked = [key for key in keys[:6] if key]  # not "Not Specified"
+    for key in checked:
+        alone = build_report("ProfitAndLoss", {**base, filter_name: key}, company)
+        assert net_income[keys.index(key)] == check.row_values(check.top(alone)["NetIncome"])[0], key
+    assert len(checked) >= 5
