@@ -7,6 +7,7 @@ range, deleting lowers it where it is above zero — which gives every example i
 
 from __future__ import annotations
 
+from emulators.google.sheets import fieldmask
 from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.model import Sheet, Spreadsheet
 
@@ -70,12 +71,19 @@ def _request(spreadsheet: Spreadsheet, body: dict) -> tuple[Sheet, str, int, int
     return sheet, dimension, start, end
 
 
+def _key(group: dict) -> tuple[int, int, int]:
+    return group["range"]["startIndex"], group["range"]["endIndex"], group["depth"]
+
+
 def _change(spreadsheet: Spreadsheet, body: dict, step: int, kind: str) -> dict:
     sheet, dimension, start, end = _request(spreadsheet, body)
     current = _segments(getattr(sheet, FIELDS[dimension]))
     if step < 0 and not any(s < end and start < e for s, e, _ in current):
         raise GridError("No dimension group found in the range.")
+    old = getattr(sheet, FIELDS[dimension])
+    collapsed = {_key(g) for g in old if g.get("collapsed")}
     groups = _groups(_shifted(current, start, end, step), sheet.sheet_id, dimension)
+    groups = [{**g, "collapsed": _key(g) in collapsed} for g in groups]  # untouched groups stay collapsed
     setattr(sheet, FIELDS[dimension], groups)
     return {kind: {"dimensionGroups": groups}}
 
@@ -88,4 +96,25 @@ def delete_dimension_group(spreadsheet: Spreadsheet, body: dict) -> dict:
     return _change(spreadsheet, body, -1, "deleteDimensionGroup")
 
 
-GROUP_REQUESTS = {"addDimensionGroup": add_dimension_group, "deleteDimensionGroup": delete_dimension_group}
+def update_dimension_group(spreadsheet: Spreadsheet, body: dict) -> None:
+    """Collapse or expand the group with exactly this range and depth (`fields`: collapsed)."""
+    wanted = body.get("dimensionGroup") or {}
+    sheet, dimension, start, end = _request(spreadsheet, wanted)
+    groups = getattr(sheet, FIELDS[dimension])
+    for i, group in enumerate(groups):
+        span = group["range"]
+        if _key(group) == (start, end, wanted.get("depth")):
+            updated = dict(group)
+            fieldmask.apply(updated, wanted, fieldmask.parse(body.get("fields")))
+            if updated.get("range") != span or updated.get("depth") != group["depth"]:
+                raise GridError("Only collapsed can be updated.")
+            setattr(sheet, FIELDS[dimension], [*groups[:i], updated, *groups[i + 1 :]])
+            return
+    raise GridError("No dimension group found in the range.")
+
+
+GROUP_REQUESTS = {
+    "addDimensionGroup": add_dimension_group,
+    "deleteDimensionGroup": delete_dimension_group,
+    "updateDimensionGroup": update_dimension_group,
+}

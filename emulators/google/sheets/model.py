@@ -114,7 +114,7 @@ class Sheet:
         return clone
 
     def shift_areas(self, change: shift.Change) -> None:
-        """Merges, protected ranges and the basic filter follow inserted/deleted rows or columns."""
+        """Merges, protected ranges, the basic filter and groups follow inserted/deleted rows or columns."""
         merges = (shift.shift_grid_range(m, change) for m in self.merges)
         self.merges = [m for m in merges if m and _cells_in(m) > 1]
         protected = ((p, shift.shift_grid_range(p["range"], change)) for p in self.protected_ranges)
@@ -122,6 +122,9 @@ class Sheet:
         if self.basic_filter:
             moved = shift.shift_grid_range(self.basic_filter["range"], change)
             self.basic_filter = {**self.basic_filter, "range": moved} if moved else None
+        name = "row_groups" if change.dimension == "ROWS" else "column_groups"
+        groups = ((g, shift.shift_dimension_range(g["range"], change)) for g in getattr(self, name))
+        setattr(self, name, [{**g, "range": moved} for g, moved in groups if moved])
 
     def properties(self, index: int) -> dict:
         """SheetProperties JSON: `hidden` only when true, frozen counts only when set."""

@@ -128,3 +128,13 @@ def shift_grid_range(grid_range: dict, change: Change) -> dict | None:
         if value is not None:
             out[key] = value
     return out
+
+
+def shift_dimension_range(span: dict, change: Change) -> dict | None:
+    """A DimensionRange (row/column group) after the change; None when all of it was deleted."""
+    if (span.get("sheetId") or 0) != change.sheet_id or span.get("dimension") != change.dimension:
+        return span
+    moved = change.span(span["startIndex"], span["endIndex"] - 1)
+    if moved is None or moved[0] is None or moved[1] is None:
+        return None
+    return {**span, "startIndex": moved[0], "endIndex": moved[1] + 1}

@@ -379,6 +379,23 @@ def test_dimension_groups_nest_like_googles_reference_examples(sheets):
     with pytest.raises(gspread.exceptions.APIError, match="deleteDimensionGroup"):
         other.delete_dimension_group_rows(5, 7)
 
+    collapse = {
+        "dimensionGroup": {
+            "range": {"sheetId": other.id, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 4},
+            "depth": 2,
+            "collapsed": True,
+        },
+        "fields": "collapsed",
+    }
+    sh = ws.spreadsheet
+    sh.batch_update({"requests": [{"updateDimensionGroup": collapse}]})
+    other.insert_cols([["x"]], col=1)  # groups move right with inserted columns; collapse is kept
+    groups = other.list_dimension_group_columns()
+    assert [(c, g["collapsed"]) for c, g in zip(_columns(groups), groups, strict=True)] == [
+        (("C:F", 1), False),
+        (("D:E", 2), True),
+    ]
+
 
 def test_merges_protected_ranges_and_the_filter_move_with_inserted_and_deleted_rows(sheets):
     sh = sheets.new()
