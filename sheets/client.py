@@ -60,6 +60,7 @@ def make_client(
     )
     http: RetryingHTTPClient = client.http_client  # type: ignore[assignment]
     http.policy = policy or RetryPolicy()
+    http.set_timeout(http.policy.timeout)  # gspread's default is none: a hung socket would hang the worker
     http.pacer = pacer
     if credentials is not None:
         http.auth = credentials

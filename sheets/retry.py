@@ -35,6 +35,7 @@ class RetryPolicy:
     base: float = 1.0
     cap: float = 64.0
     longest: float = 300.0
+    timeout: tuple[float, float] = (10.0, 300.0)  # connect, read: a silent socket is retried, not waited on
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 

@@ -144,3 +144,15 @@ def test_every_write_waits_for_the_accounts_pace_and_reads_do_not(google_user, g
     client.http_client.pacer.sleep = lambda _s: redis.Redis.from_url(redis_url).delete(pacer.key)
     SheetWriter(client, spreadsheet.id, "Invoices").replace(COLUMNS, [("2", 6)])  # had to wait
     assert pacer.waited > 0 and spreadsheet.worksheet("Invoices").get_all_values()[1] == ["2", "6.00"]
+
+
+def test_a_google_that_does_not_answer_times_out_and_is_tried_again(
+    google_user, spreadsheet, google_settings
+):
+    google_user.admin("faults", {"route": "sheets.read", "latency_ms": 3000, "count": 1})
+    waits: list[float] = []
+    policy = RetryPolicy(sleep=waits.append, timeout=(5.0, 0.5))
+    client = make_client(google_user.credentials(), google_settings, policy=policy)
+    SheetWriter(client, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
+    assert len(waits) == 1 and client.http_client.retries == 1
+    assert spreadsheet.worksheet("Invoices").get_all_values()[1] == ["1", "5.00"]
