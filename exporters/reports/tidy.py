@@ -24,6 +24,7 @@ TIDY_COLUMNS: tuple[Column, ...] = (
     Column("currency", "Currency", description="The report's currency (the home currency)"),
 )
 
+DIMENSIONS = ("Customers", "Vendors", "Classes", "Departments", "Employees", "ProductsAndServices")
 RUNNING_BALANCE = "rbal_"  # General Ledger's running balance (rbal_nat_amount): not an amount to add up
 ROW_TYPE = {"account": "account", "computed": "computed", "subtotal": "subtotal", "total": "total"}
 
@@ -69,7 +70,12 @@ def tidy_rows(report: dict, company: str, realm_id: str) -> Iterator[dict[str, A
         for i, c in enumerate(money)
         if not (c.is_total and len(money) > 1) and not c.key.startswith(RUNNING_BALANCE)
     ]
-    as_of = _day(str((report.get("Header") or {}).get("EndPeriod") or ""))
+    header = report.get("Header") or {}
+    as_of = _day(str(header.get("EndPeriod") or ""))
+    # Customer/vendor/class/department columns each cover the whole range; aging buckets are as of its end.
+    since = (
+        _day(str(header.get("StartPeriod") or "")) if header.get("SummarizeColumnsBy") in DIMENSIONS else None
+    )
     common = {
         "company": company,
         "realm_id": realm_id,
@@ -78,7 +84,7 @@ def tidy_rows(report: dict, company: str, realm_id: str) -> Iterator[dict[str, A
     }
     for line, row_type, posted in tidy_lines(lines(report), detail=len(lead) > 1):
         for index, column in wanted:
-            start, end = (posted, posted) if posted else (column.start, column.end or as_of)
+            start, end = (posted, posted) if posted else (column.start or since, column.end or as_of)
             yield _row(common, line, row_type, column.title, start, end, line.values[index])
 
 

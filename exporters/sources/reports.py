@@ -18,7 +18,9 @@ from qbo.errors import QboError
 
 LAYOUTS = ("statement", "tidy")
 METHODS = ("Accrual", "Cash")
-SUMMARIZE = ("Total", "Month", "Quarter", "Year", "Week", "Days")
+PERIODS = ("Total", "Month", "Quarter", "Year", "Week", "Days")
+DIMENSIONS = ("Customers", "Vendors", "Classes", "Departments")  # one column per customer, ... (P&L)
+SUMMARIZE = (*PERIODS, *DIMENSIONS)
 FILTERS = ("customer", "vendor", "class", "department")
 COMPANIES_LAYOUTS = ("side_by_side", "blocks")
 
@@ -47,6 +49,7 @@ class ReportSource:
     aging: bool = False
     periods: bool = True  # takes summarize_column_by (TrialBalance, GeneralLedger and aging reports don't)
     filter_params: tuple[str, ...] = FILTERS  # the id filters QBO takes for this report
+    dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
     incremental: bool = False
 
@@ -56,8 +59,9 @@ class ReportSource:
     def columns(self, options: dict | None = None) -> list[Column]:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
         if self.layout(options or {}) == "tidy":
-            # Aging buckets have no period: their column title (Current, 1 - 30, ...) is chosen by default.
-            return [replace(c, default=True) if self.aging and c.key == "column" else c for c in TIDY_COLUMNS]
+            # Aging buckets and customer/vendor/... columns are no periods: their title is chosen by default.
+            titled = self.aging or (options or {}).get("summarize_column_by") in DIMENSIONS
+            return [replace(c, default=True) if titled and c.key == "column" else c for c in TIDY_COLUMNS]
         return [st.LABEL, Column("total", "Total", "money", description="One amount column per period")]
 
     def default_columns(self, options: dict | None = None) -> list[Column]:
@@ -81,7 +85,15 @@ class ReportSource:
 
     def summarize(self, options: dict) -> str:
         """Columns by: Total for reports without period columns."""
-        return _choice(options, "summarize_column_by", SUMMARIZE, "Total") if self.periods else "Total"
+        return (
+            _choice(options, "summarize_column_by", self.summarize_choices, "Total")
+            if self.periods
+            else "Total"
+        )
+
+    @property
+    def summarize_choices(self) -> tuple[str, ...]:
+        return (*PERIODS, *DIMENSIONS) if self.dimensions else PERIODS if self.periods else ("Total",)
 
     def ranges(self, options: dict, run: RunContext) -> list[tuple[date, date]]:
         start, end = resolve_range(options.get("date_range"), run.today)
@@ -152,7 +164,7 @@ class ReportSource:
 
 
 REPORT_SOURCES: tuple[ReportSource, ...] = (
-    ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss"),
+    ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss", dimensions=True),
     ReportSource("balance_sheet", "Balance sheet", "BalanceSheet", stock=True),
     ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True, periods=False),
     ReportSource("cash_flow", "Statement of cash flows", "CashFlow"),

@@ -15,6 +15,7 @@ from exporters.catalog import get_source
 from exporters.reports import statement as st
 from exporters.reports.pieces import ReportIncomplete, complete
 from exporters.sources.base import CompanyContext, RunContext
+from exporters.sources.reports import ReportOptionError
 from qbo.errors import QboFault
 from tests.exporters.report_checks import LAST_YEAR, Recording, assert_sections_tie
 
@@ -237,3 +238,33 @@ def test_period_columns_without_dates_are_taken_at_their_word_and_no_periods_are
     assert complete(report, start, end, "Month")  # nothing to compare: trusted
     report["Columns"]["Column"] = [c for c in report["Columns"]["Column"] if c["ColTitle"] in ("", "Total")]
     assert not complete(report, start, end, "Month")  # asked for months, got none
+
+
+def test_profit_and_loss_by_customer_columns_equal_the_pl_filtered_to_each_customer(acme, admin):
+    realm, client = acme
+    source = get_source("profit_and_loss")
+    company = CompanyContext("Acme", realm)
+    options = {"layout": "tidy", "date_range": WHOLE_YEAR, "summarize_column_by": "Customers"}
+    assert "column" in [c.key for c in source.default_columns(options)]
+    rows = list(source.rows(client, company, options, RunContext()))
+    assert {(r["period_start"], r["period_end"]) for r in rows} == {(date(2024, 1, 1), date(2024, 12, 31))}
+    net = {r["column"]: r["amount"] for r in rows if r["account"] == "Net Income"}
+    ids = {
+        c["DisplayName"]: c["Id"]
+        for c in admin._call("GET", f"companies/{realm}/entities/Customer")["Customer"]
+    }
+    checked = 0
+    for name, amount in net.items():
+        if name not in ids or not amount:
+            continue
+        filtered = {**options, "summarize_column_by": "Total", "customer": [ids[name]]}
+        alone = [
+            r for r in source.rows(client, company, filtered, RunContext()) if r["account"] == "Net Income"
+        ]
+        assert [r["amount"] for r in alone] == [amount], name
+        checked += 1
+        if checked == 3:
+            break
+    assert checked == 3
+    with pytest.raises(ReportOptionError, match="summarize_column_by must be one of"):
+        get_source("balance_sheet").summarize({"summarize_column_by": "Customers"})

@@ -230,3 +230,12 @@ def test_a_date_range_saved_in_short_form_survives_editing(ready: Browser) -> No
     assert form.fields["date_range"] == "last_quarter"
     assert ready.submit(form, "Save exporter").has("Saved the exporter")
     assert exporters()[0].options["date_range"] == {"relative": "last_quarter"}
+
+
+def test_columns_by_customer_are_offered_where_quickbooks_has_them(ready: Browser) -> None:
+    page = create(ready, source="balance_sheet", summarize_column_by="Customers", spreadsheet_title="BS")
+    assert ready.status == 400 and page.has("Balance sheet columns can be by Total, Month, Quarter")
+    assert exporters() == []
+    page = create(ready, source="profit_and_loss", summarize_column_by="Customers", spreadsheet_title="P&L")
+    assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert exporters()[0].options["summarize_column_by"] == "Customers"

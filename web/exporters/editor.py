@@ -214,6 +214,12 @@ def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
         options["companies_layout"] = form.companies_layout.data
     if wanted.get("periods"):
         options["summarize_column_by"] = form.summarize_column_by.data
+        if form.summarize_column_by.data not in source.summarize_choices:
+            form.summarize_column_by.errors = [
+                *form.summarize_column_by.errors,
+                f"{source.label} columns can be by {', '.join(source.summarize_choices)}.",
+            ]
+            ok = False
     for name in wanted.get("filters", []):
         field = getattr(form, f"filter_{name}")
         ids = [part.strip() for part in (field.data or "").split(",") if part.strip()]
