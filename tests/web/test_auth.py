@@ -151,3 +151,13 @@ def test_a_password_reset_signs_out_every_other_session(browser: Browser, app) -
         page = session.get("/companies/")
         assert page.has("Log in") and not page.has("QuickBooks companies")
     assert laptop.log_in("ada@example.com", "a new secret!").has("You are logged in")
+
+
+def test_reset_emails_are_limited_to_three_an_hour_and_the_answer_never_changes(browser: Browser) -> None:
+    browser.sign_up("Ada", "ada@example.com")
+    browser.log_out()
+    for _ in range(5):
+        page = browser.fill("/password/forgot", "Send the reset link", email="ada@example.com")
+        assert page.has("If an account uses that email, we sent it a link")
+    with Session(get_engine()) as session:
+        assert len(session.exec(select(OutboxEmail).where(OutboxEmail.to == "ada@example.com")).all()) == 3

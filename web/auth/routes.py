@@ -89,11 +89,11 @@ def logout() -> Response:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot() -> str | Response:
-    """Email a single-use reset link valid for an hour; the answer is the same for unknown emails."""
+    """Email a single-use reset link valid for an hour (at most 3 an hour); the answer is always the same."""
     form = ForgotForm()
     if form.validate_on_submit():
         user = _user_by_email(form.email.data)
-        if user is not None:
+        if user is not None and ratelimit.may_send_reset(user.email):
             token = new_token()
             session = get_session()
             session.add(
