@@ -330,6 +330,7 @@ class _Builder:
                     "StringValue": str(100 + index % 7),
                 }
             ]
+            body.update(self.tracking(index))
             if index == 0:
                 body["DocNumber"] = "00123"
             if index == 1:
@@ -343,6 +344,18 @@ class _Builder:
                 payment = self.payment(invoice, customer, paid, rate)
                 invoice["LinkedTxn"] = [{"TxnId": payment["Id"], "TxnType": "Payment"}]
             customer["_open"] = customer.get("_open", 0) + total - paid
+
+    def tracking(self, index: int) -> dict:
+        """ClassRef and DepartmentRef on two invoices in three, chosen by position: no random draw,
+        so the rest of the generated data stays the same."""
+        if index % 3 == 2:
+            return {}
+        refs = {}
+        for key, kind in (("ClassRef", "Class"), ("DepartmentRef", "Department")):
+            rows = self.rows[kind]
+            if rows:
+                refs[key] = ref(rows[index % len(rows)], "Name")
+        return refs
 
     def payment_amount(self, day: date, total: int) -> int:
         age = (self.today - day).days
