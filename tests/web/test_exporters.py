@@ -137,6 +137,9 @@ def test_report_options_are_saved_and_shown_again(ready: Browser) -> None:
         "summarize_column_by": "Month",
         "customer": ["1", "2"],
         "class": ["3"],
+        "oversize": "fail",
+        "snapshot_column": True,
+        "on_deleted": "remove",
     }
     assert exporter.time_zone == "America/Los_Angeles"
     assert exporter.columns[:3] == ["company", "realm_id", "section_path"]  # the tidy defaults
@@ -239,3 +242,39 @@ def test_columns_by_customer_are_offered_where_quickbooks_has_them(ready: Browse
     page = create(ready, source="profit_and_loss", summarize_column_by="Customers", spreadsheet_title="P&L")
     assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
     assert exporters()[0].options["summarize_column_by"] == "Customers"
+
+
+def test_how_the_tab_is_written_is_saved_shown_and_edited(ready: Browser) -> None:
+    page = create(
+        ready,
+        destination="new",
+        spreadsheet_title="Ledger",
+        write_mode="upsert",
+        oversize="truncate",
+        on_deleted="mark",
+        reset_tab="y",
+    )
+    assert page.has("Created the exporter Open invoices"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    [exporter] = exporters()
+    assert {k: exporter.options[k] for k in ("oversize", "on_deleted", "reset_tab")} == {
+        "oversize": "truncate",
+        "on_deleted": "mark",
+        "reset_tab": True,
+    }
+    assert page.has("the next run resets the tab") and page.has("long cells are cut")
+    assert page.has("deleted rows are marked")
+
+    form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
+    assert form.fields["oversize"] == "truncate" and form.fields["on_deleted"] == "mark"
+    assert form.fields["reset_tab"] == "y"
+    # Unticking works like a browser: an unchecked box is simply not sent.
+    data = {
+        k: v
+        for k, v in form.data("Save exporter", write_mode="append").items()
+        if k not in ("reset_tab", "snapshot_column")
+    }
+    ready.client.post(f"/exporters/{exporter.id}/edit", data=data, follow_redirects=True)
+    [exporter] = exporters()
+    assert exporter.write_mode == "append" and exporter.options["snapshot_column"] is False
+    assert "reset_tab" not in exporter.options
+    assert ready.get(f"/exporters/{exporter.id}").has("no snapshot column")

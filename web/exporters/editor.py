@@ -27,6 +27,7 @@ from web.current import scoped
 from web.exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
 from web.exporters.forms import ExporterForm
 from web.exporters.schedules import choice_of, minutes_of, next_run
+from web.exporters.writing import WRITE_OPTIONS, load_write_options, write_options_from
 
 REPORT_FILTERS = ("customer", "vendor", "class", "department")
 FORM_OPTIONS = (
@@ -39,6 +40,7 @@ FORM_OPTIONS = (
     "summarize_column_by",
     "companies_layout",
     *REPORT_FILTERS,
+    *WRITE_OPTIONS,
 )
 
 
@@ -175,6 +177,7 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.spreadsheet.data = exporter.spreadsheet_id
     form.spreadsheet_title.data = exporter.spreadsheet_title
     form.tab.data, form.write_mode.data = exporter.tab, exporter.write_mode
+    load_write_options(form, options)
     form.schedule.data = choice_of(exporter.schedule_minutes)
     form.enabled.data = exporter.enabled
 
@@ -287,7 +290,7 @@ def save(
     exporter.name = form.name.data.strip()
     exporter.source = source.key
     exporter.columns = list(form.columns.data)
-    exporter.options = {**kept, **options}
+    exporter.options = {**kept, **options, **write_options_from(form)}
     exporter.google_account_id = form.google_account_id.data
     exporter.spreadsheet_id, exporter.spreadsheet_title = destination
     exporter.tab = (form.tab.data or source.label).strip()

@@ -92,5 +92,20 @@ class ExporterForm(FlaskForm):
         ],
         default="replace",
     )
+    oversize = RadioField(
+        "Cells over Google's 50,000 characters",
+        choices=[
+            ("fail", "Fail the run and say which cell"),
+            ("truncate", "Cut them, ending in a visible marker"),
+        ],
+        default="fail",
+    )
+    snapshot_column = BooleanField("Append: add a “Snapshot at” column (the run's time)", default=True)
+    on_deleted = RadioField(
+        "Upsert: rows deleted in QuickBooks",
+        choices=[("remove", "Remove them from the tab"), ("mark", "Keep them, marked as deleted")],
+        default="remove",
+    )
+    reset_tab = BooleanField("Reset the tab on the next run (after its header cells were edited)")
     schedule = SelectField("Schedule", choices=SCHEDULES, default="60")
     enabled = BooleanField("Enabled", default=True)
