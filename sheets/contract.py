@@ -46,6 +46,6 @@ def check_header(tab: str, state: dict | None, current: Sequence[str]) -> None:
         f"The header row of '{tab}' was changed in the sheet since the last run: "
         f"{describe_change(before, now)}. "
         "Sheetbooks writes these columns and stopped rather than put data under the wrong headings; the tab "
-        "was not changed. Undo the edit in the sheet, or reset the tab on the exporter's page to let "
-        "Sheetbooks rewrite it (columns added inside it will be removed)."
+        "was not changed. Undo the edit in the sheet, or edit the exporter and tick “Reset the tab on the "
+        "next run” to let Sheetbooks rewrite it (columns added inside it will be removed)."
     )
