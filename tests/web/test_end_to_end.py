@@ -141,6 +141,7 @@ def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, se
     with Session(get_engine()) as session:
         gc = gspread_client_for(session.get(GoogleAccount, exporter.google_account_id))
     spreadsheet = gc.open_by_key(exporter.spreadsheet_id)
+    assert [tab.title for tab in spreadsheet.worksheets()] == ["Invoices"]  # no stray "Sheet1"
     invoices = emulator_invoices(qbo_emulator.url, story.realm)
     assert len(invoices) == INVOICES
     assert_tab_matches(
@@ -165,6 +166,7 @@ def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, se
     assert second.status == RunStatus.SUCCEEDED and second.trigger == "schedule" and second.rows == INVOICES
 
     # An analyst deletes the tab: the next run re-creates it with every row.
+    spreadsheet.add_worksheet("Summary", rows=10, cols=5)  # a spreadsheet can't lose its last tab
     spreadsheet.del_worksheet(spreadsheet.worksheet("Invoices"))
     story.get(f"/exporters/{exporter.id}")
     story.submit(story.form("Run now"))

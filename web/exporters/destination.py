@@ -20,10 +20,13 @@ class DestinationProblem(ValueError):
     """A destination the analyst must fix; the message says how."""
 
 
-def create_spreadsheet(account: GoogleAccount, title: str) -> tuple[str, str]:
-    """A new spreadsheet owned by the account: (id, title)."""
+def create_spreadsheet(account: GoogleAccount, title: str, tab: str = "") -> tuple[str, str]:
+    """A new spreadsheet owned by the account: (id, title). Its first tab is named `tab`, so the
+    analyst does not find Google's empty "Sheet1" beside the exporter's tab."""
     try:
         spreadsheet = gspread_client_for(account).create(title)
+        if tab:
+            spreadsheet.sheet1.update_title(tab)
     except (gspread.exceptions.GSpreadException, SheetsError, RequestException) as exc:
         log.warning("creating a spreadsheet as account %s failed: %s", account.id, type(exc).__name__)
         raise DestinationProblem(f"Google did not create the spreadsheet as {account.email}: {exc}") from None

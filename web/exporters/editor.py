@@ -267,7 +267,7 @@ def destination_from(form: ExporterForm, account: GoogleAccount) -> tuple[str, s
     """(spreadsheet id, title): unchanged, a new spreadsheet, or the pasted one checked."""
     if form.destination.data == "new":
         title = (form.spreadsheet_title.data or "").strip() or f"Sheetbooks · {form.name.data}"
-        return create_spreadsheet(account, title)
+        return create_spreadsheet(account, title, (form.tab.data or "").strip())
     if not (form.spreadsheet.data or "").strip():
         raise DestinationProblem("Paste the spreadsheet's link or id, or choose to create a new spreadsheet.")
     return open_spreadsheet(account, form.spreadsheet.data)
