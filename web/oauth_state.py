@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import session
+from flask import flash, g, request, session
 
 MAX_PENDING = 5
 
@@ -29,3 +29,20 @@ def finish(kind: str, state: str | None) -> dict | None:
             session[f"oauth:{kind}"] = pending
             return extra
     return None
+
+
+def returned(kind: str, service: str, button: str, cancelled: str) -> dict | None:
+    """The remembered flow when the provider's redirect belongs to this browser and workspace and was not
+    cancelled; otherwise None after flashing why (nothing changed, and how to try again)."""
+    pending = finish(kind, request.args.get("state"))
+    if pending is None or pending.get("workspace_id") != str(g.workspace.id):
+        flash(
+            f"That {service} could not be verified (it was started elsewhere or has expired). "
+            f"Nothing changed; click “{button}” to try again.",
+            "error",
+        )
+        return None
+    if request.args.get("error") == "access_denied":
+        flash(cancelled, "info")
+        return None
+    return pending

@@ -86,18 +86,11 @@ def connect() -> Response:
 def callback() -> Response:
     """Intuit sends the analyst back here with code, state and realmId (or an error)."""
     back = redirect(url_for("companies.index"))
-    pending = oauth_state.finish(FLOW, request.args.get("state"))
-    if pending is None or pending.get("workspace_id") != str(g.workspace.id):
-        flash(
-            "That QuickBooks connection could not be verified (it was started elsewhere or has expired). "
-            "Nothing changed; click “Connect QuickBooks” to try again.",
-            "error",
-        )
+    cancelled = "You cancelled the connection in QuickBooks; nothing changed."
+    pending = oauth_state.returned(FLOW, "QuickBooks connection", "Connect QuickBooks", cancelled)
+    if pending is None:
         return back
     error = request.args.get("error")
-    if error == "access_denied":
-        flash("You cancelled the connection in QuickBooks; nothing changed.", "info")
-        return back
     code, realm_id = request.args.get("code", ""), request.args.get("realmId", "")
     if error or not code or not realm_id:
         flash(f"QuickBooks did not connect ({error or 'no company was chosen'}). Nothing changed.", "error")

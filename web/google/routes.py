@@ -66,18 +66,11 @@ def connect() -> Response:
 @login_required
 def callback() -> Response:
     back = redirect(url_for("google.index"))
-    pending = oauth_state.finish(FLOW, request.args.get("state"))
-    if pending is None or pending.get("workspace_id") != str(g.workspace.id):
-        flash(
-            "That Google sign-in could not be verified (it was started elsewhere or has expired). "
-            "Nothing changed; click “Connect Google” to try again.",
-            "error",
-        )
+    cancelled = "You cancelled at Google; nothing changed."
+    pending = oauth_state.returned(FLOW, "Google sign-in", "Connect Google", cancelled)
+    if pending is None:
         return back
     error = request.args.get("error")
-    if error == "access_denied":
-        flash("You cancelled at Google; nothing changed.", "info")
-        return back
     if error or not request.args.get("code"):
         flash(f"Google did not connect the account ({error or 'no code'}). Nothing changed.", "error")
         return back
