@@ -3,18 +3,21 @@
 Ranges with Month/Week/Days columns go a calendar year at a time (`dates.split_range`). A piece QBO refuses
 (a 400 fault) or answers for less than the asked range (truncated columns or period) is split in two along
 its periods and fetched again; a single period that still fails is an error, never silently dropped.
+Reports without period columns (General Ledger) are cut by date instead (`by_date`): along months, or days
+within one month; a single day QBO still refuses is `ReportIncomplete`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from exporters.dates import periods
 from exporters.reports.tree import columns_of
 from qbo.errors import QboFault
 
 Fetch = Callable[[date, date], dict]
+Cut = Callable[[date, date], list[tuple[date, date]] | None]
 
 
 class ReportIncomplete(ValueError):
@@ -55,14 +58,34 @@ def halves(start: date, end: date, by: str) -> list[tuple[date, date]] | None:
     return [(parts[0][0], parts[middle - 1][1]), (parts[middle][0], parts[-1][1])]
 
 
-def fetch_whole(fetch: Fetch, start: date, end: date, by: str) -> list[dict]:
-    """The reports covering start..end in order: one, or more when QBO refused or truncated the range."""
+def by_date(start: date, end: date) -> list[tuple[date, date]] | None:
+    """The range cut in two along its months, or its days within one month; None for a single day."""
+    if parts := halves(start, end, "Month"):
+        return parts
+    if start >= end:
+        return None
+    middle = start + timedelta(days=(end - start).days // 2)
+    return [(start, middle), (middle + timedelta(days=1), end)]
+
+
+def fetch_whole(fetch: Fetch, start: date, end: date, by: str, cut: Cut | None = None) -> list[dict]:
+    """The reports covering start..end in order: one, or more when QBO refused or truncated the range.
+
+    `cut` splits a refused range by date (`by_date`) rather than along its periods; QBO refusing a piece it
+    cannot cut is then `ReportIncomplete` (along periods, QBO's own fault is raised as it is)."""
     try:
         report = fetch(start, end)
     except QboFault as exc:
-        if exc.http_status != 400 or (parts := halves(start, end, by)) is None:
+        if exc.http_status != 400:
             raise
-        return [r for s, e in parts for r in fetch_whole(fetch, s, e, by)]
+        if (parts := cut(start, end) if cut else halves(start, end, by)) is None:
+            if cut is None:
+                raise
+            raise ReportIncomplete(
+                f"{exc.message}, even for the single day {start}; check the exporter's filters, or filter "
+                "by customer, vendor, class or department so that day holds fewer postings"
+            ) from exc
+        return [r for s, e in parts for r in fetch_whole(fetch, s, e, by, cut)]
     if complete(report, start, end, by):
         return [report]
     parts = halves(start, end, by)
@@ -73,4 +96,4 @@ def fetch_whole(fetch: Fetch, start: date, end: date, by: str) -> list[dict]:
             f"QuickBooks answered {answered} when asked for {start} to {end}, even for a single "
             "period; narrow the date range or choose a coarser 'Columns by'"
         )
-    return [r for s, e in parts for r in fetch_whole(fetch, s, e, by)]
+    return [r for s, e in parts for r in fetch_whole(fetch, s, e, by, cut)]

@@ -11,7 +11,8 @@ from exporters.columns import Column
 from exporters.dates import resolve_range, split_range
 from exporters.filters import ids_of
 from exporters.reports import statement as st
-from exporters.reports.pieces import fetch_whole
+from exporters.reports.ledger import joined
+from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
 from qbo.errors import QboError
@@ -48,6 +49,7 @@ class ReportSource:
     stock: bool = False
     aging: bool = False
     periods: bool = True  # takes summarize_column_by (TrialBalance, GeneralLedger and aging reports don't)
+    ledger: bool = False  # General Ledger: a refused range is cut by date, the pieces joined into one report
     filter_params: tuple[str, ...] = FILTERS  # the id filters QBO takes for this report
     dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
@@ -102,7 +104,8 @@ class ReportSource:
         return split_range(start, end, self.summarize(options))
 
     def fetch(self, client: Any, options: dict, run: RunContext) -> list[dict]:
-        """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved)."""
+        """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved);
+        a General Ledger's pieces are joined back into one report."""
         pieces = self.ranges(options, run)
         by = self.summarize(options)
         reports: list[dict] = []
@@ -111,9 +114,12 @@ class ReportSource:
             return client.report(self.report, self.params(options, start, end))
 
         for index, (start, end) in enumerate(pieces, 1):
-            reports += fetch_whole(one, start, end, by) if self.periods else [one(start, end)]
+            if self.periods or self.ledger:
+                reports += fetch_whole(one, start, end, by, None if self.periods else by_date)
+            else:
+                reports.append(one(start, end))
             run.fetched(index, len(pieces))
-        return reports
+        return [joined(reports)] if self.ledger else reports
 
     def rows(
         self,
@@ -186,5 +192,5 @@ REPORT_SOURCES: tuple[ReportSource, ...] = (
         periods=False,
         filter_params=("vendor",),
     ),
-    ReportSource("general_ledger", "General ledger", "GeneralLedger", periods=False),
+    ReportSource("general_ledger", "General ledger", "GeneralLedger", periods=False, ledger=True),
 )
