@@ -138,13 +138,21 @@ class SheetWriter:
     def _live_setup(
         self, layout: SpreadsheetLayout, live: Tab | None, rows: int, cols: int
     ) -> tuple[int, list[dict]]:
-        """The live tab's sheetId and the requests that create it or size it (frozen header)."""
+        """The live tab's sheetId and the requests that create it or size it (frozen header).
+
+        A live tab only grows: Google may narrow bounded references in other tabs (`B2:B500`) when rows
+        or columns go, and they would not grow back with the data. Rows no longer needed are cleared
+        instead, unless keeping them would pass the spreadsheet's cell limit.
+        """
         rows = max(rows, 2)  # a tab with only the frozen header row can't be frozen
         if live is None:
             sheet_id = layout.new_sheet_id()
             return sheet_id, [batch.add_sheet(sheet_id, self.tab, rows, cols)] + batch.resize(
                 sheet_id, rows, cols, rows, cols
             )
+        kept_rows, kept_cols = max(rows, live.rows), max(cols, live.cols)
+        if kept_rows * kept_cols + layout.cells_except(live) <= limits.MAX_CELLS:
+            rows, cols = kept_rows, kept_cols
         return live.sheet_id, batch.resize(live.sheet_id, rows, cols, live.rows, live.cols)
 
     def _finish(

@@ -295,3 +295,22 @@ def test_datetimes_land_in_the_exporters_time_zone(spreadsheet, gc):
     writer = SheetWriter(gc, spreadsheet.id, "Times", tz=ZoneInfo("America/Los_Angeles"))
     writer.replace(columns, [("1", moment, moment)])
     assert values(spreadsheet, "Times", "FORMATTED_VALUE")[1] == ["1", "2024-01-01 19:00:00", "2024-01-01"]
+
+
+def test_a_shorter_refresh_clears_rows_instead_of_deleting_them(spreadsheet, gc):
+    """Deleting rows could narrow an analyst's bounded range (`D2:D31`) for good; clearing cannot."""
+    state = (
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(30)]).header_state
+    )
+    grid_rows = spreadsheet.worksheet("Invoices").row_count
+    summary = spreadsheet.add_worksheet("Summary", 10, 5)
+    summary.update([["=SUM('Invoices'!D2:D31)"]], "A1", raw=False)
+
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state)
+    result = writer.replace(COLUMNS, [row(i, "2.00") for i in range(5)])
+
+    tab = spreadsheet.worksheet("Invoices")
+    assert tab.id == result.sheet_id and tab.row_count == grid_rows >= 31
+    assert len(values(spreadsheet, "Invoices")) == 1 + 5  # no stale rows below the new data
+    assert summary.acell("A1", value_render_option="FORMULA").value == "=SUM('Invoices'!D2:D31)"
+    assert summary.acell("A1", value_render_option="UNFORMATTED_VALUE").value == 10
