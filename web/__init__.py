@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -16,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if settings is not None:
         configure(settings)
     settings = get_settings()
+    _refuse_public_demo(settings)
 
     app = Flask(__name__)
     app.config.from_mapping(
@@ -38,6 +40,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     logging.getLogger("sheetbooks.web").debug("dashboard created for %s", settings.public_url)
     return app
+
+
+def _refuse_public_demo(settings: Settings) -> None:
+    """Demo mode shows every email (reset links included) on /outbox: never on a reachable address."""
+    host = urlsplit(settings.public_url).hostname or ""
+    if settings.demo_mode and host not in ("127.0.0.1", "localhost", "::1"):
+        raise RuntimeError(
+            f"DEMO_MODE is on but PUBLIC_URL is {settings.public_url}: the demo's outbox page would show "
+            "password-reset links to anyone. Turn DEMO_MODE off, or serve the demo on 127.0.0.1."
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

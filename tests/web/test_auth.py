@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlmodel import Session, select
 
 from store.db import get_engine
@@ -161,3 +162,30 @@ def test_reset_emails_are_limited_to_three_an_hour_and_the_answer_never_changes(
         assert page.has("If an account uses that email, we sent it a link")
     with Session(get_engine()) as session:
         assert len(session.exec(select(OutboxEmail).where(OutboxEmail.to == "ada@example.com")).all()) == 3
+
+
+def test_next_only_leads_to_a_page_of_this_site(browser: Browser) -> None:
+    browser.sign_up("Eve", "eve@example.com")
+    browser.log_out()
+    for target, expected in [
+        ("/runs/", "/runs/"),
+        ("//evil.example", "/"),
+        ("/%09/evil.example", "/"),  # a tab browsers drop: "/\t/evil" would become "//evil"
+        ("/%0a/evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+    ]:
+        browser.get(f"/login?next={target}")
+        form = browser.form("Log in")
+        response = browser.client.post(
+            f"/login?next={target}", data=form.data("Log in", email="eve@example.com", password=PASSWORD)
+        )
+        assert response.status_code == 302 and response.headers["Location"] == expected, target
+        browser.log_out()
+
+
+def test_demo_mode_refuses_a_public_address(store_settings) -> None:
+    public = store_settings.with_overrides(demo_mode=True, public_url="https://books.example.com")
+    with pytest.raises(RuntimeError, match="DEMO_MODE is on but PUBLIC_URL"):
+        create_app({"SETTINGS": public})
+    assert create_app({"SETTINGS": store_settings.with_overrides(demo_mode=True)})  # http://localhost

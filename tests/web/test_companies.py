@@ -168,3 +168,13 @@ def test_a_connection_started_in_one_workspace_never_lands_in_another(
     page = user.get(back)
 
     assert page.has("could not be verified") and companies() == []
+
+
+def test_a_callback_naming_another_realm_connects_nothing(user: Browser, qbo_emulator) -> None:
+    mine, theirs = new_realm(qbo_emulator, "Mine Co"), new_realm(qbo_emulator, "Theirs Co")
+    authorize = user.redirect_of(form_with_button(user.get("/companies/"), "Connect QuickBooks"))
+    back = consent_redirect(authorize, "Connect", realmId=mine)
+    assert f"realmId={mine}" in back
+    page = user.get(back.replace(f"realmId={mine}", f"realmId={theirs}"))
+    assert page.has(f"did not let this sign-in read company {theirs}") and page.has("not connected")
+    assert companies() == []

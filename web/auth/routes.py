@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
@@ -28,7 +29,11 @@ RESET_VALID_FOR = timedelta(hours=1)
 def _next_url() -> str:
     """Where to go after signing in: a local path only (no open redirect)."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"): refuse any control
+    # character or backslash, then accept only a path on this site.
+    clean = not any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target)
+    local = target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+    if clean and local:
         return target
     return url_for("home.index")
 

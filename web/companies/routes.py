@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 from werkzeug.wrappers import Response
 
 from exporters.companies import disconnect, qbo_client_for, remove_company, save_connection, token_health
-from qbo.errors import QboError
+from qbo.errors import QboError, QboFault, ReconnectRequired
 from qbo.oauth import IntuitOAuth
 from store.models import Company, Exporter, ExporterCompany, Run, User
 from store.settings import get_settings
@@ -98,6 +98,10 @@ def callback() -> Response:
     return _finish_connection(code, realm_id, back)
 
 
+def _not_this_realm(exc: QboError) -> bool:
+    return isinstance(exc, ReconnectRequired) or (isinstance(exc, QboFault) and exc.http_status in (401, 403))
+
+
 def _finish_connection(code: str, realm_id: str, back: Response) -> Response:
     """Trade the code for tokens, store them, read the company's name."""
     try:
@@ -111,8 +115,19 @@ def _finish_connection(code: str, realm_id: str, back: Response) -> Response:
     try:
         name = qbo_client_for(company, get_redis()).company_info().get("CompanyName", "")
     except QboError as exc:
-        log.warning("company %s connected but CompanyInfo failed: %s", company.id, exc)
-        name = ""
+        if not _not_this_realm(exc):
+            log.warning("company %s connected but CompanyInfo failed: %s", company.id, exc)
+            name = ""
+        else:  # the redirect's realmId is not a company these tokens open (a mangled callback URL)
+            if created:
+                session.delete(company)
+                session.commit()
+            flash(
+                f"QuickBooks did not let this sign-in read company {realm_id}, so it was not connected. "
+                "Click “Connect QuickBooks” and pick the company again.",
+                "error",
+            )
+            return back
     session.refresh(company)
     if name:
         company.name = name
