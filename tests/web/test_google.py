@@ -13,8 +13,9 @@ from sheets.errors import GoogleReconnectRequired
 from store import crypto
 from store.db import get_engine
 from store.models import Exporter, GoogleAccount, GoogleAccountStatus
+from tests.sheets.conftest import new_user
 from tests.web.browser import Browser, form_with_button
-from tests.web.oauth import connect_google, consent_redirect
+from tests.web.oauth import connect_google, connect_quickbooks, consent_redirect
 from web import create_app
 
 
@@ -138,3 +139,52 @@ def test_disconnect_when_google_cannot_be_reached_still_forgets_the_account_and_
     assert page.has("Disconnected offline@example.com")
     assert page.has("Google could not be reached to revoke") and page.has("deleted the tokens anyway")
     assert accounts() == []
+
+
+def test_the_shared_service_account_cannot_reach_another_workspaces_spreadsheet(
+    settings, qbo_emulator, google_emulator, tmp_path
+) -> None:
+    key = requests.post(f"{google_emulator.url}/_emulator/service-accounts", json={}, timeout=30).json()
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps(key))
+    app = create_app(
+        {"SETTINGS": settings.with_overrides(google_service_account_file=str(path)), "TESTING": True}
+    )
+    victim, attacker = Browser(app.test_client()), Browser(app.test_client())
+    victim.sign_up("Vic", "vic@example.com")
+    victim.get("/google/")
+    [victim_account] = accounts()
+    owner = new_user(google_emulator.url, settings, "vic")  # a Google user of Vic's, sharing with the robot
+    books = owner.client().create("Vic's books")
+    books.share(key["client_email"], perm_type="user", role="writer", notify=False)
+    with Session(get_engine()) as session:
+        session.add(
+            Exporter(
+                workspace_id=victim_account.workspace_id,
+                name="Vic's invoices",
+                source="invoices",
+                google_account_id=victim_account.id,
+                spreadsheet_id=books.id,
+                tab="Invoices",
+            )
+        )
+        session.commit()
+
+    attacker.sign_up("Mal", "mal@example.com")
+    realm = requests.post(f"{qbo_emulator.url}/_emulator/companies", json={"name": "Mal Co"}, timeout=30)
+    connect_quickbooks(attacker, str(realm.json()["realmId"]))
+    attacker.get("/google/")  # the deployment's service account joins the workspace's accounts
+    attacker.get("/exporters/new")
+    form = attacker.form("Save exporter")
+    page = attacker.submit(
+        form,
+        "Save exporter",
+        name="Overwrite",
+        companies=form.choices["companies"],
+        google_account_id=form.choices["google_account_id"][-1],
+        destination="existing",
+        spreadsheet=books.id,
+    )
+    assert page.has("Another workspace's exporter writes to this spreadsheet")
+    with Session(get_engine()) as session:
+        assert [e.name for e in session.exec(select(Exporter)).all()] == ["Vic's invoices"]

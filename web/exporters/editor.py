@@ -24,6 +24,7 @@ from store.models import (
     utcnow,
 )
 from web.current import scoped
+from web.database import get_session
 from web.exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
 from web.exporters.forms import ExporterForm
 from web.exporters.schedules import choice_of, minutes_of, next_run
@@ -270,7 +271,22 @@ def destination_from(form: ExporterForm, account: GoogleAccount) -> tuple[str, s
         return create_spreadsheet(account, title, (form.tab.data or "").strip())
     if not (form.spreadsheet.data or "").strip():
         raise DestinationProblem("Paste the spreadsheet's link or id, or choose to create a new spreadsheet.")
-    return open_spreadsheet(account, form.spreadsheet.data)
+    spreadsheet_id, title = open_spreadsheet(account, form.spreadsheet.data)
+    if account.kind == "service_account" and _used_elsewhere(spreadsheet_id, account.workspace_id):
+        # Every workspace shares the deployment's service account: being able to edit the spreadsheet
+        # proves nothing about whose it is.
+        raise DestinationProblem(
+            "Another workspace's exporter writes to this spreadsheet through the shared service account. "
+            "Create a new spreadsheet here, or share yours with a Google account of this workspace."
+        )
+    return spreadsheet_id, title
+
+
+def _used_elsewhere(spreadsheet_id: str, workspace_id: int) -> bool:
+    statement = select(Exporter.id).where(
+        Exporter.spreadsheet_id == spreadsheet_id, Exporter.workspace_id != workspace_id
+    )
+    return get_session().exec(statement).first() is not None
 
 
 def save(
