@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -10,7 +11,7 @@ from rq import Queue
 from sqlmodel import Session, select
 
 from store.db import get_engine
-from store.models import Exporter, ExporterCompany, Run
+from store.models import Exporter, ExporterCompany, Run, Watermark
 from tests.web.browser import Browser
 from tests.web.oauth import connect_google, connect_quickbooks
 from workers.queue import get_redis
@@ -278,3 +279,31 @@ def test_how_the_tab_is_written_is_saved_shown_and_edited(ready: Browser) -> Non
     assert exporter.write_mode == "append" and exporter.options["snapshot_column"] is False
     assert "reset_tab" not in exporter.options
     assert ready.get(f"/exporters/{exporter.id}").has("no snapshot column")
+
+
+def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: Browser) -> None:
+    create(ready, destination="new", spreadsheet_title="Open", write_mode="upsert", where="Balance > '0'")
+    [exporter] = exporters()
+    with Session(get_engine()) as session:
+        [link] = session.exec(select(ExporterCompany)).all()
+        session.add(
+            Watermark(
+                exporter_id=exporter.id,
+                company_id=link.company_id,
+                entity="Invoice",
+                last_updated_time=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        )
+        session.commit()
+
+    def watermarks() -> int:
+        with Session(get_engine()) as session:
+            return len(session.exec(select(Watermark)).all())
+
+    form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
+    ready.submit(form, "Save exporter", name="Open invoices (renamed)", schedule="1440")
+    assert watermarks() == 1  # a name or schedule changes nothing in the tab
+
+    form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
+    page = ready.submit(form, "Save exporter", where="Balance = '0'")
+    assert page.has("Saved the exporter") and watermarks() == 0  # the next run is a full pull

@@ -302,6 +302,7 @@ def save(
     if exporter is None:
         exporter = Exporter(workspace_id=g.workspace.id, name="", source=source.key)
     previous_minutes = exporter.schedule_minutes if exporter.id else -1
+    before = _what_it_pulls(session, exporter) if exporter.id else None
     kept = {k: v for k, v in (exporter.options or {}).items() if k not in FORM_OPTIONS}
     exporter.name = form.name.data.strip()
     exporter.source = source.key
@@ -322,7 +323,27 @@ def save(
     session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
     for position, company_id in enumerate(form.companies.data):
         session.add(ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position))
+    if before is not None and before != _what_it_pulls(session, exporter):
+        # Watermarks describe what the tab holds; a new filter, company, column or destination makes
+        # them wrong (rows that now match would never come), so the next run is a full one.
+        session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
     return exporter
+
+
+def _what_it_pulls(session: Session, exporter: Exporter) -> tuple:
+    """Everything that decides which rows an incremental pull adds to the tab."""
+    session.flush()
+    options = {k: v for k, v in (exporter.options or {}).items() if k not in WRITE_OPTIONS}
+    return (
+        exporter.source,
+        repr(sorted(options.items(), key=lambda item: item[0])),
+        tuple(exporter.columns),
+        tuple(company_ids(session, exporter)),
+        exporter.spreadsheet_id,
+        exporter.tab,
+        exporter.time_zone,
+        exporter.write_mode,
+    )
 
 
 def delete_exporter(session: Session, exporter: Exporter) -> None:
