@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from redis import Redis
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from exporters import incremental
@@ -53,9 +54,15 @@ class Job:
 
 
 def load_job(run_id: int) -> Job | None:
-    """The run's exporter, companies (in order) and Google account, marked running."""
+    """The run's exporter, companies (in order) and Google account, marked running; None when the run
+    is gone or no longer queued (a job pushed twice, e.g. by two reapers, runs once)."""
     with db.session_scope() as session:
-        run = session.get(Run, run_id)
+        claimed = session.execute(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
+            .values(status=RunStatus.RUNNING, started_at=utcnow(), finished_at=None, progress="Starting")
+        )
+        run = session.get(Run, run_id) if claimed.rowcount == 1 else None
         if run is None:
             return None
         exporter = session.get(Exporter, run.exporter_id)
@@ -72,9 +79,6 @@ def load_job(run_id: int) -> Job | None:
         )
         if account is not None and account.workspace_id != run.workspace_id:
             account = None
-        run.status, run.started_at, run.finished_at = RunStatus.RUNNING, utcnow(), None
-        run.progress, run.error = "Starting", ""
-        session.add(run)
         return Job(run_id, exporter, list(companies), account)
 
 
@@ -120,7 +124,7 @@ def run_export(run_id: int) -> None:
     try:
         job = load_job(run_id)
         if job is None:
-            log.warning("run %s not found", run_id)
+            log.warning("run %s not found or no longer queued: nothing to do", run_id)
             return
         result = execute(job)
         _finish(job, RunStatus.SUCCEEDED, result=result, progress=f"Done: {result.rows_written:,} rows")

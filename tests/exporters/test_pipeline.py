@@ -373,3 +373,17 @@ def test_a_cdc_answer_at_its_cap_means_a_full_pull(world, admin):
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats["incremental"] is False and run.rows == 50
     assert len(world.values("Busy")) == 1 + 50
+
+
+def test_a_run_pushed_twice_on_the_queue_runs_once(world):
+    exporter_id = world.exporter([world.company("Twice Co", invoices=5)], write_mode="append", tab="History")
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    rows_before = world.values("History")
+
+    run_export(run.id)  # the same job again (two reapers re-submitting one lost job)
+
+    with db.session_scope() as session:
+        again = session.get(Run, run.id)
+    assert again.status == RunStatus.SUCCEEDED and again.finished_at == run.finished_at
+    assert world.values("History") == rows_before  # no duplicated snapshot
