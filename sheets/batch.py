@@ -90,8 +90,14 @@ def update_cells(
 
 
 def clear_values(sheet_id: int) -> dict:
-    """Empty every cell of a tab (values and notes; formats stay)."""
-    return {"updateCells": {"range": grid(sheet_id), "fields": "userEnteredValue,note"}}
+    """Empty every cell of a tab: values, notes and text formats (an upsert's strikethrough on a row
+    marked deleted must not land on whatever row 3 holds after a full refresh); number formats stay."""
+    return {
+        "updateCells": {
+            "range": grid(sheet_id),
+            "fields": "userEnteredValue,note,userEnteredFormat.textFormat",
+        }
+    }
 
 
 def copy_values(source: int, rows: int, cols: int, target: int, target_row: int) -> dict:

@@ -227,6 +227,22 @@ def test_upsert_can_mark_deleted_rows_instead_of_removing_them(spreadsheet, gc):
     assert "note" not in cell and values(spreadsheet, "Invoices")[2][3] == 3
 
 
+def test_a_full_refresh_leaves_no_deleted_mark_on_live_rows(spreadsheet, gc):
+    first = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(1, 4)])
+    marked = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=first.header_state).upsert(
+        COLUMNS, ["realm_id", "id"], [], deleted_keys=[("9130", "2")], on_deleted="mark"
+    )
+    SheetWriter(gc, spreadsheet.id, "Invoices", header_state=marked.header_state).replace(
+        COLUMNS, [row(i) for i in (1, 3, 4)]
+    )
+    grid = spreadsheet.fetch_sheet_metadata({"includeGridData": "true", "ranges": "'Invoices'!A1:B4"})
+    rows = grid["sheets"][0]["data"][0]["rowData"]
+    text = [[c.get("userEnteredFormat", {}).get("textFormat", {}) for c in r["values"]] for r in rows]
+    assert all(not cell.get("strikethrough") for line in text for cell in line)
+    assert all(cell.get("bold") for cell in text[0])  # the header is bold again
+    assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "3", "4"]
+
+
 CURRENCY_COLUMNS = [
     Col("id", "Id", "text"),
     Col("total", "Total", "money"),
