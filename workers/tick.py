@@ -24,6 +24,7 @@ class TickResult:
     queued: list[int] = field(default_factory=list)
     busy: list[int] = field(default_factory=list)
     reaped: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # exporters left due for the next tick
 
 
 def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
@@ -35,6 +36,16 @@ def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: i
             .values(next_run_at=next_run_after(now, schedule_minutes))
         )
         return result.rowcount == 1
+
+
+def unclaim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> None:
+    """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
+    with session_scope() as session:
+        session.execute(
+            update(Exporter)
+            .where(Exporter.id == exporter_id, Exporter.next_run_at == next_run_after(now, schedule_minutes))
+            .values(next_run_at=due_at)
+        )
 
 
 def due_exporters(now: datetime) -> list[tuple[int, int, datetime, int | None]]:
@@ -53,8 +64,20 @@ def tick(now: datetime | None = None) -> TickResult:
     for exporter_id, workspace_id, due_at, interval in due_exporters(now):
         if not claim(exporter_id, due_at, now, interval):
             continue
-        run = enqueue_run(exporter_id, workspace_id, trigger=RunTrigger.SCHEDULE)
+        try:
+            run = enqueue_run(exporter_id, workspace_id, trigger=RunTrigger.SCHEDULE)
+        except Exception:  # noqa: BLE001 - one exporter's failure must not cost the others their slot
+            log.exception("tick: could not queue exporter %s; it stays due for the next tick", exporter_id)
+            unclaim(exporter_id, due_at, now, interval)
+            result.failed.append(exporter_id)
+            continue
         (result.queued if run else result.busy).append(run.id if run else exporter_id)
-    if result.queued or result.busy or result.reaped:
-        log.info("tick: queued runs %s, still busy %s, reaped %s", result.queued, result.busy, result.reaped)
+    if result.queued or result.busy or result.reaped or result.failed:
+        log.info(
+            "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",
+            result.queued,
+            result.busy,
+            result.reaped,
+            result.failed,
+        )
     return result

@@ -123,3 +123,30 @@ def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(s
         assert session.get(Run, lost.id).status == RunStatus.QUEUED
         failed = session.get(Run, dead.id)
         assert failed.status == RunStatus.FAILED and failed.error == WORKER_DIED
+
+
+def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(store_settings, monkeypatch):
+    import redis
+
+    import workers.tick
+
+    due = utcnow() - timedelta(minutes=1)
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        broken = factories.exporter(session, ws.id, next_run_at=due, schedule_minutes=60).id
+        fine = factories.exporter(session, ws.id, next_run_at=due, schedule_minutes=60).id
+    real_enqueue = workers.tick.enqueue_run
+
+    def flaky(exporter_id: int, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if exporter_id == broken:
+            raise redis.ConnectionError("Redis went away for a moment")
+        return real_enqueue(exporter_id, *args, **kwargs)
+
+    monkeypatch.setattr(workers.tick, "enqueue_run", flaky)
+    result = tick(utcnow())
+
+    assert result.failed == [broken] and len(result.queued) == 1 and runs_of(fine)
+    with session_scope() as session:
+        assert session.get(Exporter, broken).next_run_at == due  # the next tick tries it again
+    monkeypatch.setattr(workers.tick, "enqueue_run", real_enqueue)
+    assert len(tick(utcnow()).queued) == 1 and runs_of(broken)
