@@ -68,6 +68,26 @@ def is_retryable(error: APIError) -> bool:
     return error.code == 403 and bool(_reasons(error) & DRIVE_RATE_REASONS)
 
 
+SHIFTING_REQUESTS = ("appendDimension", "insertDimension", "deleteDimension")
+
+
+def is_repeatable(body: Mapping[str, Any] | None) -> bool:
+    """Whether sending this body twice leaves the spreadsheet as sending it once. A batchUpdate that
+    adds or removes rows is not: a second copy would shift rows and write by stale indexes."""
+    batch = (body or {}).get("requests") or []
+    return not any(
+        kind in request for request in batch if isinstance(request, dict) for kind in SHIFTING_REQUESTS
+    )
+
+
+def may_have_been_applied(exc: Exception) -> bool:
+    """A 5xx or a read timeout: Google may have applied the request before failing (not so a 429, or a
+    connection that never opened)."""
+    if isinstance(exc, APIError):
+        return exc.code >= 500
+    return isinstance(exc, requests.ReadTimeout)
+
+
 def is_write(method: str, endpoint: str) -> bool:
     """Whether Google counts the call against the write quota."""
     return method.upper() != "GET"
@@ -115,17 +135,28 @@ class RetryingHTTPClient(HTTPClient):
                     ) from exc
                 if not is_retryable(exc):
                     raise
+                self._refuse_to_repeat(exc, json)
                 retry_after = _retry_after(exc.response)
                 if attempt >= self.policy.tries or (retry_after or 0) > self.policy.longest:
                     raise self._gave_up(exc, attempt) from exc
                 self._wait(attempt, retry_after)
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
+                self._refuse_to_repeat(exc, json)
                 if attempt >= self.policy.tries:
                     raise SheetsUnavailable(
                         f"Google Sheets could not be reached after {attempt} tries ({exc}). "
                         "The next scheduled run will try again."
                     ) from exc
                 self._wait(attempt, None)
+
+    def _refuse_to_repeat(self, exc: Exception, body: Mapping[str, Any] | None) -> None:
+        """Fail now rather than risk applying a row-shifting batch twice; the run's next try redoes it."""
+        if may_have_been_applied(exc) and not is_repeatable(body):
+            raise SheetsUnavailable(
+                f"Google Sheets failed while adding or removing rows ({exc}) and may have applied the "
+                "change anyway, so it was not sent twice. An upsert's next run reconciles the tab; "
+                "after an append, check the tab's last rows before running it again."
+            ) from exc
 
     def _wait(self, attempt: int, retry_after: float | None) -> None:
         delay = self.policy.delay(attempt, retry_after)

@@ -11,7 +11,7 @@ import redis
 
 from sheets.client import make_client, parse_spreadsheet_id, spreadsheet_url
 from sheets.credentials import service_account_credentials, service_account_email
-from sheets.errors import GoogleReconnectRequired, QuotaExhausted
+from sheets.errors import GoogleReconnectRequired, QuotaExhausted, SheetsUnavailable
 from sheets.pacing import WritePacer
 from sheets.retry import RetryPolicy
 from sheets.writer import SheetWriter
@@ -156,3 +156,23 @@ def test_a_google_that_does_not_answer_times_out_and_is_tried_again(
     SheetWriter(client, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
     assert len(waits) == 1 and client.http_client.retries == 1
     assert spreadsheet.worksheet("Invoices").get_all_values()[1] == ["1", "5.00"]
+
+
+def test_a_batch_that_adds_rows_is_not_sent_twice_after_a_5xx(google_user, gc, spreadsheet):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)]).header_state
+    before = spreadsheet.worksheet("Invoices").get_all_values()
+    google_user.admin("faults", {"route": "sheets.write", "status": 503, "count": 1})
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state)
+    with pytest.raises(SheetsUnavailable, match="not sent twice"):
+        writer.upsert(COLUMNS, ["id"], [("2", 7)])
+    assert gc.http_client.retries == 0
+    assert spreadsheet.worksheet("Invoices").get_all_values() == before
+    # the next run does it (the emulator's 503 applied nothing)
+    SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state).upsert(COLUMNS, ["id"], [("2", 7)])
+    assert spreadsheet.worksheet("Invoices").get_all_values()[1:] == [["1", "5.00"], ["2", "7.00"]]
+
+
+def test_a_replace_that_only_rewrites_cells_is_retried_after_a_5xx(google_user, gc, spreadsheet):
+    google_user.admin("faults", {"route": "sheets.write", "status": 503, "count": 1})
+    SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [("1", 5)])
+    assert gc.http_client.retries == 1 and spreadsheet.worksheet("Invoices").acell("B2").value == "5.00"
