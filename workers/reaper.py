@@ -1,4 +1,5 @@
-"""Finds runs whose job is gone: re-queues the queued ones (Redis was flushed), fails the running ones."""
+"""Finds runs whose job is gone: re-queues the queued ones (Redis was flushed), fails the running ones
+whose job died (at once) or vanished (once the job timeout has passed)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlmodel import select
 
 from store.db import session_scope
 from store.models import Run, RunStatus
-from workers.enqueue import job_id, submit
+from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id, submit
 from workers.queue import get_redis
 
 # A run younger than this is left alone: its job may still be on its way to Redis.
@@ -29,6 +30,13 @@ def _job_status(run_id: int) -> JobStatus | None:
         return None
 
 
+def _past_its_timeout(run: Run, now: datetime) -> bool:
+    """A running run whose job hash is gone (Redis flushed) may still be running in its worker; only
+    once its job timeout has passed is it surely dead. Failing it sooner would let the next tick start a
+    second run on the same tab."""
+    return (run.started_at or run.queued_at) < now - timedelta(seconds=JOB_TIMEOUT_SECONDS)
+
+
 def reap(now: datetime) -> list[int]:
     """Repair active runs older than the grace period whose RQ job is missing or dead; return their ids."""
     repaired: list[int] = []
@@ -43,7 +51,7 @@ def reap(now: datetime) -> list[int]:
             if run.status == RunStatus.QUEUED and status is None:
                 submit(run.id)
                 repaired.append(run.id)
-            elif status is None or status in DEAD_JOB_STATUSES:
+            elif status in DEAD_JOB_STATUSES or (status is None and _past_its_timeout(run, now)):
                 run.status, run.error, run.finished_at = RunStatus.FAILED, WORKER_DIED, now
                 repaired.append(run.id)
     return repaired

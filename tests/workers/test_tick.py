@@ -12,7 +12,7 @@ from sqlmodel import select
 from store.db import session_scope
 from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
 from tests import factories
-from workers.enqueue import job_id
+from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id
 from workers.queue import get_queue, get_redis
 from workers.reaper import GRACE, WORKER_DIED
 from workers.tick import tick
@@ -107,17 +107,33 @@ def test_disabled_and_unscheduled_exporters_are_left_alone(store_settings):
 
 def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(store_settings):
     long_ago = utcnow() - GRACE - timedelta(minutes=1)
+    beyond_timeout = utcnow() - timedelta(seconds=JOB_TIMEOUT_SECONDS, minutes=1)
     with session_scope() as session:
         ws = factories.workspace(session)
         exporter_id = factories.exporter(session, ws.id).id
         lost = Run(exporter_id=exporter_id, workspace_id=ws.id, status=RunStatus.QUEUED, queued_at=long_ago)
-        dead = Run(exporter_id=exporter_id, workspace_id=ws.id, status=RunStatus.RUNNING, queued_at=long_ago)
-        session.add_all([lost, dead])
-    # Redis lost both jobs (flushed or restarted): the database still knows both runs.
+        dead = Run(
+            exporter_id=exporter_id,
+            workspace_id=ws.id,
+            status=RunStatus.RUNNING,
+            queued_at=beyond_timeout,
+            started_at=beyond_timeout,
+        )
+        busy = Run(
+            exporter_id=exporter_id,
+            workspace_id=ws.id,
+            status=RunStatus.RUNNING,
+            queued_at=long_ago,
+            started_at=long_ago,
+        )
+        session.add_all([lost, dead, busy])
+    # Redis lost every job (flushed or restarted): the database still knows the runs.
 
     result = tick(utcnow())
 
     assert sorted(result.reaped) == sorted([lost.id, dead.id])
+    with session_scope() as session:  # its worker may still be at it: left alone until its timeout
+        assert session.get(Run, busy.id).status == RunStatus.RUNNING
     assert Job.fetch(job_id(lost.id), connection=get_redis()).get_status() == "queued"
     with session_scope() as session:
         assert session.get(Run, lost.id).status == RunStatus.QUEUED
