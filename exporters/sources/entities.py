@@ -99,6 +99,8 @@ class EntitySource:
                 if total is None and options.get("count", True):
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
+                if total is not None and done >= total:
+                    break  # the COUNT says this was the last page: no empty page to ask for
         run.fetched(done, total)
 
     def explode(self, record: dict) -> Iterator[dict]:

@@ -329,3 +329,13 @@ def test_lines_name_their_account_from_the_line_or_else_from_its_item(acme, admi
             expected = item["AssetAccountRef" if inventory else "ExpenseAccountRef"]["value"]
         assert line["account_id"] == expected, line["id"]
     assert kinds == {"AccountBasedExpenseLineDetail", "ItemBasedExpenseLineDetail"}
+
+
+@pytest.mark.parametrize(("invoices", "calls"), [(999, 1), (1000, 2), (2500, 4)])
+def test_a_full_pull_costs_its_pages_and_a_count_only_when_it_spans_several(company_client, invoices, calls):
+    """ceil(n / 1000) pages; a COUNT (for "x of y" progress) once a first page comes back full, which
+    also spares the empty page a count that ends exactly on a page boundary would need."""
+    _realm, client = company_client("Paging Co", invoices=invoices)
+    before = client.calls
+    records = list(get_source("invoices").records(client, {}, RunContext()))
+    assert len(records) == invoices and client.calls - before == calls
