@@ -38,6 +38,9 @@ class Settings:
     token_keys: tuple[str, ...] = ()
     demo_mode: bool = False
     queue_name: str = "sheetbooks"
+    # Reverse proxies in front of the web process that set X-Forwarded-For/-Proto (App Engine: 1). Only
+    # these hops are trusted; 0 trusts none, so a client cannot pick the address the login limit counts.
+    proxy_hops: int = 0
 
     # QuickBooks Online (Intuit)
     qbo_client_id: str = ""

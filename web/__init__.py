@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from store.settings import Settings, configure, get_settings
 
@@ -29,6 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(test_config)
+    if settings.proxy_hops:
+        # The client's address and scheme as the trusted proxies saw them (login limits, https cookies).
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from web import current, database, errors
     from web.extensions import csrf

@@ -189,3 +189,33 @@ def test_demo_mode_refuses_a_public_address(store_settings) -> None:
     with pytest.raises(RuntimeError, match="DEMO_MODE is on but PUBLIC_URL"):
         create_app({"SETTINGS": public})
     assert create_app({"SETTINGS": store_settings.with_overrides(demo_mode=True)})  # http://localhost
+
+
+def lock_out_and_retry(app, forwarded_for: tuple[str, str]) -> int:
+    """Five wrong passwords from one client address, then the right one from another: the status."""
+    person = Browser(app.test_client())
+    person.sign_up("Pat", f"pat-{forwarded_for[0]}@example.com")
+    person.log_out()
+    for _ in range(5):
+        person.client.post(
+            "/login",
+            data=person.get("/login")
+            and person.form("Log in").data("Log in", email=person.email, password="no"),
+            headers={"X-Forwarded-For": forwarded_for[0]},
+        )
+    form = person.get("/login") and person.form("Log in")
+    response = person.client.post(
+        "/login",
+        data=form.data("Log in", email=person.email, password=PASSWORD),
+        headers={"X-Forwarded-For": forwarded_for[1]},
+    )
+    return response.status_code
+
+
+def test_behind_a_trusted_proxy_the_login_limit_counts_the_clients_address(store_settings) -> None:
+    proxied = create_app({"SETTINGS": store_settings.with_overrides(proxy_hops=1), "TESTING": True})
+    assert lock_out_and_retry(proxied, ("203.0.113.7", "198.51.100.9")) == 302  # another client logs in
+    direct = create_app({"SETTINGS": store_settings, "TESTING": True})
+    assert (
+        lock_out_and_retry(direct, ("203.0.113.8", "198.51.100.10")) != 302
+    )  # a forged header counts for nothing
