@@ -6,6 +6,7 @@ import json
 
 import pytest
 import requests
+from flask import Flask
 from sqlmodel import Session, select
 
 from exporters.google_accounts import gspread_client_for
@@ -105,15 +106,21 @@ def test_a_revoked_google_grant_shows_on_the_account_and_every_exporter_until_re
     assert gspread_client_for(account).create("Written again").id
 
 
-def test_service_account_mode_shows_the_email_to_share_spreadsheets_with(
-    settings, google_emulator, tmp_path
-) -> None:
+def service_account_deployment(settings, google_emulator, tmp_path) -> tuple[Flask, dict]:  # noqa: ANN001
+    """The dashboard of a self-hosted deployment whose settings point at a service-account key file."""
     key = requests.post(f"{google_emulator.url}/_emulator/service-accounts", json={}, timeout=30).json()
     path = tmp_path / "service-account.json"
     path.write_text(json.dumps(key))
     app = create_app(
         {"SETTINGS": settings.with_overrides(google_service_account_file=str(path)), "TESTING": True}
     )
+    return app, key
+
+
+def test_service_account_mode_shows_the_email_to_share_spreadsheets_with(
+    settings, google_emulator, tmp_path
+) -> None:
+    app, key = service_account_deployment(settings, google_emulator, tmp_path)
     person = Browser(app.test_client())
     person.sign_up("Sam", "sam@example.com")
 
@@ -144,12 +151,7 @@ def test_disconnect_when_google_cannot_be_reached_still_forgets_the_account_and_
 def test_the_shared_service_account_cannot_reach_another_workspaces_spreadsheet(
     settings, qbo_emulator, google_emulator, tmp_path
 ) -> None:
-    key = requests.post(f"{google_emulator.url}/_emulator/service-accounts", json={}, timeout=30).json()
-    path = tmp_path / "service-account.json"
-    path.write_text(json.dumps(key))
-    app = create_app(
-        {"SETTINGS": settings.with_overrides(google_service_account_file=str(path)), "TESTING": True}
-    )
+    app, key = service_account_deployment(settings, google_emulator, tmp_path)
     victim, attacker = Browser(app.test_client()), Browser(app.test_client())
     victim.sign_up("Vic", "vic@example.com")
     victim.get("/google/")
