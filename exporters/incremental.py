@@ -15,10 +15,9 @@ from typing import Any
 from sqlmodel import Session
 
 from exporters.columns import to_datetime
-from exporters.filters import quote
 from exporters.sources.base import RunContext
 from exporters.sources.entities import EntitySource
-from exporters.sources.query import select, wants_custom_fields
+from exporters.sources.query import updated_since, wants_custom_fields
 from store.models import Watermark
 
 OVERLAP = timedelta(minutes=5)
@@ -118,17 +117,16 @@ def pull(
     start: datetime,
     keys: Sequence[str] | None = None,
 ) -> Changes:
-    """Objects updated since `start` (one query, paged) and deletions since then (one CDC call)."""
-    condition = f"MetaData.LastUpdatedTime >= {quote(start.isoformat(timespec='seconds'))}"
+    """Objects updated since `start` (one query, paged by time) and deletions since then (one CDC call)."""
+    since = start.isoformat(timespec="seconds")
     filters = source.where(options, run)
-    where = " AND ".join(c for c in (filters, condition) if c)
     water = HighWater()
-    found = select(client, source.entity, where, "MetaData.LastUpdatedTime", wants_custom_fields(keys))
+    found = updated_since(client, source.entity, filters, since, wants_custom_fields(keys))
     records = dedupe(water.track(found))
     left: list[str] = []
     if filters:  # one more query: objects changed so that they left the filters leave the sheet too
         matching = {str(r.get("Id")) for r in records}
-        changed = water.track(select(client, source.entity, condition, "MetaData.LastUpdatedTime"))
+        changed = water.track(updated_since(client, source.entity, "", since))
         left = list(dict.fromkeys(str(o.get("Id")) for o in changed if str(o.get("Id")) not in matching))
     cdc = client.cdc([source.entity], start).get(source.entity, [])
     deleted = [str(o.get("Id")) for o in cdc if o.get("status") == "Deleted"]
