@@ -8,7 +8,7 @@ from .account_rows import AccountRows
 from .aggregate import cumulative, day_before, in_display_sign, nonzero, sums
 from .company_access import Company
 from .context import ReportContext
-from .layout import Vector, account_columns, add, amounts, cell, data_row, header, labelled_section, zeros
+from .layout import Vector, account_columns, add, amounts, cell, data_row, labelled_section, zeros
 from .periods import fiscal_year_start
 
 
@@ -138,17 +138,7 @@ def report(ctx: ReportContext) -> dict:
     renderer = Renderer(AccountRows(chart, display, width), net_income, width)
     rows = [row for node in LAYOUT if (row := renderer.render(node)) is not None]
     return {
-        "Header": header(
-            ctx.company,
-            "BalanceSheet",
-            start=p.start,
-            end=p.end,
-            macro=p.date_macro,
-            basis=p.basis,
-            summarize=p.summarize,
-            no_data=no_data,
-            echo=ctx.header_echo(),
-        ),
+        "Header": ctx.report_header("BalanceSheet", no_data),
         "Columns": account_columns(p.columns, total=False),
         "Rows": {"Row": rows},
     }

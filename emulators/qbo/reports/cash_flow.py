@@ -14,7 +14,6 @@ from .layout import (
     cell,
     computed_section,
     data_row,
-    header,
     labelled_section,
     zeros,
 )
@@ -100,17 +99,7 @@ def build(company: Company, raw: dict[str, str]) -> dict:
         computed_section("CASH AT END OF PERIOD", add(beginning, increase), "EndingCash"),
     ]
     return {
-        "Header": header(
-            ctx.company,
-            "CashFlow",
-            start=p.start,
-            end=p.end,
-            macro=p.date_macro,
-            basis=p.basis,
-            summarize=p.summarize,
-            no_data=no_data,
-            echo=ctx.header_echo(),
-        ),
+        "Header": ctx.report_header("CashFlow", no_data),
         "Columns": account_columns(p.columns),
         "Rows": {"Row": rows},
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import params as report_params
 from .company_access import Company
+from .layout import header
 from .ledger import Ledger, ledger_of
 from .params import ReportParams
 from .postings import Posting
@@ -34,3 +35,18 @@ class ReportContext:
 
     def header_echo(self) -> dict[str, str]:
         return self.params.filters.header()
+
+    def report_header(self, name: str, no_data: bool, summarize: str | None = None) -> dict:
+        """The report's Header for the requested period, basis and filters."""
+        p = self.params
+        return header(
+            self.company,
+            name,
+            start=p.start,
+            end=p.end,
+            macro=p.date_macro,
+            basis=p.basis,
+            summarize=summarize or p.summarize,
+            no_data=no_data,
+            echo=self.header_echo(),
+        )

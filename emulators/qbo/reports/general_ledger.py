@@ -8,7 +8,7 @@ from decimal import Decimal
 from .company_access import Company
 from .context import ReportContext
 from .errors import ReportParamError
-from .layout import blanks, cell, column, data_row, header, section
+from .layout import blanks, cell, column, data_row, section
 from .money import ZERO, money
 from .periods import fiscal_year_start
 from .postings import Posting
@@ -103,17 +103,7 @@ def build(company: Company, raw: dict[str, str]) -> dict:
         summary = _cells(keys, {"tx_date": cell(f"Total for {label}"), "subt_nat_amount": cell(money(total))})
         rows.append(section([cell(label, account.id), *blanks(len(keys) - 1)], lines, summary))
     return {
-        "Header": header(
-            ctx.company,
-            "GeneralLedger",
-            start=p.start,
-            end=p.end,
-            macro=p.date_macro,
-            basis=p.basis,
-            summarize="Total",
-            no_data=not rows,
-            echo=ctx.header_echo(),
-        ),
+        "Header": ctx.report_header("GeneralLedger", not rows, "Total"),
         "Columns": {"Column": [column(COLUMNS[k][0], COLUMNS[k][1], k) for k in keys]},
         "Rows": {"Row": rows},
     }

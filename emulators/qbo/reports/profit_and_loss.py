@@ -9,7 +9,7 @@ from .account_rows import AccountRows
 from .aggregate import column_ranges, in_display_sign, nonzero, sums
 from .company_access import Company
 from .context import ReportContext
-from .layout import Vector, account_columns, add, computed_section, header, labelled_section, zeros
+from .layout import Vector, account_columns, add, computed_section, labelled_section, zeros
 from .postings import Posting
 
 
@@ -83,17 +83,7 @@ def report(ctx: ReportContext, dimension: dimensions.Dimension | None = None) ->
     computed("Net Income", add(operating, net_other) if other else add(operating, zeros(width)), "NetIncome")
 
     return {
-        "Header": header(
-            ctx.company,
-            "ProfitAndLoss",
-            start=p.start,
-            end=p.end,
-            macro=p.date_macro,
-            basis=p.basis,
-            summarize=dimension.summarize if dimension else p.summarize,
-            no_data=no_data,
-            echo=ctx.header_echo(),
-        ),
+        "Header": ctx.report_header("ProfitAndLoss", no_data, dimension.summarize if dimension else None),
         "Columns": columns,
         "Rows": {"Row": rows},
     }

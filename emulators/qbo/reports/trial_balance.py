@@ -5,7 +5,7 @@ from __future__ import annotations
 from .aggregate import sums
 from .company_access import Company
 from .context import ReportContext
-from .layout import blank_if_zero, cell, column, data_row, header, money, section
+from .layout import blank_if_zero, cell, column, data_row, money, section
 from .money import ZERO
 from .periods import fiscal_year_start
 
@@ -52,17 +52,7 @@ def build(company: Company, raw: dict[str, str]) -> dict:
         )
     rows.append(section(None, None, [cell("TOTAL"), cell(money(debits)), cell(money(credits))], "GrandTotal"))
     return {
-        "Header": header(
-            ctx.company,
-            "TrialBalance",
-            start=p.start,
-            end=p.end,
-            macro=p.date_macro,
-            basis=p.basis,
-            summarize="Total",
-            no_data=len(rows) == 1,
-            echo=ctx.header_echo(),
-        ),
+        "Header": ctx.report_header("TrialBalance", len(rows) == 1, "Total"),
         "Columns": {
             "Column": [
                 column("", "Account", "account"),
