@@ -204,6 +204,15 @@ def party() -> list[Field]:
     ]
 
 
+def nested_name() -> list[Field]:
+    """Name lists that nest (classes, locations): the name, its full path and its parent."""
+    return [
+        at("name", "Name", "Name"),
+        at("full_name", "Full name", "FullyQualifiedName"),
+        *ref("parent", "Parent", "ParentRef", default=False),
+    ]
+
+
 CUSTOMER = (("customer", "CustomerRef"),)
 VENDOR = (("vendor", "VendorRef"),)
 DOCUMENT = FilterSpec(party=CUSTOMER, has_status=True)
@@ -413,13 +422,7 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         "Classes",
         "Class",
         "Lists",
-        name_list(
-            [
-                at("name", "Name", "Name"),
-                at("full_name", "Full name", "FullyQualifiedName"),
-                *ref("parent", "Parent", "ParentRef", default=False),
-            ]
-        ),
+        name_list(nested_name()),
         NAME_LIST,
     ),
     entity(
@@ -427,13 +430,7 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         "Locations (departments)",
         "Department",
         "Lists",
-        name_list(
-            [
-                at("name", "Name", "Name"),
-                at("full_name", "Full name", "FullyQualifiedName"),
-                *ref("parent", "Parent", "ParentRef", default=False),
-            ]
-        ),
+        name_list(nested_name()),
         NAME_LIST,
     ),
     entity(
