@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,15 +73,11 @@ class Settings:
     google_scopes: str = "openid email https://www.googleapis.com/auth/drive.file"
     google_service_account_file: str = ""
 
-    extra: dict = field(default_factory=dict)
-
     @classmethod
     def from_env(cls) -> Settings:
         """Read each field from the environment variable of the same name, upper-cased (REDIS_URL, ...)."""
         values: dict = {}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             name = f.name.upper()
             if name not in os.environ:
                 continue
@@ -123,8 +119,6 @@ class Settings:
         """The environment variables that reproduce these settings in a child process."""
         env = {}
         for f in fields(self):
-            if f.name == "extra":
-                continue
             value = getattr(self, f.name)
             if isinstance(value, tuple):
                 value = ",".join(value)
