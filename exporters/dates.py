@@ -102,7 +102,7 @@ def periods(start: date, end: date, by: str) -> list[tuple[date, date]]:
     return _chunks(start, end, lambda d: _add_months(anchor(d), step))
 
 
-def _chunks(start: date, end: date, next_start) -> list[tuple[date, date]]:  # noqa: ANN001
+def _chunks(start: date, end: date, next_start) -> list[tuple[date, date]]:
     out = []
     current = start
     while current <= end:

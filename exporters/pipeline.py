@@ -128,7 +128,7 @@ def run_export(run_id: int) -> None:
             return
         result = execute(job)
         _finish(job, RunStatus.SUCCEEDED, result=result, progress=f"Done: {result.rows_written:,} rows")
-    except BaseException as exc:  # noqa: BLE001 - recorded on the run, re-raised only for interpreter exits
+    except BaseException as exc:
         email = job.account.email if job and job.account else ""
         _fail(job, run_id, describe(exc, email))
         if not isinstance(exc, Exception):

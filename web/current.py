@@ -108,7 +108,7 @@ def get_scoped(model: type[M], row_id: int) -> M:
     return row
 
 
-def scoped(model: type[M]):  # noqa: ANN201 - a SQLModel select
+def scoped(model: type[M]):
     """A select of the model's rows in the current workspace."""
     return select(model).where(model.workspace_id == g.workspace.id)  # type: ignore[attr-defined]
 

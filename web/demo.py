@@ -101,7 +101,7 @@ def demo_settings(args: argparse.Namespace, instance: Path, redis_url: str) -> S
     ).pointed_at_emulators(f"http://127.0.0.1:{args.qbo_port}", f"http://127.0.0.1:{args.google_port}")
 
 
-def _pump(name: str, stream) -> None:  # noqa: ANN001
+def _pump(name: str, stream) -> None:
     for line in iter(stream.readline, ""):
         sys.stdout.write(f"{name:>7} | {line}")
         sys.stdout.flush()

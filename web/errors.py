@@ -26,7 +26,7 @@ def _wants_json() -> bool:
     return request.path.endswith(".json") or request.path.startswith("/webhooks/")
 
 
-def _page(code: int, detail: str | None = None):  # noqa: ANN202 - a Flask response tuple
+def _page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     if _wants_json():
         return {"error": title, "message": detail or message}, code
@@ -35,16 +35,16 @@ def _page(code: int, detail: str | None = None):  # noqa: ANN202 - a Flask respo
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # noqa: ANN202
+    def csrf_error(error: CSRFError):
         return _page(
             400, "This form has expired or was not sent from Sheetbooks. Reload the page and try again."
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # noqa: ANN202
+    def http_error(error: HTTPException):
         return _page(error.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # noqa: ANN202
+    def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _page(500)

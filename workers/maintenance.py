@@ -23,6 +23,6 @@ def keep_companies_alive() -> list[int]:
         try:
             if keep_alive(company_id):
                 refreshed.append(company_id)
-        except Exception:  # noqa: BLE001 - one company's failure is recorded on it; go on with the rest
+        except Exception:
             log.exception("keep-alive failed for company %s", company_id)
     return refreshed

@@ -23,6 +23,6 @@ def run_forever(stop: threading.Event, interval_seconds: float = 60.0) -> None:
             if started - last_keep_alive >= KEEP_ALIVE_EVERY_SECONDS:
                 keep_companies_alive()
                 last_keep_alive = started
-        except Exception:  # noqa: BLE001 - the scheduler must survive a bad minute
+        except Exception:
             log.exception("tick failed")
         stop.wait(max(0.0, interval_seconds - (time.monotonic() - started)))

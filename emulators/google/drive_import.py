@@ -13,7 +13,7 @@ blueprint = Blueprint("drive_import", __name__, url_prefix="/upload/drive/v2/fil
 @blueprint.put("/<file_id>")
 def upload(file_id: str) -> Response:
     """Only `uploadType=media` of text/csv onto an existing spreadsheet is modelled."""
-    from emulators.google.sheets import csv_import  # noqa: PLC0415 (the Sheets half of the emulator)
+    from emulators.google.sheets import csv_import
 
     meta = file_for_caller(file_id, "writer")
     content_type = request.headers.get("Content-Type", "").split(";")[0].strip()

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 
-def create_app(config: dict | None = None):  # noqa: ANN201 - flask.Flask, imported lazily
+def create_app(config: dict | None = None):
     """Build the emulator app (see README.md for the config keys)."""
     from emulators.qbo.app import build_app
 

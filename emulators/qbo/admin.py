@@ -30,7 +30,7 @@ def list_companies() -> Response:
     return jsonify({"companies": [company.summary() for company in emulator().companies.values()]})
 
 
-def _company_entity(realm: str, entity: str):  # noqa: ANN202 - Company | error tuple
+def _company_entity(realm: str, entity: str):
     company = emulator().companies.get(realm)
     if company is None:
         return None, _error(f"no company {realm}", 404)

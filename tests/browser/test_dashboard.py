@@ -56,7 +56,7 @@ def live(sqlite_url, redis_url, qbo_emulator, google_emulator) -> Iterator[str]:
 
 
 @pytest.fixture
-def chromium():  # noqa: ANN201 - a playwright Browser
+def chromium():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail("no chromium: `make test` installs Debian's chromium (scripts/browser.sh)")

@@ -199,7 +199,7 @@ class Spy:
         self.params: list[dict] = []
         self.preferences_reads = 0
 
-    def __getattr__(self, name: str):  # noqa: ANN204 - everything else goes to the real client
+    def __getattr__(self, name: str):
         return getattr(self.client, name)
 
     def request(self, method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:

@@ -21,7 +21,7 @@ class Admin:
 
     url: str
 
-    def _call(self, method: str, path: str, **kwargs) -> dict | list:  # noqa: ANN003
+    def _call(self, method: str, path: str, **kwargs) -> dict | list:
         response = requests.request(method, f"{self.url}/_emulator/{path}", timeout=30, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else {}

@@ -103,7 +103,7 @@ def test_requests_in_flight_are_capped_so_intuit_never_throttles(make_client, re
         for client in clients:
             client.tries, client.max_wait_seconds, client.budget = 1, 30, budget
 
-        def call(client) -> bool:  # noqa: ANN001
+        def call(client) -> bool:
             try:
                 return client.company_info()["CompanyName"] == "Budget Co"
             except QboRateLimited:

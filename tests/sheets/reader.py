@@ -48,7 +48,7 @@ class PollingReader:
                     self._finished = number
                     self._changed.notify_all()
                 self._stop.wait(self.interval)  # pacing under the read quota, not waiting for work
-        except BaseException as exc:  # noqa: BLE001 - kept for the test to fail on
+        except BaseException as exc:
             with self._changed:
                 self.error = exc
                 self._changed.notify_all()

@@ -28,7 +28,7 @@ class Browser:
         self.status = 0
         self.email = ""
 
-    def _done(self, response) -> Page:  # noqa: ANN001
+    def _done(self, response) -> Page:
         self.status = response.status_code
         query = response.request.query_string.decode()
         url = f"http://localhost{response.request.path}" + (f"?{query}" if query else "")

@@ -16,7 +16,7 @@ from tests.web.test_workspaces import invite_link
 
 
 @pytest.fixture
-def emulators(qbo_emulator, google_emulator):  # noqa: ANN201
+def emulators(qbo_emulator, google_emulator):
     return qbo_emulator, google_emulator
 
 

@@ -33,7 +33,7 @@ WRITER = "analyst@example.com"
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def create(browser: Browser, **values: str):  # noqa: ANN201 - the page after saving
+def create(browser: Browser, **values: str):
     """Save a new invoices exporter into a new spreadsheet's tab `Invoices`, replaced on each run."""
     browser.get("/exporters/new")
     form = browser.form("Save exporter")
@@ -42,7 +42,7 @@ def create(browser: Browser, **values: str):  # noqa: ANN201 - the page after sa
     return browser.submit(form, "Save exporter", **fields)
 
 
-def work(settings) -> None:  # noqa: ANN001
+def work(settings) -> None:
     """A real RQ worker (forking a work horse per job) that stops when the queue is empty."""
     redis = get_redis()
     Worker([Queue(settings.queue_name, connection=redis)], connection=redis).work(burst=True)

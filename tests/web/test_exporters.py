@@ -33,7 +33,7 @@ def exporters() -> list[Exporter]:
         return list(session.exec(select(Exporter)).all())
 
 
-def create(browser: Browser, **values: str | list[str]):  # noqa: ANN201
+def create(browser: Browser, **values: str | list[str]):
     browser.get("/exporters/new")
     form = browser.form("Save exporter")
     defaults = {"name": "Open invoices", "source": "invoices", "companies": form.choices["companies"]}

@@ -106,7 +106,7 @@ def test_a_revoked_google_grant_shows_on_the_account_and_every_exporter_until_re
     assert gspread_client_for(account).create("Written again").id
 
 
-def service_account_deployment(settings, google_emulator, tmp_path) -> tuple[Flask, dict]:  # noqa: ANN001
+def service_account_deployment(settings, google_emulator, tmp_path) -> tuple[Flask, dict]:
     """The dashboard of a self-hosted deployment whose settings point at a service-account key file."""
     key = requests.post(f"{google_emulator.url}/_emulator/service-accounts", json={}, timeout=30).json()
     path = tmp_path / "service-account.json"

@@ -26,7 +26,7 @@ def sign(body: bytes, verifier: str = VERIFIER) -> str:
 
 
 @pytest.fixture
-def hook(store_settings):  # noqa: ANN201
+def hook(store_settings):
     app = create_app(
         {"SETTINGS": store_settings.with_overrides(qbo_webhook_verifier=VERIFIER), "TESTING": True}
     )

@@ -153,7 +153,7 @@ def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(st
         fine = factories.exporter(session, ws.id, next_run_at=due, schedule_minutes=60).id
     real_enqueue = workers.tick.enqueue_run
 
-    def flaky(exporter_id: int, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def flaky(exporter_id: int, *args, **kwargs):
         if exporter_id == broken:
             raise redis.ConnectionError("Redis went away for a moment")
         return real_enqueue(exporter_id, *args, **kwargs)

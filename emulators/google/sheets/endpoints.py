@@ -69,7 +69,7 @@ def create(call: Call) -> dict:
     properties = body.get("properties") or {}
     spreadsheet = backend().create_spreadsheet(properties.get("title") or "Untitled spreadsheet", properties)
     if body.get("sheets"):
-        from emulators.google.sheets.batch_update import apply_initial_sheets  # noqa: PLC0415
+        from emulators.google.sheets.batch_update import apply_initial_sheets
 
         spreadsheet = spreadsheet.copy()
         apply_initial_sheets(spreadsheet, body["sheets"])

@@ -14,7 +14,7 @@ WINDOW = timedelta(days=30)
 UNSUPPORTED = {"journalcode", "timeactivity", "taxagency", "taxcode", "taxrate"}
 
 
-def _since(text: str, company: Company):  # noqa: ANN202 - datetime
+def _since(text: str, company: Company):
     kind, value = typed(text) if text else ("text", None)
     if kind == "date":
         value = as_datetime(f"{text}T00:00:00")

@@ -114,7 +114,7 @@ class Issued:
 class Grants:
     """Every code and grant; `on_change` persists a grant after each mutation."""
 
-    def __init__(self, on_change=None) -> None:  # noqa: ANN001 - Callable[[Grant], None] | None
+    def __init__(self, on_change=None) -> None:
         self.codes: dict[str, Code] = {}
         self.grants: dict[str, Grant] = {}
         self._by_refresh: dict[str, str] = {}

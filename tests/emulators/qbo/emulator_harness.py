@@ -31,10 +31,10 @@ class Emulator:
         return self.server.url
 
     @property
-    def app(self):  # noqa: ANN201 - flask.Flask
+    def app(self):
         return self.server.server.app
 
-    def admin(self, method: str, path: str, **kwargs) -> dict:  # noqa: ANN003
+    def admin(self, method: str, path: str, **kwargs) -> dict:
         response = requests.request(method, f"{self.url}/_emulator{path}", timeout=30, **kwargs)
         assert response.status_code < 300, response.text
         return response.json()

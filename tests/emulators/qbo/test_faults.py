@@ -52,7 +52,7 @@ def first(emulator, apis) -> Api:
     return apis[emulator.realms()[0]]
 
 
-def inject(emulator, **rule) -> list[dict]:  # noqa: ANN003
+def inject(emulator, **rule) -> list[dict]:
     return emulator.admin("POST", "/faults", json=rule)["faults"]
 
 
