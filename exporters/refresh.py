@@ -65,7 +65,7 @@ INCREMENTAL = Refresh(incremental=True)
 # sheets.errors.UpsertNotPossible(reason) before writing, and the run records that reason instead.
 TAB_NOT_UPDATABLE = (
     "the tab could not be updated row by row (a new or reset tab, changed columns, or more changes "
-    "than one request takes), so it was rewritten whole"
+    "than one request takes)"
 )
 
 
