@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from exporters.columns import CUSTOM_PREFIX, Column
+from exporters.columns import CUSTOM_PREFIX, Column, Field
 from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
-from exporters.sources.entities import ENTITY_SOURCES, EntitySource
+from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
 from qbo.client import QboClient
@@ -40,6 +40,10 @@ class Source(Protocol):
         run: RunContext,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]: ...
+
+    def field_for(self, key: str) -> Field | None:
+        """The field of a column key, custom fields included (`custom:<name>`); None when there is none."""
+        ...
 
     def as_statement(self, options: dict[str, Any]) -> StatementSource | None:
         """This source when, with these options, it writes one statement table instead of rows."""
@@ -91,8 +95,6 @@ def resolve_columns(
     for key in saved_keys:
         if key in known:
             out.append(known[key])
-        elif key.startswith(CUSTOM_PREFIX) and isinstance(source, EntitySource):
-            custom = source.field_for(key)
-            if custom is not None:
-                out.append(custom.column)
+        elif key.startswith(CUSTOM_PREFIX) and (custom := source.field_for(key)) is not None:
+            out.append(custom.column)
     return out

@@ -66,6 +66,10 @@ class ReportSource:
         """A report has no changes to pull: every run reads it whole."""
         return None
 
+    def field_for(self, key: str) -> None:
+        """A report's columns are no QBO fields (and it has no custom fields)."""
+        return None
+
     def columns(self, options: dict | None = None) -> list[Column]:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
         if self.layout(options or {}) == "tidy":
