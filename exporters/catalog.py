@@ -1,41 +1,61 @@
-"""The source catalog: every source by key, for the pipeline and the web editor."""
+"""The source catalog: every source by key, for the export run and the web editor."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from exporters.columns import CUSTOM_PREFIX, Column
-from exporters.sources.base import CompanyContext, RunContext
-from exporters.sources.entities import ENTITY_SOURCES, EntitySource
+from exporters.columns import CUSTOM_PREFIX, Column, Field
+from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
+from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
+from qbo.client import QboClient
 
 
 class Source(Protocol):
-    """An entity list or a report: typed columns and streamed rows."""
+    """An entity list or a report: typed columns, streamed rows, and what else a run may ask of it."""
 
-    key: str
-    label: str
-    kind: str  # "entity" | "report"
-    group: str
-    incremental: bool
+    @property
+    def key(self) -> str: ...
 
-    def columns(self, options: dict | None = None) -> list[Column]: ...
+    @property
+    def label(self) -> str: ...
 
-    def default_columns(self, options: dict | None = None) -> list[Column]: ...
+    @property
+    def kind(self) -> str: ...  # "entity" | "report"
+
+    @property
+    def group(self) -> str: ...
+
+    def columns(self, options: dict[str, Any] | None = None) -> list[Column]: ...
+
+    def default_columns(self, options: dict[str, Any] | None = None) -> list[Column]: ...
 
     def rows(
         self,
-        client: Any,
+        client: QboClient,
         company: CompanyContext,
-        options: dict,
+        options: dict[str, Any],
         run: RunContext,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]: ...
 
+    def field_for(self, key: str) -> Field | None:
+        """The field of a column key, custom fields included (`custom:<name>`); None when there is none."""
+        ...
 
-SOURCES: dict[str, Source] = {s.key: s for s in (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES)}
+    def as_statement(self, options: dict[str, Any]) -> StatementSource | None:
+        """This source when, with these options, it writes one statement table instead of rows."""
+        ...
+
+    def as_incremental(self) -> IncrementalSource | None:
+        """This source when an upsert can keep its rows up to date from the changes since a watermark."""
+        ...
+
+
+ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES)
+SOURCES: dict[str, Source] = {s.key: s for s in ALL_SOURCES}
 
 
 class UnknownSource(KeyError):
@@ -61,7 +81,7 @@ def list_sources() -> list[dict[str, str]]:
 
 
 def resolve_columns(
-    source: Source, saved_keys: Sequence[str] | None, options: dict | None = None
+    source: Source, saved_keys: Sequence[str] | None, options: dict[str, Any] | None = None
 ) -> list[Column]:
     """The exporter's columns in its saved order; the source's defaults when none are saved.
 
@@ -75,6 +95,6 @@ def resolve_columns(
     for key in saved_keys:
         if key in known:
             out.append(known[key])
-        elif key.startswith(CUSTOM_PREFIX) and isinstance(source, EntitySource):
-            out.append(source.field_for(key).column)
+        elif key.startswith(CUSTOM_PREFIX) and (custom := source.field_for(key)) is not None:
+            out.append(custom.column)
     return out

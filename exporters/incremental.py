@@ -15,8 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from exporters.columns import to_datetime
-from exporters.sources.base import RunContext
-from exporters.sources.entities import EntitySource
+from exporters.sources.base import IncrementalSource, RunContext
 from exporters.sources.query import updated_since, wants_custom_fields
 from store.models import Watermark
 
@@ -111,7 +110,7 @@ def dedupe(records: Iterable[dict]) -> list[dict]:
 
 def pull(
     client: Any,
-    source: EntitySource,
+    source: IncrementalSource,
     options: dict,
     run: RunContext,
     start: datetime,

@@ -1,4 +1,4 @@
-"""RQ job entry points: thin; they load ids, call the pipeline, and leave the outcome on the run."""
+"""RQ job entry points: thin; they load ids, call the export run, and leave the outcome on the run."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from store.db import get_engine
 
 def run_export(run_id: int) -> None:
     """Execute one run of an exporter."""
-    from exporters.pipeline import run_export as execute
+    from exporters.export_run import run_export as execute
 
     # A forked work-horse must not reuse the parent's pooled connections.
     get_engine().dispose(close=False)

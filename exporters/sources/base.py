@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from exporters.columns import Field, computed, dig, needs_home_currency
+from exporters.reports.statement import Statement
+from qbo.client import QboClient
 
 ProgressFn = Callable[[int, "int | None"], None]
 
@@ -51,10 +53,11 @@ class CompanyContext:
     realm_id: str
     company_id: int | None = None
     home_currency: str | None = None
-    items: dict[str, dict] | None = None  # Item objects by id, read when a line's account comes from its item
+    # Item objects by id, read when a line's account comes from its item
+    items: dict[str, dict[str, Any]] | None = None
 
 
-def learn_home_currency(company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+def learn_home_currency(company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
     """Read the company's home currency from its Preferences (one call) when these columns need it."""
     if company.home_currency is None and keys is not None and needs_home_currency(keys):
         company.home_currency = dig(client.preferences(), "CurrencyPrefs.HomeCurrency.value")
@@ -95,3 +98,52 @@ COMPANY_FIELDS: tuple[Field, ...] = (
     ),
 )
 COMPANY_KEYS = tuple(f.column.key for f in COMPANY_FIELDS)
+
+
+# -- what a run asks of a source besides its rows (exporters.catalog.Source says how to get these) ----------
+
+
+class StatementSource(Protocol):
+    """A source that, with the exporter's options, writes one statement table (a report's statement layout):
+    the run asks it for the whole table at once instead of streaming rows."""
+
+    def statement(
+        self, companies: Sequence[tuple[CompanyContext, QboClient]], options: dict[str, Any], run: RunContext
+    ) -> Statement: ...
+
+
+class IncrementalSource(Protocol):
+    """A source whose rows an upsert can keep up to date from what changed since a watermark: one QBO entity,
+    one row per object, keyed by its `key_columns`."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def entity(self) -> str: ...
+
+    @property
+    def key_columns(self) -> tuple[str, ...]: ...
+
+    def where(self, options: dict[str, Any], run: RunContext) -> str: ...
+
+    def date_dependent(self, options: dict[str, Any], keys: Sequence[str]) -> bool: ...
+
+    def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None: ...
+
+    def records(
+        self,
+        client: QboClient,
+        options: dict[str, Any],
+        run: RunContext,
+        where: str | None = None,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[dict[str, Any]]: ...
+
+    def rows_from(
+        self,
+        records: Iterable[dict[str, Any]],
+        company: CompanyContext,
+        run: RunContext,
+        keys: Sequence[str] | None,
+    ) -> Iterator[dict[str, Any]]: ...

@@ -44,6 +44,14 @@ class EntitySource:
     incremental: bool = True
     key_columns: tuple[str, ...] = ("id",)
 
+    def as_statement(self, options: dict[str, Any]) -> None:
+        """Entity sources write rows, never a statement table."""
+        return None
+
+    def as_incremental(self) -> EntitySource | None:
+        """Itself when its rows can be upserted from the changes since a watermark (not line sources)."""
+        return self if self.incremental else None
+
     def all_fields(self) -> tuple[Field, ...]:
         return (*COMPANY_FIELDS, *self.fields)
 

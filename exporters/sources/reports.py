@@ -58,6 +58,18 @@ class ReportSource:
     def layout(self, options: dict) -> str:
         return _choice(options, "layout", LAYOUTS, "statement")
 
+    def as_statement(self, options: dict[str, Any]) -> ReportSource | None:
+        """Itself in the statement layout (one table written whole); None in the tidy layout (rows)."""
+        return self if self.layout(options) == "statement" else None
+
+    def as_incremental(self) -> None:
+        """A report has no changes to pull: every run reads it whole."""
+        return None
+
+    def field_for(self, key: str) -> None:
+        """A report's columns are no QBO fields (and it has no custom fields)."""
+        return None
+
     def columns(self, options: dict | None = None) -> list[Column]:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
         if self.layout(options or {}) == "tidy":

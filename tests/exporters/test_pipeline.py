@@ -11,10 +11,10 @@ import requests
 from sqlmodel import select
 
 from exporters.companies import save_connection
+from exporters.export_run import run_export
 from exporters.google_accounts import gspread_client_for, save_google_account
-from exporters.pipeline import run_export, utcnow
 from store import db
-from store.models import Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, Watermark
+from store.models import Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, Watermark, utcnow
 from tests import factories
 from tests.exporters.conftest import new_company
 from tests.qbo.intuit import connect
@@ -41,10 +41,10 @@ def google_account(settings, workspace_id: int) -> int:
 class World:
     """A workspace with connected companies, a Google account and a spreadsheet."""
 
-    def __init__(self, settings, admin, clock) -> None:
+    def __init__(self, settings, admin, clock, workspace_id: int | None = None) -> None:
         self.settings, self.admin, self.clock = settings, admin, clock
         with db.session_scope() as session:
-            self.workspace_id = factories.workspace(session).id
+            self.workspace_id = workspace_id or factories.workspace(session).id
         self.account_id = google_account(settings, self.workspace_id)
         with db.session_scope() as session:
             self.gc = gspread_client_for(session.get(GoogleAccount, self.account_id))
@@ -160,6 +160,8 @@ def test_incremental_upsert_fetches_only_the_changes(world, admin):
     first = world.run(exporter_id)
     assert first.status == RunStatus.SUCCEEDED, first.error
     assert first.stats["incremental"] is False and first.rows == 40
+    assert first.stats["full_pull"] == "no_watermark"
+    assert first.stats["full_pull_reason"] == "Acme Landscaping has no watermark yet (its first pull)"
     with db.session_scope() as session:
         assert (
             session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id))
@@ -185,6 +187,7 @@ def test_incremental_upsert_fetches_only_the_changes(world, admin):
         "left_filter": 0,
         "rechecked": 0,
         "incremental": True,
+        "fell_back_to_replace": False,
         "truncated_cells": 0,
     }
     assert second.qbo_calls == 2  # one query page, one CDC call
@@ -265,6 +268,8 @@ def test_rows_that_depend_on_the_date_get_a_full_pull_on_a_new_day(world):
             session.add(mark)
     status_run, plain_run = world.run(with_status), world.run(without)
     assert status_run.stats["incremental"] is False and status_run.rows == 12  # Overdue may have started
+    assert status_run.stats["full_pull"] == "new_day"
+    assert "the last full pull was on another day" in status_run.stats["full_pull_reason"]
     assert plain_run.stats["incremental"] is True and plain_run.qbo_calls == 2
 
 
@@ -353,6 +358,8 @@ def test_a_watermark_older_than_cdcs_window_means_a_full_pull(world, admin):
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats["incremental"] is False and run.rows == 8
+    assert run.stats["full_pull"] == "watermark_too_old"
+    assert run.stats["full_pull_reason"].startswith("Acme Landscaping was last pulled more than 30 days ago")
     assert not [kind for (_m, kind) in admin.requests(realm) if kind == "cdc"]  # CDC would refuse > 30 days
     with db.session_scope() as session:
         mark = session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id)).one()
@@ -372,7 +379,36 @@ def test_a_cdc_answer_at_its_cap_means_a_full_pull(world, admin):
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats["incremental"] is False and run.rows == 50
+    assert run.stats["full_pull"] == "cdc_capped" and run.stats["full_pull_reason"].startswith(
+        "Busy Co has 1,000"
+    )
     assert len(world.values("Busy")) == 1 + 50
+
+
+def test_changes_the_tab_cannot_take_in_place_are_written_by_replacing_it_and_the_run_says_why(world):
+    company = world.company("Acme Landscaping", invoices=6)
+    exporter_id = world.exporter(
+        [company], write_mode="upsert", tab="Gone", columns=["id", "number", "total"]
+    )
+    assert world.run(exporter_id).status == RunStatus.SUCCEEDED
+    world.spreadsheet.del_worksheet(world.spreadsheet.worksheet("Gone"))  # the analyst deletes the tab
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.stats["incremental"] is True and run.stats["fell_back_to_replace"] is True
+    assert run.stats["fallback_reason"]
+    assert len(world.values("Gone")) == 1 + 6  # every row is back, not only the changes
+
+
+def test_an_upsert_of_a_source_without_changes_to_pull_reads_it_whole_and_says_so(world):
+    company = world.company("Acme Landscaping", invoices=4)
+    exporter_id = world.exporter([company], source="invoice_lines", write_mode="upsert", tab="Lines")
+    for _ in range(2):
+        run = world.run(exporter_id)
+        assert run.status == RunStatus.SUCCEEDED, run.error
+        assert (run.stats["incremental"], run.stats["full_pull"]) == (False, "not_incremental")
+        assert (
+            run.stats["full_pull_reason"] == "Invoice lines has no changes to pull: every run reads it whole"
+        )
 
 
 def test_a_run_pushed_twice_on_the_queue_runs_once(world):

@@ -1,0 +1,363 @@
+"""One run of an exporter as an object: its companies' clients, the sheet writer, progress and statistics,
+with the write modes as its methods. `run_export(run_id)` is what the RQ job calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from redis import Redis
+
+from exporters import incremental
+from exporters.catalog import Source, get_source, resolve_columns
+from exporters.columns import Column
+from exporters.failures import SetupError, describe
+from exporters.progress import Progress, set_progress
+from exporters.refresh import (
+    INCREMENTAL,
+    TAB_NOT_UPDATABLE,
+    ChangeCounts,
+    Refresh,
+    cdc_capped,
+    not_incremental,
+    start_or_full,
+)
+from exporters.run_inputs import RunInputs, claim_run
+from exporters.run_record import Outcome, record_failure, record_success
+from exporters.sources.base import (
+    COMPANY_FIELDS,
+    CompanyContext,
+    CompanyFailed,
+    IncrementalSource,
+    RunContext,
+    StatementSource,
+)
+from qbo.client import QboClient
+from qbo.errors import QboError
+from sheets.writer import SheetWriter, WriteResult
+from store import db
+from store.models import GoogleAccount, WriteMode, utcnow
+from store.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReadCompany:
+    """One company the run reads: as the sources see it, its client, and its row id (for watermarks)."""
+
+    context: CompanyContext
+    client: QboClient
+    company_id: int
+
+
+@dataclass
+class PulledChanges:
+    """Every company's changes since its watermark, as the writer's upsert takes them."""
+
+    rows: list[list[Any]] = field(default_factory=list)
+    deleted_keys: list[list[str]] = field(default_factory=list)
+    highs: list[datetime | None] = field(default_factory=list)
+
+
+def run_export(run_id: int) -> None:
+    """Execute one run; every failure ends on the run as a message, never as a run left running."""
+    inputs: RunInputs | None = None
+    run: ExportRun | None = None
+    try:
+        inputs = claim_run(run_id)
+        if inputs is None:
+            log.warning("run %s not found or no longer queued: nothing to do", run_id)
+            return
+        run = ExportRun.start(inputs)
+        record_success(run_id, run.outcome(run.execute()))
+    except BaseException as exc:
+        email = inputs.account.email if inputs and inputs.account else ""
+        record_failure(run_id, describe(exc, email), run.outcome() if run else None)
+        if not isinstance(exc, Exception):
+            raise
+
+
+class ExportRun:
+    """Reads the exporter's companies and writes its tab in its write mode; made by `start`."""
+
+    def __init__(
+        self,
+        inputs: RunInputs,
+        source: Source,
+        context: RunContext,
+        progress: Progress,
+        companies: list[ReadCompany],
+        writer: SheetWriter,
+    ) -> None:
+        self.inputs = inputs
+        self.exporter = inputs.exporter
+        self.source = source
+        self.options = inputs.source_options
+        self.write_options = inputs.write_options
+        self.context = context
+        self.progress = progress
+        self.companies = companies
+        self.writer = writer
+        self.refresh: Refresh | None = None  # upsert mode: incremental or full, and why
+        self.counts: ChangeCounts | None = None  # upsert mode: what the pull found
+
+    @classmethod
+    def start(cls, inputs: RunInputs) -> ExportRun:
+        """Check the exporter can run, then connect its companies and its Google account."""
+        exporter = inputs.exporter
+        source = get_source(exporter.source)
+        if not inputs.companies:
+            raise SetupError("The exporter reads no QuickBooks company: choose at least one")
+        if inputs.account is None:
+            raise SetupError("The exporter has no Google account: choose one to write with")
+        if not exporter.spreadsheet_id:
+            raise SetupError("The exporter has no destination spreadsheet: pick one")
+        progress = Progress(inputs.run_id, source.label.lower())
+        context = RunContext(now=utcnow(), time_zone=exporter.time_zone or "UTC", on_fetched=progress.fetched)
+        companies = connect(inputs)
+        writer = make_writer(inputs, inputs.account, context, progress)
+        return cls(inputs, source, context, progress, companies, writer)
+
+    # -- what the run records ---------------------------------------------------------------------------
+
+    @property
+    def qbo_calls(self) -> int:
+        return sum(c.client.calls for c in self.companies)
+
+    def outcome(self, result: WriteResult | None = None) -> Outcome:
+        """Calls and statistics for the run's row (the one place Run.stats is built)."""
+        stats: dict[str, Any] = {}
+        if self.counts is not None:
+            stats |= self.counts.stats()
+        if self.refresh is not None:
+            stats |= self.refresh.stats()
+        if result is not None:
+            stats |= result.stats()
+        return Outcome(qbo_calls=self.qbo_calls, stats=stats, result=result)
+
+    # -- the write modes -----------------------------------------------------------------------------
+
+    def execute(self) -> WriteResult:
+        """Read the companies and write the tab in the exporter's write mode."""
+        if self.exporter.write_mode == WriteMode.UPSERT:
+            source = self.source.as_incremental()
+            changes = self.decide_refresh(source)
+            if source is not None:
+                return self.upsert(source, changes)
+        statement = self.source.as_statement(self.options)
+        if statement is not None:
+            return self.write_statement(statement)
+        if self.exporter.write_mode == WriteMode.APPEND:
+            return self.append()
+        return self.replace()
+
+    def write_statement(self, source: StatementSource) -> WriteResult:
+        """A report's statement: read whole, then replace the tab."""
+        table = source.statement(self.sources_companies, self.options, self.context)
+        set_progress(self.inputs.run_id, "Writing the statement")
+        return self.writer.replace(
+            table.columns, [[row.get(c.key) for c in table.columns] for row in table.rows]
+        )
+
+    def replace(self) -> WriteResult:
+        """Every company's rows, replacing the tab's."""
+        columns = self.table_columns()
+        return self.writer.replace(columns, self.values(columns, self.stream(columns)))
+
+    def append(self) -> WriteResult:
+        """Every company's rows under the tab's existing ones (with a snapshot time unless turned off)."""
+        columns = self.table_columns()
+        snapshot_at = self.context.now if self.write_options.snapshot_column else None
+        return self.writer.append(columns, self.values(columns, self.stream(columns)), snapshot_at)
+
+    def upsert(self, source: IncrementalSource, changes: PulledChanges | None) -> WriteResult:
+        """The changes since each company's watermark written in place, or (`changes` None) the whole tab."""
+        if changes is None:
+            return self.full_refresh(source)
+        return self.write_changes(source, changes)
+
+    # -- upsert: the decision, the changes, the full pull ------------------------------------------------
+
+    def decide_refresh(self, source: IncrementalSource | None) -> PulledChanges | None:
+        """Decide, once, whether this upsert reads only the changes, and record the decision and its reason
+        (`self.refresh`): the changes when it does; None when the run has to read everything."""
+        if source is None:
+            self.refresh = not_incremental(self.source.label)
+            return None
+        columns = self.upsert_columns(source)
+        keys = [c.key for c in columns]
+        daily = source.date_dependent(self.options, keys)
+        with db.session_scope() as session:
+            marks = [
+                incremental.load(session, self.inputs.exporter_id, c.company_id, source.entity)
+                for c in self.companies
+            ]
+        starts: list[datetime] = []
+        for company, mark in zip(self.companies, marks, strict=True):
+            start = start_or_full(mark, company.context.name, self.context, daily)
+            if isinstance(start, Refresh):
+                self.refresh = start
+                return None
+            starts.append(start)
+        pulled, counts = PulledChanges(), ChangeCounts()
+        several = len(self.companies) > 1
+        for company, start in zip(self.companies, starts, strict=True):
+            with self.reading(company):
+                source.prepare(company.context, company.client, keys)
+                changes = incremental.pull(company.client, source, self.options, self.context, start, keys)
+            if not changes.complete:
+                self.refresh = cdc_capped(company.context.name)
+                return None
+            rows = source.rows_from(changes.records, company.context, self.context, keys)
+            pulled.rows += self.values(columns, rows)
+            gone = [*changes.deleted_ids, *changes.left_filter_ids]
+            pulled.deleted_keys += [[company.context.realm_id, i] if several else [i] for i in gone]
+            pulled.highs.append(changes.high)
+            counts.add(changes)
+        self.refresh, self.counts = INCREMENTAL, counts
+        return pulled
+
+    def write_changes(self, source: IncrementalSource, changes: PulledChanges) -> WriteResult:
+        """The changes written in place; the one place an upsert falls back to replacing the tab, recorded
+        on the run with the reason."""
+        columns = self.upsert_columns(source)
+        # When the writer's upsert raises UpsertNotPossible(reason) instead of taking `all_rows`: catch it,
+        # `self.refresh = self.refresh.fell_back(str(error))` and `return self.full_refresh(source)`.
+        result = self.writer.upsert(
+            columns,
+            self.upsert_keys(source),
+            changes.rows,
+            changes.deleted_keys,
+            self.write_options.on_deleted,
+            all_rows=lambda: self.values(columns, self.stream(columns)),
+        )
+        if result.fell_back_to_replace:
+            self.refresh = (self.refresh or INCREMENTAL).fell_back(TAB_NOT_UPDATABLE)
+        self.save_watermarks(source, changes.highs, full=False)
+        return result
+
+    def full_refresh(self, source: IncrementalSource) -> WriteResult:
+        """Rewrite the whole tab, remembering each company's newest LastUpdatedTime as its watermark."""
+        columns = self.upsert_columns(source)
+        keys = [c.key for c in columns]
+        waters = [incremental.HighWater() for _ in self.companies]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for company, water in zip(self.companies, waters, strict=True):
+                with self.reading(company):
+                    source.prepare(company.context, company.client, keys)
+                    records = source.records(company.client, self.options, self.context, keys=keys)
+                    yield from source.rows_from(water.track(records), company.context, self.context, keys)
+
+        result = self.writer.replace(columns, self.values(columns, rows()))
+        self.counts = ChangeCounts(added=result.rows_written)
+        self.save_watermarks(source, [w.high for w in waters], full=True)
+        return result
+
+    def save_watermarks(
+        self, source: IncrementalSource, highs: Sequence[datetime | None], full: bool
+    ) -> None:
+        """Each company's watermark: the newest change seen, or when this pull started if that is later."""
+        started, exporter_id = self.context.now, self.inputs.exporter_id
+        with db.session_scope() as session:
+            for company, high in zip(self.companies, highs, strict=True):
+                mark = max(high, started) if high is not None else started
+                incremental.save(session, exporter_id, company.company_id, source.entity, mark, full)
+
+    # -- columns and rows -------------------------------------------------------------------------------
+
+    @property
+    def sources_companies(self) -> list[tuple[CompanyContext, QboClient]]:
+        """The companies as the sources take them."""
+        return [(c.context, c.client) for c in self.companies]
+
+    def upsert_keys(self, source: IncrementalSource) -> list[str]:
+        """The columns that identify a row: with several companies the realm id too."""
+        return ["realm_id", *source.key_columns] if len(self.companies) > 1 else list(source.key_columns)
+
+    def upsert_columns(self, source: IncrementalSource) -> list[Column]:
+        return self.table_columns(self.upsert_keys(source))
+
+    def table_columns(self, keys: Sequence[str] = ()) -> list[Column]:
+        """The saved columns; with several companies Company and Realm ID lead; `keys` are forced in."""
+        columns = resolve_columns(self.source, self.exporter.columns, self.options)
+        have = {c.key for c in columns}
+        needed = [f.column for f in COMPANY_FIELDS if len(self.companies) > 1 and f.column.key not in have]
+        known = {c.key: c for c in self.source.columns(self.options)}
+        needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
+        return needed + columns
+
+    def stream(self, columns: Sequence[Column]) -> Iterator[dict[str, Any]]:
+        """Every company's rows, one company after the other, QBO errors named by company."""
+        keys = [c.key for c in columns]
+        for company in self.companies:
+            with self.reading(company):
+                yield from self.source.rows(company.client, company.context, self.options, self.context, keys)
+
+    @contextmanager
+    def reading(self, company: ReadCompany) -> Iterator[None]:
+        """Around reading one company: progress says which, and a QBO error names it (CompanyFailed)."""
+        self.progress.at_company(company.context.name)
+        try:
+            yield
+        except QboError as exc:
+            raise CompanyFailed(company.context.name, exc) from exc
+
+    @staticmethod
+    def values(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+        """Rows as sequences in column order (what the sheet writer takes)."""
+        keys = [c.key for c in columns]
+        for row in rows:
+            yield [row.get(k) for k in keys]
+
+
+# -- connecting ------------------------------------------------------------------------------------------
+
+
+def connect(inputs: RunInputs) -> list[ReadCompany]:
+    """A QBO client per company (counted for qbo_calls); a company needing reconnect fails the run by name."""
+    from exporters.companies import qbo_client_for
+
+    redis = Redis.from_url(get_settings().redis_url)
+    out = []
+    for company in inputs.companies:
+        name = company.name or company.realm_id
+        if company.id is None:
+            raise SetupError(f"The company {name} was never saved")
+        try:
+            client = qbo_client_for(company, redis)
+        except QboError as exc:
+            raise CompanyFailed(name, exc) from exc
+        out.append(ReadCompany(CompanyContext(name, company.realm_id, company.id), client, company.id))
+    return out
+
+
+def make_writer(
+    inputs: RunInputs, account: GoogleAccount, run: RunContext, progress: Progress
+) -> SheetWriter:
+    """The sheet writer of the exporter's tab, writing as its Google account."""
+    from exporters.google_accounts import gspread_client_for
+
+    exporter, options = inputs.exporter, inputs.write_options
+    return SheetWriter(
+        gspread_client_for(account),
+        exporter.spreadsheet_id,
+        exporter.tab or "Sheet1",
+        oversize=options.oversize,
+        header_state=inputs.sheet_state,
+        reset_tab=options.reset_tab,
+        stamp={
+            "exporter": exporter.name,
+            "companies": [c.name or c.realm_id for c in inputs.companies],
+            "data_as_of": run.now.astimezone(ZoneInfo(run.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
+            "run_id": inputs.run_id,
+        },
+        on_progress=progress.written,
+        tz=ZoneInfo(run.time_zone),
+    )

@@ -1,0 +1,93 @@
+"""What a run reads from the store before it starts: the claimed run, its exporter, companies, Google account.
+
+The exporter's settings are read here and nowhere else in the run (`source_options`, `write_options`,
+`sheet_state`), so their typed models replace these few lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import CursorResult, update
+from sqlmodel import col, select
+
+from exporters.failures import SetupError
+from store import db
+from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, utcnow
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How the exporter writes its tab, besides the write mode."""
+
+    oversize: str = "fail"  # or "truncate": cut cells longer than Google's limit, with a visible marker
+    reset_tab: bool = False  # once: take over a tab whose header the analyst edited
+    snapshot_column: bool = True  # append: a "Snapshot at" column
+    on_deleted: str = "remove"  # upsert: or "mark" (strike through, keep the row)
+
+
+@dataclass
+class RunInputs:
+    """Everything one run needs, loaded from the store and scoped to the run's workspace."""
+
+    run_id: int
+    exporter: Exporter
+    companies: list[Company]
+    account: GoogleAccount | None
+
+    @property
+    def exporter_id(self) -> int:
+        if self.exporter.id is None:
+            raise SetupError("The run's exporter was never saved")
+        return self.exporter.id
+
+    @property
+    def source_options(self) -> dict[str, Any]:
+        """The options the source reads (filters, dates, report layout...)."""
+        return dict(self.exporter.options or {})
+
+    @property
+    def write_options(self) -> WriteOptions:
+        options = self.exporter.options or {}
+        return WriteOptions(
+            oversize=str(options.get("oversize", "fail")),
+            reset_tab=bool(options.get("reset_tab")),
+            snapshot_column=bool(options.get("snapshot_column", True)),
+            on_deleted=str(options.get("on_deleted", "remove")),
+        )
+
+    @property
+    def sheet_state(self) -> dict[str, Any]:
+        """What the writer last wrote (its column contract with the analyst)."""
+        return dict(self.exporter.sheet_state or {})
+
+
+def claim_run(run_id: int) -> RunInputs | None:
+    """The run's inputs, the run marked running; None when the run is gone or no longer queued (a job
+    pushed twice, e.g. by two reapers, runs once)."""
+    with db.session_scope() as session:
+        claimed = session.execute(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
+            .values(status=RunStatus.RUNNING, started_at=utcnow(), finished_at=None, progress="Starting")
+        )
+        won = isinstance(claimed, CursorResult) and claimed.rowcount == 1
+        run = session.get(Run, run_id) if won else None
+        if run is None:
+            return None
+        exporter = session.get(Exporter, run.exporter_id)
+        if exporter is None or exporter.workspace_id != run.workspace_id:
+            raise SetupError("The run's exporter no longer exists")
+        companies = session.exec(
+            select(Company)
+            .join(ExporterCompany, col(ExporterCompany.company_id) == col(Company.id))
+            .where(ExporterCompany.exporter_id == exporter.id, Company.workspace_id == run.workspace_id)
+            .order_by(col(ExporterCompany.position), col(Company.id))
+        ).all()
+        account = (
+            session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
+        )
+        if account is not None and account.workspace_id != run.workspace_id:
+            account = None
+        return RunInputs(run_id, exporter, list(companies), account)

@@ -1,0 +1,64 @@
+"""The outcome of a run, left on its Run row (and on its exporter: the sheet state, the destination error)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from exporters.failures import Failure
+from sheets.writer import WriteResult
+from store import db
+from store.models import Exporter, Run, RunStatus, utcnow
+
+
+@dataclass
+class Outcome:
+    """What a run did, however it ended: the write (when it got that far), calls and statistics."""
+
+    qbo_calls: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)
+    result: WriteResult | None = None
+
+
+def record_success(run_id: int, outcome: Outcome) -> None:
+    """The run succeeded: rows, calls and statistics on the run; the sheet's new state on the exporter."""
+    result = outcome.result
+    rows = result.rows_written if result is not None else 0
+    with db.session_scope() as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        _finish(run, RunStatus.SUCCEEDED, outcome, progress=f"Done: {rows:,} rows")
+        exporter = session.get(Exporter, run.exporter_id)
+        if result is not None:
+            run.rows, run.sheets_calls = result.rows_written, result.calls
+            if exporter is not None:
+                exporter.sheet_state = result.header_state or exporter.sheet_state
+                exporter.destination_error = ""
+                if exporter.options.get("reset_tab"):  # done once: the tab is the exporter's again
+                    exporter.options = {k: v for k, v in exporter.options.items() if k != "reset_tab"}
+                session.add(exporter)
+        session.add(run)
+
+
+def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None) -> None:
+    """The run failed: the message on the run (never a run left running), and on the exporter when the
+    destination is at fault."""
+    with db.session_scope() as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        _finish(run, RunStatus.FAILED, outcome or Outcome(), error=failure.message, progress="Failed")
+        run.started_at = run.started_at or run.finished_at
+        exporter = session.get(Exporter, run.exporter_id)
+        if failure.destination_error and exporter is not None and exporter.workspace_id == run.workspace_id:
+            exporter.destination_error = failure.destination_error[:1000]
+            session.add(exporter)
+        session.add(run)
+
+
+def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, error: str = "") -> None:
+    run.status, run.finished_at, run.error = status, utcnow(), error[:2000]
+    run.qbo_calls = outcome.qbo_calls
+    run.stats = outcome.stats
+    run.progress = progress
