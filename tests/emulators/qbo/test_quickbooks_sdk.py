@@ -3,6 +3,7 @@ and the python-quickbooks SDK, pointed at it by the discovery URL and the API ba
 
 from __future__ import annotations
 
+import json
 import warnings
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
 from intuitlib.exceptions import AuthClientError
 from quickbooks import QuickBooks
+from quickbooks.batch import batch_create
 from quickbooks.cdc import change_data_capture
 from quickbooks.exceptions import (
     AuthorizationException,
@@ -178,3 +180,36 @@ def test_sdk_sees_query_syntax_faults(qb):
     with pytest.raises(ValidationException) as caught:
         Invoice.where("Id = '1' OR Id = '2'", qb=qb)
     assert caught.value.error_code == 4000
+
+
+def test_sdk_batch_queries_come_back_in_order_with_per_item_faults(emulator, qb):
+    """The SDK's raw batch call (`QuickBooks.batch_operation`), as the Singer tap reads every entity."""
+    body = {
+        "BatchItemRequest": [
+            {"bId": "invoices", "Query": "SELECT * FROM Invoice MAXRESULTS 3"},
+            {"bId": "broken", "Query": "SELECT * FROM Invoice WHERE"},
+            {"bId": "customers", "Query": "SELECT COUNT(*) FROM Customer"},
+        ]
+    }
+    answers = qb.batch_operation(json.dumps(body))["BatchItemResponse"]
+    assert [answer["bId"] for answer in answers] == ["invoices", "broken", "customers"]
+    assert [row["Id"] for row in answers[0]["QueryResponse"]["Invoice"]] == admin_ids(
+        emulator, qb.company_id, "Invoice"
+    )[:3]
+    assert answers[1]["Fault"]["Error"][0]["code"] == "4000"
+    assert answers[2]["QueryResponse"]["totalCount"] == Customer.count(qb=qb)
+
+
+def test_sdk_batch_manager_writes_are_faults_and_change_nothing(emulator, qb):
+    """BatchManager only writes; the read-only emulator answers each item with its own Fault."""
+    before = admin_ids(emulator, qb.company_id, "Customer")
+    customers = []
+    for name in ("Batch One", "Batch Two"):
+        customer = Customer()
+        customer.DisplayName = name
+        customers.append(customer)
+    result = batch_create(customers, qb=qb)
+    assert result.successes == [] and len(result.faults) == 2
+    assert {fault.Error[0].code for fault in result.faults} == {"500"}
+    assert {fault.original_object.DisplayName for fault in result.faults} == {"Batch One", "Batch Two"}
+    assert admin_ids(emulator, qb.company_id, "Customer") == before
