@@ -21,11 +21,19 @@ from quickbooks.exceptions import (
     SevereException,
     ValidationException,
 )
+from quickbooks.objects.budget import Budget
 from quickbooks.objects.company_info import CompanyInfo
 from quickbooks.objects.customer import Customer
 from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.item import Item
 from quickbooks.objects.preferences import Preferences
+from quickbooks.objects.purchaseorder import PurchaseOrder
+from quickbooks.objects.refundreceipt import RefundReceipt
+from quickbooks.objects.taxagency import TaxAgency
+from quickbooks.objects.taxrate import TaxRate
+from quickbooks.objects.timeactivity import TimeActivity
+from quickbooks.objects.transfer import Transfer
+from quickbooks.objects.vendorcredit import VendorCredit
 
 from tests.emulators.qbo.emulator_harness import CLIENT_ID, CLIENT_SECRET, DAY, REDIRECT_URI, consent, running
 
@@ -213,3 +221,27 @@ def test_sdk_batch_manager_writes_are_faults_and_change_nothing(emulator, qb):
     assert {fault.Error[0].code for fault in result.faults} == {"500"}
     assert {fault.original_object.DisplayName for fault in result.faults} == {"Batch One", "Batch Two"}
     assert admin_ids(emulator, qb.company_id, "Customer") == before
+
+
+@pytest.mark.parametrize(
+    "kind", [Budget, PurchaseOrder, RefundReceipt, TaxAgency, TaxRate, TimeActivity, Transfer, VendorCredit]
+)
+def test_sdk_queries_and_reads_the_newer_entities(emulator, qb, kind):
+    expected = admin_ids(emulator, qb.company_id, kind.qbo_object_name)
+    assert kind.count(qb=qb) == len(expected) > 0
+    assert [row.Id for row in kind.all(max_results=1000, qb=qb)] == expected
+    assert kind.get(expected[-1], qb=qb).Id == expected[-1]
+
+
+def test_sdk_change_data_capture_of_vendor_credits_and_transfers(emulator, qb):
+    since = datetime.fromisoformat(emulator.admin("GET", "/clock")["now"]).replace(tzinfo=None)
+    emulator.advance(120)
+    credit = admin_ids(emulator, qb.company_id, "VendorCredit")[0]
+    transfer = admin_ids(emulator, qb.company_id, "Transfer")[-1]
+    emulator.admin(
+        "POST", f"/companies/{qb.company_id}/entities/VendorCredit/{credit}", json={"PrivateNote": "x"}
+    )
+    emulator.admin("DELETE", f"/companies/{qb.company_id}/entities/Transfer/{transfer}")
+    changes = change_data_capture([VendorCredit, Transfer], since + timedelta(seconds=60), qb=qb)
+    assert [row.Id for row in changes.VendorCredit] == [credit]
+    assert [row.Id for row in changes.Transfer] == [transfer]

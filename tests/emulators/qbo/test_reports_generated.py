@@ -85,7 +85,7 @@ def test_cash_and_accrual_differ_by_the_open_portions(company):
         report = build_report("ProfitAndLoss", {**everything, "accounting_method": basis}, company)
         net[basis] = check.row_values(check.top(report)["NetIncome"])[0]
     expected = Decimal(0)
-    for kind, sign in (("Invoice", 1), ("CreditMemo", -1), ("Bill", -1)):
+    for kind, sign in (("Invoice", 1), ("CreditMemo", -1), ("Bill", -1), ("VendorCredit", 1)):
         for doc in company.entities(kind):
             total, tax = d(doc["TotalAmt"]), d((doc.get("TxnTaxDetail") or {}).get("TotalTax"))
             if total:
