@@ -7,7 +7,8 @@ This is the seam with `emulators.qbo.reports`: `build_report(name, params, compa
 How the generated transactions post (double entry; every amount is a JSON number with at most
 2 decimals, in the transaction's currency; multiply by `ExchangeRate` (absent = 1) and round to
 cents for the home currency; a debit raises Asset/Expense accounts, a credit raises
-Liability/Equity/Revenue accounts). Every transaction has `TxnDate` (YYYY-MM-DD) and `TotalAmt` (Transfer: `Amount`).
+Liability/Equity/Revenue accounts). Every transaction has `TxnDate` (YYYY-MM-DD) and `TotalAmt`
+(Transfer: `Amount`).
 
 Well-known accounts (find them by `AccountSubType`, exactly one of each):
   AccountsReceivable ("Accounts Receivable (A/R)"), AccountsPayable ("Accounts Payable (A/P)"),
@@ -45,7 +46,8 @@ PurchaseOrder: no posting (lines as Bill's).
 BillPayment:  debit AP (`APAccountRef`) TotalAmt; credit `CheckPayment.BankAccountRef` (PayType
               "Check") or `CreditCardPayment.CCAccountRef` (PayType "CreditCard") TotalAmt.
 Purchase:     credit `AccountRef` (bank or credit card) TotalAmt; debit
-              `Line[].AccountBasedExpenseLineDetail.AccountRef` Line.Amount.
+              `Line[].AccountBasedExpenseLineDetail.AccountRef` Line.Amount. `EntityRef.type` is
+              Vendor, or Employee for an employee's expenses.
 Transfer:     debit `ToAccountRef` Amount, credit `FromAccountRef` Amount (no TotalAmt, as in QBO).
 JournalEntry: `Line[].JournalEntryLineDetail{PostingType: "Debit"|"Credit", AccountRef}`, Line.Amount;
               debits = credits. Opening balances are journal entries against Opening Balance Equity.

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from emulators.qbo.chart import ref
-
 from emulators.qbo.generate import money
 
 if TYPE_CHECKING:
