@@ -203,7 +203,7 @@ def test_profit_and_loss_by_customer_vendor_class_or_department(company, by, fil
 def test_profit_and_loss_by_employee_is_what_each_employee_spent(company):
     """Each employee's column is minus the expenses of the purchases paid to that employee; the rest
     of the P&L is "Not Specified"; Total is the P&L."""
-    base = {"start_date": "2000-01-01", "end_date": company.today().isoformat(), "accounting_method": "Accrual"}
+    base = {"start_date": "2000-01-01", "end_date": company.today().isoformat()}
     report = build_report("ProfitAndLoss", {**base, "summarize_column_by": "Employees"}, company)
     assert report["Header"]["SummarizeColumnsBy"] == "Employees"
     check.assert_summaries_add_up(report)
