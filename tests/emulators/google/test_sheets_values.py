@@ -127,6 +127,29 @@ def test_append_table_detection(sheets, ws):
     assert ws.get_all_values()[-1] == ["3", "4", "5"]
 
 
+@pytest.mark.parametrize(
+    ("table_range", "table", "updated"),
+    [(None, "Sheet1!C1", "Sheet1!C2:E2"), ("A1", "Sheet1!A1", "Sheet1!A2:C2")],
+)
+def test_append_with_an_empty_cell_splits_the_first_row_like_google(sheets, ws, table_range, table, updated):
+    """gspread's cassettes WorksheetTest.test_append_row_with_empty_value[_and_table_range]: the
+    second append of ["a", "", "c"] lands under the last table of row 1, or under A1 when asked."""
+    row = ["a", "", "c"]
+    first = ws.append_row(row, table_range=table_range)
+    assert "tableRange" not in first and first["updates"]["updatedRange"] == "Sheet1!A1:C1"
+    second = ws.append_row(row, table_range=table_range)
+    assert second["tableRange"] == table
+    assert second["updates"] == {
+        "spreadsheetId": ws.spreadsheet_id,
+        "updatedRange": updated,
+        "updatedRows": 1,
+        "updatedColumns": 3,
+        "updatedCells": 3,
+    }
+    expected = ["", "", "a", "", "c"] if table_range is None else row
+    assert ws.get_values("A2:2") == [expected]
+
+
 def test_append_and_update_grow_the_grid_from_inside(sheets):
     ws = sheets.new().add_worksheet("Small", 2, 2)
     ws.append_rows([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
