@@ -282,6 +282,36 @@ def test_named_ranges(sheets):
     assert sh.list_named_ranges() == []
 
 
+def test_named_ranges_answer_like_googles_cassette(sheets):
+    """gspread's cassette CellTest.test_define_named_range: the reply and `fields=namedRanges` leave out
+    `sheetId` 0 but keep zero indexes; the id is a decimal string. A range on another tab keeps it."""
+    sh = sheets.new()
+    other = sh.add_worksheet("Other", 5, 5)
+    grid_range = {"startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2}
+    requests = [
+        {
+            "addNamedRange": {
+                "namedRange": {"name": "TestDefineNamedRange", "range": {**grid_range, "sheetId": 0}}
+            }
+        },
+        {"addNamedRange": {"namedRange": {"name": "OnOther", "range": {**grid_range, "sheetId": other.id}}}},
+    ]
+    replies = [
+        reply["addNamedRange"]["namedRange"] for reply in sh.batch_update({"requests": requests})["replies"]
+    ]
+    assert all(reply["namedRangeId"].isdigit() for reply in replies)
+    assert replies[0] == {
+        "namedRangeId": replies[0]["namedRangeId"],
+        "name": "TestDefineNamedRange",
+        "range": grid_range,
+    }
+    assert replies[1]["range"] == {"sheetId": other.id, **grid_range}
+    listed = sheets.call("GET", f"/{sh.id}", params={"fields": "namedRanges"}).json()
+    assert listed == {"namedRanges": replies}
+    assert sheets.call("GET", f"/{sh.id}").json()["namedRanges"] == replies
+    assert sh.values_get("TestDefineNamedRange")["range"] == "Sheet1!A1:B2"  # still usable by name
+
+
 def test_not_found(sheets):
     with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
         sheets.gc.open_by_key("nope")
