@@ -214,13 +214,12 @@ def batch_update(call: Call) -> dict:
             body.get("responseValueRenderOption"),
             body.get("responseDateTimeRenderOption"),
         )
+    updated = [resolve(spreadsheet, r["updatedRange"]) for r in responses if "updatedRange" in r]
     totals = {
-        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-        "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+        "totalUpdatedRows": _distinct([(t.sheet.sheet_id, *t.bounds()[:2]) for t in updated]),
+        "totalUpdatedColumns": _distinct([(t.sheet.sheet_id, *t.bounds()[2:]) for t in updated]),
         "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-        "totalUpdatedSheets": len(
-            {r["updatedRange"].rsplit("!", 1)[0] for r in responses if "updatedRange" in r}
-        ),
+        "totalUpdatedSheets": len({t.sheet.sheet_id for t in updated}),
     }
     return {
         "spreadsheetId": spreadsheet.spreadsheet_id,
@@ -243,6 +242,18 @@ def _runs(sheet: Sheet, row: int, c0: int, c1: int) -> list[tuple[int, int]]:
             c += 1
         runs.append((left, c))
     return runs
+
+
+def _distinct(spans: list[tuple[int, int, int]]) -> int:
+    """How many rows (or columns) the (sheetId, start, end) spans cover, each counted once: Google's
+    totals (gspread's cassette WorksheetTest.test_batch_update: A1:D1 + A4:D4 → 2 rows, 4 columns)."""
+    count, reach = 0, (None, 0)
+    for sheet_id, start, end in sorted(spans):
+        if reach[0] == sheet_id:
+            start = max(start, reach[1])
+        count += max(0, end - start)
+        reach = (sheet_id, max(end, reach[1]) if reach[0] == sheet_id else end)
+    return count
 
 
 def _table(target: Target) -> tuple[int, int, int, int] | None:

@@ -97,6 +97,38 @@ def test_get_all_records(ws):
     assert ws.get_all_records() == [{"name": "a", "amount": 1}, {"name": "b", "amount": 2.5}]
 
 
+def test_batch_update_totals_count_distinct_rows_and_columns(sheets, ws):
+    """gspread's cassette WorksheetTest.test_batch_update: A1:D1 and A4:D4 → 2 rows, 4 columns, 8 cells."""
+    data = [
+        {"range": "A1:D1", "values": [["A1", "B1", "", "D1"]]},
+        {"range": "A4:D4", "values": [["A4", "B4", "", "D4"]]},
+    ]
+    response = ws.batch_update(data)
+    totals = {key: value for key, value in response.items() if key.startswith("total")}
+    assert totals == {
+        "totalUpdatedRows": 2,
+        "totalUpdatedColumns": 4,
+        "totalUpdatedCells": 8,
+        "totalUpdatedSheets": 1,
+    }
+    other = ws.spreadsheet.add_worksheet("Other", 10, 10)
+    overlapping = [
+        {"range": "Sheet1!A1:B3", "values": [[1, 2]] * 3},
+        {"range": "Sheet1!B2:C2", "values": [[3, 4]]},
+        {"range": "Other!A1:A2", "values": [[5], [6]]},
+    ]
+    response = ws.spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": overlapping})
+    totals = {key: value for key, value in response.items() if key.startswith("total")}
+    # rows: Sheet1 1-3 and Other 1-2; columns: Sheet1 A-C and Other A; cells are the sum over ranges
+    assert totals == {
+        "totalUpdatedRows": 5,
+        "totalUpdatedColumns": 4,
+        "totalUpdatedCells": 10,
+        "totalUpdatedSheets": 2,
+    }
+    assert other.get_values("A1:A2") == [["5"], ["6"]]
+
+
 def test_batch_update_batch_get_batch_clear(sheets, ws):
     response = ws.batch_update([{"range": "A1:B1", "values": [[1, 2]]}, {"range": "D3", "values": [["x"]]}])
     assert response["totalUpdatedCells"] == 3 and response["totalUpdatedSheets"] == 1
