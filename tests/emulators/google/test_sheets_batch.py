@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import gspread
 import pytest
 
@@ -192,6 +194,52 @@ def test_repeat_cell_field_masks_and_grid_data(sheets):
     grid = sheets.call("GET", f"/{sh.id}", params={"ranges": "Sheet1!A1", "includeGridData": "True"}).json()
     cell = grid["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert cell["userEnteredValue"] == {"numberValue": 1234.5} and cell["formattedValue"] == "1,234.50"
+
+
+def _format_of(sh, cell: str) -> dict:
+    params = {
+        "includeGridData": False,
+        "ranges": [cell],
+        "fields": "sheets.data.rowData.values.userEnteredFormat",
+    }
+    return sh.fetch_sheet_metadata(params)["sheets"][0]["data"][0]["rowData"][0]["values"][0][
+        "userEnteredFormat"
+    ]
+
+
+def test_cell_colours_read_back_with_their_color_style_twins(sheets):
+    """gspread's cassette WorksheetTest.test_format, request and answer as recorded."""
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.format(
+        "A2:B2",
+        {
+            "backgroundColor": {"green": 1, "blue": 1},
+            "horizontalAlignment": "CENTER",
+            "textFormat": {"foregroundColor": {"red": 1, "green": 1}, "fontSize": 12, "bold": True},
+        },
+    )
+    recorded = {
+        "backgroundColor": {"green": 1, "blue": 1},
+        "horizontalAlignment": "CENTER",
+        "textFormat": {
+            "foregroundColor": {"red": 1, "green": 1},
+            "fontSize": 12,
+            "bold": True,
+            "foregroundColorStyle": {"rgbColor": {"red": 1, "green": 1}},
+        },
+        "backgroundColorStyle": {"rgbColor": {"green": 1, "blue": 1}},
+    }
+    assert _format_of(sh, "Sheet1!A2") == recorded
+    assert json.dumps(_format_of(sh, "Sheet1!A2")) == json.dumps(recorded)  # the twins come last, as recorded
+    ws.format("A2", {"backgroundColorStyle": {"rgbColor": {"red": 0.5}}})  # set through the style ...
+    assert _format_of(sh, "Sheet1!A2")["backgroundColor"] == {"red": 0.5}  # ... reads back plain too
+    ws.format("A2", {"backgroundColor": {"blue": 0.25}})  # and a plain change moves the style twin
+    fmt = _format_of(sh, "Sheet1!A2")
+    assert fmt["backgroundColorStyle"] == {"rgbColor": {"blue": 0.25}} and fmt["backgroundColor"] == {
+        "blue": 0.25
+    }
+    assert fmt["textFormat"]["foregroundColorStyle"] == {"rgbColor": {"red": 1, "green": 1}}
 
 
 def test_copy_paste_types(sheets):
