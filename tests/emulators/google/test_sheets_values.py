@@ -97,20 +97,20 @@ def test_get_all_records(ws):
     assert ws.get_all_records() == [{"name": "a", "amount": 1}, {"name": "b", "amount": 2.5}]
 
 
+def _totals(response: dict) -> tuple[int, int, int, int]:
+    """(rows, columns, cells, sheets) of a values:batchUpdate answer."""
+    names = ("totalUpdatedRows", "totalUpdatedColumns", "totalUpdatedCells", "totalUpdatedSheets")
+    rows, columns, cells, tabs = (response[name] for name in names)
+    return rows, columns, cells, tabs
+
+
 def test_batch_update_totals_count_distinct_rows_and_columns(sheets, ws):
     """gspread's cassette WorksheetTest.test_batch_update: A1:D1 and A4:D4 → 2 rows, 4 columns, 8 cells."""
     data = [
         {"range": "A1:D1", "values": [["A1", "B1", "", "D1"]]},
         {"range": "A4:D4", "values": [["A4", "B4", "", "D4"]]},
     ]
-    response = ws.batch_update(data)
-    totals = {key: value for key, value in response.items() if key.startswith("total")}
-    assert totals == {
-        "totalUpdatedRows": 2,
-        "totalUpdatedColumns": 4,
-        "totalUpdatedCells": 8,
-        "totalUpdatedSheets": 1,
-    }
+    assert _totals(ws.batch_update(data)) == (2, 4, 8, 1)
     other = ws.spreadsheet.add_worksheet("Other", 10, 10)
     overlapping = [
         {"range": "Sheet1!A1:B3", "values": [[1, 2]] * 3},
@@ -118,14 +118,8 @@ def test_batch_update_totals_count_distinct_rows_and_columns(sheets, ws):
         {"range": "Other!A1:A2", "values": [[5], [6]]},
     ]
     response = ws.spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": overlapping})
-    totals = {key: value for key, value in response.items() if key.startswith("total")}
     # rows: Sheet1 1-3 and Other 1-2; columns: Sheet1 A-C and Other A; cells are the sum over ranges
-    assert totals == {
-        "totalUpdatedRows": 5,
-        "totalUpdatedColumns": 4,
-        "totalUpdatedCells": 10,
-        "totalUpdatedSheets": 2,
-    }
+    assert _totals(response) == (5, 4, 10, 2)
     assert other.get_values("A1:A2") == [["5"], ["6"]]
 
 
