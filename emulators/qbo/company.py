@@ -7,7 +7,8 @@ This is the seam with `emulators.qbo.reports`: `build_report(name, params, compa
 How the generated transactions post (double entry; every amount is a JSON number with at most
 2 decimals, in the transaction's currency; multiply by `ExchangeRate` (absent = 1) and round to
 cents for the home currency; a debit raises Asset/Expense accounts, a credit raises
-Liability/Equity/Revenue accounts). Every transaction has `TxnDate` (YYYY-MM-DD) and `TotalAmt`.
+Liability/Equity/Revenue accounts). Every transaction has `TxnDate` (YYYY-MM-DD) and `TotalAmt`
+(Transfer: `Amount`).
 
 Well-known accounts (find them by `AccountSubType`, exactly one of each):
   AccountsReceivable ("Accounts Receivable (A/R)"), AccountsPayable ("Accounts Payable (A/P)"),
@@ -30,6 +31,8 @@ SalesReceipt: as Invoice, but debit `DepositToAccountRef` instead of AR.
 CreditMemo:   the mirror of Invoice: credit AR TotalAmt, debit the item income accounts (and
               Sales Tax Payable for TotalTax); Balance = unapplied credit.
 Estimate:     no posting.
+RefundReceipt: the mirror of SalesReceipt: debit the item income accounts (and Sales Tax Payable for
+              TotalTax), credit `DepositToAccountRef` (the account the refund is paid from) TotalAmt.
 Payment:      debit `DepositToAccountRef` (Undeposited Funds or Checking) TotalAmt, credit AR
               TotalAmt. `Line[].LinkedTxn[{TxnId, TxnType:"Invoice"}]` say which invoices it pays.
 Deposit:      debit `DepositToAccountRef` TotalAmt; credit `Line[].DepositLineDetail.AccountRef`
@@ -37,12 +40,20 @@ Deposit:      debit `DepositToAccountRef` TotalAmt; credit `Line[].DepositLineDe
               `LinkedTxn` and credit Undeposited Funds).
 Bill:         credit `APAccountRef` TotalAmt; debit `Line[].AccountBasedExpenseLineDetail.AccountRef`
               Line.Amount, or for `ItemBasedExpenseLineDetail` the item's `ExpenseAccountRef`.
+VendorCredit: the mirror of Bill: debit `APAccountRef` TotalAmt, credit the line accounts (as Bill's);
+              Balance = unapplied credit.
+PurchaseOrder: no posting (lines as Bill's).
 BillPayment:  debit AP (`APAccountRef`) TotalAmt; credit `CheckPayment.BankAccountRef` (PayType
               "Check") or `CreditCardPayment.CCAccountRef` (PayType "CreditCard") TotalAmt.
 Purchase:     credit `AccountRef` (bank or credit card) TotalAmt; debit
-              `Line[].AccountBasedExpenseLineDetail.AccountRef` Line.Amount.
+              `Line[].AccountBasedExpenseLineDetail.AccountRef` Line.Amount. `EntityRef.type` is
+              Vendor, or Employee for an employee's expenses.
+Transfer:     debit `ToAccountRef` Amount, credit `FromAccountRef` Amount (no TotalAmt, as in QBO).
 JournalEntry: `Line[].JournalEntryLineDetail{PostingType: "Debit"|"Credit", AccountRef}`, Line.Amount;
               debits = credits. Opening balances are journal entries against Opening Balance Equity.
+
+TimeActivity, Budget, TaxAgency, TaxRate: no posting. Budget: `BudgetDetail[]{BudgetDate (first of a
+month), Amount, AccountRef, ClassRef?, CustomerRef?, DepartmentRef?}` over StartDate..EndDate.
 
 Accounts: `ParentRef` + `SubAccount: true` for sub-accounts; `FullyQualifiedName` is "Parent:Child";
 `Classification` is Asset|Liability|Equity|Revenue|Expense; `AccountType` is the display name.
@@ -71,6 +82,8 @@ NAME_LISTS = (
     "TaxCode",
     "PaymentMethod",
 )
+# Lists without the implicit `Active = true` of name lists [U for TaxRate and Budget, which carry Active].
+OTHER_LISTS = ("TaxAgency", "TaxRate", "Budget")
 TRANSACTIONS = (
     "Invoice",
     "SalesReceipt",
@@ -82,8 +95,13 @@ TRANSACTIONS = (
     "BillPayment",
     "Purchase",
     "JournalEntry",
+    "PurchaseOrder",
+    "VendorCredit",
+    "RefundReceipt",
+    "Transfer",
+    "TimeActivity",
 )
-ENTITIES = NAME_LISTS + TRANSACTIONS
+ENTITIES = NAME_LISTS + OTHER_LISTS + TRANSACTIONS
 
 
 @dataclass(frozen=True)

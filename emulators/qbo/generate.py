@@ -56,7 +56,8 @@ class _Builder:
 
     def __init__(self, company: Company, spec: dict) -> None:
         self.company = company
-        self.rng = random.Random(spec.get("seed", 1))
+        self.seed = spec.get("seed", 1)
+        self.rng = random.Random(self.seed)
         self.invoice_count = int(spec.get("invoices", 300))
         self.today = company.today()
         self.now = company.clock.datetime()
@@ -112,6 +113,9 @@ class _Builder:
         self.purchases()
         self.deposits()
         self.deleted()
+        from emulators.qbo.more_entities import build_more  # it imports this module
+
+        build_more(self)  # last, with a Random of its own: the data above stays the same
         self.balances()
         self.company.load("Account", self.acc.values())
         for kind, rows in self.rows.items():
@@ -279,7 +283,7 @@ class _Builder:
         """The common body of Invoice, SalesReceipt, CreditMemo and Estimate; returns total cents."""
         currency, rate = self.currency_of(customer)
         foreign = rate != 1.0
-        credit = kind == "CreditMemo"
+        credit = kind in ("CreditMemo", "RefundReceipt")
         posting = kind != "Estimate"
         taxable = not foreign and customer.get("Taxable", False) and self.rng.random() < 0.6
         saved = dict(self.ledger) if not posting else None
@@ -438,7 +442,8 @@ class _Builder:
             self.entity("Estimate", day, body)
 
     # --- purchases ----------------------------------------------------------------------------
-    def expense_lines(self, credit_account: dict, allow_items: bool) -> tuple[list[dict], int]:
+    def expense_lines(self, credit_account: dict, allow_items: bool, sign: int = 1) -> tuple[list[dict], int]:
+        """Expense lines debiting their accounts and crediting `credit_account` (sign -1: the reverse)."""
         lines, total = [], 0
         for number in range(1, self.rng.choice((1, 1, 2, 3)) + 1):
             cents = self.pick_money(10, 900)
@@ -463,7 +468,7 @@ class _Builder:
                     "CustomerRef": ref(customer, "DisplayName"),
                 }
                 kind = "AccountBasedExpenseLineDetail"
-            self.post(account, cents)
+            self.post(account, sign * cents)
             lines.append(
                 {
                     "Id": str(number),
@@ -474,7 +479,7 @@ class _Builder:
                 }
             )
             total += cents
-        self.post(credit_account, -total)
+        self.post(credit_account, -sign * total)
         return lines, total
 
     def bills(self) -> None:

@@ -40,6 +40,7 @@ class Emulator:
         self.limiter = Limiter(
             limits.get("per_minute", 500), limits.get("concurrent", 10), limits.get("per_second")
         )
+        self.batch_limiter = Limiter(limits.get("batch_per_minute", 120), limits.get("concurrent", 10))
         self.webhooks = WebhookSender(
             config.get("WEBHOOK_URL"),
             config.get("WEBHOOK_VERIFIER", "sheetbooks-verifier"),

@@ -8,7 +8,7 @@ from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, replace
 from itertools import islice, takewhile
 
-KINDS = ("query", "read", "report", "cdc", "token", "any")
+KINDS = ("query", "batch", "read", "report", "cdc", "token", "any")
 
 
 class Traffic:

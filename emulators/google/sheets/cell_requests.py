@@ -178,13 +178,20 @@ def _named_range(spreadsheet: Spreadsheet, named: dict, rid: str | None) -> dict
     return {"name": name, "range": {"sheetId": 0, **(named.get("range") or {})}}
 
 
+def named_range_json(rid: str, named: dict) -> dict:
+    """A NamedRange as Google answers it: `sheetId` left out when it is 0 (Google drops zero-valued
+    fields there), zero row/column indexes kept (gspread's cassette CellTest.test_define_named_range)."""
+    grid_range = {k: v for k, v in named["range"].items() if not (k == "sheetId" and v == 0)}
+    return {"namedRangeId": rid, "name": named["name"], "range": grid_range}
+
+
 def add_named_range(spreadsheet: Spreadsheet, body: dict) -> dict:
     named = body.get("namedRange") or {}
-    rid = named.get("namedRangeId") or secrets.token_hex(6)
+    rid = named.get("namedRangeId") or str(secrets.randbelow(2**31 - 2) + 1)  # "220755387", like Google's
     if rid in spreadsheet.named_ranges:
         raise GridError(f"A named range with the id {rid} already exists.")
     spreadsheet.named_ranges[rid] = _named_range(spreadsheet, named, rid)
-    return {"addNamedRange": {"namedRange": {"namedRangeId": rid, **spreadsheet.named_ranges[rid]}}}
+    return {"addNamedRange": {"namedRange": named_range_json(rid, spreadsheet.named_ranges[rid])}}
 
 
 def update_named_range(spreadsheet: Spreadsheet, body: dict) -> None:

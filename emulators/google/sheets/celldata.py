@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulators.google.sheets import cells, fieldmask
+from emulators.google.sheets import cells, colors, fieldmask
 from emulators.google.sheets.cells import CellError, Slot
 from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.model import Spreadsheet
@@ -52,7 +52,9 @@ def to_celldata(spreadsheet: Spreadsheet, slot: Slot) -> dict:
 def from_celldata(spreadsheet: Spreadsheet, data: dict) -> Slot:
     value, formula = from_extended(data.get("userEnteredValue"))
     template = spreadsheet.bind_formula(formula) if formula is not None else None
-    return cells.make(value, template, data.get("userEnteredFormat") or None, data.get("note"))
+    return cells.make(
+        value, template, colors.canonical(data.get("userEnteredFormat") or None), data.get("note")
+    )
 
 
 class Applier:
@@ -89,5 +91,5 @@ class Applier:
         if key not in self._formats:
             current = {"userEnteredFormat": fmt} if fmt else {}
             fieldmask.apply(current, data, self.mask)
-            self._formats[key] = current.get("userEnteredFormat") or None
+            self._formats[key] = colors.canonical(current.get("userEnteredFormat") or None)
         return self._formats[key]

@@ -8,6 +8,7 @@ from flask import request
 
 from emulators.google.errors import invalid_argument
 from emulators.google.sheets import fieldmask
+from emulators.google.sheets.cell_requests import named_range_json
 from emulators.google.sheets.model import Spreadsheet
 from emulators.google.sheets.routes import Call, backend, flag, json_body
 
@@ -42,7 +43,7 @@ def spreadsheet_json(spreadsheet: Spreadsheet, grid: bool, ranges: list[str]) ->
         "sheets": sheets,
     }
     if spreadsheet.named_ranges:
-        body["namedRanges"] = [{"namedRangeId": rid, **nr} for rid, nr in spreadsheet.named_ranges.items()]
+        body["namedRanges"] = [named_range_json(rid, nr) for rid, nr in spreadsheet.named_ranges.items()]
     body["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{spreadsheet.spreadsheet_id}/edit"
     return body
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulators.google.sheets import cells
+from emulators.google.sheets import cells, colors
 from emulators.google.sheets.a1 import Box
 from emulators.google.sheets.model import Sheet, Spreadsheet
 from emulators.google.sheets.ranges import resolve
@@ -30,7 +30,7 @@ def cell_data(spreadsheet: Spreadsheet, sheet: Sheet, slot: cells.Slot) -> dict:
         out["effectiveValue"] = cells.extended_value(effective)
         out["formattedValue"] = formatted(effective, slot)
     if fmt:
-        out["userEnteredFormat"] = fmt
+        out["userEnteredFormat"] = colors.mirrored(fmt)
     if cells.note_of(slot):
         out["note"] = cells.note_of(slot)
     return out

@@ -214,13 +214,12 @@ def batch_update(call: Call) -> dict:
             body.get("responseValueRenderOption"),
             body.get("responseDateTimeRenderOption"),
         )
+    updated = [resolve(spreadsheet, r["updatedRange"]) for r in responses if "updatedRange" in r]
     totals = {
-        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-        "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+        "totalUpdatedRows": _distinct([(t.sheet.sheet_id, *t.bounds()[:2]) for t in updated]),
+        "totalUpdatedColumns": _distinct([(t.sheet.sheet_id, *t.bounds()[2:]) for t in updated]),
         "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-        "totalUpdatedSheets": len(
-            {r["updatedRange"].rsplit("!", 1)[0] for r in responses if "updatedRange" in r}
-        ),
+        "totalUpdatedSheets": len({t.sheet.sheet_id for t in updated}),
     }
     return {
         "spreadsheetId": spreadsheet.spreadsheet_id,
@@ -229,27 +228,54 @@ def batch_update(call: Call) -> dict:
     }
 
 
-def _table(target: Target) -> tuple[int, int, int, int] | None:
-    """The first table (contiguous non-empty rows) inside the range, as bounds; None if it is empty."""
-    sheet = target.sheet
-    r0, r1, c0, c1 = target.bounds()
-    first = last = None
-    left, right = c1, c0
-    for r in range(r0, min(r1, len(sheet.rows))):
-        used = [
-            c
-            for c, slot in enumerate(sheet.rows[r][c0:c1], start=c0)
-            if slot is not None and _has_value(slot)
-        ]
-        if not used:
-            if first is not None:
-                break
+def _runs(sheet: Sheet, row: int, c0: int, c1: int) -> list[tuple[int, int]]:
+    """Runs of adjacent non-empty cells of a row that start in [c0, c1), each as [left, right)."""
+    slots = sheet.rows[row] if row < len(sheet.rows) else []
+    filled = [c < len(slots) and slots[c] is not None and _has_value(slots[c]) for c in range(len(slots))]
+    runs, c = [], c0
+    while c < min(c1, len(filled)):
+        if not filled[c]:
+            c += 1
             continue
-        first = r if first is None else first
-        last = r
-        left, right = min(left, used[0]), max(right, used[-1] + 1)
-    if first is None or last is None:
+        left = c
+        while c < len(filled) and filled[c]:
+            c += 1
+        runs.append((left, c))
+    return runs
+
+
+def _distinct(spans: list[tuple[int, int, int]]) -> int:
+    """How many rows (or columns) the (sheetId, start, end) spans cover, each counted once: Google's
+    totals (gspread's cassette WorksheetTest.test_batch_update: A1:D1 + A4:D4 → 2 rows, 4 columns)."""
+    count, reach = 0, (None, 0)
+    for sheet_id, start, end in sorted(spans):
+        if reach[0] == sheet_id:
+            start = max(start, reach[1])
+        count += max(0, end - start)
+        reach = (sheet_id, max(end, reach[1]) if reach[0] == sheet_id else end)
+    return count
+
+
+def _table(target: Target) -> tuple[int, int, int, int] | None:
+    """The table values.append writes under, as bounds; None if the range holds no value.
+
+    Like Google (gspread's cassettes `test_append_row_with_empty_value[_and_table_range]`): in the first
+    row of the range holding a value, an empty cell splits the row into tables and the **last** one
+    that starts inside the range is taken (`["a","","c"]` in A1:C1 → the table is C1, not A1:C1); it
+    runs down, past the range's end, while a row has a value that touches its columns."""
+    sheet = target.sheet
+    r0, _, c0, c1 = target.bounds()
+    first = next((r for r in range(r0, len(sheet.rows)) if _runs(sheet, r, c0, c1)), None)
+    if first is None or first >= target.bounds()[1]:
         return None
+    left, right = _runs(sheet, first, c0, c1)[-1]
+    last = first
+    for r in range(first + 1, len(sheet.rows)):
+        touching = [run for run in _runs(sheet, r, 0, sheet.column_count) if run[0] < right and run[1] > left]
+        if not touching:
+            break
+        last = r
+        left, right = min(left, touching[0][0]), max(right, touching[-1][1])
     return first, last + 1, left, right
 
 

@@ -25,9 +25,13 @@ class Fault(Exception):
         self.kind = kind
         self.headers: dict[str, str] = {}
 
-    def body(self, now: datetime) -> dict:
+    def envelope(self) -> dict:
+        """`{"Error":[...],"type"}`: the Fault object alone, as a batch item carries it."""
         error = {"Message": self.message, "Detail": self.detail, "code": self.code}
-        return {"Fault": {"Error": [error], "type": self.kind}, "time": iso_millis(now)}
+        return {"Error": [error], "type": self.kind}
+
+    def body(self, now: datetime) -> dict:
+        return {"Fault": self.envelope(), "time": iso_millis(now)}
 
 
 class LowerCaseFault(Fault):

@@ -1,4 +1,4 @@
-"""Accounting API routes: query, read by id, CompanyInfo, Preferences, CDC, reports, and refusals."""
+"""Accounting API routes: query, batch, read by id, CompanyInfo, Preferences, CDC, reports, and refusals."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, g, request
 
+from emulators.qbo.api import batch as batches
 from emulators.qbo.api import faults, injected
 from emulators.qbo.api.cdc import changes
 from emulators.qbo.api.faults import Fault
@@ -91,6 +92,17 @@ def query(company: Company) -> dict:
     if not statement:
         raise faults.QueryFault.parse('Encountered "<EOF>" at line 1, column 1.')
     return {"QueryResponse": run(company, parse(statement))}
+
+
+@bp.post("/batch")
+@accounting("batch")
+def batch(company: Company) -> dict:
+    """Counted in the 500/minute budget like any call, and in the per-realm batch budget (429 past it)."""
+    state = emulator()
+    if not state.batch_limiter.enter(company.realm_id, state.clock.now()):
+        raise faults.throttled()
+    state.batch_limiter.leave(company.realm_id)
+    return batches.answer(company, request.get_json(silent=True, force=True), request.path)
 
 
 @bp.get("/companyinfo/<entity_id>")

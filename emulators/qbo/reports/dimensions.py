@@ -1,6 +1,6 @@
-"""`summarize_column_by` Customers, Vendors, Classes or Departments: one money column per party
-or class (with activity in the range, by name; "Not Specified" last), then Total [U: the column
-layout of the real answer is not in the contract]."""
+"""`summarize_column_by` Customers, Vendors, Classes, Departments, Employees or ProductsAndServices:
+one money column per party, class or item (with activity in the range, by name; "Not Specified"
+last), then Total [U: the column layout of the real answer is not in the contract]."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ DIMENSIONS = {
     "vendors": Dimension("Vendors", "vendor_id", "Vendor"),
     "classes": Dimension("Classes", "class_id", "Class"),
     "departments": Dimension("Departments", "department_id", "Department"),
+    "employees": Dimension("Employees", "employee_id", "Employee"),
+    "productsandservices": Dimension("ProductsAndServices", "item_id", "Item"),
 }
 
 

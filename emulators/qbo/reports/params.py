@@ -17,6 +17,7 @@ FILTERS = {
     "vendor": ("Vendor", "vendor_id"),
     "class": ("Class", "class_id"),
     "department": ("Department", "department_id"),
+    "item": ("Item", "item_id"),
 }
 
 

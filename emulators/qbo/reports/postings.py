@@ -27,6 +27,8 @@ class Posting:
     memo: str = ""
     class_id: str | None = None
     department_id: str | None = None
+    employee_id: str | None = None  # a Purchase (or JournalEntry line) paid to an Employee
+    item_id: str | None = None  # the product or service of an item line
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,15 @@ class PostingRules:
     def _base(self, raw: dict, txn_type: str) -> Posting:
         customer = ref(raw.get("CustomerRef"))
         vendor = ref(raw.get("VendorRef"))
+        employee = None
         entity = raw.get("EntityRef") or {}
-        if ref(entity) and str(entity.get("type", "")).lower() == "customer":
+        entity_type = str(entity.get("type", "Vendor")).lower()
+        if ref(entity) and entity_type == "customer":
             customer = ref(entity)
-        elif ref(entity) and str(entity.get("type", "Vendor")).lower() == "vendor":
+        elif ref(entity) and entity_type == "vendor":
             vendor = ref(entity)
+        elif ref(entity) and entity_type == "employee":
+            employee = ref(entity)
         party_ref = raw.get("CustomerRef") or raw.get("VendorRef") or entity
         return Posting(
             date=txn_date(raw),
@@ -104,6 +110,7 @@ class PostingRules:
             memo=str(raw.get("PrivateNote", "") or ""),
             class_id=ref(raw.get("ClassRef")),
             department_id=ref(raw.get("DepartmentRef")),
+            employee_id=employee,
         )
 
     def _name(self, party_ref: dict, customer: str | None, vendor: str | None) -> str:
@@ -123,6 +130,7 @@ class PostingRules:
             memo=str(line.get("Description") or base.memo),
             class_id=ref(detail.get("ClassRef")) or base.class_id,
             department_id=ref(detail.get("DepartmentRef")) or base.department_id,
+            item_id=ref(detail.get("ItemRef")),
         )
 
     def _item_account(self, item_id: str | None, *keys: str) -> str | None:

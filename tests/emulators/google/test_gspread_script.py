@@ -155,10 +155,14 @@ def test_values_update_append_get_batch_clear(gc):
     assert ws.cell(2, 2).value == "3" and ws.row_values(1) == ["name", "qty", "price", "", "note"]
     assert ws.col_values(1) == ["name", "apple", "pear"]
 
-    appended = ws.append_row(["plum", 7, 0.25])
-    assert appended["tableRange"] == "Sheet1!A1:E3"
+    # the empty D1 splits row 1 into two tables; without a table range Google appends under the last
+    # (E1:E2), so the script names the table it means, as gspread's docs advise
+    appended = ws.append_row(["plum", 7, 0.25], table_range="A1")
+    assert appended["tableRange"] == "Sheet1!A1:C3"
     assert appended["updates"]["updatedRange"] == "Sheet1!A4:C4"
-    ws.append_rows([["fig", "4", "$2.00"]], value_input_option=ValueInputOption.user_entered)
+    ws.append_rows(
+        [["fig", "4", "$2.00"]], value_input_option=ValueInputOption.user_entered, table_range="A1"
+    )
     assert ws.get("A5:C5", value_render_option=ValueRenderOption.unformatted) == [["fig", 4, 2]]
     assert ws.get("C5") == [["$2.00"]]
 

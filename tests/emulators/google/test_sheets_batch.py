@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import gspread
 import pytest
 
@@ -194,6 +196,52 @@ def test_repeat_cell_field_masks_and_grid_data(sheets):
     assert cell["userEnteredValue"] == {"numberValue": 1234.5} and cell["formattedValue"] == "1,234.50"
 
 
+def _format_of(sh, cell: str) -> dict:
+    params = {
+        "includeGridData": False,
+        "ranges": [cell],
+        "fields": "sheets.data.rowData.values.userEnteredFormat",
+    }
+    return sh.fetch_sheet_metadata(params)["sheets"][0]["data"][0]["rowData"][0]["values"][0][
+        "userEnteredFormat"
+    ]
+
+
+def test_cell_colours_read_back_with_their_color_style_twins(sheets):
+    """gspread's cassette WorksheetTest.test_format, request and answer as recorded."""
+    sh = sheets.new()
+    ws = sh.sheet1
+    ws.format(
+        "A2:B2",
+        {
+            "backgroundColor": {"green": 1, "blue": 1},
+            "horizontalAlignment": "CENTER",
+            "textFormat": {"foregroundColor": {"red": 1, "green": 1}, "fontSize": 12, "bold": True},
+        },
+    )
+    recorded = {
+        "backgroundColor": {"green": 1, "blue": 1},
+        "horizontalAlignment": "CENTER",
+        "textFormat": {
+            "foregroundColor": {"red": 1, "green": 1},
+            "fontSize": 12,
+            "bold": True,
+            "foregroundColorStyle": {"rgbColor": {"red": 1, "green": 1}},
+        },
+        "backgroundColorStyle": {"rgbColor": {"green": 1, "blue": 1}},
+    }
+    assert _format_of(sh, "Sheet1!A2") == recorded
+    assert json.dumps(_format_of(sh, "Sheet1!A2")) == json.dumps(recorded)  # the twins come last, as recorded
+    ws.format("A2", {"backgroundColorStyle": {"rgbColor": {"red": 0.5}}})  # set through the style ...
+    assert _format_of(sh, "Sheet1!A2")["backgroundColor"] == {"red": 0.5}  # ... reads back plain too
+    ws.format("A2", {"backgroundColor": {"blue": 0.25}})  # and a plain change moves the style twin
+    fmt = _format_of(sh, "Sheet1!A2")
+    assert fmt["backgroundColorStyle"] == {"rgbColor": {"blue": 0.25}} and fmt["backgroundColor"] == {
+        "blue": 0.25
+    }
+    assert fmt["textFormat"]["foregroundColorStyle"] == {"rgbColor": {"red": 1, "green": 1}}
+
+
 def test_copy_paste_types(sheets):
     sh = sheets.new()
     src = sh.add_worksheet("Staging", 3, 2)
@@ -280,6 +328,36 @@ def test_named_ranges(sheets):
     assert sh.list_named_ranges()[0]["name"] == "Sums"
     sh.batch_update({"requests": [{"deleteNamedRange": {"namedRangeId": rid}}]})
     assert sh.list_named_ranges() == []
+
+
+def test_named_ranges_answer_like_googles_cassette(sheets):
+    """gspread's cassette CellTest.test_define_named_range: the reply and `fields=namedRanges` leave out
+    `sheetId` 0 but keep zero indexes; the id is a decimal string. A range on another tab keeps it."""
+    sh = sheets.new()
+    other = sh.add_worksheet("Other", 5, 5)
+    grid_range = {"startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2}
+    requests = [
+        {
+            "addNamedRange": {
+                "namedRange": {"name": "TestDefineNamedRange", "range": {**grid_range, "sheetId": 0}}
+            }
+        },
+        {"addNamedRange": {"namedRange": {"name": "OnOther", "range": {**grid_range, "sheetId": other.id}}}},
+    ]
+    replies = [
+        reply["addNamedRange"]["namedRange"] for reply in sh.batch_update({"requests": requests})["replies"]
+    ]
+    assert all(reply["namedRangeId"].isdigit() for reply in replies)
+    assert replies[0] == {
+        "namedRangeId": replies[0]["namedRangeId"],
+        "name": "TestDefineNamedRange",
+        "range": grid_range,
+    }
+    assert replies[1]["range"] == {"sheetId": other.id, **grid_range}
+    listed = sheets.call("GET", f"/{sh.id}", params={"fields": "namedRanges"}).json()
+    assert listed == {"namedRanges": replies}
+    assert sheets.call("GET", f"/{sh.id}").json()["namedRanges"] == replies
+    assert sh.values_get("TestDefineNamedRange")["range"] == "Sheet1!A1:B2"  # still usable by name
 
 
 def test_not_found(sheets):

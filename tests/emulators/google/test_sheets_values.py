@@ -97,6 +97,32 @@ def test_get_all_records(ws):
     assert ws.get_all_records() == [{"name": "a", "amount": 1}, {"name": "b", "amount": 2.5}]
 
 
+def _totals(response: dict) -> tuple[int, int, int, int]:
+    """(rows, columns, cells, sheets) of a values:batchUpdate answer."""
+    names = ("totalUpdatedRows", "totalUpdatedColumns", "totalUpdatedCells", "totalUpdatedSheets")
+    rows, columns, cells, tabs = (response[name] for name in names)
+    return rows, columns, cells, tabs
+
+
+def test_batch_update_totals_count_distinct_rows_and_columns(sheets, ws):
+    """gspread's cassette WorksheetTest.test_batch_update: A1:D1 and A4:D4 → 2 rows, 4 columns, 8 cells."""
+    data = [
+        {"range": "A1:D1", "values": [["A1", "B1", "", "D1"]]},
+        {"range": "A4:D4", "values": [["A4", "B4", "", "D4"]]},
+    ]
+    assert _totals(ws.batch_update(data)) == (2, 4, 8, 1)
+    other = ws.spreadsheet.add_worksheet("Other", 10, 10)
+    overlapping = [
+        {"range": "Sheet1!A1:B3", "values": [[1, 2]] * 3},
+        {"range": "Sheet1!B2:C2", "values": [[3, 4]]},
+        {"range": "Other!A1:A2", "values": [[5], [6]]},
+    ]
+    response = ws.spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": overlapping})
+    # rows: Sheet1 1-3 and Other 1-2; columns: Sheet1 A-C and Other A; cells are the sum over ranges
+    assert _totals(response) == (5, 4, 10, 2)
+    assert other.get_values("A1:A2") == [["5"], ["6"]]
+
+
 def test_batch_update_batch_get_batch_clear(sheets, ws):
     response = ws.batch_update([{"range": "A1:B1", "values": [[1, 2]]}, {"range": "D3", "values": [["x"]]}])
     assert response["totalUpdatedCells"] == 3 and response["totalUpdatedSheets"] == 1
@@ -125,6 +151,29 @@ def test_append_table_detection(sheets, ws):
     assert second["tableRange"] == "Sheet1!A1:B2"
     assert second["updates"]["updatedRange"] == "Sheet1!A3:C3"
     assert ws.get_all_values()[-1] == ["3", "4", "5"]
+
+
+@pytest.mark.parametrize(
+    ("table_range", "table", "updated"),
+    [(None, "Sheet1!C1", "Sheet1!C2:E2"), ("A1", "Sheet1!A1", "Sheet1!A2:C2")],
+)
+def test_append_with_an_empty_cell_splits_the_first_row_like_google(sheets, ws, table_range, table, updated):
+    """gspread's cassettes WorksheetTest.test_append_row_with_empty_value[_and_table_range]: the
+    second append of ["a", "", "c"] lands under the last table of row 1, or under A1 when asked."""
+    row = ["a", "", "c"]
+    first = ws.append_row(row, table_range=table_range)
+    assert "tableRange" not in first and first["updates"]["updatedRange"] == "Sheet1!A1:C1"
+    second = ws.append_row(row, table_range=table_range)
+    assert second["tableRange"] == table
+    assert second["updates"] == {
+        "spreadsheetId": ws.spreadsheet_id,
+        "updatedRange": updated,
+        "updatedRows": 1,
+        "updatedColumns": 3,
+        "updatedCells": 3,
+    }
+    expected = ["", "", "a", "", "c"] if table_range is None else row
+    assert ws.get_values("A2:2") == [expected]
 
 
 def test_append_and_update_grow_the_grid_from_inside(sheets):

@@ -74,7 +74,7 @@ def test_writes_and_unknown_paths_are_refused_and_counted(emulator, api):
         requests.post(f"{api.base}/invoice/1", json={}, headers=api.headers, timeout=10),
         requests.delete(f"{api.base}/customer/1", headers=api.headers, timeout=10),
         requests.put(f"{api.base}/query", data="x", headers=api.headers, timeout=10),
-        requests.post(f"{api.base}/batch", json={"BatchItemRequest": []}, headers=api.headers, timeout=10),
+        requests.post(f"{api.base}/upload", json={}, headers=api.headers, timeout=10),
     ]
     for response in attempts:
         assert response.status_code == 400

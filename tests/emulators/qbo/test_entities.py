@@ -164,6 +164,9 @@ def ledger(company: Company) -> dict[str, int]:
     for txn in company.entities("CreditMemo"):
         sales(txn, -1)
         post(by_subtype["AccountsReceivable"], -txn["TotalAmt"], 1)
+    for txn in company.entities("RefundReceipt"):
+        sales(txn, -1)
+        post(txn["DepositToAccountRef"]["value"], -txn["TotalAmt"], 1)
     for txn in company.entities("Payment"):
         rate = txn.get("ExchangeRate", 1)
         post(txn["DepositToAccountRef"]["value"], txn["TotalAmt"], rate)
@@ -172,18 +175,22 @@ def ledger(company: Company) -> dict[str, int]:
         post(txn["DepositToAccountRef"]["value"], txn["TotalAmt"], 1)
         for line in txn["Line"]:
             post(line["DepositLineDetail"]["AccountRef"]["value"], -line["Amount"], 1)
-    for txn in company.entities("Bill") + company.entities("Purchase"):
+    bills = [(txn, 1) for txn in company.entities("Bill") + company.entities("Purchase")]
+    for txn, sign in bills + [(txn, -1) for txn in company.entities("VendorCredit")]:
         post(
             txn["APAccountRef"]["value"] if "APAccountRef" in txn else txn["AccountRef"]["value"],
-            -txn["TotalAmt"],
+            -sign * txn["TotalAmt"],
             1,
         )
         for line in txn["Line"]:
             if line["DetailType"] == "AccountBasedExpenseLineDetail":
-                post(line["AccountBasedExpenseLineDetail"]["AccountRef"]["value"], line["Amount"], 1)
+                post(line["AccountBasedExpenseLineDetail"]["AccountRef"]["value"], sign * line["Amount"], 1)
             else:
                 item = items[line["ItemBasedExpenseLineDetail"]["ItemRef"]["value"]]
-                post(item["ExpenseAccountRef"]["value"], line["Amount"], 1)
+                post(item["ExpenseAccountRef"]["value"], sign * line["Amount"], 1)
+    for txn in company.entities("Transfer"):
+        post(txn["ToAccountRef"]["value"], txn["Amount"], 1)
+        post(txn["FromAccountRef"]["value"], -txn["Amount"], 1)
     for txn in company.entities("BillPayment"):
         post(txn["APAccountRef"]["value"], txn["TotalAmt"], 1)
         source = txn.get("CheckPayment", {}).get("BankAccountRef") or txn["CreditCardPayment"]["CCAccountRef"]

@@ -3,6 +3,7 @@ and the python-quickbooks SDK, pointed at it by the discovery URL and the API ba
 
 from __future__ import annotations
 
+import json
 import warnings
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
 from intuitlib.exceptions import AuthClientError
 from quickbooks import QuickBooks
+from quickbooks.batch import batch_create
 from quickbooks.cdc import change_data_capture
 from quickbooks.exceptions import (
     AuthorizationException,
@@ -19,11 +21,19 @@ from quickbooks.exceptions import (
     SevereException,
     ValidationException,
 )
+from quickbooks.objects.budget import Budget
 from quickbooks.objects.company_info import CompanyInfo
 from quickbooks.objects.customer import Customer
 from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.item import Item
 from quickbooks.objects.preferences import Preferences
+from quickbooks.objects.purchaseorder import PurchaseOrder
+from quickbooks.objects.refundreceipt import RefundReceipt
+from quickbooks.objects.taxagency import TaxAgency
+from quickbooks.objects.taxrate import TaxRate
+from quickbooks.objects.timeactivity import TimeActivity
+from quickbooks.objects.transfer import Transfer
+from quickbooks.objects.vendorcredit import VendorCredit
 
 from tests.emulators.qbo.emulator_harness import CLIENT_ID, CLIENT_SECRET, DAY, REDIRECT_URI, consent, running
 
@@ -178,3 +188,60 @@ def test_sdk_sees_query_syntax_faults(qb):
     with pytest.raises(ValidationException) as caught:
         Invoice.where("Id = '1' OR Id = '2'", qb=qb)
     assert caught.value.error_code == 4000
+
+
+def test_sdk_batch_queries_come_back_in_order_with_per_item_faults(emulator, qb):
+    """The SDK's raw batch call (`QuickBooks.batch_operation`), as the Singer tap reads every entity."""
+    body = {
+        "BatchItemRequest": [
+            {"bId": "invoices", "Query": "SELECT * FROM Invoice MAXRESULTS 3"},
+            {"bId": "broken", "Query": "SELECT * FROM Invoice WHERE"},
+            {"bId": "customers", "Query": "SELECT COUNT(*) FROM Customer"},
+        ]
+    }
+    answers = qb.batch_operation(json.dumps(body))["BatchItemResponse"]
+    assert [answer["bId"] for answer in answers] == ["invoices", "broken", "customers"]
+    assert [row["Id"] for row in answers[0]["QueryResponse"]["Invoice"]] == admin_ids(
+        emulator, qb.company_id, "Invoice"
+    )[:3]
+    assert answers[1]["Fault"]["Error"][0]["code"] == "4000"
+    assert answers[2]["QueryResponse"]["totalCount"] == Customer.count(qb=qb)
+
+
+def test_sdk_batch_manager_writes_are_faults_and_change_nothing(emulator, qb):
+    """BatchManager only writes; the read-only emulator answers each item with its own Fault."""
+    before = admin_ids(emulator, qb.company_id, "Customer")
+    customers = []
+    for name in ("Batch One", "Batch Two"):
+        customer = Customer()
+        customer.DisplayName = name
+        customers.append(customer)
+    result = batch_create(customers, qb=qb)
+    assert result.successes == [] and len(result.faults) == 2
+    assert {fault.Error[0].code for fault in result.faults} == {"500"}
+    assert {fault.original_object.DisplayName for fault in result.faults} == {"Batch One", "Batch Two"}
+    assert admin_ids(emulator, qb.company_id, "Customer") == before
+
+
+@pytest.mark.parametrize(
+    "kind", [Budget, PurchaseOrder, RefundReceipt, TaxAgency, TaxRate, TimeActivity, Transfer, VendorCredit]
+)
+def test_sdk_queries_and_reads_the_newer_entities(emulator, qb, kind):
+    expected = admin_ids(emulator, qb.company_id, kind.qbo_object_name)
+    assert kind.count(qb=qb) == len(expected) > 0
+    assert [row.Id for row in kind.all(max_results=1000, qb=qb)] == expected
+    assert kind.get(expected[-1], qb=qb).Id == expected[-1]
+
+
+def test_sdk_change_data_capture_of_vendor_credits_and_transfers(emulator, qb):
+    since = datetime.fromisoformat(emulator.admin("GET", "/clock")["now"]).replace(tzinfo=None)
+    emulator.advance(120)
+    credit = admin_ids(emulator, qb.company_id, "VendorCredit")[0]
+    transfer = admin_ids(emulator, qb.company_id, "Transfer")[-1]
+    emulator.admin(
+        "POST", f"/companies/{qb.company_id}/entities/VendorCredit/{credit}", json={"PrivateNote": "x"}
+    )
+    emulator.admin("DELETE", f"/companies/{qb.company_id}/entities/Transfer/{transfer}")
+    changes = change_data_capture([VendorCredit, Transfer], since + timedelta(seconds=60), qb=qb)
+    assert [row.Id for row in changes.VendorCredit] == [credit]
+    assert [row.Id for row in changes.Transfer] == [transfer]

@@ -85,7 +85,7 @@ def test_cash_and_accrual_differ_by_the_open_portions(company):
         report = build_report("ProfitAndLoss", {**everything, "accounting_method": basis}, company)
         net[basis] = check.row_values(check.top(report)["NetIncome"])[0]
     expected = Decimal(0)
-    for kind, sign in (("Invoice", 1), ("CreditMemo", -1), ("Bill", -1)):
+    for kind, sign in (("Invoice", 1), ("CreditMemo", -1), ("Bill", -1), ("VendorCredit", 1)):
         for doc in company.entities(kind):
             total, tax = d(doc["TotalAmt"]), d((doc.get("TxnTaxDetail") or {}).get("TotalTax"))
             if total:
@@ -170,7 +170,13 @@ def test_the_ledger_is_reused_until_the_company_changes():
 
 @pytest.mark.parametrize(
     ("by", "filter_name"),
-    [("Customers", "customer"), ("Vendors", "vendor"), ("Classes", "class"), ("Departments", "department")],
+    [
+        ("Customers", "customer"),
+        ("Vendors", "vendor"),
+        ("Classes", "class"),
+        ("Departments", "department"),
+        ("ProductsAndServices", "item"),
+    ],
 )
 def test_profit_and_loss_by_customer_vendor_class_or_department(company, by, filter_name):
     """Each column is the P&L filtered to that customer (vendor, class, department); Total is the P&L."""
@@ -192,3 +198,27 @@ def test_profit_and_loss_by_customer_vendor_class_or_department(company, by, fil
         alone = build_report("ProfitAndLoss", {**base, filter_name: key}, company)
         assert net_income[keys.index(key)] == check.row_values(check.top(alone)["NetIncome"])[0], key
     assert len(checked) == min(6, len([key for key in keys if key])) >= 2
+
+
+def test_profit_and_loss_by_employee_is_what_each_employee_spent(company):
+    """Each employee's column is minus the expenses of the purchases paid to that employee; the rest
+    of the P&L is "Not Specified"; Total is the P&L."""
+    base = {"start_date": "2000-01-01", "end_date": company.today().isoformat()}
+    report = build_report("ProfitAndLoss", {**base, "summarize_column_by": "Employees"}, company)
+    assert report["Header"]["SummarizeColumnsBy"] == "Employees"
+    check.assert_summaries_add_up(report)
+    check.periods_sum_to_total(report)
+    columns = report["Columns"]["Column"]
+    keys = [next(m["Value"] for m in c["MetaData"] if m["Name"] == "ColKey") for c in columns[1:-1]]
+    employees = {row["Id"]: row["DisplayName"] for row in company.entities("Employee")}
+    spent: dict[str, Decimal] = {}
+    for purchase in company.entities("Purchase"):
+        entity = purchase.get("EntityRef", {})
+        if entity.get("type") == "Employee":
+            spent[entity["value"]] = spent.get(entity["value"], Decimal(0)) + d(purchase["TotalAmt"])
+    assert len(spent) >= 2 and keys == [*sorted(spent, key=lambda e: employees[e].lower()), ""]
+    assert [c["ColTitle"] for c in columns[1:-2]] == [employees[key] for key in keys[:-1]]
+    net_income = check.row_values(check.top(report)["NetIncome"])
+    assert net_income[:-2] == [-spent[key] for key in keys[:-1]]
+    whole = build_report("ProfitAndLoss", base, company)
+    assert net_income[-1] == check.row_values(check.top(whole)["NetIncome"])[0]
