@@ -166,7 +166,7 @@ def execute(job: Job) -> WriteResult:
 
 def connect(job: Job) -> list[tuple[CompanyContext, Any]]:
     """A QBO client per company (counted for qbo_calls); a company needing reconnect fails the run by name."""
-    from exporters.companies import qbo_client_for
+    from connections.clients import qbo_client_for
 
     redis = Redis.from_url(get_settings().redis_url)
     out = []
@@ -182,7 +182,7 @@ def connect(job: Job) -> list[tuple[CompanyContext, Any]]:
 
 
 def make_writer(job: Job, run: RunContext, progress: Progress) -> SheetWriter:
-    from exporters.google_accounts import gspread_client_for
+    from connections.clients import gspread_client_for
 
     exporter = job.exporter
     return SheetWriter(
