@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from redis import Redis
 
+from connections.clients import gspread_client_for, qbo_client_for
 from exporters import incremental
 from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column
@@ -322,8 +323,6 @@ class ExportRun:
 
 def connect(inputs: RunInputs) -> list[ReadCompany]:
     """A QBO client per company (counted for qbo_calls); a company needing reconnect fails the run by name."""
-    from exporters.companies import qbo_client_for
-
     redis = Redis.from_url(get_settings().redis_url)
     out = []
     for company in inputs.companies:
@@ -342,8 +341,6 @@ def make_writer(
     inputs: RunInputs, account: GoogleAccount, run: RunContext, progress: Progress
 ) -> SheetWriter:
     """The sheet writer of the exporter's tab, writing as its Google account."""
-    from exporters.google_accounts import gspread_client_for
-
     exporter, options = inputs.exporter, inputs.write_options
     return SheetWriter(
         gspread_client_for(account),

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from redis import Redis
 
 from qbo.errors import QboRateLimited
+from store import redis_keys
 
 # Returns 0 and takes a slot; -1 when every in-flight slot is taken; else milliseconds until a window frees.
 _TAKE_SLOT = """
@@ -55,12 +56,13 @@ class RealmBudget:
         per_minute: int,
         per_second: int,
         in_flight: int = 10,
-        namespace: str = "sheetbooks",
+        namespace: str | None = None,
         hold: float = 150.0,
     ) -> None:
-        base = f"{namespace}:qbo-budget:{realm_id}"
         self.redis = redis
-        self.keys = [f"{base}:minute", f"{base}:second", f"{base}:in-flight"]
+        self.keys = [
+            redis_keys.qbo_budget(realm_id, window, namespace) for window in redis_keys.QBO_BUDGET_WINDOWS
+        ]
         self.limits = (max(1, per_minute), max(1, per_second), max(1, in_flight))
         self.hold_ms = int(hold * 1000)
         self._take = redis.register_script(_TAKE_SLOT)

@@ -12,6 +12,7 @@ from redis.exceptions import LockError
 
 from qbo.errors import QboError, QboUnavailable, ReconnectRequired
 from qbo.oauth import IntuitOAuth, TokenSet, utcnow
+from store import redis_keys
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ STILL_VALID_FOR = timedelta(seconds=30)
 
 
 class TokenStore(Protocol):
-    """Where one company's tokens live (exporters.companies.CompanyTokenStore keeps them encrypted)."""
+    """Where one company's tokens live (connections.company_tokens.CompanyTokenStore keeps them encrypted)."""
 
     def load(self) -> TokenSet: ...
 
@@ -57,7 +58,7 @@ class TokenManager:
         self.lock_timeout = lock_timeout
         self.blocking_timeout = blocking_timeout
         self.backoff_seconds = backoff_seconds
-        self.backoff_key = f"{lock_name}:refresh-failing"
+        self.backoff_key = redis_keys.qbo_refresh_backoff(lock_name)
         self.clock = clock
         self.refreshes = 0
         self._current: TokenSet | None = None

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import redis
 
+from store import redis_keys
+
 DEFAULT_WRITES_PER_MINUTE = 55  # Google allows 60 writes/min/user; keep a margin for the analyst
 
 
@@ -31,7 +33,7 @@ class WritePacer:
         clock: Callable[[], float] | None = None,
     ) -> None:
         # v2: a sorted set (v1 was a counter); a new name lets old and new workers run side by side.
-        self.key = f"sheetbooks:sheets-writes:v2:{account_key}"
+        self.key = redis_keys.sheets_write_pace(account_key)
         self.per_minute = per_minute
         self.window_ms = window_ms
         self.sleep = sleep

@@ -40,6 +40,13 @@ def redis_server() -> Iterator[str]:
     if _port_open("127.0.0.1", 6379) and redis.Redis.from_url("redis://127.0.0.1:6379").ping():
         yield "redis://127.0.0.1:6379"
         return
+    with private_redis_server() as private:
+        yield private
+
+
+@contextmanager
+def private_redis_server() -> Iterator[str]:
+    """A redis-server of our own on a free port (nobody else's keys in it), stopped afterwards."""
     binary = shutil.which("redis-server")
     if not binary:
         raise RuntimeError("no Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server")

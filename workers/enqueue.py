@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from rq.job import Job
 from sqlmodel import Session, select
 
+from store import redis_keys
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
-from store.settings import get_settings
 from workers.queue import get_queue, get_redis
 
 JOB_TIMEOUT_SECONDS = 3 * 60 * 60
@@ -34,7 +34,7 @@ def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.M
     scheduled exporter restarts its clock: the next scheduled run is one interval after the click,
     not a minute later with the same data.
     """
-    with get_redis().lock(f"sheetbooks:exporter:{exporter_id}:enqueue", timeout=30, blocking_timeout=30):
+    with get_redis().lock(redis_keys.exporter_enqueue_lock(exporter_id), timeout=30, blocking_timeout=30):
         with session_scope() as session:
             exporter = session.get(Exporter, exporter_id)
             if exporter is None or exporter.workspace_id != workspace_id:
@@ -52,7 +52,7 @@ def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.M
 
 def job_id(run_id: int) -> str:
     """The RQ job id of a run: its id, namespaced by queue so deployments sharing a Redis never collide."""
-    return f"{get_settings().queue_name}-run-{run_id}"
+    return redis_keys.run_job_id(run_id)
 
 
 def submit(run_id: int, at_front: bool = False) -> Job:

@@ -14,10 +14,13 @@ log = logging.getLogger(__name__)
 
 def keep_companies_alive() -> list[int]:
     """Refresh the refresh token of every usable company that needs it; return the ids refreshed."""
-    from exporters.companies import USABLE, keep_alive
+    from connections.company_tokens import USABLE
+    from connections.health import keep_alive
+    from connections.rows import saved_id
 
     with session_scope() as session:
-        ids = session.exec(select(Company.id).where(col(Company.status).in_(USABLE))).all()
+        usable = session.exec(select(Company).where(col(Company.status).in_(USABLE))).all()
+        ids = [saved_id(company) for company in usable]
     refreshed = []
     for company_id in ids:
         try:

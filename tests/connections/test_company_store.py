@@ -8,13 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from exporters.companies import (
-    CompanyTokenStore,
-    disconnect,
-    remove_company,
-    save_connection,
-    token_health,
-)
+from connections.companies import disconnect, remove_company, save_connection
+from connections.company_tokens import CompanyTokenStore
+from connections.health import token_health
 from qbo.errors import ReconnectRequired
 from qbo.oauth import TokenSet
 from store.db import session_scope

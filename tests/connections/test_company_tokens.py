@@ -8,17 +8,13 @@ import pytest
 from redis import Redis
 from sqlmodel import select
 
-from exporters.companies import (
-    CompanyTokenStore,
-    disconnect,
-    keep_alive,
-    lock_name,
-    qbo_client_for,
-    save_connection,
-    token_health,
-)
+from connections.clients import qbo_client_for
+from connections.companies import disconnect, save_connection
+from connections.company_tokens import CompanyTokenStore
+from connections.health import keep_alive, token_health
 from qbo.errors import QboUnavailable, ReconnectRequired
 from qbo.oauth import TRANSIENT_TRIES, IntuitOAuth
+from store import redis_keys
 from store.db import session_scope
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany
 from tests import factories
@@ -196,7 +192,9 @@ def test_a_failing_token_endpoint_shows_refresh_failing_and_asks_intuit_once_a_m
     admin.clear_faults()
     assert keep_alive(company.id, redis, clock=clock) is False  # still within the minute: Intuit not asked
     assert admin.token_requests() - asked == TRANSIENT_TRIES
-    redis.delete(f"{lock_name(company.id)}:refresh-failing")  # the minute has passed
+    redis.delete(
+        redis_keys.qbo_refresh_backoff(redis_keys.qbo_token_lock(company.id))
+    )  # the minute has passed
     assert keep_alive(company.id, redis, clock=clock) is True  # an idle company recovers by itself
     row = reload(company)
     assert (row.status, row.status_reason) == (CompanyStatus.CONNECTED, "")

@@ -9,12 +9,8 @@ import pytest
 import requests
 from sqlmodel import select
 
-from exporters.google_accounts import (
-    disconnect_google_account,
-    ensure_service_account,
-    gspread_client_for,
-    save_google_account,
-)
+from connections.clients import gspread_client_for
+from connections.google_accounts import disconnect_google_account, ensure_service_account, save_google_account
 from sheets.errors import GoogleReconnectRequired
 from store import db
 from store.crypto import decrypt_json

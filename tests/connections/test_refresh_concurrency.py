@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 from redis import Redis
 
+from connections.clients import qbo_client_for
+from connections.companies import save_connection
 from emulators.serving import RunningServer
-from exporters.companies import qbo_client_for, save_connection
 from store.db import session_scope
 from store.models import Company, CompanyStatus
 from tests import factories

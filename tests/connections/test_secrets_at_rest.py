@@ -10,8 +10,11 @@ from redis import Redis
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from exporters.companies import CompanyTokenStore, disconnect, keep_alive, qbo_client_for, save_connection
-from exporters.google_accounts import save_google_account
+from connections.clients import qbo_client_for
+from connections.companies import disconnect, save_connection
+from connections.company_tokens import CompanyTokenStore
+from connections.google_accounts import save_google_account
+from connections.health import keep_alive
 from store import crypto
 from store.crypto import TokenKeyError
 from store.db import get_engine, session_scope

@@ -10,9 +10,10 @@ import pytest
 import requests
 from sqlmodel import select
 
-from exporters.companies import save_connection
+from connections.clients import gspread_client_for
+from connections.companies import save_connection
+from connections.google_accounts import save_google_account
 from exporters.export_run import run_export
-from exporters.google_accounts import gspread_client_for, save_google_account
 from store import db
 from store.models import Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, Watermark, utcnow
 from tests import factories

@@ -15,7 +15,7 @@ from tests.qbo.intuit import Admin, EmulatorClock, connect
 
 
 class MemoryTokenStore:
-    """A TokenStore in memory, for the qbo package alone (the DB one is exporters.companies)."""
+    """A TokenStore in memory, for the qbo package alone (the DB one is connections.company_tokens)."""
 
     def __init__(self, tokens: TokenSet) -> None:
         self.tokens = tokens

@@ -9,7 +9,7 @@ from multiprocessing.synchronize import Barrier
 
 from redis import Redis
 
-from exporters.companies import CompanyTokenStore, token_manager_for
+from connections.company_tokens import CompanyTokenStore, token_manager_for
 from store.settings import Settings, configure
 from tests.qbo.intuit import EmulatorClock
 

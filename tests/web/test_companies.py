@@ -6,7 +6,7 @@ import pytest
 import requests
 from sqlmodel import Session, select
 
-from exporters.companies import CompanyTokenStore
+from connections.company_tokens import CompanyTokenStore
 from store.db import get_engine
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Run
 from tests.qbo.intuit import Admin

@@ -9,7 +9,8 @@ import pytest
 from redis import Redis
 from sqlmodel import Session, select
 
-from exporters.companies import CompanyTokenStore, qbo_client_for, token_manager_for
+from connections.clients import qbo_client_for
+from connections.company_tokens import CompanyTokenStore, token_manager_for
 from qbo.errors import QboUnavailable, ReconnectRequired
 from store.db import get_engine
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany

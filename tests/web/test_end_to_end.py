@@ -19,7 +19,7 @@ from rq import Queue, Worker
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from exporters.google_accounts import gspread_client_for
+from connections.clients import gspread_client_for
 from store import crypto
 from store.db import get_engine
 from store.models import Company, Exporter, GoogleAccount, Run, RunStatus, utcnow

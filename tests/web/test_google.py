@@ -9,7 +9,7 @@ import requests
 from flask import Flask
 from sqlmodel import Session, select
 
-from exporters.google_accounts import gspread_client_for
+from connections.clients import gspread_client_for
 from sheets.errors import GoogleReconnectRequired
 from store import crypto
 from store.db import get_engine

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from store.settings import get_settings
+from store import redis_keys
 from workers.queue import get_redis
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 MAX_RESET_EMAILS = 3
 RESET_WINDOW_SECONDS = 60 * 60
-
-
-def _key(email: str, address: str, kind: str = "login-failures") -> str:
-    """Namespaced by queue name, so deployments (and tests) sharing a Redis never mix counters."""
-    return f"sheetbooks:{get_settings().queue_name}:{kind}:{email.lower()}:{address}"
 
 
 def _count(key: str, window_seconds: int) -> int:
@@ -25,17 +20,17 @@ def _count(key: str, window_seconds: int) -> int:
 
 
 def is_blocked(email: str, address: str) -> bool:
-    return int(get_redis().get(_key(email, address)) or 0) >= MAX_FAILURES
+    return int(get_redis().get(redis_keys.login_failures(email, address)) or 0) >= MAX_FAILURES
 
 
 def record_failure(email: str, address: str) -> None:
-    _count(_key(email, address), WINDOW_SECONDS)
+    _count(redis_keys.login_failures(email, address), WINDOW_SECONDS)
 
 
 def may_send_reset(email: str) -> bool:
     """At most MAX_RESET_EMAILS reset emails an hour to one address (no mail bombing through the form)."""
-    return _count(_key(email, "-", "reset-emails"), RESET_WINDOW_SECONDS) <= MAX_RESET_EMAILS
+    return _count(redis_keys.reset_emails(email), RESET_WINDOW_SECONDS) <= MAX_RESET_EMAILS
 
 
 def clear(email: str, address: str) -> None:
-    get_redis().delete(_key(email, address))
+    get_redis().delete(redis_keys.login_failures(email, address))

@@ -8,9 +8,10 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, func, select
 from werkzeug.wrappers import Response
 
-from exporters.companies import disconnect, qbo_client_for, remove_company, save_connection, token_health
-from qbo.errors import QboError, QboFault, ReconnectRequired
-from qbo.oauth import IntuitOAuth
+from connections.companies import disconnect, remove_company
+from connections.health import token_health
+from connections.oauth import RealmNotGranted, finish_quickbooks, quickbooks_consent_url
+from qbo.errors import QboError
 from store.models import Company, Exporter, ExporterCompany, Run, User
 from store.settings import get_settings
 from web import oauth_state
@@ -74,7 +75,7 @@ def connect() -> Response:
         abort(400)
     state = oauth_state.begin(FLOW, workspace_id=str(g.workspace.id))
     try:
-        url = IntuitOAuth().authorization_url(external_url("companies.callback"), state)
+        url = quickbooks_consent_url(external_url("companies.callback"), state)
     except QboError as exc:
         flash(f"Can't reach QuickBooks to connect: {exc}", "error")
         return redirect(url_for("companies.index"))
@@ -98,41 +99,28 @@ def callback() -> Response:
     return _finish_connection(code, realm_id, back)
 
 
-def _not_this_realm(exc: QboError) -> bool:
-    return isinstance(exc, ReconnectRequired) or (isinstance(exc, QboFault) and exc.http_status in (401, 403))
-
-
 def _finish_connection(code: str, realm_id: str, back: Response) -> Response:
-    """Trade the code for tokens, store them, read the company's name."""
+    """Store the company the analyst consented to, and say what happened."""
     try:
-        tokens = IntuitOAuth().exchange_code(code, external_url("companies.callback"))
+        company, created = finish_quickbooks(
+            get_session(),
+            g.workspace.id,
+            g.user.id,
+            code,
+            realm_id,
+            external_url("companies.callback"),
+            get_redis(),
+        )
     except QboError as exc:
         flash(f"QuickBooks did not accept the connection: {exc}. Nothing changed; try again.", "error")
         return back
-    session = get_session()
-    company, created = save_connection(session, g.workspace.id, g.user.id, realm_id, tokens, "")
-    session.commit()
-    try:
-        name = qbo_client_for(company, get_redis()).company_info().get("CompanyName", "")
-    except QboError as exc:
-        if not _not_this_realm(exc):
-            log.warning("company %s connected but CompanyInfo failed: %s", company.id, exc)
-            name = ""
-        else:  # the redirect's realmId is not a company these tokens open (a mangled callback URL)
-            if created:
-                session.delete(company)
-                session.commit()
-            flash(
-                f"QuickBooks did not let this sign-in read company {realm_id}, so it was not connected. "
-                "Click “Connect QuickBooks” and pick the company again.",
-                "error",
-            )
-            return back
-    session.refresh(company)
-    if name:
-        company.name = name
-        session.add(company)
-        session.commit()
+    except RealmNotGranted:
+        flash(
+            f"QuickBooks did not let this sign-in read company {realm_id}, so it was not connected. "
+            "Click “Connect QuickBooks” and pick the company again.",
+            "error",
+        )
+        return back
     label = company.name or f"realm {realm_id}"
     if created:
         flash(f"Connected {label} (realm {realm_id}).", "success")

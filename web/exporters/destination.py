@@ -7,7 +7,7 @@ import logging
 import gspread
 from requests import RequestException
 
-from exporters.google_accounts import gspread_client_for
+from connections.clients import gspread_client_for
 from sheets.client import parse_spreadsheet_id
 from sheets.errors import SheetsError
 from store.models import GoogleAccount

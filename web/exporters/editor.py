@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import g
 from sqlmodel import Session, col, delete, select
 
+from connections.pausing import paused_by_companies
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.dates import DateRangeError, resolve_range
@@ -316,7 +317,7 @@ def save(
     minutes = minutes_of(form.schedule.data)
     exporter.schedule_minutes = minutes
     exporter.next_run_at = next_run(minutes, now, exporter.next_run_at, minutes != previous_minutes)
-    exporter.enabled = bool(form.enabled.data) and not kept.get("paused_by_companies")
+    exporter.enabled = bool(form.enabled.data) and not paused_by_companies(exporter)
     exporter.destination_error = ""
     session.add(exporter)
     session.flush()

@@ -6,6 +6,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
+from connections.pausing import paused_by_companies
 from store.models import Company, Exporter, GoogleAccount, Run, RunTrigger
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
@@ -183,7 +184,7 @@ def toggle(exporter_id: int) -> Response:
     if exporter.enabled:
         exporter.enabled, exporter.paused_reason = False, f"Disabled by {g.user.email}."
         flash(f"Disabled {exporter.name}: it won't run on its schedule or on webhooks.", "success")
-    elif exporter.options.get("paused_by_companies"):
+    elif paused_by_companies(exporter):
         flash(f"{exporter.name} stays paused: {exporter.paused_reason} Reconnect it first.", "error")
         return back
     else:
@@ -213,7 +214,7 @@ def delete(exporter_id: int) -> str | Response:
 def run_now(exporter_id: int) -> Response:
     exporter = get_scoped(Exporter, exporter_id)
     _checked_post()
-    if exporter.options.get("paused_by_companies"):
+    if paused_by_companies(exporter):
         flash(f"{exporter.name} can't run: {exporter.paused_reason}", "error")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
     if not company_ids(get_session(), exporter):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from exporters.companies import qbo_client_for
+from connections.clients import qbo_client_for
 from exporters.sources.base import RunContext
 from qbo.errors import QboError, QboFault
 from store.models import Company

@@ -1,6 +1,6 @@
 """How the writer treats the tab, per exporter: long cells, append snapshots, upsert deletions, reset.
 
-These live in `Exporter.options` (read by exporters/pipeline.py); the editor shows them with the write
+These live in `Exporter.options` (read by exporters/run_inputs.py); the editor shows them with the write
 mode. `reset_tab` is one-shot: the next run rewrites the tab's header and clears itself.
 """
 

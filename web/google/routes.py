@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import secrets
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from exporters.google_accounts import disconnect_google_account, ensure_service_account, save_google_account
-from sheets.credentials import GoogleOAuth
+from connections.google_accounts import disconnect_google_account, ensure_service_account
+from connections.oauth import finish_google, google_code_verifier, google_consent_url
+from connections.rows import saved_id
 from sheets.errors import SheetsError
 from store.models import Exporter, GoogleAccount
 from web import oauth_state
@@ -57,9 +57,9 @@ def connect() -> Response:
     """Send the analyst to Google's consent screen; the PKCE verifier stays in our session."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    verifier = secrets.token_urlsafe(64)
+    verifier = google_code_verifier()
     state = oauth_state.begin(FLOW, workspace_id=str(g.workspace.id), code_verifier=verifier)
-    return redirect(GoogleOAuth().authorization_url(external_url("google.callback"), state, verifier))
+    return redirect(google_consent_url(external_url("google.callback"), state, verifier))
 
 
 @bp.get("/callback")
@@ -74,15 +74,19 @@ def callback() -> Response:
     if error or not request.args.get("code"):
         flash(f"Google did not connect the account ({error or 'no code'}). Nothing changed.", "error")
         return back
+    session = get_session()
     try:
-        info = GoogleOAuth().exchange_code(
-            request.args["code"], external_url("google.callback"), pending["code_verifier"]
+        account, created = finish_google(
+            session,
+            g.workspace.id,
+            g.user.id,
+            request.args["code"],
+            external_url("google.callback"),
+            pending["code_verifier"],
         )
     except (SheetsError, OSError) as exc:
         flash(f"Google did not connect the account: {exc}", "error")
         return back
-    session = get_session()
-    account, created = save_google_account(session, g.workspace.id, g.user.id, info)
     session.commit()
     verb = "Connected" if created else "Reconnected"
     flash(f"{verb} the Google account {account.email}.", "success")
@@ -93,7 +97,7 @@ def callback() -> Response:
 @login_required
 def disconnect(account_id: int) -> str | Response:
     account = get_scoped(GoogleAccount, account_id)
-    exporters = _exporters_by_account().get(account.id, [])
+    exporters = _exporters_by_account().get(saved_id(account), [])
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         warning = disconnect_google_account(get_session(), account)

@@ -6,8 +6,8 @@ from flask import render_template
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from connections.health import token_health
 from exporters.catalog import SOURCES
-from exporters.companies import token_health
 from store.models import Company, CompanyStatus, Exporter, GoogleAccount, GoogleAccountStatus, Run, RunStatus
 from web.current import login_required, scoped
 from web.database import get_session

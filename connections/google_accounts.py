@@ -1,29 +1,28 @@
-"""Google accounts in the store: connect, build a writing client, mark for reconnect, disconnect."""
+"""Google accounts of a workspace: save a grant (connect or reconnect), their credentials, mark for
+reconnect, disconnect, and the deployment's service account."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-import gspread
 import requests
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 from sqlmodel import Session, select
 
-from sheets.client import make_client
+from connections.pausing import clear_refused_account, flag_refused_account, release_disconnected_account
 from sheets.credentials import (
     GoogleOAuth,
     credentials_info,
     reconnect_required,
-    service_account_credentials,
     service_account_email,
     user_credentials,
 )
-from sheets.pacing import WritePacer
 from store import db
 from store.crypto import decrypt_json, encrypt_json
-from store.models import Exporter, GoogleAccount, GoogleAccountStatus
+from store.models import GoogleAccount, GoogleAccountStatus
 from store.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -31,20 +30,8 @@ log = logging.getLogger(__name__)
 SERVICE_ACCOUNT = "service_account"
 
 
-def reconnect_message(email: str) -> str:
-    """What every exporter writing through a refused Google account shows until someone reconnects it."""
-    return (
-        f"The Google account {email} needs reconnecting: Google refused its access (expired or revoked). "
-        "Reconnect it under Google accounts; this exporter writes again once it is."
-    )
-
-
-def _writing_through(session: Session, account: GoogleAccount) -> list[Exporter]:
-    return list(session.exec(select(Exporter).where(Exporter.google_account_id == account.id)).all())
-
-
 def save_google_account(
-    session: Session, workspace_id: int, user_id: int | None, info: dict
+    session: Session, workspace_id: int, user_id: int | None, info: dict[str, Any]
 ) -> tuple[GoogleAccount, bool]:
     """Store a user's grant (encrypted), creating the account or reconnecting the existing one."""
     email = info["email"].lower()
@@ -64,11 +51,7 @@ def save_google_account(
     account.connected_by_id = user_id
     session.add(account)
     session.flush()
-    for exporter in _writing_through(session, account):
-        if exporter.destination_error == reconnect_message(account.email):
-            exporter.destination_error = ""
-            session.add(exporter)
-    session.flush()
+    clear_refused_account(session, account)
     return account, created
 
 
@@ -80,7 +63,7 @@ class _StoredCredentials(Credentials):
 
     def refresh(self, request: Request) -> None:
         try:
-            super().refresh(request)
+            super().refresh(request)  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
         except RefreshError as exc:
             with db.session_scope() as session:
                 account = session.get(GoogleAccount, self.account_id)
@@ -94,9 +77,10 @@ class _StoredCredentials(Credentials):
                 session.add(account)
 
 
-def _user_credentials(account: GoogleAccount) -> Credentials:
+def user_account_credentials(account: GoogleAccount) -> Credentials:
+    """The credentials of a user's account, keeping what Google answers (refreshed tokens, refusals)."""
     base = user_credentials(decrypt_json(account.credentials_enc))
-    creds = _StoredCredentials(
+    creds = _StoredCredentials(  # type: ignore[no-untyped-call]  # google-auth leaves __init__ unannotated
         token=base.token,
         refresh_token=base.refresh_token,
         token_uri=base.token_uri,
@@ -109,29 +93,12 @@ def _user_credentials(account: GoogleAccount) -> Credentials:
     return creds
 
 
-def gspread_client_for(account: GoogleAccount) -> gspread.Client:
-    """A client writing as the account, paced with every other worker writing as it."""
-    if account.status != GoogleAccountStatus.CONNECTED:
-        raise reconnect_required(account.email, account.status_reason or "it was marked as needing reconnect")
-    settings = get_settings()
-    creds = (
-        service_account_credentials(settings)
-        if account.kind == SERVICE_ACCOUNT
-        else _user_credentials(account)
-    )
-    pacer = WritePacer.from_url(settings.redis_url, f"google-account-{account.id}")
-    return make_client(creds, settings, pacer=pacer)
-
-
 def mark_needs_reconnect(session: Session, account: GoogleAccount, reason: str) -> None:
     """Stop using the account until someone reconnects it; its exporters show the reason."""
     account.status = GoogleAccountStatus.NEEDS_RECONNECT
     account.status_reason = reason[:500]
     session.add(account)
-    for exporter in _writing_through(session, account):
-        exporter.destination_error = reconnect_message(account.email)
-        session.add(exporter)
-    session.flush()
+    flag_refused_account(session, account)
 
 
 def _revoke(account: GoogleAccount) -> str | None:
@@ -158,12 +125,7 @@ def disconnect_google_account(session: Session, account: GoogleAccount) -> str |
     Returns a warning for the analyst when Google could not confirm the revocation.
     """
     warning = _revoke(account)
-    for exporter in _writing_through(session, account):
-        exporter.google_account_id = None
-        exporter.destination_error = (
-            f"The Google account {account.email} was disconnected. Choose a Google account for this exporter."
-        )
-        session.add(exporter)
+    release_disconnected_account(session, account)
     session.delete(account)
     session.flush()
     return warning

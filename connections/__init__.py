@@ -1,0 +1,1 @@
+"""QuickBooks companies and Google accounts: connect, disconnect, remove, tokens, clients, health, pausing."""
