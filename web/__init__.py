@@ -35,11 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from web import current, database, errors
+    from web import current, database, errors, forms
     from web.extensions import csrf
 
     csrf.init_app(app)
     database.init_app(app)
+    forms.init_app(app)
     current.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
