@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from web import current, database, errors, forms
+    from web import current, database, errors, forms, security_headers
     from web.extensions import csrf
 
     csrf.init_app(app)
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     forms.init_app(app)
     current.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     _register_blueprints(app)
     logging.getLogger("sheetbooks.web").debug("dashboard created for %s", settings.public_url)
     return app
