@@ -106,7 +106,8 @@ def test_form_without_csrf_token_is_refused(client) -> None:
 
 def test_healthz(client) -> None:
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
 def test_session_cookie_flags(browser: Browser) -> None:

@@ -66,12 +66,9 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data.strip().lower(), request.remote_addr or "-"
-        if ratelimit.is_blocked(email, address):
-            minutes = ratelimit.WINDOW_SECONDS // 60
-            flash(
-                f"Too many failed attempts for {email}. Wait {minutes} minutes, or reset your password.",
-                "error",
-            )
+        refusal = ratelimit.blocked(email, address)
+        if refusal is not None:
+            flash(refusal, "error")
             return render_template("auth/login.html", form=form), 429
         user = _user_by_email(email)
         if verify_password(user.password_hash if user else None, form.password.data) and user:
