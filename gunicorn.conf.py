@@ -1,4 +1,4 @@
-"""gunicorn settings of the web process (app.yaml's entrypoint: `gunicorn -c gunicorn.conf.py "web:create_app()"`).
+"""gunicorn settings of the web process: app.yaml's `gunicorn -c gunicorn.conf.py "web:create_app()"`.
 
 The access log shows each request's path without its query string and without the Referer: OAuth
 callbacks (/companies/callback, /google/callback) carry the one-time `code` and `state` there, and the

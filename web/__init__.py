@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -11,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from store.settings import Settings, configure, get_settings
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the dashboard app; `test_config` may carry "SETTINGS" (installed process-wide) and Flask keys."""
     test_config = dict(test_config or {})
     settings: Settings | None = test_config.pop("SETTINGS", None)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from sqlmodel import SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from store.models import LoginSession, Membership, Role, User, Workspace, utcnow
 from web.database import get_session
@@ -46,6 +47,7 @@ def load_current() -> None:
         # The user is gone, this session was logged out (a copy of an old cookie), or the password changed.
         session.clear()
         return
+    assert user.id is not None  # loaded from the store
     g.user = user
     g.workspaces = memberships(user.id)
     chosen = session.get("workspace_id")
@@ -72,6 +74,7 @@ def sign_in(user: User, workspace_id: int | None = None) -> None:
 
     The session remembers a mark of the password: changing the password signs out every other session.
     """
+    assert user.id is not None  # a stored user
     session.clear()
     token = new_token()
     store = get_session()
@@ -140,7 +143,7 @@ def get_scoped(model: type[M], row_id: int) -> M:
     return row
 
 
-def scoped(model: type[M]):
+def scoped(model: type[M]) -> SelectOfScalar[M]:
     """A select of the model's rows in the current workspace."""
     return select(model).where(model.workspace_id == g.workspace.id)  # type: ignore[attr-defined]
 

@@ -34,12 +34,12 @@ def _texts(data: Any) -> list[str]:
     return []
 
 
-class Form(FlaskForm):
+class Form(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no type hints
     """Every dashboard form derives from this: the one place text input is checked for control characters
     (a NUL byte would otherwise reach PostgreSQL, which refuses it, as a 500)."""
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid = bool(super().validate(extra_validators))
         field: Field
         for field in self:
             allowed = _TEXT_AREA_ALLOWED if isinstance(field, TextAreaField) else frozenset()

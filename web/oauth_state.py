@@ -29,7 +29,7 @@ def begin(kind: str, **extra: str) -> str:
     return state
 
 
-def finish(kind: str, state: str | None) -> dict | None:
+def finish(kind: str, state: str | None) -> dict[str, str] | None:
     """What was remembered with this state (then forgotten), or None when the state is unknown."""
     pending = dict(session.get(f"oauth:{kind}", {}))
     for known in list(pending):
@@ -52,7 +52,7 @@ def _spend(state: str) -> bool:
     return True
 
 
-def returned(kind: str, service: str, button: str, cancelled: str) -> dict | None:
+def returned(kind: str, service: str, button: str, cancelled: str) -> dict[str, str] | None:
     """The remembered flow when the provider's redirect belongs to this browser and workspace and was not
     cancelled; otherwise None after flashing why (nothing changed, and how to try again)."""
     pending = finish(kind, request.args.get("state"))

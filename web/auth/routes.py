@@ -62,7 +62,7 @@ def signup() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data.strip().lower(), request.remote_addr or "-"
@@ -94,7 +94,7 @@ def forgot() -> str | Response:
     form = ForgotForm()
     if form.validate_on_submit():
         user = _user_by_email(form.email.data)
-        if user is not None and ratelimit.may_send_reset(user.email):
+        if user is not None and user.id is not None and ratelimit.may_send_reset(user.email):
             token = new_token()
             session = get_session()
             session.add(
@@ -139,6 +139,8 @@ def reset(token: str) -> str | Response:
     if form.validate_on_submit():
         session = get_session()
         user = session.get(User, reset.user_id)
+        if user is None:
+            abort(404)
         user.password_hash = hash_password(form.password.data)
         reset.used_at = utcnow()
         session.add_all([user, reset])
