@@ -16,6 +16,7 @@ from store.settings import Settings
 from tests import factories
 from tests.conftest import installed
 from tests.web.browser import Browser
+from tests.web.test_webhooks import VERIFIER, sign
 from web import create_app
 
 
@@ -100,3 +101,18 @@ def test_run_now_and_password_reset_answer_a_clear_503_while_redis_is_down(
     with Session(get_engine()) as session:
         assert session.exec(select(OutboxEmail)).all() == []
         assert session.exec(select(Run)).all() == []
+
+
+def test_a_webhook_while_redis_is_down_is_a_503_intuit_will_retry(store_settings, closed_port) -> None:
+    down = store_settings.with_overrides(
+        redis_url=f"redis://127.0.0.1:{closed_port}/0", qbo_webhook_verifier=VERIFIER
+    )
+    with installed(down) as settings:
+        body = b'[{"id": "ev-1", "type": "qbo.invoice.updated.v1", "intuitaccountid": "1"}]'
+        reply = (
+            _app(settings)
+            .test_client()
+            .post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)})
+        )
+    assert reply.status_code == 503 and reply.json["error"] == "Temporarily unavailable"
+    _no_internals(reply.get_data(as_text=True), closed_port)
