@@ -215,8 +215,13 @@ class OutboxEmail(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     to: str = Field(index=True)
     subject: str
+    # The text with the placeholder `{link}` where a secret link goes: never a live token in clear.
     body: str
+    # The secret link (reset, invite) as a Fernet ciphertext (store.crypto), only until delivery: the
+    # sender decrypts it into the body at send time, then empties it.
+    link_enc: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
 
 
 class WebhookEvent(SQLModel, table=True):
@@ -225,3 +230,20 @@ class WebhookEvent(SQLModel, table=True):
     id: str = Field(primary_key=True)
     realm_id: str = Field(index=True)
     received_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """One signed-in browser: the cookie carries the token, the store its SHA-256; logout ends it here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(index=True, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+class SpentOAuthState(SQLModel, table=True):
+    """An OAuth `state` already returned once (its SHA-256): a replayed cookie cannot finish it again."""
+
+    state_hash: str = Field(primary_key=True)
+    spent_at: datetime = Field(default_factory=utcnow, index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -11,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from store.settings import Settings, configure, get_settings
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the dashboard app; `test_config` may carry "SETTINGS" (installed process-wide) and Flask keys."""
     test_config = dict(test_config or {})
     settings: Settings | None = test_config.pop("SETTINGS", None)
@@ -35,13 +36,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from web import current, database, errors
+    from web import current, database, errors, forms, security_headers
     from web.extensions import csrf
 
     csrf.init_app(app)
     database.init_app(app)
+    forms.init_app(app)
     current.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     _register_blueprints(app)
     logging.getLogger("sheetbooks.web").debug("dashboard created for %s", settings.public_url)
     return app

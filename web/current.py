@@ -10,9 +10,11 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from sqlmodel import SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from store.models import Membership, Role, User, Workspace
+from store.models import LoginSession, Membership, Role, User, Workspace, utcnow
 from web.database import get_session
+from web.tokens import hash_token, new_token
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -36,9 +38,16 @@ def load_current() -> None:
     if user_id is None:
         return
     user = get_session().get(User, user_id)
-    if user is None or not hmac.compare_digest(session.get("password_mark", ""), _password_mark(user)):
-        session.clear()  # the user is gone, or their password changed since this session signed in
+    live = _login_session() is not None
+    if (
+        user is None
+        or not live
+        or not hmac.compare_digest(session.get("password_mark", ""), _password_mark(user))
+    ):
+        # The user is gone, this session was logged out (a copy of an old cookie), or the password changed.
+        session.clear()
         return
+    assert user.id is not None  # loaded from the store
     g.user = user
     g.workspaces = memberships(user.id)
     chosen = session.get("workspace_id")
@@ -65,12 +74,38 @@ def sign_in(user: User, workspace_id: int | None = None) -> None:
 
     The session remembers a mark of the password: changing the password signs out every other session.
     """
+    assert user.id is not None  # a stored user
     session.clear()
+    token = new_token()
+    store = get_session()
+    store.add(LoginSession(token_hash=hash_token(token), user_id=user.id))
+    store.commit()
     session["user_id"] = user.id
+    session["login"] = token
     session["password_mark"] = _password_mark(user)
     if workspace_id is not None:
         session["workspace_id"] = workspace_id
     session.permanent = True
+
+
+def _login_session() -> LoginSession | None:
+    """The live server-side record of the cookie's sign-in, if it has one that was not ended."""
+    token = session.get("login")
+    if not isinstance(token, str):
+        return None
+    statement = select(LoginSession).where(LoginSession.token_hash == hash_token(token))
+    record = get_session().exec(statement).first()
+    return record if record is not None and record.ended_at is None else None
+
+
+def sign_out() -> None:
+    """End the session on the server too: a copy of the cookie taken before no longer signs anyone in."""
+    record = _login_session()
+    if record is not None:
+        record.ended_at = utcnow()
+        get_session().add(record)
+        get_session().commit()
+    session.clear()
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,7 +143,7 @@ def get_scoped(model: type[M], row_id: int) -> M:
     return row
 
 
-def scoped(model: type[M]):
+def scoped(model: type[M]) -> SelectOfScalar[M]:
     """A select of the model's rows in the current workspace."""
     return select(model).where(model.workspace_id == g.workspace.id)  # type: ignore[attr-defined]
 

@@ -1,4 +1,4 @@
-"""Error pages that say what happened and never leak internals."""
+"""Error pages that say what happened and never leak internals (addresses, class names)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("sheetbooks.web")
@@ -18,15 +19,22 @@ MESSAGES = {
     405: ("Not allowed", "That action is not available here."),
     413: ("Too large", "That upload is too large."),
     500: ("Something went wrong", "We hit an unexpected error. Nothing was changed; try again in a minute."),
+    503: (
+        "Temporarily unavailable",
+        "Sheetbooks cannot reach its job queue right now, so this could not be done. "
+        "Nothing was changed; try again in a few minutes.",
+    ),
 }
 EXPIRED_FORM = "This form has expired or was not sent from Sheetbooks. Reload the page and try again."
+
+Page = tuple[dict[str, str], int] | tuple[str, int]
 
 
 def _wants_json() -> bool:
     return request.path.endswith(".json") or request.path.startswith("/webhooks/")
 
 
-def _page(code: int, detail: str | None = None):
+def _page(code: int, detail: str | None = None) -> Page:
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     if _wants_json():
         return {"error": title, "message": detail or message}, code
@@ -35,16 +43,20 @@ def _page(code: int, detail: str | None = None):
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        return _page(
-            400, "This form has expired or was not sent from Sheetbooks. Reload the page and try again."
-        )
+    def csrf_error(error: CSRFError) -> Page:
+        return _page(400, EXPIRED_FORM)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> Page:
         return _page(error.code or 500)
 
+    @app.errorhandler(RedisError)
+    def redis_down(error: RedisError) -> Page:
+        # Logged without the traceback's noise; the page names no host, port or exception class.
+        log.error("Redis unavailable on %s %s: %s", request.method, request.path, error)
+        return _page(503)
+
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):
+    def unexpected(error: Exception) -> Page:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _page(500)

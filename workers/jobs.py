@@ -26,3 +26,11 @@ def keep_companies_alive() -> None:
     from workers.maintenance import keep_companies_alive as run
 
     run()
+
+
+def process_webhook(body: bytes) -> dict[str, int]:
+    """Process one verified Intuit webhook delivery: dedupe its events, queue the runs they call for."""
+    from workers.webhooks import process_delivery
+
+    get_engine().dispose(close=False)
+    return process_delivery(body)

@@ -25,6 +25,14 @@ def app(request) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def demo_client(store_settings) -> FlaskClient:
+    """A client of the dashboard in demo mode (the outbox page delivers the emails)."""
+    return create_app(
+        {"SETTINGS": store_settings.with_overrides(demo_mode=True), "TESTING": True}
+    ).test_client()
+
+
+@pytest.fixture
 def browser(client) -> Browser:
     return Browser(client)
 

@@ -11,11 +11,12 @@ import pytest
 from rq import Queue
 from sqlmodel import Session, select
 
+from qbo.webhooks import MAX_DEPTH, nesting_depth, parse, signature_ok
 from store.db import get_engine
 from store.models import Company, ExporterCompany, Run, WebhookEvent
+from store.settings import get_settings
 from tests import factories
 from web import create_app
-from web.webhooks.events import signature_ok
 from workers.queue import get_redis
 
 VERIFIER = "verify_me"
@@ -56,6 +57,17 @@ def exporters(store_settings) -> dict[str, int]:
             ids[f"{realm}/{source}/{enabled}"] = exporter.id
         session.commit()
     return ids
+
+
+def processed() -> list[dict[str, int]]:
+    """Run the queued webhook jobs as a worker does (leaving the run jobs they queue); their results."""
+    queue = Queue(get_settings().queue_name, connection=get_redis())
+    results = []
+    for job in queue.jobs:
+        if job.func_name == "workers.jobs.process_webhook":
+            queue.remove(job)
+            results.append(job.perform())
+    return results
 
 
 def runs() -> list[Run]:
@@ -114,12 +126,12 @@ def test_bad_or_missing_signature_is_401_and_enqueues_nothing(hook, exporters, s
 def test_legacy_event_runs_the_exporters_reading_that_entity_once(hook, exporters, store_settings) -> None:
     body = json.dumps(LEGACY).encode()
     reply = hook.post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)})
-    assert reply.status_code == 200 and reply.json == {"received": 1, "queued": 1}
+    assert reply.status_code == 200 and processed() == [{"received": 1, "queued": 1}]
     [run] = runs()
     assert run.exporter_id == exporters["310687/invoices/True"] and run.trigger == "webhook"
     assert [job.args for job in Queue(store_settings.queue_name, connection=get_redis()).jobs] == [(run.id,)]
     again = hook.post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)})
-    assert again.status_code == 200 and again.json["received"] == 0
+    assert again.status_code == 200 and processed()[0]["received"] == 0
     assert len(runs()) == 1
 
 
@@ -153,11 +165,12 @@ def test_cloudevents_batch_across_realms_is_debounced(hook, exporters) -> None:
     body = json.dumps(events).encode()
     headers = {"intuit-signature": sign(body), "Content-Type": "application/cloudevents+json"}
     reply = hook.post("/webhooks/intuit", data=body, headers=headers)
-    assert reply.status_code == 200 and reply.json == {"received": 3, "queued": 2}
+    assert reply.status_code == 200 and processed() == [{"received": 3, "queued": 2}]
     assert {r.exporter_id for r in runs()} == {exporters["310687/vendors/True"], exporters["9/invoices/True"]}
     more = json.dumps([{**events[2], "id": "ev-4"}]).encode()
     reply = hook.post("/webhooks/intuit", data=more, headers={"intuit-signature": sign(more)})
-    assert reply.json == {"received": 1, "queued": 0}  # a run is already queued: debounced
+    assert reply.status_code == 200
+    assert processed() == [{"received": 1, "queued": 0}]  # a run is already queued: debounced
 
 
 def test_junk_with_a_valid_signature_is_still_200(hook) -> None:
@@ -166,3 +179,40 @@ def test_junk_with_a_valid_signature_is_still_200(hook) -> None:
             hook.post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)}).status_code
             == 200
         )
+    assert processed() == [{"received": 0, "queued": 0}] * 4
+
+
+def _cloud_events(count: int) -> list[dict]:
+    return [
+        {"specversion": "1.0", "id": f"ev-{n}", "type": "qbo.invoice.updated.v1", "intuitaccountid": "310687"}
+        for n in range(count)
+    ]
+
+
+def test_a_deeply_nested_signed_body_is_refused_with_400(hook) -> None:
+    for depth in (MAX_DEPTH + 1, 100_000):
+        body = b"[" * depth + b"]" * depth
+        reply = hook.post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)})
+        assert reply.status_code == 400 and "deeper" in reply.json["error"]
+        assert parse(body) == []  # the job bounds its parse too
+    assert processed() == []
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(hook) -> None:
+    body = json.dumps([{**_cloud_events(1)[0], "data": {"memo": "[" * 1000 + '\\"{{'}}]).encode()
+    assert nesting_depth(body) == 3
+    assert (
+        hook.post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)}).status_code == 200
+    )
+    assert processed() == [{"received": 1, "queued": 0}]
+
+
+def test_a_huge_delivery_is_acknowledged_before_it_is_processed(hook, exporters) -> None:
+    body = json.dumps(_cloud_events(20_000)).encode()
+    reply = hook.post("/webhooks/intuit", data=body, headers={"intuit-signature": sign(body)})
+    assert reply.status_code == 200 and reply.json == {"status": "accepted"}
+    with Session(get_engine()) as session:
+        assert session.exec(select(WebhookEvent)).all() == []  # nothing done in the request
+    assert runs() == []
+    assert processed() == [{"received": 20_000, "queued": 1}]
+    assert [run.exporter_id for run in runs()] == [exporters["310687/invoices/True"]]

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from store.db import get_engine
 from store.models import Company, Invite, Membership, Role
 from tests.web.browser import PASSWORD, Browser, form_with_button
-from web import create_app
 
 
 def invite_link(owner: Browser) -> str:
@@ -72,13 +69,6 @@ def test_an_anonymous_visitor_signs_up_then_joins(user: Browser, app) -> None:
     assert page.has("You joined Ada's workspace")
     switch = form_with_button(newcomer.get("/"), "Switch workspace")
     assert "workspace_id" in switch.fields  # Cleo now has two workspaces: her own and Ada's
-
-
-@pytest.fixture
-def demo_client(store_settings) -> FlaskClient:
-    return create_app(
-        {"SETTINGS": store_settings.with_overrides(demo_mode=True), "TESTING": True}
-    ).test_client()
 
 
 def test_in_demo_mode_the_outbox_page_shows_the_reset_email_and_its_link_works(demo_client) -> None:

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from web.forms import EMAIL_RULES
+from web.forms import EMAIL_RULES, Form
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email", validators=EMAIL_RULES)
     password = PasswordField("Password", validators=PASSWORD_RULES)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=EMAIL_RULES)
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField("Email", validators=EMAIL_RULES)
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = PasswordField("New password", validators=PASSWORD_RULES)
     confirm = PasswordField(
         "Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]

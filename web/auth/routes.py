@@ -6,21 +6,20 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask import session as cookie
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from store.models import OutboxEmail, PasswordReset, User, utcnow
+from store.outbox import LINK, deliver, queue_email, stored_text
 from store.settings import get_settings
 from web.auth import bp, ratelimit
 from web.auth.accounts import create_account, find_user
 from web.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from web.auth.passwords import hash_password, verify_password
-from web.current import sign_in
+from web.current import sign_in, sign_out
 from web.database import get_session
 from web.links import external_url
-from web.mail import send_email
 from web.tokens import hash_token, new_token
 
 RESET_VALID_FOR = timedelta(hours=1)
@@ -63,16 +62,13 @@ def signup() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data.strip().lower(), request.remote_addr or "-"
-        if ratelimit.is_blocked(email, address):
-            minutes = ratelimit.WINDOW_SECONDS // 60
-            flash(
-                f"Too many failed attempts for {email}. Wait {minutes} minutes, or reset your password.",
-                "error",
-            )
+        refusal = ratelimit.blocked(email, address)
+        if refusal is not None:
+            flash(refusal, "error")
             return render_template("auth/login.html", form=form), 429
         user = _user_by_email(email)
         if verify_password(user.password_hash if user else None, form.password.data) and user:
@@ -87,7 +83,7 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
-    cookie.clear()
+    sign_out()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -98,7 +94,7 @@ def forgot() -> str | Response:
     form = ForgotForm()
     if form.validate_on_submit():
         user = _user_by_email(form.email.data)
-        if user is not None and ratelimit.may_send_reset(user.email):
+        if user is not None and user.id is not None and ratelimit.may_send_reset(user.email):
             token = new_token()
             session = get_session()
             session.add(
@@ -106,14 +102,14 @@ def forgot() -> str | Response:
                     user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + RESET_VALID_FOR
                 )
             )
-            link = external_url("auth.reset", token=token)
-            send_email(
+            queue_email(
                 session,
                 user.email,
                 "Reset your Sheetbooks password",
                 f"Someone asked to reset the password of {user.email} on Sheetbooks.\n\n"
-                f"Choose a new password here (the link works once, for one hour):\n{link}\n\n"
+                f"Choose a new password here (the link works once, for one hour):\n{LINK}\n\n"
                 "If it wasn't you, ignore this email; your password stays the same.",
+                link=external_url("auth.reset", token=token),
             )
             session.commit()
         flash("If an account uses that email, we sent it a link to reset the password.", "info")
@@ -143,6 +139,8 @@ def reset(token: str) -> str | Response:
     if form.validate_on_submit():
         session = get_session()
         user = session.get(User, reset.user_id)
+        if user is None:
+            abort(404)
         user.password_hash = hash_password(form.password.data)
         reset.used_at = utcnow()
         session.add_all([user, reset])
@@ -154,8 +152,15 @@ def reset(token: str) -> str | Response:
 
 @bp.get("/outbox")
 def outbox() -> str:
-    """Demo mode only: the emails Sheetbooks sent, newest first."""
+    """Demo mode only: the emails Sheetbooks sent, newest first. This page is the demo's mail delivery:
+    an email's link shows here once, then is forgotten like a sent email's (store.outbox)."""
     if not get_settings().demo_mode:
         abort(404)
-    emails = get_session().exec(select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(50)).all()  # type: ignore[union-attr]
-    return render_template("auth/outbox.html", emails=emails, user=g.user)
+    session = get_session()
+    emails = session.exec(select(OutboxEmail).order_by(col(OutboxEmail.id).desc()).limit(50)).all()
+    shown = [
+        (email, deliver(session, email) if email.delivered_at is None else stored_text(email))
+        for email in emails
+    ]
+    session.commit()
+    return render_template("auth/outbox.html", emails=shown, user=g.user)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from web.forms import Form
 
-class RemoveForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+
+class RemoveForm(Form):
     confirm_name = StringField(
         "Type the company name to confirm", validators=[DataRequired(), Length(max=300)]
     )

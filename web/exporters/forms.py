@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from exporters.dates import RELATIVE
 from exporters.filters import STATUSES
 from exporters.sources.reports import SUMMARIZE
 from web.exporters.schedules import SCHEDULES
+from web.forms import Form
 
 
 def _range_label(name: str) -> str:
@@ -47,7 +47,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ExporterForm(FlaskForm):
+class ExporterForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     source = SelectField("Source", validators=[DataRequired()])
     companies = MultiCheckboxField("Companies", coerce=int)

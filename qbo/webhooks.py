@@ -6,8 +6,16 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
+
+# Intuit's payloads nest 5 deep; a deeper body is refused before json.loads could recurse on it.
+MAX_DEPTH = 32
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
 @dataclass(frozen=True)
@@ -25,11 +33,11 @@ def signature_ok(body: bytes, signature: str | None, verifier: str) -> bool:
     return hmac.compare_digest(expected, signature.strip())
 
 
-def _dicts(value: Any) -> list[dict]:
+def _dicts(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _legacy(payload: dict) -> list[ChangeEvent]:
+def _legacy(payload: dict[str, Any]) -> list[ChangeEvent]:
     events = []
     for notification in _dicts(payload.get("eventNotifications")):
         realm = str(notification.get("realmId", ""))
@@ -41,7 +49,7 @@ def _legacy(payload: dict) -> list[ChangeEvent]:
     return events
 
 
-def _cloud_event(event: dict) -> ChangeEvent | None:
+def _cloud_event(event: dict[str, Any]) -> ChangeEvent | None:
     kind = str(event.get("type", ""))  # qbo.<entity>.<action>.v1
     parts = kind.split(".")
     if len(parts) < 3 or not event.get("id"):
@@ -49,8 +57,16 @@ def _cloud_event(event: dict) -> ChangeEvent | None:
     return ChangeEvent(str(event["id"])[:200], str(event.get("intuitaccountid", "")), parts[1])
 
 
+def nesting_depth(body: bytes) -> int:
+    """How deep the JSON arrays and objects of `body` nest (brackets inside strings do not count)."""
+    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
 def parse(body: bytes) -> list[ChangeEvent]:
     """Every change event in a delivery; malformed parts are skipped (Intuit must still get a 200)."""
+    if nesting_depth(body) > MAX_DEPTH:
+        return []
     try:
         payload: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError):
