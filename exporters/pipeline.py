@@ -22,7 +22,11 @@ from exporters.sources.base import COMPANY_FIELDS, CompanyContext, RunContext
 from exporters.sources.entities import EntitySource
 from exporters.sources.reports import ReportSource
 from qbo.errors import QboError
-from sheets.writer import SheetWriter, WriteResult
+from sheets.contract import HeaderState
+from sheets.errors import UpsertNotPossible
+from sheets.result import WriteResult
+from sheets.stamp import RunStamp
+from sheets.writer import SheetWriter
 from store import db
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, WriteMode
 from store.settings import get_settings
@@ -88,10 +92,10 @@ def _finish(job: Job, status: str, error: str = "", result: WriteResult | None =
         exporter = session.get(Exporter, job.exporter.id)
         run.status, run.finished_at, run.error = status, utcnow(), error[:2000]
         run.qbo_calls = job.qbo_calls
-        run.stats = {**job.stats, **(result.stats() if result else {})}
+        run.stats = {**job.stats, **(write_stats(result) if result else {})}
         if result is not None:
             run.rows, run.sheets_calls = result.rows_written, result.calls
-            exporter.sheet_state = result.header_state or exporter.sheet_state
+            exporter.sheet_state = result.header_state.as_json()
             exporter.destination_error = ""
             if exporter.options.get("reset_tab"):
                 exporter.options = {k: v for k, v in exporter.options.items() if k != "reset_tab"}
@@ -99,6 +103,14 @@ def _finish(job: Job, status: str, error: str = "", result: WriteResult | None =
             exporter.destination_error = extra["destination_error"][:1000]
         run.progress = extra.get("progress", run.progress)
         session.add_all([run, exporter])
+
+
+def write_stats(result: WriteResult) -> dict[str, Any]:
+    """What the run records about the write besides rows and calls."""
+    out: dict[str, Any] = {"truncated_cells": result.truncated_cells}
+    if result.runs_left is not None:
+        out["runs_left"] = result.runs_left
+    return out
 
 
 def _fail(job: Job | None, run_id: int, failure: Failure, calls: int = 0) -> None:
@@ -190,14 +202,14 @@ def make_writer(job: Job, run: RunContext, progress: Progress) -> SheetWriter:
         exporter.spreadsheet_id,
         exporter.tab or "Sheet1",
         oversize=exporter.options.get("oversize", "fail"),
-        header_state=exporter.sheet_state,
+        header_state=HeaderState.from_json(exporter.sheet_state),
         reset_tab=bool(exporter.options.get("reset_tab")),
-        stamp={
-            "exporter": exporter.name,
-            "companies": [c.name or c.realm_id for c in job.companies],
-            "data_as_of": run.now.astimezone(ZoneInfo(run.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
-            "run_id": job.run_id,
-        },
+        stamp=RunStamp(
+            exporter=exporter.name,
+            companies=tuple(c.name or c.realm_id for c in job.companies),
+            data_as_of=run.now.astimezone(ZoneInfo(run.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
+            run_id=job.run_id,
+        ),
         on_progress=progress.written,
         tz=ZoneInfo(run.time_zone),
     )
@@ -285,12 +297,13 @@ def upsert(
         stats["left_filter"] += len(changes.left_filter_ids)
         highs.append(changes.high)
     job.stats = {**stats, "incremental": True}
-
-    def all_rows() -> Iterator[list[Any]]:
-        return values(columns, stream(source, columns, companies, options, run, progress))
-
     on_deleted = options.get("on_deleted", "remove")  # or "mark": strike through, keep the row
-    result = writer.upsert(columns, key_columns, changed_rows, deleted_keys, on_deleted, all_rows=all_rows)
+    try:
+        result = writer.upsert(columns, key_columns, changed_rows, deleted_keys, on_deleted)
+    except UpsertNotPossible as exc:  # nothing was written: rewrite the whole tab, and say why
+        result = full_refresh(job, source, columns, companies, options, run, progress, writer)
+        job.stats["fallback_reason"] = exc.reason
+        return result
     save_watermarks(job, source, companies, highs, run.now, full=False)
     return result
 
