@@ -21,7 +21,6 @@ from exporters.failures import SetupError, describe
 from exporters.progress import Progress, set_progress
 from exporters.refresh import (
     INCREMENTAL,
-    TAB_NOT_UPDATABLE,
     ChangeCounts,
     Refresh,
     cdc_capped,
@@ -40,7 +39,11 @@ from exporters.sources.base import (
 )
 from qbo.client import QboClient
 from qbo.errors import QboError
-from sheets.writer import SheetWriter, WriteResult
+from sheets.contract import HeaderState
+from sheets.errors import UpsertNotPossible
+from sheets.result import WriteResult
+from sheets.stamp import RunStamp
+from sheets.writer import SheetWriter
 from store import db
 from store.models import GoogleAccount, WriteMode, utcnow
 from store.settings import get_settings
@@ -139,7 +142,7 @@ class ExportRun:
         if self.refresh is not None:
             stats |= self.refresh.stats()
         if result is not None:
-            stats |= result.stats()
+            stats |= write_stats(result)
         return Outcome(qbo_calls=self.qbo_calls, stats=stats, result=result)
 
     # -- the write modes -----------------------------------------------------------------------------
@@ -228,18 +231,22 @@ class ExportRun:
         """The changes written in place; the one place an upsert falls back to replacing the tab, recorded
         on the run with the reason."""
         columns = self.upsert_columns(source)
-        # When the writer's upsert raises UpsertNotPossible(reason) instead of taking `all_rows`: catch it,
-        # `self.refresh = self.refresh.fell_back(str(error))` and `return self.full_refresh(source)`.
-        result = self.writer.upsert(
-            columns,
-            self.upsert_keys(source),
-            changes.rows,
-            changes.deleted_keys,
-            self.write_options.on_deleted,
-            all_rows=lambda: self.values(columns, self.stream(columns)),
-        )
-        if result.fell_back_to_replace:
-            self.refresh = (self.refresh or INCREMENTAL).fell_back(TAB_NOT_UPDATABLE)
+        try:
+            result = self.writer.upsert(
+                columns,
+                self.upsert_keys(source),
+                changes.rows,
+                changes.deleted_keys,
+                self.write_options.on_deleted,
+            )
+        except UpsertNotPossible as refused:  # nothing was written: rewrite the whole tab, and say why
+            self.refresh = (self.refresh or INCREMENTAL).fell_back(refused.reason)
+            pulled = self.counts
+            result = self.full_refresh(source)
+            self.counts = (
+                pulled  # the run reports the changes it pulled; the Write line says the tab was rewritten
+            )
+            return result
         self.save_watermarks(source, changes.highs, full=False)
         return result
 
@@ -318,6 +325,14 @@ class ExportRun:
             yield [row.get(k) for k in keys]
 
 
+def write_stats(result: WriteResult) -> dict[str, Any]:
+    """What the run records about the write besides rows and calls."""
+    out: dict[str, Any] = {"truncated_cells": result.truncated_cells}
+    if result.runs_left is not None:
+        out["runs_left"] = result.runs_left
+    return out
+
+
 # -- connecting ------------------------------------------------------------------------------------------
 
 
@@ -347,14 +362,14 @@ def make_writer(
         exporter.spreadsheet_id,
         exporter.tab or "Sheet1",
         oversize=options.oversize,
-        header_state=inputs.sheet_state,
+        header_state=HeaderState.from_json(inputs.sheet_state),
         reset_tab=options.reset_tab,
-        stamp={
-            "exporter": exporter.name,
-            "companies": [c.name or c.realm_id for c in inputs.companies],
-            "data_as_of": run.now.astimezone(ZoneInfo(run.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
-            "run_id": inputs.run_id,
-        },
+        stamp=RunStamp(
+            exporter=exporter.name,
+            companies=tuple(c.name or c.realm_id for c in inputs.companies),
+            data_as_of=run.now.astimezone(ZoneInfo(run.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
+            run_id=inputs.run_id,
+        ),
         on_progress=progress.written,
         tz=ZoneInfo(run.time_zone),
     )

@@ -61,13 +61,6 @@ class Refresh:
 
 INCREMENTAL = Refresh(incremental=True)
 
-# The writer's old upsert API rewrites the tab by itself and does not say why; its new one raises
-# sheets.errors.UpsertNotPossible(reason) before writing, and the run records that reason instead.
-TAB_NOT_UPDATABLE = (
-    "the tab could not be updated row by row (a new or reset tab, changed columns, or more changes "
-    "than one request takes)"
-)
-
 
 def not_incremental(label: str) -> Refresh:
     return Refresh(

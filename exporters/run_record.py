@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exporters.failures import Failure
-from sheets.writer import WriteResult
+from sheets.result import WriteResult
 from store import db
 from store.models import Exporter, Run, RunStatus, utcnow
 
@@ -33,7 +33,7 @@ def record_success(run_id: int, outcome: Outcome) -> None:
         if result is not None:
             run.rows, run.sheets_calls = result.rows_written, result.calls
             if exporter is not None:
-                exporter.sheet_state = result.header_state or exporter.sheet_state
+                exporter.sheet_state = result.header_state.as_json()
                 exporter.destination_error = ""
                 if exporter.options.get("reset_tab"):  # done once: the tab is the exporter's again
                     exporter.options = {k: v for k, v in exporter.options.items() if k != "reset_tab"}

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from sheets.cells import ColumnLike, number_format
+
+Request = dict[str, Any]  # one request of a spreadsheets.batchUpdate (JSON)
 
 HEADER_FIELDS = "userEnteredValue,userEnteredFormat.textFormat.bold,note"
 
 
 def grid(
     sheet_id: int, row0: int | None = None, row1: int | None = None, col0: int = 0, col1: int | None = None
-) -> dict:
+) -> Request:
     """A GridRange; None leaves that side unbounded."""
-    out: dict = {"sheetId": sheet_id}
+    out: dict[str, int] = {"sheetId": sheet_id}
     for name, value in (
         ("startRowIndex", row0),
         ("endRowIndex", row1),
@@ -25,8 +28,8 @@ def grid(
     return out
 
 
-def add_sheet(sheet_id: int, title: str, rows: int, cols: int, *, hidden: bool = False) -> dict:
-    props = {
+def add_sheet(sheet_id: int, title: str, rows: int, cols: int, *, hidden: bool = False) -> Request:
+    props: dict[str, Any] = {
         "sheetId": sheet_id,
         "title": title,
         "sheetType": "GRID",
@@ -37,11 +40,11 @@ def add_sheet(sheet_id: int, title: str, rows: int, cols: int, *, hidden: bool =
     return {"addSheet": {"properties": props}}
 
 
-def delete_sheet(sheet_id: int) -> dict:
+def delete_sheet(sheet_id: int) -> Request:
     return {"deleteSheet": {"sheetId": sheet_id}}
 
 
-def _grid_props(sheet_id: int, **grid_props: int) -> dict:
+def _grid_props(sheet_id: int, **grid_props: int) -> Request:
     fields = ",".join(f"gridProperties.{k}" for k in grid_props)
     return {
         "updateSheetProperties": {
@@ -53,14 +56,14 @@ def _grid_props(sheet_id: int, **grid_props: int) -> dict:
 
 def resize(
     sheet_id: int, rows: int, cols: int, old_rows: int, old_cols: int, *, frozen_rows: int | None = 1
-) -> list[dict]:
+) -> list[Request]:
     """Resize a tab, shrinking first so the spreadsheet never passes the cell limit mid-batch."""
     row_props = {"rowCount": rows} | ({"frozenRowCount": frozen_rows} if frozen_rows is not None else {})
     by_rows, by_cols = _grid_props(sheet_id, **row_props), _grid_props(sheet_id, columnCount=cols)
     return [by_cols, by_rows] if cols < old_cols else [by_rows, by_cols]
 
 
-def append_rows(sheet_id: int, count: int) -> list[dict]:
+def append_rows(sheet_id: int, count: int) -> list[Request]:
     return (
         [{"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": count}}]
         if count > 0
@@ -68,7 +71,7 @@ def append_rows(sheet_id: int, count: int) -> list[dict]:
     )
 
 
-def delete_rows(sheet_id: int, start: int, end: int) -> dict:
+def delete_rows(sheet_id: int, start: int, end: int) -> Request:
     return {
         "deleteDimension": {
             "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": end}
@@ -77,8 +80,8 @@ def delete_rows(sheet_id: int, start: int, end: int) -> dict:
 
 
 def update_cells(
-    sheet_id: int, row: int, rows: list[dict], *, col: int = 0, fields: str = "userEnteredValue"
-) -> dict:
+    sheet_id: int, row: int, rows: list[dict[str, Any]], *, col: int = 0, fields: str = "userEnteredValue"
+) -> Request:
     """Write RowData starting at (row, col)."""
     return {
         "updateCells": {
@@ -89,7 +92,7 @@ def update_cells(
     }
 
 
-def clear_values(sheet_id: int) -> dict:
+def clear_values(sheet_id: int) -> Request:
     """Empty every cell of a tab: values, notes and text formats (an upsert's strikethrough on a row
     marked deleted must not land on whatever row 3 holds after a full refresh); number formats stay."""
     return {
@@ -100,7 +103,7 @@ def clear_values(sheet_id: int) -> dict:
     }
 
 
-def copy_values(source: int, rows: int, cols: int, target: int, target_row: int) -> dict:
+def copy_values(source: int, rows: int, cols: int, target: int, target_row: int) -> Request:
     """Paste the values of source[0:rows, 0:cols] into target at target_row."""
     return {
         "copyPaste": {
@@ -113,7 +116,7 @@ def copy_values(source: int, rows: int, cols: int, target: int, target_row: int)
 
 def copy_formats(
     source: int, rows: int, columns: Collection[int], target: int, target_row: int
-) -> list[dict]:
+) -> list[Request]:
     """Paste the formats of the given columns of source[0:rows] into target at target_row."""
     return [
         {
@@ -127,7 +130,7 @@ def copy_formats(
     ]
 
 
-def header(sheet_id: int, labels: Sequence[str], note: str | None) -> dict:
+def header(sheet_id: int, labels: Sequence[str], note: str | None) -> Request:
     """The bold header row, with the "last refreshed" note on A1 when there is one."""
     cells = [
         {"userEnteredValue": {"stringValue": label}, "userEnteredFormat": {"textFormat": {"bold": True}}}
@@ -140,7 +143,7 @@ def header(sheet_id: int, labels: Sequence[str], note: str | None) -> dict:
 
 def column_formats(
     sheet_id: int, columns: Sequence[ColumnLike], row0: int, row1: int, skip: Collection[int] = ()
-) -> list[dict]:
+) -> list[Request]:
     """One repeatCell per column with a number format over rows [row0, row1); `skip` is formatted per cell."""
     out = []
     for index, column in enumerate(columns):
@@ -159,7 +162,7 @@ def column_formats(
     return out
 
 
-def column_widths(sheet_id: int, widths: Sequence[int]) -> list[dict]:
+def column_widths(sheet_id: int, widths: Sequence[int]) -> list[Request]:
     return [
         {
             "updateDimensionProperties": {

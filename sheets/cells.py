@@ -13,7 +13,10 @@ from sheets.limits import MAX_CELL_CHARS
 EPOCH = datetime(1899, 12, 30)
 TRUNCATED_MARKER = "…[truncated]"
 
-NUMBER_FORMATS: dict[str, dict] = {
+CellData = dict[str, Any]  # a Sheets CellData (JSON); {} is an empty cell
+NumberFormat = dict[str, str]
+
+NUMBER_FORMATS: dict[str, NumberFormat] = {
     "money": {"type": "NUMBER", "pattern": "#,##0.00"},
     "date": {"type": "DATE", "pattern": "yyyy-mm-dd"},
     "datetime": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"},
@@ -24,12 +27,17 @@ NUMBER_FORMATS: dict[str, dict] = {
 class ColumnLike(Protocol):
     """What the writer needs of a column (exporters.columns.Column has more)."""
 
-    key: str
-    label: str
-    type: str
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
 
 
-def number_format(column: ColumnLike) -> dict | None:
+def number_format(column: ColumnLike) -> NumberFormat | None:
     """The numberFormat of a column; money gets the currency code when the column knows it."""
     if column.type == "money" and (currency := getattr(column, "currency", None)):
         return {"type": "NUMBER", "pattern": f'#,##0.00 "{currency}"'}
@@ -77,7 +85,7 @@ class CellEncoder:
     tz: tzinfo | None = None
     truncated: int = 0
 
-    def value(self, value: Any, kind: str) -> dict:
+    def value(self, value: Any, kind: str) -> CellData:
         """The ExtendedValue of one value for a column type ({} is an empty cell)."""
         if value is None or (isinstance(value, float | Decimal) and value != value):
             return {}
@@ -93,30 +101,31 @@ class CellEncoder:
             return {"boolValue": bool(value)}
         return self._string(_text(value))
 
-    def cell(self, value: Any, kind: str) -> dict:
+    def cell(self, value: Any, kind: str) -> CellData:
         """CellData for updateCells (no value: an empty cell)."""
         extended = self.value(value, kind)
         return {"userEnteredValue": extended} if extended else {}
 
-    def row(self, values: Any, kinds: list[str]) -> dict:
+    def row(self, values: Any, kinds: list[str]) -> dict[str, list[CellData]]:
         """RowData of one row."""
         return {"values": [self.cell(v, k) for v, k in zip(values, kinds, strict=False)]}
 
     def _moment(self, value: Any, kind: str) -> date | datetime | None:
+        moment: object = value
         if isinstance(value, str):
             try:
-                value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+                moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
             except ValueError:
                 return None
-        if isinstance(value, datetime):
-            if value.tzinfo is not None and self.tz is not None:
-                value = value.astimezone(self.tz)
-            return value.date() if kind == "date" else value
-        if isinstance(value, date):
-            return value if kind == "date" else datetime.combine(value, time())
+        if isinstance(moment, datetime):
+            if moment.tzinfo is not None and self.tz is not None:
+                moment = moment.astimezone(self.tz)
+            return moment.date() if kind == "date" else moment
+        if isinstance(moment, date):
+            return moment if kind == "date" else datetime.combine(moment, time())
         return None
 
-    def _string(self, text: str) -> dict:
+    def _string(self, text: str) -> CellData:
         if len(text) > MAX_CELL_CHARS:
             if self.oversize != "truncate":
                 raise CellTooLong(len(text))

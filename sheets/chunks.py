@@ -6,9 +6,10 @@ import json
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sheets.limits import MAX_PAYLOAD_BYTES
-from sheets.rows import TableEncoder
+from sheets.rows import RowData, TableEncoder
 
 # Room left in a request for the other requests of the batch (resize, formats, header…).
 CHUNK_BYTES = MAX_PAYLOAD_BYTES - 200_000
@@ -20,7 +21,7 @@ class Chunk:
     """Encoded rows: `first` is the 0-based index of its first data row."""
 
     first: int
-    rows: list[dict]
+    rows: list[RowData]
     size: int
 
     def __len__(self) -> int:
@@ -42,8 +43,8 @@ class ChunkStats:
 
 
 def encoded_rows(
-    rows: Iterable[Sequence], table: TableEncoder, stats: ChunkStats
-) -> Iterator[tuple[dict, int]]:
+    rows: Iterable[Sequence[Any]], table: TableEncoder, stats: ChunkStats
+) -> Iterator[tuple[RowData, int]]:
     """(RowData, JSON size) per row; a value over the cell limit fails with its row and column."""
     stats.widest = stats.widest or [0] * len(table.columns)
     for values in rows:
@@ -56,7 +57,7 @@ def encoded_rows(
         yield row, len(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def chunked(encoded: Iterable[tuple[dict, int]], max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
+def chunked(encoded: Iterable[tuple[RowData, int]], max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
     """Group encoded rows into chunks of at most `max_bytes` (a single bigger row is its own chunk)."""
     chunk = Chunk(0, [], 0)
     for row, size in encoded:

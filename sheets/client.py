@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import gspread
@@ -23,23 +25,33 @@ _BARE_ID = re.compile(r"[a-zA-Z0-9-_]{10,}")
 class RewriteHost(HTTPAdapter):
     """Sends requests for a Google API host to another base (the emulator), path and query unchanged."""
 
-    def __init__(self, base: str, **kw) -> None:
+    def __init__(self, base: str, **kw: Any) -> None:
         super().__init__(**kw)
         self._base = urlsplit(base)
 
-    def send(self, request: requests.PreparedRequest, **kw) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         url = urlsplit(request.url or "")
         prefix = self._base.path.rstrip("/")
         request.url = urlunsplit(
             (self._base.scheme, self._base.netloc, prefix + url.path, url.query, url.fragment)
         )
-        return super().send(request, **kw)
+        return super().send(request, stream, timeout, verify, cert, proxies)
 
 
 def make_session(credentials: Credentials | None, settings: Settings | None = None) -> requests.Session:
     """An authorized session (plain when there are no credentials), pointed at settings.google_api_base."""
     settings = settings or get_settings()
-    session = AuthorizedSession(credentials) if credentials is not None else requests.Session()
+    # google-auth leaves AuthorizedSession's constructor unannotated.
+    authorized = AuthorizedSession(credentials) if credentials is not None else None  # type: ignore[no-untyped-call]
+    session = authorized if authorized is not None else requests.Session()
     if settings.google_api_base:
         adapter = RewriteHost(settings.google_api_base)
         for host in GOOGLE_API_HOSTS:
@@ -56,8 +68,12 @@ def make_client(
 ) -> gspread.Client:
     """A gspread client with bounded retries; `client.http_client.calls` counts the Sheets/Drive calls."""
     client = gspread.Client(
-        auth=None, session=make_session(credentials, settings), http_client=RetryingHTTPClient
+        # gspread ignores `auth` when given a session (ours: authorized, or plain without credentials).
+        auth=credentials,  # type: ignore[arg-type]
+        session=make_session(credentials, settings),
+        http_client=RetryingHTTPClient,
     )
+    # gspread types http_client as its own HTTPClient; the one built here is ours.
     http: RetryingHTTPClient = client.http_client  # type: ignore[assignment]
     http.policy = policy or RetryPolicy()
     http.set_timeout(http.policy.timeout)  # gspread's default is none: a hung socket would hang the worker

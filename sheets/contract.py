@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from gspread.utils import rowcol_to_a1
 
 from sheets.errors import ColumnContractBroken
 
 
-def header_state(labels: Sequence[str], keys: Sequence[str], sheet_id: int, rows: int) -> dict:
-    """What Exporter.sheet_state keeps between runs."""
-    return {"labels": list(labels), "keys": list(keys), "sheet_id": sheet_id, "rows": rows}
+@dataclass(frozen=True)
+class HeaderState:
+    """What the writer last wrote to a tab (kept in `Exporter.sheet_state` between runs)."""
+
+    labels: tuple[str, ...]
+    keys: tuple[str, ...]
+    sheet_id: int
+    rows: int  # data rows under the header
+
+    def as_json(self) -> dict[str, Any]:
+        """The stored form (the keys `Exporter.sheet_state` has always had)."""
+        return {
+            "labels": list(self.labels),
+            "keys": list(self.keys),
+            "sheet_id": self.sheet_id,
+            "rows": self.rows,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> HeaderState | None:
+        """The state stored by `as_json`; None for a tab the writer has not written yet."""
+        if not data:
+            return None
+        return cls(
+            labels=tuple(str(label) for label in data.get("labels") or ()),
+            keys=tuple(str(key) for key in data.get("keys") or ()),
+            sheet_id=int(data.get("sheet_id") or 0),
+            rows=int(data.get("rows") or 0),
+        )
 
 
 def _letter(index: int) -> str:
@@ -34,9 +62,9 @@ def describe_change(before: Sequence[str], now: Sequence[str]) -> str:
     return f"column {_letter(i)} '{before[i]}' was deleted"
 
 
-def check_header(tab: str, state: dict | None, current: Sequence[str]) -> None:
+def check_header(tab: str, state: HeaderState | None, current: Sequence[str]) -> None:
     """Raise ColumnContractBroken if the header row differs from what the writer last wrote."""
-    before = list((state or {}).get("labels") or [])
+    before = list(state.labels) if state is not None else []
     now = list(current)
     while now and now[-1] == "":
         now.pop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
@@ -49,9 +50,9 @@ class GoogleOAuth:
             prompt="consent",
             include_granted_scopes="true",
         )
-        return url
+        return str(url)
 
-    def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> dict:
+    def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> dict[str, Any]:
         """The authorized-user info to store (token, refresh_token, expiry, scopes, token_uri, email)."""
         s = self.settings
         try:
@@ -83,12 +84,13 @@ class GoogleOAuth:
         return reply.ok
 
 
-def user_credentials(info: dict, settings: Settings | None = None) -> Credentials:
+def user_credentials(info: dict[str, Any], settings: Settings | None = None) -> Credentials:
     """google-auth credentials from stored info; client id and secret come from settings, not the store."""
     s = settings or get_settings()
     expiry = info.get("expiry")
     parsed = datetime.fromisoformat(expiry).astimezone(UTC).replace(tzinfo=None) if expiry else None
-    return Credentials(
+    # google-auth leaves Credentials' constructor unannotated.
+    return Credentials(  # type: ignore[no-untyped-call]
         token=info.get("token"),
         refresh_token=info.get("refresh_token"),
         token_uri=s.google_token_url or info.get("token_uri"),
@@ -99,7 +101,7 @@ def user_credentials(info: dict, settings: Settings | None = None) -> Credential
     )
 
 
-def credentials_info(credentials: Credentials, email: str) -> dict:
+def credentials_info(credentials: Credentials, email: str) -> dict[str, Any]:
     """Stored info of (possibly refreshed) user credentials."""
     expiry = credentials.expiry.replace(tzinfo=UTC).isoformat() if credentials.expiry else None
     return {
@@ -125,14 +127,16 @@ def _key_file(settings: Settings) -> Path:
 def service_account_credentials(settings: Settings | None = None) -> service_account.Credentials:
     """The deployment's service account (the key file's own token_uri is used, so an emulator key works)."""
     path = _key_file(settings or get_settings())
-    return service_account.Credentials.from_service_account_file(
+    # google-auth leaves from_service_account_file unannotated.
+    credentials: service_account.Credentials = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
         str(path), scopes=list(SERVICE_ACCOUNT_SCOPES)
     )
+    return credentials
 
 
 def service_account_email(settings: Settings | None = None) -> str:
     """The address analysts share spreadsheets with in service-account mode."""
-    return json.loads(_key_file(settings or get_settings()).read_text())["client_email"]
+    return str(json.loads(_key_file(settings or get_settings()).read_text())["client_email"])
 
 
 def reconnect_required(email: str, detail: str) -> GoogleReconnectRequired:

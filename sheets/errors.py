@@ -57,5 +57,12 @@ class SheetsUnavailable(SheetsError):
     """Google kept failing (5xx or network errors) after the bounded retries."""
 
 
-class FullRefreshNeeded(SheetsError):
-    """An upsert found a tab it cannot update in place and was given no way to rewrite it."""
+class UpsertNotPossible(SheetsError):
+    """An upsert can't update this tab row by row; raised before anything is written.
+
+    The caller decides what to do instead (the pipeline rewrites the whole tab) and records `reason`.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any, cast
 
 import redis
 
@@ -42,7 +43,7 @@ class WritePacer:
         self._clock = clock  # seconds; Redis' own clock when None, so workers on several machines agree
 
     @classmethod
-    def from_url(cls, redis_url: str, account_key: str, **kw) -> WritePacer:
+    def from_url(cls, redis_url: str, account_key: str, **kw: Any) -> WritePacer:
         return cls(redis.Redis.from_url(redis_url), account_key, **kw)
 
     def _now_ms(self) -> float:
@@ -56,10 +57,14 @@ class WritePacer:
         with self._redis.pipeline() as pipe:
             while True:
                 try:
-                    pipe.watch(self.key)
+                    pipe.watch(self.key)  # type: ignore[no-untyped-call]  # redis-py leaves watch() unannotated
                     now = self._now_ms()
-                    recent = pipe.zrangebyscore(self.key, now - self.window_ms, "+inf", withscores=True)
-                    recent = [score for _member, score in recent if score > now - self.window_ms]
+                    # Watching, the pipeline answers at once: (member, score) pairs.
+                    grants = cast(
+                        list[tuple[bytes, float]],
+                        pipe.zrangebyscore(self.key, now - self.window_ms, "+inf", withscores=True),
+                    )
+                    recent = [score for _member, score in grants if score > now - self.window_ms]
                     if len(recent) >= self.per_minute:
                         pipe.unwatch()
                         oldest = sorted(recent)[len(recent) - self.per_minute]

@@ -6,15 +6,25 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sheets.cells import NUMBER_FORMATS, CellEncoder, CellTooLong, ColumnLike, number_format
+from sheets.cells import (
+    NUMBER_FORMATS,
+    CellData,
+    CellEncoder,
+    CellTooLong,
+    ColumnLike,
+    NumberFormat,
+    number_format,
+)
 from sheets.limits import cell_too_long
 
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 CURRENCY_COLUMN = "currency"  # the transaction's currency
 HOME_CURRENCY_COLUMN = "home_currency"  # the company's, for the home_* amounts
 
+RowData = dict[str, list[CellData]]  # a Sheets RowData (JSON): {"values": [CellData, ...]}
 
-def money_format(currency: Any) -> dict:
+
+def money_format(currency: Any) -> NumberFormat:
     """The numberFormat of an amount in `currency` (an ISO code); plain money when it is not one."""
     code = str(currency or "").strip()
     if CURRENCY_CODE.fullmatch(code):
@@ -44,7 +54,7 @@ class TableEncoder:
         self.fields = "userEnteredValue" + (",userEnteredFormat.numberFormat" if self.per_row else "")
         self.rows = 0
 
-    def row(self, values: Sequence, *, every_format: bool = False) -> dict:
+    def row(self, values: Sequence[Any], *, every_format: bool = False) -> RowData:
         """RowData of one row; `every_format` also puts the column's number format on each cell."""
         self.rows += 1
         cells = []

@@ -13,7 +13,7 @@ they are kept apart by the queue name and by `run_job_id`, which starts with it.
 | `sheets_write_pace(account_key)` | sorted set | a Google account's write pace (`sheets.pacing.WritePacer`) |
 | `exporter_enqueue_lock(exporter_id)` | lock | queueing a run of the exporter (`workers.enqueue`) |
 | `login_failures(email, address)` | counter | failed logins (`web.auth.ratelimit`) |
-| `login_failures_by_address(address)` | counter | failed logins from one address, any email (`web.auth.ratelimit`) |
+| `login_failures_by_address(address)` | counter | failed logins from one address, any email |
 | `reset_emails(email)` | counter | password-reset emails sent (`web.auth.ratelimit`) |
 | `run_job_id(run_id)` | RQ job id | a run's job (`workers.enqueue`): RQ's `rq:job:` key names the queue |
 """

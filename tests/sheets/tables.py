@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from sheets.cells import ColumnLike
+from sheets.errors import UpsertNotPossible
+from sheets.result import WriteResult
+from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col
 
 COLUMNS = [
@@ -34,3 +38,13 @@ def row(i: int, amount: str = "10.50", memo: str | None = None) -> tuple:
 
 def values(spreadsheet, tab: str, render: str = "UNFORMATTED_VALUE") -> list[list]:
     return spreadsheet.worksheet(tab).get_all_values(value_render_option=render)
+
+
+def upsert_or_replace(
+    writer: SheetWriter, columns: list[ColumnLike], keys: list[str], rows: list
+) -> WriteResult:
+    """What the pipeline does, `rows` being every row: an upsert, or a replace when the tab needs one."""
+    try:
+        return writer.upsert(columns, keys, rows)
+    except UpsertNotPossible:
+        return writer.replace(columns, rows)

@@ -56,3 +56,16 @@ def test_upsert_mode_can_mark_rows_deleted_in_quickbooks(world, admin):  # noqa:
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats["deleted"] == 1 and len(world.values("Marked")) == 1 + 5
     assert "Deleted in QuickBooks" in world.spreadsheet.worksheet("Marked").get_note("A3")
+
+
+def test_an_upsert_the_tab_cannot_take_becomes_a_full_refresh_and_says_why(world):
+    company = world.company("Acme Landscaping", invoices=5)
+    exporter_id = world.exporter([company], write_mode="upsert", tab="Keyed")
+    first = world.run(exporter_id)
+    assert first.status == RunStatus.SUCCEEDED and first.stats["incremental"] is False
+    assert "fallback_reason" not in first.stats  # no watermark yet: a full pull, not a fallback
+    world.spreadsheet.del_worksheet(world.spreadsheet.worksheet("Keyed"))  # the analyst deletes the tab
+    run = world.run(exporter_id)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.rows == 5 and run.stats["fallback_reason"] == "the tab 'Keyed' does not exist yet"
+    assert len(world.values("Keyed")) == 1 + 5

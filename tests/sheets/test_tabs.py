@@ -6,7 +6,7 @@ import pytest
 
 from sheets.errors import DestinationMissing
 from sheets.writer import SheetWriter
-from tests.sheets.tables import COLUMNS, row, values
+from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
 from tests.sheets.wire import record_writes
 
 SMALL_CHUNKS = 200_000  # bytes of request JSON (~530 rows here): the bigger replaces go through staging
@@ -28,7 +28,7 @@ def test_the_header_is_bold_and_frozen(spreadsheet, gc):
 
 def test_formulas_elsewhere_survive_ten_replaces_of_every_size(spreadsheet, gc, google_user):
     state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
-    sheet_id = state["sheet_id"]
+    sheet_id = state.sheet_id
     summary = spreadsheet.add_worksheet("Summary", 10, 5)
     summary.update([["='Invoices'!B2", "='Invoices'!D1"]], "A1", raw=False)
     staged = 0
@@ -37,7 +37,7 @@ def test_formulas_elsewhere_survive_ten_replaces_of_every_size(spreadsheet, gc, 
         writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, chunk_bytes=SMALL_CHUNKS)
         state = writer.replace(COLUMNS, [row(100 * n + i) for i in range(size)]).header_state
         staged += (google_user.requests_by_route() - before)["sheets.batchUpdate"] > 1
-        assert state["sheet_id"] == sheet_id
+        assert state.sheet_id == sheet_id
         got = summary.get_all_values(value_render_option="UNFORMATTED_VALUE")[0]
         assert got == ([str(100 * n), "Amount"] if size else ["", "Amount"]), (n, size, got)
     assert staged == 5  # the big ones went through a staging tab; the swap kept the formulas
@@ -56,8 +56,8 @@ def test_a_deleted_tab_is_created_again(spreadsheet, gc, mode):
     elif mode == "append":
         result = writer.append(COLUMNS, [row(2)])
     else:
-        result = writer.upsert(COLUMNS, ["realm_id", "id"], [row(2)], all_rows=lambda: [row(2)])
-    assert result.header_state["sheet_id"] == spreadsheet.worksheet("Invoices").id != state["sheet_id"]
+        result = upsert_or_replace(writer, COLUMNS, ["realm_id", "id"], [row(2)])
+    assert result.header_state.sheet_id == spreadsheet.worksheet("Invoices").id != state.sheet_id
     assert values(spreadsheet, "Invoices") == [
         [c.label for c in COLUMNS],
         ["9130", "2", "INV-00002", 10.5, 2, 45293, pytest.approx(45293 + 9.5 / 24), True],

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheets.errors import ColumnContractBroken, DestinationMissing, LimitExceeded
-from sheets.writer import SheetWriter, WriteResult
+from sheets.errors import ColumnContractBroken, DestinationMissing, LimitExceeded, UpsertNotPossible
+from sheets.result import WriteResult
+from sheets.stamp import RunStamp
+from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col, writes
 from tests.sheets.reader import PollingReader
-from tests.sheets.tables import COLUMNS, row, values
+from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
 
 
 def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc):
@@ -27,7 +29,8 @@ def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc
     assert result.rows_written == 2 and result.sheet_id == spreadsheet.worksheet("Invoices").id
     gid = result.sheet_id
     assert result.spreadsheet_url.endswith(f"/spreadsheets/d/{spreadsheet.id}/edit?gid={gid}#gid={gid}")
-    assert result.header_state["labels"] == [c.label for c in COLUMNS]
+    assert result.header_state.labels == tuple(c.label for c in COLUMNS)
+    assert result.header_state.sheet_id == gid and result.header_state.rows == 2
 
 
 def test_a_formula_in_a_quickbooks_memo_stays_text(spreadsheet, gc):
@@ -110,7 +113,7 @@ def test_a_staging_tab_left_by_a_crashed_run_is_cleaned_up(spreadsheet, gc):
 def test_an_edited_header_stops_the_run_without_touching_the_data(spreadsheet, gc, google_user, mode):
     def write(writer: SheetWriter, rows: list) -> WriteResult:
         if mode == "upsert":
-            return writer.upsert(COLUMNS, ["realm_id", "id"], rows, all_rows=lambda: rows)
+            return upsert_or_replace(writer, COLUMNS, ["realm_id", "id"], rows)
         return getattr(writer, mode)(COLUMNS, rows)
 
     state = write(SheetWriter(gc, spreadsheet.id, "Invoices"), [row(1)]).header_state
@@ -152,12 +155,7 @@ def test_a_deleted_spreadsheet_is_a_missing_destination(spreadsheet, gc):
 
 
 def test_the_last_refreshed_stamp_is_a_note_on_a1(spreadsheet, gc):
-    stamp = {
-        "exporter": "Open invoices",
-        "companies": ["Acme", "Beta"],
-        "data_as_of": "2024-01-02",
-        "run_id": 7,
-    }
+    stamp = RunStamp(exporter="Open invoices", companies=("Acme", "Beta"), data_as_of="2024-01-02", run_id=7)
     SheetWriter(gc, spreadsheet.id, "Invoices", stamp=stamp).replace(COLUMNS, [row(1)])
     note = spreadsheet.worksheet("Invoices").get_note("A1")
     assert "Open invoices" in note and "Acme, Beta" in note and "Run: 7" in note
@@ -193,14 +191,55 @@ def test_upsert_updates_appends_and_removes_in_one_call(spreadsheet, gc, google_
     assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "2", "3", "5", "7"]
     assert values(spreadsheet, "Invoices")[2][3] == 99
     assert (result.rows_updated, result.rows_appended, result.rows_removed) == (1, 1, 1)
-    assert calls["sheets.batchUpdate"] == 1 and sum(calls.values()) <= 3 and not result.fell_back_to_replace
+    assert calls["sheets.batchUpdate"] == 1 and sum(calls.values()) <= 3
 
 
-def test_upsert_on_a_tab_without_our_columns_falls_back_to_replace(spreadsheet, gc):
-    result = SheetWriter(gc, spreadsheet.id, "Invoices").upsert(
-        COLUMNS, ["realm_id", "id"], [row(9)], [], all_rows=lambda: [row(1), row(9)]
+def fallback_case(case: str, spreadsheet, gc) -> tuple[SheetWriter, list]:
+    """A writer whose upsert of the returned changes can't be done row by row, for the reason `case`."""
+    if case == "missing tab":
+        return SheetWriter(gc, spreadsheet.id, "Invoices"), [row(9)]
+    if case == "no header":  # the analyst's own rows, no header of ours
+        spreadsheet.add_worksheet("Invoices", 10, 3).update([["", "mine", 1]], "A2")
+        return SheetWriter(gc, spreadsheet.id, "Invoices"), [row(9)]
+    if case == "other columns":  # the exporter's columns changed since the last run
+        state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS[:4], [row(1)[:4]]).header_state
+        return SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state), [row(9)]
+    state = (
+        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(40)]).header_state
     )
-    assert result.fell_back_to_replace and [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "9"]
+    if case == "reset tab":
+        return SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, reset_tab=True), [row(9)]
+    assert case == "too many changes"
+    writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, chunk_bytes=5_000)
+    return writer, [row(i, "2.00") for i in range(30)]
+
+
+FALLBACKS = {
+    "missing tab": "does not exist yet",
+    "no header": "has no header row",
+    "other columns": "has other columns than the exporter's",
+    "reset tab": "is to be reset",
+    "too many changes": "30 changed rows are more than one request",
+}
+
+
+@pytest.mark.parametrize("case", list(FALLBACKS))
+def test_an_upsert_that_cannot_be_done_row_by_row_says_why_and_writes_nothing(
+    spreadsheet, gc, google_user, case
+):
+    writer, changed = fallback_case(case, spreadsheet, gc)
+    tabs = [w.title for w in spreadsheet.worksheets()]
+    held = values(spreadsheet, "Invoices") if "Invoices" in tabs else None
+    before = google_user.requests_by_route()
+    with pytest.raises(UpsertNotPossible, match=FALLBACKS[case]) as refused:
+        writer.upsert(COLUMNS, ["realm_id", "id"], changed, deleted_keys=[("9130", "3")])
+    assert writes(google_user.requests_by_route() - before) == 0
+    assert refused.value.reason == str(refused.value)
+    assert [w.title for w in spreadsheet.worksheets()] == tabs
+    assert (values(spreadsheet, "Invoices") if "Invoices" in tabs else None) == held
+    result = writer.replace(COLUMNS, changed)  # what the pipeline does instead
+    assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == [r[1] for r in changed]
+    assert result.sheet_id == spreadsheet.worksheet("Invoices").id
 
 
 def test_upsert_can_mark_deleted_rows_instead_of_removing_them(spreadsheet, gc):
@@ -292,17 +331,6 @@ def test_the_cell_limit_counts_the_other_tabs(spreadsheet, gc, google_user):
     assert writes(google_user.requests_by_route() - before) == 0
     assert replace.value.excess == 9_996_000 + 2_001 * 8 - 10_000_000
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Big"]
-
-
-def test_upsert_of_more_changes_than_one_request_holds_becomes_a_replace(spreadsheet, gc):
-    state = (
-        SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(40)]).header_state
-    )
-    writer = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, chunk_bytes=5_000)
-    changed = [row(i, "2.00") for i in range(30)]
-    result = writer.upsert(COLUMNS, ["realm_id", "id"], changed, all_rows=lambda: changed + [row(40)])
-    assert result.fell_back_to_replace and result.sheet_id == state["sheet_id"]
-    assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == [str(i) for i in range(30)] + ["40"]
 
 
 def test_datetimes_land_in_the_exporters_time_zone(spreadsheet, gc):

@@ -35,7 +35,9 @@ def _count(key: str, window_seconds: int) -> int:
 def blocked(email: str, address: str) -> str | None:
     """Why logging in as `email` from `address` is refused for now, or None (also when Redis is down)."""
     try:
-        pair, by_address = get_redis().mget([redis_keys.login_failures(email, address), redis_keys.login_failures_by_address(address)])
+        pair, by_address = get_redis().mget(
+            [redis_keys.login_failures(email, address), redis_keys.login_failures_by_address(address)]
+        )
     except RedisError as exc:
         log.warning("login limit not checked (Redis unavailable: %s); letting the attempt through", exc)
         return None
