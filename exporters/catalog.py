@@ -10,6 +10,7 @@ from exporters.sources.base import CompanyContext, RunContext
 from exporters.sources.entities import ENTITY_SOURCES, EntitySource
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
+from store.documents import ExporterOptions
 
 
 class Source(Protocol):
@@ -21,15 +22,15 @@ class Source(Protocol):
     group: str
     incremental: bool
 
-    def columns(self, options: dict | None = None) -> list[Column]: ...
+    def columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
-    def default_columns(self, options: dict | None = None) -> list[Column]: ...
+    def default_columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
     def rows(
         self,
         client: Any,
         company: CompanyContext,
-        options: dict,
+        options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]: ...
@@ -61,7 +62,7 @@ def list_sources() -> list[dict[str, str]]:
 
 
 def resolve_columns(
-    source: Source, saved_keys: Sequence[str] | None, options: dict | None = None
+    source: Source, saved_keys: Sequence[str] | None, options: ExporterOptions | None = None
 ) -> list[Column]:
     """The exporter's columns in its saved order; the source's defaults when none are saved.
 

@@ -18,6 +18,7 @@ from exporters.columns import to_datetime
 from exporters.sources.base import RunContext
 from exporters.sources.entities import EntitySource
 from exporters.sources.query import updated_since, wants_custom_fields
+from store.documents import ExporterOptions
 from store.models import Watermark
 
 OVERLAP = timedelta(minutes=5)
@@ -112,7 +113,7 @@ def dedupe(records: Iterable[dict]) -> list[dict]:
 def pull(
     client: Any,
     source: EntitySource,
-    options: dict,
+    options: ExporterOptions,
     run: RunContext,
     start: datetime,
     keys: Sequence[str] | None = None,
