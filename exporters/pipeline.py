@@ -24,6 +24,7 @@ from exporters.sources.reports import ReportSource
 from qbo.errors import QboError
 from sheets.writer import SheetWriter, WriteResult
 from store import db
+from store.documents import ExporterOptions, RunStats, SheetState
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, WriteMode
 from store.settings import get_settings
 
@@ -88,13 +89,14 @@ def _finish(job: Job, status: str, error: str = "", result: WriteResult | None =
         exporter = session.get(Exporter, job.exporter.id)
         run.status, run.finished_at, run.error = status, utcnow(), error[:2000]
         run.qbo_calls = job.qbo_calls
-        run.stats = {**job.stats, **(result.stats() if result else {})}
+        run.stats = RunStats.model_validate({**job.stats, **(result.stats() if result else {})})
         if result is not None:
             run.rows, run.sheets_calls = result.rows_written, result.calls
-            exporter.sheet_state = result.header_state or exporter.sheet_state
+            if result.header_state:
+                exporter.sheet_state = SheetState.model_validate(result.header_state)
             exporter.destination_error = ""
-            if exporter.options.get("reset_tab"):
-                exporter.options = {k: v for k, v in exporter.options.items() if k != "reset_tab"}
+            if exporter.options.reset_tab:
+                exporter.options = exporter.options.model_copy(update={"reset_tab": False})
         if extra.get("destination_error"):
             exporter.destination_error = extra["destination_error"][:1000]
         run.progress = extra.get("progress", run.progress)
@@ -149,7 +151,7 @@ def execute(job: Job) -> WriteResult:
     run = RunContext(now=utcnow(), time_zone=exporter.time_zone or "UTC", on_fetched=progress.fetched)
     companies = connect(job)
     writer = make_writer(job, run, progress)
-    options = dict(exporter.options or {})
+    options = exporter.options
     if isinstance(source, ReportSource) and source.layout(options) == "statement":
         table = source.statement(companies, options, run)
         set_progress(job.run_id, "Writing the statement")
@@ -160,7 +162,7 @@ def execute(job: Job) -> WriteResult:
         return upsert(job, source, columns, companies, options, run, progress, writer)
     rows = values(columns, stream(source, columns, companies, options, run, progress))
     if mode == WriteMode.APPEND:
-        return writer.append(columns, rows, run.now if options.get("snapshot_column", True) else None)
+        return writer.append(columns, rows, run.now if options.snapshot_column else None)
     return writer.replace(columns, rows)
 
 
@@ -189,9 +191,9 @@ def make_writer(job: Job, run: RunContext, progress: Progress) -> SheetWriter:
         gspread_client_for(job.account),
         exporter.spreadsheet_id,
         exporter.tab or "Sheet1",
-        oversize=exporter.options.get("oversize", "fail"),
-        header_state=exporter.sheet_state,
-        reset_tab=bool(exporter.options.get("reset_tab")),
+        oversize=exporter.options.oversize,
+        header_state=exporter.sheet_state.header_state(),
+        reset_tab=exporter.options.reset_tab,
         stamp={
             "exporter": exporter.name,
             "companies": [c.name or c.realm_id for c in job.companies],
@@ -219,7 +221,7 @@ def stream(
     source: Source,
     columns: list[Column],
     companies: Sequence[tuple[CompanyContext, Any]],
-    options: dict,
+    options: ExporterOptions,
     run: RunContext,
     progress: Progress,
 ) -> Iterator[dict[str, Any]]:
@@ -248,7 +250,7 @@ def upsert(
     source: EntitySource,
     columns: list[Column],
     companies: Sequence[tuple[CompanyContext, Any]],
-    options: dict,
+    options: ExporterOptions,
     run: RunContext,
     progress: Progress,
     writer: SheetWriter,
@@ -289,7 +291,7 @@ def upsert(
     def all_rows() -> Iterator[list[Any]]:
         return values(columns, stream(source, columns, companies, options, run, progress))
 
-    on_deleted = options.get("on_deleted", "remove")  # or "mark": strike through, keep the row
+    on_deleted = options.on_deleted  # or "mark": strike through, keep the row
     result = writer.upsert(columns, key_columns, changed_rows, deleted_keys, on_deleted, all_rows=all_rows)
     save_watermarks(job, source, companies, highs, run.now, full=False)
     return result
@@ -335,7 +337,7 @@ def full_refresh(
     source: EntitySource,
     columns: list[Column],
     companies: Sequence[tuple[CompanyContext, Any]],
-    options: dict,
+    options: ExporterOptions,
     run: RunContext,
     progress: Progress,
     writer: SheetWriter,
