@@ -2,7 +2,7 @@
 
 Pausing: when a company needs reconnecting or is disconnected, each of its exporters that is enabled is
 disabled with a `paused_reason` naming the company, and the company's id is added to the exporter's
-`options["paused_by_companies"]`. Reconnecting the company removes its id again and re-enables exactly
+`options.paused_by_companies`. Reconnecting the company removes its id again and re-enables exactly
 the exporters left with no pausing company; exporters the analyst had paused themselves are never
 touched.
 """
@@ -29,7 +29,6 @@ from store.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-PAUSED_BY = "paused_by_companies"
 KEEP_ALIVE_AFTER = timedelta(days=30)
 # Keep-alive keeps the rolling window above ~70 days, so a warning means keep-alive lapsed or the
 # 5-year cap is near: a month is "well before" either.
@@ -189,10 +188,10 @@ def pause_exporters(session: Session, company: Company, reason: str) -> list[Exp
     """Disable the company's enabled exporters, remembering that this company paused them."""
     paused = []
     for exporter in _exporters_of(session, company.id):
-        by = list(exporter.options.get(PAUSED_BY, []))
+        by = exporter.options.paused_by_companies
         if company.id in by or (not exporter.enabled and not by):
             continue
-        exporter.options = {**exporter.options, PAUSED_BY: [*by, company.id]}
+        exporter.options = exporter.options.model_copy(update={"paused_by_companies": [*by, company.id]})
         exporter.enabled = False
         exporter.paused_reason = reason
         session.add(exporter)
@@ -205,12 +204,11 @@ def resume_exporters(session: Session, company: Company) -> list[Exporter]:
     """Re-enable the exporters this company paused, unless another company still holds them."""
     resumed = []
     for exporter in _exporters_of(session, company.id):
-        by = list(exporter.options.get(PAUSED_BY, []))
+        by = exporter.options.paused_by_companies
         if company.id not in by:
             continue
         remaining = [other for other in by if other != company.id]
-        options = {k: v for k, v in exporter.options.items() if k != PAUSED_BY}
-        exporter.options = {**options, PAUSED_BY: remaining} if remaining else options
+        exporter.options = exporter.options.model_copy(update={"paused_by_companies": remaining})
         if not remaining:
             exporter.enabled, exporter.paused_reason = True, ""
             resumed.append(exporter)
