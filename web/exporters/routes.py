@@ -21,7 +21,6 @@ from web.exporters.editor import (
     prepare,
     save,
     time_zone_from,
-    today_in,
 )
 from web.exporters.forms import ID_HELP, ExporterForm
 from web.exporters.schedules import label_of
@@ -109,7 +108,7 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
         form.google_account_id.errors = ["Choose the Google account that writes the spreadsheet."]
         return None
     zone = time_zone_from(form)
-    options = options_from(form, source, today_in(zone or "UTC")) if source is not None else None
+    options = options_from(form, source) if source is not None else None
     if not ok or options is None or zone is None:
         flash("The exporter was not saved: fix the fields marked below.", "error")
         return None
@@ -183,7 +182,7 @@ def toggle(exporter_id: int) -> Response:
     if exporter.enabled:
         exporter.enabled, exporter.paused_reason = False, f"Disabled by {g.user.email}."
         flash(f"Disabled {exporter.name}: it won't run on its schedule or on webhooks.", "success")
-    elif exporter.options.get("paused_by_companies"):
+    elif exporter.options.paused_by_companies:
         flash(f"{exporter.name} stays paused: {exporter.paused_reason} Reconnect it first.", "error")
         return back
     else:
@@ -213,7 +212,7 @@ def delete(exporter_id: int) -> str | Response:
 def run_now(exporter_id: int) -> Response:
     exporter = get_scoped(Exporter, exporter_id)
     _checked_post()
-    if exporter.options.get("paused_by_companies"):
+    if exporter.options.paused_by_companies:
         flash(f"{exporter.name} can't run: {exporter.paused_reason}", "error")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
     if not company_ids(get_session(), exporter):
