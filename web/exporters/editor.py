@@ -243,7 +243,7 @@ def _field_of(form: ExporterForm, option: str) -> Field:
     if option == "date_range":
         return form.n_days if form.date_range.data == "last_n_days" else form.start_date
     if option.endswith("_ids"):
-        return getattr(form, f"filter_{option.removesuffix('_ids')}")  # type: ignore[no-any-return]
+        return getattr(form, f"filter_{option.removesuffix('_ids')}")
     field = getattr(form, option, None)
     return field if isinstance(field, Field) else form.date_range
 
