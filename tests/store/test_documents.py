@@ -10,7 +10,8 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import Session, select
 
 from store.documents import ExporterOptions, FixedRange, RelativeRange, RunStats, SheetState
-from store.models import Exporter, Run, Workspace
+from store.models import Exporter, Run
+from tests import factories
 
 
 def test_an_invalid_option_is_refused_when_assigned_naming_the_option():
@@ -32,10 +33,7 @@ def test_an_invalid_document_never_reaches_the_database(database_url):
     """A bulk UPDATE bypasses the model's attributes; the column type still refuses it."""
     engine = create_engine(database_url)
     with Session(engine) as session:
-        workspace = Workspace(name="Acme")
-        session.add(workspace)
-        session.flush()
-        session.add(Exporter(workspace_id=workspace.id, name="Invoices", source="invoices"))
+        factories.exporter(session, factories.workspace(session).id)
         session.commit()
         with pytest.raises(StatementError, match="(?s)layout.*Input should be 'statement' or 'tidy'"):
             session.execute(sa.update(Exporter).values(options={"layout": "wide"}))
@@ -55,14 +53,9 @@ def test_documents_round_trip_through_the_database_as_models(database_url):
         paused_by_companies=[3],
     )
     with Session(engine) as session:
-        workspace = Workspace(name="Acme")
-        session.add(workspace)
-        session.flush()
-        exporter = Exporter(workspace_id=workspace.id, name="Invoices", source="invoices", options=options)
+        exporter = factories.exporter(session, factories.workspace(session).id, options=options)
         exporter.sheet_state = SheetState(labels=["Number"], keys=["number"], sheet_id=5, rows=3)
-        session.add(exporter)
-        session.flush()
-        session.add(Run(exporter_id=exporter.id, workspace_id=workspace.id, stats={"mode": "full"}))
+        session.add(Run(exporter_id=exporter.id, workspace_id=exporter.workspace_id, stats={"mode": "full"}))
         session.commit()
     with Session(engine) as session:
         exporter = session.exec(select(Exporter)).one()

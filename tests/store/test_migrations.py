@@ -12,7 +12,8 @@ from sqlmodel import Session, SQLModel, select
 
 from store import db
 from store.documents import ExporterOptions, RelativeRange, RunStats, SheetState
-from store.models import Exporter, Run, Workspace
+from store.models import Exporter, Run
+from tests import factories
 
 
 def test_upgraded_schema_matches_the_models(database_url):
@@ -28,13 +29,8 @@ def test_rows_stored_in_the_old_shape_read_back_typed_after_upgrade(database_url
     going down to 0001 gives the old code dicts it reads."""
     engine = create_engine(database_url)
     with Session(engine) as session:
-        workspace = Workspace(name="Acme")
-        session.add(workspace)
-        session.flush()
-        exporter = Exporter(workspace_id=workspace.id, name="P&L", source="profit_and_loss")
-        session.add(exporter)
-        session.flush()
-        session.add(Run(exporter_id=exporter.id, workspace_id=workspace.id))
+        exporter = factories.exporter(session, factories.workspace(session).id)
+        session.add(Run(exporter_id=exporter.id, workspace_id=exporter.workspace_id))
         session.commit()
     command.downgrade(db.alembic_config(database_url), "0001")
     old_options = {
@@ -78,10 +74,7 @@ def test_rows_stored_in_the_old_shape_read_back_typed_after_upgrade(database_url
 def test_a_row_no_version_can_read_stops_the_upgrade_naming_it(database_url):
     engine = create_engine(database_url)
     with Session(engine) as session:
-        workspace = Workspace(name="Acme")
-        session.add(workspace)
-        session.flush()
-        session.add(Exporter(workspace_id=workspace.id, name="Invoices", source="invoices"))
+        factories.exporter(session, factories.workspace(session).id)
         session.commit()
     command.downgrade(db.alembic_config(database_url), "0001")
     with engine.begin() as connection:
