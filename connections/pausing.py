@@ -18,17 +18,14 @@ from sqlmodel import Session, col, select
 from connections.rows import saved_id
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount
 
-PAUSED_BY = "paused_by_companies"  # the key in Exporter.options; read and written only below
-
 
 def paused_by_companies(exporter: Exporter) -> list[int]:
     """The ids of the companies holding the exporter paused (empty when none is)."""
-    return list((exporter.options or {}).get(PAUSED_BY, []))
+    return list(exporter.options.paused_by_companies)
 
 
 def _set_paused_by_companies(exporter: Exporter, company_ids: list[int]) -> None:
-    options = {k: v for k, v in (exporter.options or {}).items() if k != PAUSED_BY}
-    exporter.options = {**options, PAUSED_BY: company_ids} if company_ids else options
+    exporter.options = exporter.options.model_copy(update={"paused_by_companies": company_ids})
 
 
 def exporters_reading(session: Session, company: Company) -> list[Exporter]:

@@ -11,6 +11,7 @@ from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
 from qbo.client import QboClient
+from store.documents import ExporterOptions
 
 
 class Source(Protocol):
@@ -28,15 +29,15 @@ class Source(Protocol):
     @property
     def group(self) -> str: ...
 
-    def columns(self, options: dict[str, Any] | None = None) -> list[Column]: ...
+    def columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
-    def default_columns(self, options: dict[str, Any] | None = None) -> list[Column]: ...
+    def default_columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
     def rows(
         self,
         client: QboClient,
         company: CompanyContext,
-        options: dict[str, Any],
+        options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]: ...
@@ -81,7 +82,7 @@ def list_sources() -> list[dict[str, str]]:
 
 
 def resolve_columns(
-    source: Source, saved_keys: Sequence[str] | None, options: dict[str, Any] | None = None
+    source: Source, saved_keys: Sequence[str] | None, options: ExporterOptions | None = None
 ) -> list[Column]:
     """The exporter's columns in its saved order; the source's defaults when none are saved.
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
-RELATIVE = (
-    "today",
-    "yesterday",
-    "this_week",
-    "last_week",
-    "this_month",
-    "last_month",
-    "this_quarter",
-    "last_quarter",
-    "this_year",
-    "last_year",
-    "year_to_date",
-    "last_n_days",
-)
-DEFAULT_RANGE = {"relative": "year_to_date"}
+from store.documents import RELATIVE, DateRange, FixedRange, RelativeRange
+
+DEFAULT_RANGE = RelativeRange(relative="year_to_date")
 
 
 class DateRangeError(ValueError):
@@ -74,21 +63,12 @@ def _relative(name: str, today: date, n: int) -> tuple[date, date]:
     raise DateRangeError(f"Unknown relative date range '{name}'; use one of: {', '.join(RELATIVE)}")
 
 
-def resolve_range(spec: dict | str | None, today: date) -> tuple[date, date]:
-    """(start, end) of a range spec on `today` (the run's date in the exporter's time zone)."""
+def resolve_range(spec: DateRange | None, today: date) -> tuple[date, date]:
+    """(start, end) of a range (year to date when none) on `today`, the run's date in its time zone."""
     spec = spec or DEFAULT_RANGE
-    if isinstance(spec, str):
-        spec = {"relative": spec}
-    if "relative" in spec:
-        start, end = _relative(str(spec["relative"]), today, int(spec.get("n", spec.get("days", 0)) or 0))
-    else:
-        try:
-            start, end = date.fromisoformat(str(spec["start"])), date.fromisoformat(str(spec["end"]))
-        except (KeyError, ValueError):
-            raise DateRangeError("A fixed date range needs 'start' and 'end' as YYYY-MM-DD") from None
-    if start > end:
-        raise DateRangeError(f"The date range starts ({start}) after it ends ({end})")
-    return start, end
+    if isinstance(spec, FixedRange):
+        return spec.start, spec.end
+    return _relative(spec.relative, today, spec.n or 0)
 
 
 def periods(start: date, end: date, by: str) -> list[tuple[date, date]]:
@@ -98,11 +78,16 @@ def periods(start: date, end: date, by: str) -> list[tuple[date, date]]:
         return _chunks(start, end, lambda d: _week_start(d) + timedelta(days=7))
     if step is None:
         return [(start, end)]
-    anchor = {"Month": _month_start, "Quarter": _quarter_start, "Year": lambda d: date(d.year, 1, 1)}[by]
+    anchors: dict[str, Callable[[date], date]] = {
+        "Month": _month_start,
+        "Quarter": _quarter_start,
+        "Year": lambda d: date(d.year, 1, 1),
+    }
+    anchor = anchors[by]
     return _chunks(start, end, lambda d: _add_months(anchor(d), step))
 
 
-def _chunks(start: date, end: date, next_start) -> list[tuple[date, date]]:
+def _chunks(start: date, end: date, next_start: Callable[[date], date]) -> list[tuple[date, date]]:
     out = []
     current = start
     while current <= end:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from exporters.dates import resolve_range
+from store.documents import ExporterOptions, Party, Status
 
-STATUSES = ("open", "overdue", "paid")
 OPERATORS = ("<=", ">=", "=", "<", ">", "IN", "LIKE")
 ALWAYS_QUERYABLE = ("Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime")
 
@@ -23,15 +23,8 @@ def quote(value: object) -> str:
     return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def ids_of(value: object) -> list[str]:
-    if value in (None, "", []):
-        return []
-    return [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
-
-
-def ref_condition(field: str, value: object) -> str | None:
+def ref_condition(field: str, ids: Sequence[str]) -> str | None:
     """`CustomerRef = '1'` or `CustomerRef IN ('1','2')` for one or more ids."""
-    ids = ids_of(value)
     if not ids:
         return None
     if len(ids) == 1:
@@ -39,12 +32,10 @@ def ref_condition(field: str, value: object) -> str | None:
     return f"{field} IN ({','.join(quote(i) for i in ids)})"
 
 
-def status_conditions(status: str | None, today: date) -> list[str]:
+def status_conditions(status: Status | None, today: date) -> list[str]:
     """Open/overdue/paid as conditions on Balance and DueDate."""
     if not status:
         return []
-    if status not in STATUSES:
-        raise WhereError(f"Unknown status '{status}'; use one of: {', '.join(STATUSES)}")
     if status == "paid":
         return ["Balance = '0'"]
     conditions = ["Balance > '0'"]
@@ -58,26 +49,26 @@ class FilterSpec:
     """Which option filters an entity source supports."""
 
     date_field: str | None = "TxnDate"
-    party: tuple[tuple[str, str], ...] = ()  # (option name, QBO ref field), e.g. ("customer", "CustomerRef")
+    party: tuple[tuple[Party, str], ...] = ()  # (id filter, QBO ref field), e.g. ("customer", "CustomerRef")
     has_status: bool = False
     name_list: bool = False
 
 
-def where_clause(spec: FilterSpec, options: dict, today: date, fields: Iterable[str]) -> str:
+def where_clause(spec: FilterSpec, options: ExporterOptions, today: date, fields: Iterable[str]) -> str:
     """The WHERE clause (without the keyword) an exporter's options ask for."""
     conditions: list[str] = []
     if spec.name_list:
-        conditions.append("Active IN (true,false)" if options.get("include_inactive") else "Active = true")
-    if spec.date_field and options.get("date_range"):
-        start, end = resolve_range(options["date_range"], today)
+        conditions.append("Active IN (true,false)" if options.include_inactive else "Active = true")
+    if spec.date_field and options.date_range:
+        start, end = resolve_range(options.date_range, today)
         conditions += [f"{spec.date_field} >= {quote(start)}", f"{spec.date_field} <= {quote(end)}"]
-    for option, field in spec.party:
-        if (condition := ref_condition(field, options.get(option))) is not None:
+    for party, field in spec.party:
+        if (condition := ref_condition(field, options.ids(party))) is not None:
             conditions.append(condition)
     if spec.has_status:
-        conditions += status_conditions(options.get("status"), today)
-    if options.get("where"):
-        conditions.append(validate_where(fields, options["where"]))
+        conditions += status_conditions(options.status, today)
+    if options.where:
+        conditions.append(validate_where(fields, options.where))
     return " AND ".join(conditions)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from exporters.columns import to_datetime
 from exporters.sources.base import IncrementalSource, RunContext
 from exporters.sources.query import updated_since, wants_custom_fields
+from store.documents import ExporterOptions
 from store.models import Watermark
 
 OVERLAP = timedelta(minutes=5)
@@ -111,7 +112,7 @@ def dedupe(records: Iterable[dict]) -> list[dict]:
 def pull(
     client: Any,
     source: IncrementalSource,
-    options: dict,
+    options: ExporterOptions,
     run: RunContext,
     start: datetime,
     keys: Sequence[str] | None = None,

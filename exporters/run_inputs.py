@@ -1,7 +1,7 @@
 """What a run reads from the store before it starts: the claimed run, its exporter, companies, Google account.
 
-The exporter's settings are read here and nowhere else in the run (`source_options`, `write_options`,
-`sheet_state`), so their typed models replace these few lines.
+The exporter's settings (typed documents, `store.documents`) are read here and nowhere else in the run:
+`source_options`, `write_options`, `sheet_state`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from exporters.failures import SetupError
 from store import db
+from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, utcnow
 
 
@@ -43,24 +44,24 @@ class RunInputs:
         return self.exporter.id
 
     @property
-    def source_options(self) -> dict[str, Any]:
+    def source_options(self) -> ExporterOptions:
         """The options the source reads (filters, dates, report layout...)."""
-        return dict(self.exporter.options or {})
+        return self.exporter.options
 
     @property
     def write_options(self) -> WriteOptions:
-        options = self.exporter.options or {}
+        options = self.exporter.options
         return WriteOptions(
-            oversize=str(options.get("oversize", "fail")),
-            reset_tab=bool(options.get("reset_tab")),
-            snapshot_column=bool(options.get("snapshot_column", True)),
-            on_deleted=str(options.get("on_deleted", "remove")),
+            oversize=options.oversize,
+            reset_tab=options.reset_tab,
+            snapshot_column=options.snapshot_column,
+            on_deleted=options.on_deleted,
         )
 
     @property
     def sheet_state(self) -> dict[str, Any]:
         """What the writer last wrote (its column contract with the analyst)."""
-        return dict(self.exporter.sheet_state or {})
+        return self.exporter.sheet_state.header_state()
 
 
 def claim_run(run_id: int) -> RunInputs | None:

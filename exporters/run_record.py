@@ -35,8 +35,8 @@ def record_success(run_id: int, outcome: Outcome) -> None:
             if exporter is not None:
                 exporter.sheet_state = result.header_state.as_json()
                 exporter.destination_error = ""
-                if exporter.options.get("reset_tab"):  # done once: the tab is the exporter's again
-                    exporter.options = {k: v for k, v in exporter.options.items() if k != "reset_tab"}
+                if exporter.options.reset_tab:  # done once: the tab is the exporter's again
+                    exporter.options = exporter.options.model_copy(update={"reset_tab": False})
                 session.add(exporter)
         session.add(run)
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -47,12 +48,13 @@ def decrypt(ciphertext: str) -> str:
         raise TokenKeyError("a stored token cannot be decrypted with the configured TOKEN_KEYS") from exc
 
 
-def encrypt_json(value: dict) -> str:
+def encrypt_json(value: dict[str, Any]) -> str:
     return encrypt(json.dumps(value, separators=(",", ":")))
 
 
-def decrypt_json(ciphertext: str) -> dict:
-    return json.loads(decrypt(ciphertext)) if ciphertext else {}
+def decrypt_json(ciphertext: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(decrypt(ciphertext)) if ciphertext else {}
+    return value
 
 
 def rotate(ciphertext: str) -> str:

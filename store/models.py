@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from store.documents import ExporterOptions, RunStats, SheetState, TypedJSON
 
 
 def utcnow() -> datetime:
     """Aware UTC now; SQLModel's UTCDateTime stores and returns every datetime in UTC."""
     return datetime.now(UTC)
+
+
+class TypedDocuments:
+    """Mixin for tables with TypedJSON columns: a document is validated when assigned (a mapping as the
+    current version), so the attribute holds the model from then on and an invalid one is refused there."""
+
+    __table__: Any
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        column = self.__table__.columns.get(name) if hasattr(type(self), "__table__") else None
+        if column is not None and isinstance(column.type, TypedJSON):
+            value = column.type.coerce(value)
+        super().__setattr__(name, value)
 
 
 class Role(StrEnum):
@@ -116,15 +132,17 @@ class GoogleAccount(SQLModel, table=True):
     connected_at: datetime = Field(default_factory=utcnow)
 
 
-class Exporter(SQLModel, table=True):
+class Exporter(TypedDocuments, SQLModel, table=True):
     """Source + companies + columns + filters + destination + write mode + schedule."""
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str
     source: str  # a key of exporters.catalog, e.g. "invoices", "profit_and_loss"
-    columns: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    options: ExporterOptions = Field(
+        default_factory=ExporterOptions, sa_column=Column(TypedJSON(ExporterOptions), nullable=False)
+    )
     google_account_id: int | None = Field(default=None, foreign_key="googleaccount.id")
     spreadsheet_id: str = ""
     spreadsheet_title: str = ""
@@ -137,7 +155,9 @@ class Exporter(SQLModel, table=True):
     paused_reason: str = ""
     destination_error: str = ""
     # What the sheet writer last wrote (header, sheetId, ...): its column contract with the analyst.
-    sheet_state: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    sheet_state: SheetState = Field(
+        default_factory=SheetState, sa_column=Column(TypedJSON(SheetState), nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -149,7 +169,7 @@ class ExporterCompany(SQLModel, table=True):
     position: int = 0
 
 
-class Run(SQLModel, table=True):
+class Run(TypedDocuments, SQLModel, table=True):
     """One execution of an exporter; its id is the RQ job id."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -165,7 +185,7 @@ class Run(SQLModel, table=True):
     sheets_calls: int = 0
     progress: str = ""
     error: str = ""
-    stats: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    stats: RunStats = Field(default_factory=RunStats, sa_column=Column(TypedJSON(RunStats), nullable=False))
 
     @property
     def duration_seconds(self) -> float | None:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 INSTANCE_DIR = Path(os.environ.get("SHEETBOOKS_INSTANCE_DIR", "instance"))
 
@@ -76,7 +77,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         """Read each field from the environment variable of the same name, upper-cased (REDIS_URL, ...)."""
-        values: dict = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             name = f.name.upper()
             if name not in os.environ:
@@ -127,7 +128,7 @@ class Settings:
             env[f.name.upper()] = str(value)
         return env
 
-    def with_overrides(self, **overrides: object) -> Settings:
+    def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with some fields replaced (tests, the demo)."""
         return replace(self, **overrides)
 

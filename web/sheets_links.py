@@ -10,5 +10,4 @@ def sheet_link(exporter: Exporter) -> str | None:
     """The spreadsheet opened on the exporter's tab when the writer knows its sheetId."""
     if not exporter.spreadsheet_id:
         return None
-    sheet_id = (exporter.sheet_state or {}).get("sheet_id")
-    return spreadsheet_url(exporter.spreadsheet_id, sheet_id if isinstance(sheet_id, int) else None)
+    return spreadsheet_url(exporter.spreadsheet_id, exporter.sheet_state.sheet_id)

@@ -28,6 +28,7 @@ from exporters.sources.base import (
     learn_home_currency,
 )
 from exporters.sources.query import PAGE, select, wants_custom_fields
+from store.documents import ExporterOptions, Party
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ class EntitySource:
     def all_fields(self) -> tuple[Field, ...]:
         return (*COMPANY_FIELDS, *self.fields)
 
-    def columns(self, options: dict | None = None) -> list[Column]:
+    def columns(self, options: ExporterOptions | None = None) -> list[Column]:
         return [f.column for f in self.all_fields()]
 
-    def default_columns(self, options: dict | None = None) -> list[Column]:
+    def default_columns(self, options: ExporterOptions | None = None) -> list[Column]:
         return [c for c in self.columns(options) if c.default]
 
     def field_for(self, key: str) -> Field | None:
@@ -75,19 +76,17 @@ class EntitySource:
                 names.setdefault(path.split(".")[0] if ".name" in path or ".value" in path else path, None)
         return list(names)
 
-    def date_dependent(self, options: dict, keys: Sequence[str]) -> bool:
+    def date_dependent(self, options: ExporterOptions, keys: Sequence[str]) -> bool:
         """Whether rows change with the run's date alone (relative range, status): a full pull once a day."""
-        date_range = options.get("date_range")
-        relative = bool(date_range) and not (isinstance(date_range, dict) and "start" in date_range)
-        return relative or bool(options.get("status")) or "status" in keys
+        return options.relative_dates or options.status is not None or "status" in keys
 
-    def where(self, options: dict, run: RunContext) -> str:
+    def where(self, options: ExporterOptions, run: RunContext) -> str:
         return where_clause(self.filters, options, run.today, self.query_fields())
 
     def records(
         self,
         client: Any,
-        options: dict,
+        options: ExporterOptions,
         run: RunContext,
         where: str | None = None,
         keys: Sequence[str] | None = None,
@@ -104,7 +103,7 @@ class EntitySource:
             yield record
             done += 1
             if done % PAGE == 0:
-                if total is None and options.get("count", True):
+                if total is None and options.count:
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
                 if total is not None and done >= total:
@@ -122,7 +121,7 @@ class EntitySource:
         self,
         client: Any,
         company: CompanyContext,
-        options: dict,
+        options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
@@ -221,8 +220,8 @@ def nested_name() -> list[Field]:
     ]
 
 
-CUSTOMER = (("customer", "CustomerRef"),)
-VENDOR = (("vendor", "VendorRef"),)
+CUSTOMER: tuple[tuple[Party, str], ...] = (("customer", "CustomerRef"),)
+VENDOR: tuple[tuple[Party, str], ...] = (("vendor", "VendorRef"),)
 DOCUMENT = FilterSpec(party=CUSTOMER, has_status=True)
 SALE = FilterSpec(party=CUSTOMER)
 PURCHASE = FilterSpec(party=VENDOR)

@@ -9,33 +9,19 @@ from typing import Any
 
 from exporters.columns import Column
 from exporters.dates import resolve_range, split_range
-from exporters.filters import ids_of
 from exporters.reports import statement as st
 from exporters.reports.ledger import joined
 from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
 from qbo.errors import QboError
+from store.documents import DIMENSIONS, PARTIES, PERIODS, ExporterOptions, Layout, Party
 
-LAYOUTS = ("statement", "tidy")
-METHODS = ("Accrual", "Cash")
-PERIODS = ("Total", "Month", "Quarter", "Year", "Week", "Days")
-DIMENSIONS = ("Customers", "Vendors", "Classes", "Departments")  # one column per customer, ... (P&L)
-SUMMARIZE = (*PERIODS, *DIMENSIONS)
-FILTERS = ("customer", "vendor", "class", "department")
-COMPANIES_LAYOUTS = ("side_by_side", "blocks")
+SUMMARIZE = (*PERIODS, *DIMENSIONS)  # DIMENSIONS: one column per customer, vendor, ... (P&L only)
 
 
 class ReportOptionError(ValueError):
-    """A report option an analyst can fix; the message says how."""
-
-
-def _choice(options: dict, name: str, allowed: Sequence[str], default: str) -> str:
-    value = options.get(name) or default
-    match = next((a for a in allowed if a.lower() == str(value).lower()), None)
-    if match is None:
-        raise ReportOptionError(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
-    return match
+    """A report option this report does not take; the message says which it does."""
 
 
 @dataclass(frozen=True)
@@ -50,15 +36,15 @@ class ReportSource:
     aging: bool = False
     periods: bool = True  # takes summarize_column_by (TrialBalance, GeneralLedger and aging reports don't)
     ledger: bool = False  # General Ledger: a refused range is cut by date, the pieces joined into one report
-    filter_params: tuple[str, ...] = FILTERS  # the id filters QBO takes for this report
+    filter_params: tuple[Party, ...] = PARTIES  # the id filters QBO takes for this report
     dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
     incremental: bool = False
 
-    def layout(self, options: dict) -> str:
-        return _choice(options, "layout", LAYOUTS, "statement")
+    def layout(self, options: ExporterOptions) -> Layout:
+        return options.layout
 
-    def as_statement(self, options: dict[str, Any]) -> ReportSource | None:
+    def as_statement(self, options: ExporterOptions) -> ReportSource | None:
         """Itself in the statement layout (one table written whole); None in the tidy layout (rows)."""
         return self if self.layout(options) == "statement" else None
 
@@ -70,52 +56,56 @@ class ReportSource:
         """A report's columns are no QBO fields (and it has no custom fields)."""
         return None
 
-    def columns(self, options: dict | None = None) -> list[Column]:
+    def columns(self, options: ExporterOptions | None = None) -> list[Column]:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
-        if self.layout(options or {}) == "tidy":
+        options = options or ExporterOptions()
+        if options.layout == "tidy":
             # Aging buckets and customer/vendor/... columns are no periods: their title is chosen by default.
-            titled = self.aging or (options or {}).get("summarize_column_by") in DIMENSIONS
+            titled = self.aging or options.summarize_column_by in DIMENSIONS
             return [replace(c, default=True) if titled and c.key == "column" else c for c in TIDY_COLUMNS]
         return [st.LABEL, Column("total", "Total", "money", description="One amount column per period")]
 
-    def default_columns(self, options: dict | None = None) -> list[Column]:
+    def default_columns(self, options: ExporterOptions | None = None) -> list[Column]:
         return [c for c in self.columns(options) if c.default]
 
-    def params(self, options: dict, start: date, end: date) -> dict[str, str]:
+    def params(self, options: ExporterOptions, start: date, end: date) -> dict[str, str]:
         """Query parameters: dates and accounting method always explicit."""
         params = {
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
-            "accounting_method": _choice(options, "accounting_method", METHODS, "Accrual"),
+            "accounting_method": options.accounting_method,
         }
         if self.aging:
             params["report_date"] = end.isoformat()
         if self.periods:
             params["summarize_column_by"] = self.summarize(options)
-        for name in self.filter_params:
-            if ids := ids_of(options.get(name)):
-                params[name] = ",".join(ids)
+        for party in self.filter_params:
+            if ids := options.ids(party):
+                params[party] = ",".join(ids)
         return params
 
-    def summarize(self, options: dict) -> str:
+    def summarize(self, options: ExporterOptions) -> str:
         """Columns by: Total for reports without period columns."""
-        return (
-            _choice(options, "summarize_column_by", self.summarize_choices, "Total")
-            if self.periods
-            else "Total"
-        )
+        if not self.periods:
+            return "Total"
+        if options.summarize_column_by not in self.summarize_choices:
+            raise ReportOptionError(
+                f"summarize_column_by must be one of {', '.join(self.summarize_choices)} for {self.label} "
+                f"(got {options.summarize_column_by!r})"
+            )
+        return options.summarize_column_by
 
     @property
     def summarize_choices(self) -> tuple[str, ...]:
         return (*PERIODS, *DIMENSIONS) if self.dimensions else PERIODS if self.periods else ("Total",)
 
-    def ranges(self, options: dict, run: RunContext) -> list[tuple[date, date]]:
-        start, end = resolve_range(options.get("date_range"), run.today)
+    def ranges(self, options: ExporterOptions, run: RunContext) -> list[tuple[date, date]]:
+        start, end = resolve_range(options.date_range, run.today)
         if not self.periods:
             return [(start, end)]
         return split_range(start, end, self.summarize(options))
 
-    def fetch(self, client: Any, options: dict, run: RunContext) -> list[dict]:
+    def fetch(self, client: Any, options: ExporterOptions, run: RunContext) -> list[dict]:
         """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved);
         a General Ledger's pieces are joined back into one report."""
         pieces = self.ranges(options, run)
@@ -137,13 +127,13 @@ class ReportSource:
         self,
         client: Any,
         company: CompanyContext,
-        options: dict,
+        options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Tidy rows, or (one company) the statement's rows."""
         reports = self.fetch(client, options, run)
-        if self.layout(options) == "tidy":
+        if options.layout == "tidy":
             for report in reports:
                 yield from tidy_rows(report, company.name, company.realm_id)
             return
@@ -160,11 +150,11 @@ class ReportSource:
         return st.add_total(merged, f"{key_prefix}total", f"{label_prefix}Total".strip())
 
     def statement(
-        self, companies: Sequence[tuple[CompanyContext, Any]], options: dict, run: RunContext
+        self, companies: Sequence[tuple[CompanyContext, Any]], options: ExporterOptions, run: RunContext
     ) -> st.Statement:
         """The statement of one or several companies (side by side, or one block each)."""
         several = len(companies) > 1
-        layout = _choice(options, "companies_layout", COMPANIES_LAYOUTS, "side_by_side")
+        layout = options.companies_layout
         parts = []
         for company, client in companies:
             prefix = f"{company.realm_id}:" if several and layout == "side_by_side" else ""

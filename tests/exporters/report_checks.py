@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-LAST_YEAR = {"relative": "last_year"}
+from store.documents import RelativeRange
+
+LAST_YEAR = RelativeRange(relative="last_year")
 
 
 class Recording:

@@ -11,6 +11,7 @@ from exporters.catalog import SOURCES, get_source, list_sources, resolve_columns
 from exporters.columns import Column
 from exporters.filters import WhereError, validate_where
 from exporters.sources.base import CompanyContext, RunContext
+from store.documents import ExporterOptions, RelativeRange
 
 PYTHON_TYPES = {
     "text": (str,),
@@ -34,11 +35,14 @@ def assert_typed(columns: list[Column], rows: list[dict]) -> None:
                 assert not isinstance(value, datetime), column.key
 
 
-def read(source_key: str, client, realm: str, options: dict | None = None) -> tuple[list[Column], list[dict]]:
+def read(
+    source_key: str, client, realm: str, options: ExporterOptions | None = None
+) -> tuple[list[Column], list[dict]]:
     source = get_source(source_key)
-    columns = source.columns(options or {})
+    options = options or ExporterOptions()
+    columns = source.columns(options)
     company = CompanyContext("Acme Landscaping", realm, home_currency="USD")
-    rows = list(source.rows(client, company, options or {}, RunContext(), [c.key for c in columns]))
+    rows = list(source.rows(client, company, options, RunContext(), [c.key for c in columns]))
     return columns, rows
 
 
@@ -53,7 +57,7 @@ def test_every_entity_source_gives_values_of_its_column_types(key, acme):
 
 
 def test_invoice_defaults_are_the_skeletons_columns():
-    labels = [c.label for c in get_source("invoices").default_columns({})]
+    labels = [c.label for c in get_source("invoices").default_columns(ExporterOptions())]
     assert labels == [
         "Number",
         "Date",
@@ -70,8 +74,8 @@ def test_invoice_defaults_are_the_skeletons_columns():
 def test_invoices_status_filter_and_computed_status_agree(acme):
     realm, client = acme
     _c, everything = read("invoices", client, realm)
-    _c, overdue = read("invoices", client, realm, {"status": "overdue"})
-    _c, paid = read("invoices", client, realm, {"status": "paid"})
+    _c, overdue = read("invoices", client, realm, ExporterOptions(status="overdue"))
+    _c, paid = read("invoices", client, realm, ExporterOptions(status="paid"))
     assert {r["status"] for r in overdue} <= {"Overdue"}
     assert {r["status"] for r in paid} <= {"Paid"}
     assert len(overdue) == sum(r["status"] == "Overdue" for r in everything)
@@ -108,7 +112,9 @@ def test_custom_fields_are_columns_by_name(acme):
     columns = resolve_columns(source, ["number", "custom:Crew #"])
     assert [c.label for c in columns] == ["Number", "Crew #"]
     rows = list(
-        source.rows(client, CompanyContext("Acme", realm), {}, RunContext(), [c.key for c in columns])
+        source.rows(
+            client, CompanyContext("Acme", realm), ExporterOptions(), RunContext(), [c.key for c in columns]
+        )
     )
     assert any(r["custom:Crew #"] for r in rows)
 
@@ -119,7 +125,7 @@ def test_name_lists_include_inactive_records_only_when_asked(acme, admin):
     target = customers[0]["id"]
     admin._call("POST", f"companies/{realm}/entities/Customer/{target}", json={"Active": False})
     _c, active = read("customers", client, realm)
-    _c, everyone = read("customers", client, realm, {"include_inactive": True})
+    _c, everyone = read("customers", client, realm, ExporterOptions(include_inactive=True))
     assert target not in {r["id"] for r in active}
     inactive = [r for r in everyone if r["id"] == target]
     assert inactive and inactive[0]["active"] is False
@@ -146,9 +152,9 @@ def test_where_box_filters_rows_and_customer_filter(acme):
         get_source("invoices").query_fields(), f"TotalAmt > '100' AND customerref = '{customer}'"
     )
     assert where == f"TotalAmt > '100' AND CustomerRef = '{customer}'"
-    _c, filtered = read("invoices", client, realm, {"where": where})
+    _c, filtered = read("invoices", client, realm, ExporterOptions(where=where))
     assert filtered and all(r["total"] > 100 and r["customer_id"] == customer for r in filtered)
-    _c, by_option = read("invoices", client, realm, {"customer": [customer]})
+    _c, by_option = read("invoices", client, realm, ExporterOptions(customer_ids=[customer]))
     assert {r["customer_id"] for r in by_option} == {customer}
 
 
@@ -174,7 +180,7 @@ def test_where_box_errors_are_explained_before_saving(text, message):
 def test_date_range_on_entity_sources_is_resolved_in_the_exporters_time_zone(acme):
     realm, client = acme
     run = RunContext(now=datetime(2025, 1, 1, 3, 0, tzinfo=UTC), time_zone="America/Los_Angeles")
-    where = get_source("invoices").where({"date_range": {"relative": "yesterday"}}, run)
+    where = get_source("invoices").where(ExporterOptions(date_range=RelativeRange(relative="yesterday")), run)
     assert where == "TxnDate >= '2024-12-30' AND TxnDate <= '2024-12-30'"
 
 
@@ -217,7 +223,7 @@ def test_home_currency_comes_from_the_companys_preferences(company_client, admin
     source = get_source("invoices")
     keys = ["id", "currency", "total", "exchange_rate", "home_currency", "home_total"]
     spy = Spy(client)
-    rows = list(source.rows(spy, CompanyContext("Berlin GmbH", realm), {}, RunContext(), keys))
+    rows = list(source.rows(spy, CompanyContext("Berlin GmbH", realm), ExporterOptions(), RunContext(), keys))
     assert spy.preferences_reads == 1
     assert {r["home_currency"] for r in rows} == {"EUR"}
     stored = {i["Id"]: i for i in admin._call("GET", f"companies/{realm}/entities/Invoice")["Invoice"]}
@@ -230,7 +236,11 @@ def test_home_currency_comes_from_the_companys_preferences(company_client, admin
         if row["currency"] == "EUR":
             assert row["home_total"] == row["total"] and row["exchange_rate"] == 1
     plain = Spy(client)
-    list(source.rows(plain, CompanyContext("Berlin GmbH", realm), {}, RunContext(), ["id", "total"]))
+    list(
+        source.rows(
+            plain, CompanyContext("Berlin GmbH", realm), ExporterOptions(), RunContext(), ["id", "total"]
+        )
+    )
     assert plain.preferences_reads == 0  # no home-currency column, no extra call
 
 
@@ -239,13 +249,15 @@ def test_custom_field_columns_ask_qbo_for_all_custom_fields(acme):
     source = get_source("invoices")
     spy = Spy(client)
     rows = list(
-        source.rows(spy, CompanyContext("Acme", realm), {}, RunContext(), ["number", "custom:Crew #"])
+        source.rows(
+            spy, CompanyContext("Acme", realm), ExporterOptions(), RunContext(), ["number", "custom:Crew #"]
+        )
     )
     queries = [p for p in spy.params if "include" in p]
     assert queries and all(p["include"] == "enhancedAllCustomFields" for p in queries)
     assert len(rows) == 30 and all(r["custom:Crew #"] for r in rows)
     spy = Spy(client)
-    list(source.rows(spy, CompanyContext("Acme", realm), {}, RunContext(), ["number"]))
+    list(source.rows(spy, CompanyContext("Acme", realm), ExporterOptions(), RunContext(), ["number"]))
     assert not [p for p in spy.params if "include" in p]
 
 
@@ -269,11 +281,11 @@ def test_every_name_list_has_inactive_records_only_when_asked(key, acme, admin):
         body = {"Name": "Spare", "DisplayName": "Spare", "Active": True}
         admin._call("POST", f"companies/{realm}/entities/{entity}", json=body)
         _c, before = read(key, client, realm)
-    _c, everything_before = read(key, client, realm, {"include_inactive": True})
+    _c, everything_before = read(key, client, realm, ExporterOptions(include_inactive=True))
     target = before[-1]["id"]
     admin._call("POST", f"companies/{realm}/entities/{entity}/{target}", json={"Active": False})
     _c, active = read(key, client, realm)
-    _c, everything = read(key, client, realm, {"include_inactive": True})
+    _c, everything = read(key, client, realm, ExporterOptions(include_inactive=True))
     assert len(active) == len(before) - 1 and target not in {r["id"] for r in active}
     assert len(everything) == len(everything_before)
     assert [r["active"] for r in everything if r["id"] == target] == [False]
@@ -283,7 +295,7 @@ def test_every_name_list_has_inactive_records_only_when_asked(key, acme, admin):
 @pytest.mark.parametrize("key", list(SOURCES))
 def test_every_column_is_declared_with_label_type_and_description(key):
     source = get_source(key)
-    options = {"layout": "tidy"} if source.kind == "report" else {}
+    options = ExporterOptions(layout="tidy") if source.kind == "report" else ExporterOptions()
     columns = source.columns(options)
     assert columns and len({c.key for c in columns}) == len(columns)
     for column in columns:
@@ -337,5 +349,5 @@ def test_a_full_pull_costs_its_pages_and_a_count_only_when_it_spans_several(comp
     also spares the empty page a count that ends exactly on a page boundary would need."""
     _realm, client = company_client("Paging Co", invoices=invoices)
     before = client.calls
-    records = list(get_source("invoices").records(client, {}, RunContext()))
+    records = list(get_source("invoices").records(client, ExporterOptions(), RunContext()))
     assert len(records) == invoices and client.calls - before == calls

@@ -10,6 +10,7 @@ from typing import Any
 from exporters.catalog import get_source
 from exporters.incremental import pull
 from exporters.sources.base import RunContext
+from store.documents import ExporterOptions
 from store.models import utcnow
 
 
@@ -43,7 +44,7 @@ def test_an_object_updated_during_a_long_pull_pushes_no_other_out(company_client
     time.sleep(1.1)  # LastUpdatedTime has whole seconds: the edit during the pull lands later
     state = edit_during_the_pull(client, edit)
 
-    changes = pull(client, get_source("invoices"), {}, RunContext(), start)
+    changes = pull(client, get_source("invoices"), ExporterOptions(), RunContext(), start)
 
     assert state["edited"]
     assert sorted(str(r["Id"]) for r in changes.records) == sorted(ids)  # none skipped, none twice

@@ -15,6 +15,7 @@ from connections.companies import save_connection
 from connections.google_accounts import save_google_account
 from exporters.export_run import run_export
 from store import db
+from store.documents import ExporterOptions, FixedRange, RelativeRange, RunStats
 from store.models import Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, Watermark, utcnow
 from tests import factories
 from tests.exporters.conftest import new_company
@@ -128,7 +129,7 @@ def test_an_invoice_exporter_fills_the_tab_and_records_the_run(world):
     assert "30" in run.progress
     with db.session_scope() as session:
         exporter = session.get(Exporter, exporter_id)
-        assert exporter.sheet_state["labels"][0] == "Number" and exporter.destination_error == ""
+        assert exporter.sheet_state.labels[0] == "Number" and exporter.destination_error == ""
 
 
 def test_two_companies_get_company_and_realm_columns(world):
@@ -146,7 +147,10 @@ def test_two_companies_get_company_and_realm_columns(world):
 def test_a_report_statement_is_written_with_qbo_labels(world):
     company = world.company("Acme Landscaping", 20)
     exporter_id = world.exporter(
-        [company], source="profit_and_loss", tab="P&L", options={"date_range": {"relative": "last_year"}}
+        [company],
+        source="profit_and_loss",
+        tab="P&L",
+        options=ExporterOptions(date_range=RelativeRange(relative="last_year")),
     )
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
@@ -160,9 +164,9 @@ def test_incremental_upsert_fetches_only_the_changes(world, admin):
     exporter_id = world.exporter([company], write_mode="upsert", tab="Upsert")
     first = world.run(exporter_id)
     assert first.status == RunStatus.SUCCEEDED, first.error
-    assert first.stats["incremental"] is False and first.rows == 40
-    assert first.stats["full_pull"] == "no_watermark"
-    assert first.stats["full_pull_reason"] == "Acme Landscaping has no watermark yet (its first pull)"
+    assert first.stats.incremental is False and first.rows == 40
+    assert first.stats.full_pull == "no_watermark"
+    assert first.stats.full_pull_reason == "Acme Landscaping has no watermark yet (its first pull)"
     with db.session_scope() as session:
         assert (
             session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id))
@@ -181,16 +185,9 @@ def test_incremental_upsert_fetches_only_the_changes(world, admin):
 
     second = world.run(exporter_id)
     assert second.status == RunStatus.SUCCEEDED, second.error
-    assert second.stats == {
-        "added": 0,
-        "changed": 10,
-        "deleted": 2,
-        "left_filter": 0,
-        "rechecked": 0,
-        "incremental": True,
-        "fell_back_to_replace": False,
-        "truncated_cells": 0,
-    }
+    assert second.stats == RunStats(
+        incremental=True, added=0, changed=10, deleted=2, left_filter=0, rechecked=0, truncated_cells=0
+    )
     assert second.qbo_calls == 2  # one query page, one CDC call
     seen = admin.requests(realm)
     assert sum(n for (_m, kind), n in seen.items() if kind in ("query", "cdc")) == 2
@@ -225,7 +222,9 @@ def test_a_revoked_company_fails_the_run_asking_to_reconnect(world, admin):
 
 def test_a_bad_where_box_fails_the_run_with_the_reason(world):
     company = world.company("Acme Landscaping", 3)
-    run = world.run(world.exporter([company], options={"where": "TotalAmt > '1' OR Balance = '0'"}))
+    run = world.run(
+        world.exporter([company], options=ExporterOptions(where="TotalAmt > '1' OR Balance = '0'"))
+    )
     assert run.status == RunStatus.FAILED and "OR" in run.error
 
 
@@ -237,7 +236,7 @@ def test_incremental_upsert_removes_rows_that_no_longer_match_the_filter(world, 
         write_mode="upsert",
         tab="Open",
         columns=["id", "number", "balance"],
-        options={"where": "Balance > '0'"},
+        options=ExporterOptions(where="Balance > '0'"),
     )
     first = world.run(exporter_id)
     assert first.status == RunStatus.SUCCEEDED, first.error
@@ -249,8 +248,8 @@ def test_incremental_upsert_removes_rows_that_no_longer_match_the_filter(world, 
 
     second = world.run(exporter_id)
     assert second.status == RunStatus.SUCCEEDED, second.error
-    assert (second.stats["incremental"], second.stats["changed"], second.stats["left_filter"]) == (True, 1, 1)
-    assert second.stats["deleted"] == 0
+    assert (second.stats.incremental, second.stats.changed, second.stats.left_filter) == (True, 1, 1)
+    assert second.stats.deleted == 0
     assert second.qbo_calls == 3  # changed and matching, changed at all, CDC
     table = world.values("Open")
     assert [row[0] for row in table[1:]] == open_ids[1:]
@@ -261,17 +260,17 @@ def test_rows_that_depend_on_the_date_get_a_full_pull_on_a_new_day(world):
     with_status = world.exporter([company], write_mode="upsert", tab="Status")  # default columns: Status
     without = world.exporter([company], write_mode="upsert", tab="Plain", columns=["id", "number", "total"])
     for exporter_id in (with_status, without):
-        assert world.run(exporter_id).stats["incremental"] is False
-        assert world.run(exporter_id).stats["incremental"] is True  # same day: incremental
+        assert world.run(exporter_id).stats.incremental is False
+        assert world.run(exporter_id).stats.incremental is True  # same day: incremental
     with db.session_scope() as session:
         for mark in session.exec(select(Watermark).where(Watermark.company_id == company)).all():
             mark.last_full_pull_at -= timedelta(days=1)
             session.add(mark)
     status_run, plain_run = world.run(with_status), world.run(without)
-    assert status_run.stats["incremental"] is False and status_run.rows == 12  # Overdue may have started
-    assert status_run.stats["full_pull"] == "new_day"
-    assert "the last full pull was on another day" in status_run.stats["full_pull_reason"]
-    assert plain_run.stats["incremental"] is True and plain_run.qbo_calls == 2
+    assert status_run.stats.incremental is False and status_run.rows == 12  # Overdue may have started
+    assert status_run.stats.full_pull == "new_day"
+    assert "the last full pull was on another day" in status_run.stats.full_pull_reason
+    assert plain_run.stats.incremental is True and plain_run.qbo_calls == 2
 
 
 def net_income(report: dict) -> Decimal:
@@ -282,7 +281,7 @@ def net_income(report: dict) -> Decimal:
 
 def test_reports_of_two_companies_consolidate_in_tidy_layout_and_stack_as_blocks(world, make_client):
     first, second = world.company("North Co", 10), world.company("South Co", 14)
-    options = {"layout": "tidy", "date_range": {"start": "2024-01-01", "end": "2024-12-31"}}
+    options = ExporterOptions(layout="tidy", date_range=FixedRange(start="2024-01-01", end="2024-12-31"))
     tidy = world.run(world.exporter([first, second], source="profit_and_loss", tab="Tidy", options=options))
     assert tidy.status == RunStatus.SUCCEEDED, tidy.error
     raw = world.spreadsheet.worksheet("Tidy").get_all_values(value_render_option="UNFORMATTED_VALUE")
@@ -301,7 +300,7 @@ def test_reports_of_two_companies_consolidate_in_tidy_layout_and_stack_as_blocks
             [first, second],
             source="profit_and_loss",
             tab="Blocks",
-            options={**options, "layout": "statement", "companies_layout": "blocks"},
+            options=options.model_copy(update={"layout": "statement", "companies_layout": "blocks"}),
         )
     )
     assert blocks.status == RunStatus.SUCCEEDED, blocks.error
@@ -327,7 +326,7 @@ def test_incremental_pull_of_a_large_company_costs_two_calls_instead_of_a_full_p
     )
     full = world.run(exporter_id)
     assert full.status == RunStatus.SUCCEEDED, full.error
-    assert (full.rows, full.qbo_calls, full.stats["incremental"]) == (2500, 4, False)
+    assert (full.rows, full.qbo_calls, full.stats.incremental) == (2500, 4, False)
     ids = [row[0] for row in world.values("Big")[1:]]
     for invoice_id in ids[100:110]:
         admin._call(
@@ -338,9 +337,9 @@ def test_incremental_pull_of_a_large_company_costs_two_calls_instead_of_a_full_p
     second = world.run(exporter_id)
     assert second.status == RunStatus.SUCCEEDED, second.error
     stats = second.stats
-    assert (stats["incremental"], stats["added"], stats["changed"], stats["deleted"]) == (True, 0, 10, 2)
+    assert (stats.incremental, stats.added, stats.changed, stats.deleted) == (True, 0, 10, 2)
     assert second.qbo_calls == 2
-    assert second.rows == 10 + stats["rechecked"]  # objects re-read in the 5-minute overlap are written again
+    assert second.rows == 10 + stats.rechecked  # objects re-read in the 5-minute overlap are written again
     table = world.values("Big")
     assert len(table) - 1 == 2498 and not set(ids[200:202]) & {row[0] for row in table[1:]}
 
@@ -349,8 +348,8 @@ def test_a_watermark_older_than_cdcs_window_means_a_full_pull(world, admin):
     company = world.company("Acme Landscaping", invoices=8)
     realm = world.realms[company]
     exporter_id = world.exporter([company], write_mode="upsert", tab="Old", columns=["id", "number", "total"])
-    assert world.run(exporter_id).stats["incremental"] is False
-    assert world.run(exporter_id).stats["incremental"] is True
+    assert world.run(exporter_id).stats.incremental is False
+    assert world.run(exporter_id).stats.incremental is True
     with db.session_scope() as session:
         mark = session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id)).one()
         mark.last_updated_time -= timedelta(days=31)
@@ -358,9 +357,9 @@ def test_a_watermark_older_than_cdcs_window_means_a_full_pull(world, admin):
     admin._call("POST", "requests/reset")
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert run.stats["incremental"] is False and run.rows == 8
-    assert run.stats["full_pull"] == "watermark_too_old"
-    assert run.stats["full_pull_reason"].startswith("Acme Landscaping was last pulled more than 30 days ago")
+    assert run.stats.incremental is False and run.rows == 8
+    assert run.stats.full_pull == "watermark_too_old"
+    assert run.stats.full_pull_reason.startswith("Acme Landscaping was last pulled more than 30 days ago")
     assert not [kind for (_m, kind) in admin.requests(realm) if kind == "cdc"]  # CDC would refuse > 30 days
     with db.session_scope() as session:
         mark = session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id)).one()
@@ -379,10 +378,8 @@ def test_a_cdc_answer_at_its_cap_means_a_full_pull(world, admin):
         admin._call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert run.stats["incremental"] is False and run.rows == 50
-    assert run.stats["full_pull"] == "cdc_capped" and run.stats["full_pull_reason"].startswith(
-        "Busy Co has 1,000"
-    )
+    assert run.stats.incremental is False and run.rows == 50
+    assert run.stats.full_pull == "cdc_capped" and run.stats.full_pull_reason.startswith("Busy Co has 1,000")
     assert len(world.values("Busy")) == 1 + 50
 
 
@@ -395,8 +392,8 @@ def test_changes_the_tab_cannot_take_in_place_are_written_by_replacing_it_and_th
     world.spreadsheet.del_worksheet(world.spreadsheet.worksheet("Gone"))  # the analyst deletes the tab
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert run.stats["incremental"] is True and run.stats["fell_back_to_replace"] is True
-    assert run.stats["fallback_reason"]
+    assert run.stats.incremental is True and run.stats.fell_back_to_replace is True
+    assert run.stats.fallback_reason == "the tab 'Gone' does not exist yet"
     assert len(world.values("Gone")) == 1 + 6  # every row is back, not only the changes
 
 
@@ -406,10 +403,8 @@ def test_an_upsert_of_a_source_without_changes_to_pull_reads_it_whole_and_says_s
     for _ in range(2):
         run = world.run(exporter_id)
         assert run.status == RunStatus.SUCCEEDED, run.error
-        assert (run.stats["incremental"], run.stats["full_pull"]) == (False, "not_incremental")
-        assert (
-            run.stats["full_pull_reason"] == "Invoice lines has no changes to pull: every run reads it whole"
-        )
+        assert (run.stats.incremental, run.stats.full_pull) == (False, "not_incremental")
+        assert run.stats.full_pull_reason == "Invoice lines has no changes to pull: every run reads it whole"
 
 
 def test_a_run_pushed_twice_on_the_queue_runs_once(world):

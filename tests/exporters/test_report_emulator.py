@@ -17,9 +17,10 @@ from exporters.reports.pieces import ReportIncomplete, complete
 from exporters.sources.base import CompanyContext, RunContext
 from exporters.sources.reports import ReportOptionError
 from qbo.errors import QboFault
+from store.documents import ExporterOptions, FixedRange
 from tests.exporters.report_checks import LAST_YEAR, Recording, assert_sections_tie
 
-WHOLE_YEAR = {"start": "2024-01-01", "end": "2024-12-31"}
+WHOLE_YEAR = FixedRange(start="2024-01-01", end="2024-12-31")
 
 
 def raw_rows(rows: list[dict], lead: int = 1) -> list[tuple[str, str]]:
@@ -49,7 +50,7 @@ def test_statement_layout_reproduces_the_emulators_rows_labels_and_amounts(key, 
     source = get_source(key)
     recorder = Recording(client)
     table = source.statement(
-        [(CompanyContext("Acme", realm), recorder)], {"date_range": LAST_YEAR}, RunContext()
+        [(CompanyContext("Acme", realm), recorder)], ExporterOptions(date_range=LAST_YEAR), RunContext()
     )
     ((name, params),) = recorder.sent
     report = client.report(name, params)  # the same request again, walked independently
@@ -63,7 +64,7 @@ def test_statement_layout_reproduces_the_emulators_rows_labels_and_amounts(key, 
 def test_tidy_balance_sheet_by_month_balances_every_month_and_ties_to_its_totals(acme):
     realm, client = acme
     source = get_source("balance_sheet")
-    options = {"layout": "tidy", "date_range": WHOLE_YEAR, "summarize_column_by": "Month"}
+    options = ExporterOptions(layout="tidy", date_range=WHOLE_YEAR, summarize_column_by="Month")
     rows = list(source.rows(client, CompanyContext("Acme", realm), options, RunContext()))
     months = sorted({r["period_end"] for r in rows})
     assert len(months) == 12
@@ -78,7 +79,7 @@ def test_tidy_balance_sheet_by_month_balances_every_month_and_ties_to_its_totals
 def test_tidy_cash_flow_and_profit_and_loss_by_quarter_tie_to_their_totals(acme):
     realm, client = acme
     for key in ("cash_flow", "profit_and_loss"):
-        options = {"layout": "tidy", "date_range": WHOLE_YEAR, "summarize_column_by": "Quarter"}
+        options = ExporterOptions(layout="tidy", date_range=WHOLE_YEAR, summarize_column_by="Quarter")
         rows = list(get_source(key).rows(client, CompanyContext("Acme", realm), options, RunContext()))
         assert len({r["period_start"] for r in rows}) == 4
         assert assert_sections_tie(rows) >= 4
@@ -88,7 +89,7 @@ def test_net_income_of_the_tidy_pl_matches_the_balance_sheets_net_income(acme):
     """Two reports QBO computes independently: the year's P&L Net Income is the BS Net Income at year end."""
     realm, client = acme
     company = CompanyContext("Acme", realm)
-    options = {"layout": "tidy", "date_range": WHOLE_YEAR}
+    options = ExporterOptions(layout="tidy", date_range=WHOLE_YEAR)
     pl = list(get_source("profit_and_loss").rows(client, company, options, RunContext()))
     bs = list(get_source("balance_sheet").rows(client, company, options, RunContext()))
     pl_net = next(r["amount"] for r in pl if r["account"] == "Net Income")
@@ -99,7 +100,9 @@ def test_net_income_of_the_tidy_pl_matches_the_balance_sheets_net_income(acme):
 def test_reports_without_period_columns_send_no_summarize_and_are_not_split(acme):
     realm, client = acme
     recorder = Recording(client)
-    options = {"date_range": {"start": "2022-01-01", "end": "2024-12-31"}, "summarize_column_by": "Month"}
+    options = ExporterOptions(
+        date_range=FixedRange(start="2022-01-01", end="2024-12-31"), summarize_column_by="Month"
+    )
     table = get_source("trial_balance").statement(
         [(CompanyContext("Acme", realm), recorder)], options, RunContext()
     )
@@ -146,7 +149,7 @@ def test_a_refused_or_truncated_range_is_split_and_nothing_is_dropped(acme, mode
     realm, client = acme
     company = CompanyContext("Acme", realm)
     source = get_source("profit_and_loss")
-    options = {"date_range": WHOLE_YEAR, "summarize_column_by": "Month"}
+    options = ExporterOptions(date_range=WHOLE_YEAR, summarize_column_by="Month")
     stingy = Refusing(client, limit=5, mode=mode)
     split = source.statement([(company, stingy)], options, RunContext())
     whole = source.statement([(company, client)], options, RunContext())
@@ -163,7 +166,7 @@ def test_a_refused_or_truncated_range_is_split_and_nothing_is_dropped(acme, mode
 def test_a_piece_qbo_truncates_even_for_one_period_fails_the_run_with_the_reason(acme):
     realm, client = acme
     stingy = Refusing(client, limit=0, mode="truncate")
-    options = {"date_range": WHOLE_YEAR, "summarize_column_by": "Month"}
+    options = ExporterOptions(date_range=WHOLE_YEAR, summarize_column_by="Month")
     with pytest.raises(ReportIncomplete, match="narrow the date range"):
         get_source("profit_and_loss").statement(
             [(CompanyContext("Acme", realm), stingy)], options, RunContext()
@@ -174,7 +177,7 @@ def test_merging_detail_statements_keeps_every_posting(acme):
     """General ledger rows repeat labels (two postings on one date): side by side must not collapse them."""
     realm, client = acme
     ledger = get_source("general_ledger").statement(
-        [(CompanyContext("Acme", realm), client)], {"date_range": LAST_YEAR}, RunContext()
+        [(CompanyContext("Acme", realm), client)], ExporterOptions(date_range=LAST_YEAR), RunContext()
     )
     labels = [r["account"] for r in ledger.rows]
     assert len(labels) != len(set(labels)), "the ledger has repeated labels"
@@ -187,7 +190,7 @@ def test_tidy_general_ledger_is_one_row_per_posting_adding_up_to_each_accounts_t
     realm, client = acme
     source = get_source("general_ledger")
     recorder = Recording(client)
-    options = {"layout": "tidy", "date_range": WHOLE_YEAR}
+    options = ExporterOptions(layout="tidy", date_range=WHOLE_YEAR)
     rows = list(source.rows(recorder, CompanyContext("Acme", realm), options, RunContext()))
     ((name, params),) = recorder.sent
     report = client.report(name, params)
@@ -212,7 +215,7 @@ def test_tidy_general_ledger_is_one_row_per_posting_adding_up_to_each_accounts_t
 def test_tidy_aging_rows_name_their_bucket_and_the_as_of_date(acme):
     realm, client = acme
     source = get_source("ar_aging")
-    options = {"layout": "tidy", "date_range": WHOLE_YEAR}
+    options = ExporterOptions(layout="tidy", date_range=WHOLE_YEAR)
     assert "column" in [c.key for c in source.default_columns(options)]
     rows = list(source.rows(client, CompanyContext("Acme", realm), options, RunContext()))
     assert {r["period_end"] for r in rows} == {date(2024, 12, 31)}
@@ -244,7 +247,7 @@ def test_profit_and_loss_by_customer_columns_equal_the_pl_filtered_to_each_custo
     realm, client = acme
     source = get_source("profit_and_loss")
     company = CompanyContext("Acme", realm)
-    options = {"layout": "tidy", "date_range": WHOLE_YEAR, "summarize_column_by": "Customers"}
+    options = ExporterOptions(layout="tidy", date_range=WHOLE_YEAR, summarize_column_by="Customers")
     assert "column" in [c.key for c in source.default_columns(options)]
     rows = list(source.rows(client, company, options, RunContext()))
     assert {(r["period_start"], r["period_end"]) for r in rows} == {(date(2024, 1, 1), date(2024, 12, 31))}
@@ -257,7 +260,7 @@ def test_profit_and_loss_by_customer_columns_equal_the_pl_filtered_to_each_custo
     for name, amount in net.items():
         if name not in ids or not amount:
             continue
-        filtered = {**options, "summarize_column_by": "Total", "customer": [ids[name]]}
+        filtered = options.model_copy(update={"summarize_column_by": "Total", "customer_ids": [ids[name]]})
         alone = [
             r for r in source.rows(client, company, filtered, RunContext()) if r["account"] == "Net Income"
         ]
@@ -267,4 +270,4 @@ def test_profit_and_loss_by_customer_columns_equal_the_pl_filtered_to_each_custo
             break
     assert checked == 3
     with pytest.raises(ReportOptionError, match="summarize_column_by must be one of"):
-        get_source("balance_sheet").summarize({"summarize_column_by": "Customers"})
+        get_source("balance_sheet").summarize(ExporterOptions(summarize_column_by="Customers"))

@@ -10,9 +10,10 @@ from exporters.catalog import get_source
 from exporters.reports.pieces import ReportIncomplete, by_date
 from exporters.sources.base import CompanyContext, RunContext
 from qbo.errors import QboFault
+from store.documents import ExporterOptions, FixedRange
 from tests.exporters.report_checks import Recording
 
-LONG = {"start": "2024-07-01", "end": "2025-12-31"}  # crosses a fiscal year start; 3 months a piece
+LONG = FixedRange(start="2024-07-01", end="2025-12-31")  # crosses a fiscal year start; 3 months a piece
 
 
 class Capping(Recording):
@@ -59,12 +60,14 @@ def test_a_general_ledger_qbo_refuses_whole_equals_the_whole_one_posting_and_tot
     realm, client = acme
     company = CompanyContext("Acme", realm)
     source = get_source("general_ledger")
-    options = {"layout": layout, "date_range": LONG}
+    options = ExporterOptions(layout=layout, date_range=LONG)
     stingy = Capping(client, days=92)
     split = list(source.rows(stingy, company, options, RunContext()))
     whole = list(source.rows(client, company, options, RunContext()))
     pieces = answered(stingy)
-    assert len(pieces) >= 6 and pieces[0][0] == LONG["start"] and pieces[-1][1] == LONG["end"]
+    assert (
+        len(pieces) >= 6 and pieces[0][0] == LONG.start.isoformat() and pieces[-1][1] == LONG.end.isoformat()
+    )
     assert all(_days({"start_date": s, "end_date": e}) < 92 for s, e in pieces)
     labels = [str(r["account"]).strip() for r in whole]
     assert "Beginning Balance" in labels
@@ -76,7 +79,7 @@ def test_a_general_ledger_qbo_refuses_whole_equals_the_whole_one_posting_and_tot
 def test_a_single_day_qbo_still_refuses_is_reported_not_dropped(acme):
     realm, client = acme
     stingy = Capping(client, days=0)
-    options = {"layout": "tidy", "date_range": {"start": "2024-01-01", "end": "2024-12-31"}}
+    options = ExporterOptions(layout="tidy", date_range=FixedRange(start="2024-01-01", end="2024-12-31"))
     with pytest.raises(ReportIncomplete, match="even for the single day 2024-01-01"):
         list(get_source("general_ledger").rows(stingy, CompanyContext("Acme", realm), options, RunContext()))
     assert len(stingy.sent) < 15  # the first half, its first half, ... down to the first day; then stop

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from exporters.catalog import SOURCES, get_source
-from exporters.dates import DateRangeError, resolve_range
+from exporters.dates import resolve_range
 from exporters.sources.base import CompanyContext, RunContext
+from store.documents import ExporterOptions, FixedRange, RelativeRange
 from tests.exporters.report_checks import LAST_YEAR, Recording, assert_sections_tie
 from tests.exporters.test_entity_sources import assert_typed
 
@@ -20,7 +22,7 @@ def test_every_report_in_tidy_layout_is_typed_and_sends_dates_and_basis(key, acm
     realm, client = acme
     recorder = Recording(client)
     source = get_source(key)
-    options = {"layout": "tidy", "date_range": LAST_YEAR}
+    options = ExporterOptions(layout="tidy", date_range=LAST_YEAR)
     rows = list(source.rows(recorder, CompanyContext("Acme", realm), options, RunContext()))
     assert rows
     assert_typed(source.columns(options), rows)
@@ -32,7 +34,7 @@ def test_every_report_in_tidy_layout_is_typed_and_sends_dates_and_basis(key, acm
 def test_tidy_profit_and_loss_sections_tie_to_their_totals(acme):
     realm, client = acme
     source = get_source("profit_and_loss")
-    options = {"layout": "tidy", "date_range": LAST_YEAR, "accounting_method": "Cash"}
+    options = ExporterOptions(layout="tidy", date_range=LAST_YEAR, accounting_method="Cash")
     rows = list(source.rows(client, CompanyContext("Acme", realm), options, RunContext()))
     assert {r["accounting_method"] for r in rows} == {"Cash"}
     assert assert_sections_tie(rows) >= 3
@@ -42,20 +44,22 @@ def test_months_over_three_years_are_fetched_a_year_at_a_time_and_nothing_is_dro
     realm, client = acme
     recorder = Recording(client)
     source = get_source("profit_and_loss")
-    options = {"date_range": {"start": "2022-01-01", "end": "2024-12-31"}, "summarize_column_by": "Month"}
+    options = ExporterOptions(
+        date_range=FixedRange(start="2022-01-01", end="2024-12-31"), summarize_column_by="Month"
+    )
     company = CompanyContext("Acme", realm)
     statement = source.statement([(company, recorder)], options, RunContext())
     assert [p["start_date"] for _n, p in recorder.sent] == ["2022-01-01", "2023-01-01", "2024-01-01"]
     assert len(statement.columns) == 1 + 36 + 1 and statement.columns[-1].label == "Total"
     whole = source.statement(
         [(company, client)],
-        {"date_range": options["date_range"], "summarize_column_by": "Total"},
+        ExporterOptions(date_range=options.date_range, summarize_column_by="Total"),
         RunContext(),
     )
     net = next(r for r in statement.rows if r["account"].strip() == "Net Income")
     net_whole = next(r for r in whole.rows if r["account"].strip() == "Net Income")
     assert net["total"] == net_whole["total"]
-    tidy = list(source.rows(client, company, {**options, "layout": "tidy"}, RunContext()))
+    tidy = list(source.rows(client, company, options.model_copy(update={"layout": "tidy"}), RunContext()))
     months = {(r["period_start"], r["period_end"]) for r in tidy}
     assert len(months) == 36
     net_months = sum(r["amount"] or 0 for r in tidy if r["account"] == "Net Income")
@@ -70,13 +74,15 @@ def test_several_companies_side_by_side_and_in_blocks(company_client):
         (CompanyContext("North Co", first[0]), first[1]),
         (CompanyContext("South Co", second[0]), second[1]),
     ]
-    side = source.statement(pairs, {"date_range": LAST_YEAR}, RunContext())
+    side = source.statement(pairs, ExporterOptions(date_range=LAST_YEAR), RunContext())
     assert [c.label for c in side.columns] == ["Account", "North Co Total", "South Co Total"]
     net = next(r for r in side.rows if r["account"].strip() == "Net Income")
-    singles = [source.statement([p], {"date_range": LAST_YEAR}, RunContext()) for p in pairs]
+    singles = [source.statement([p], ExporterOptions(date_range=LAST_YEAR), RunContext()) for p in pairs]
     alone = [next(r for r in s.rows if r["account"].strip() == "Net Income")["total"] for s in singles]
     assert [net[f"{first[0]}:total"], net[f"{second[0]}:total"]] == alone
-    blocks = source.statement(pairs, {"date_range": LAST_YEAR, "companies_layout": "blocks"}, RunContext())
+    blocks = source.statement(
+        pairs, ExporterOptions(date_range=LAST_YEAR, companies_layout="blocks"), RunContext()
+    )
     titles = [r["account"] for r in blocks.rows]
     assert titles[0] == "North Co" and "South Co" in titles
     assert len(blocks.rows) == len(singles[0].rows) + len(singles[1].rows) + 3
@@ -85,7 +91,7 @@ def test_several_companies_side_by_side_and_in_blocks(company_client):
 @pytest.mark.parametrize(
     ("spec", "now", "expected"),
     [
-        ("today", datetime(2025, 3, 1, 5, 0, tzinfo=UTC), ("2025-02-28", "2025-02-28")),
+        ({"relative": "today"}, datetime(2025, 3, 1, 5, 0, tzinfo=UTC), ("2025-02-28", "2025-02-28")),
         ({"relative": "last_month"}, datetime(2025, 3, 1, 5, 0, tzinfo=UTC), ("2025-01-01", "2025-01-31")),
         ({"relative": "this_quarter"}, datetime(2025, 4, 1, 9, 0, tzinfo=UTC), ("2025-04-01", "2025-06-30")),
         ({"relative": "last_quarter"}, datetime(2025, 4, 1, 9, 0, tzinfo=UTC), ("2025-01-01", "2025-03-31")),
@@ -102,26 +108,25 @@ def test_several_companies_side_by_side_and_in_blocks(company_client):
 def test_relative_ranges_are_resolved_on_the_date_in_the_exporters_time_zone(spec, now, expected):
     """05:00 UTC on Mar 1 is still Feb 28 in Los Angeles; Jan 1 05:00 UTC is still last year there."""
     today = RunContext(now=now, time_zone="America/Los_Angeles").today
-    start, end = resolve_range(spec, today)
+    start, end = resolve_range(RelativeRange.model_validate(spec), today)
     assert (start.isoformat(), end.isoformat()) == expected
 
 
 def test_bad_ranges_are_explained():
-    with pytest.raises(DateRangeError, match="starts"):
-        resolve_range({"start": "2025-02-01", "end": "2025-01-01"}, date(2025, 3, 1))
-    with pytest.raises(DateRangeError, match="Unknown relative"):
-        resolve_range({"relative": "next_decade"}, date(2025, 3, 1))
+    """A range that cannot be resolved cannot be built, so no run meets one."""
+    with pytest.raises(ValidationError, match=r"starts \(2025-02-01\) after it ends \(2025-01-01\)"):
+        FixedRange(start="2025-02-01", end="2025-01-01")
+    with pytest.raises(ValidationError, match="Unknown relative date range 'next_decade'; use one of: today"):
+        RelativeRange(relative="next_decade")
+    assert resolve_range(None, date(2025, 3, 1)) == (date(2025, 1, 1), date(2025, 3, 1))  # year to date
 
 
 def test_report_filters_and_summaries_are_sent_to_qbo(acme):
     realm, client = acme
     recorder = Recording(client)
-    options = {
-        "date_range": LAST_YEAR,
-        "summarize_column_by": "Quarter",
-        "customer": ["1", "2"],
-        "class": "3",
-    }
+    options = ExporterOptions(
+        date_range=LAST_YEAR, summarize_column_by="Quarter", customer_ids=["1", "2"], class_ids=["3"]
+    )
     get_source("profit_and_loss").statement(
         [(CompanyContext("Acme", realm), recorder)], options, RunContext()
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from store import db
+from store.documents import ExporterOptions
 from store.models import Exporter, RunStatus
 from tests.exporters.test_pipeline import World
 from tests.qbo.conftest import admin, clock  # noqa: F401 - the QBO emulator the runs read from
@@ -30,15 +31,15 @@ def test_append_mode_adds_a_snapshot_of_every_run_under_the_last(world):
     snapshots = [r[-1] for r in raw[1:]]
     assert len(set(snapshots[:6])) == len(set(snapshots[6:])) == 1 and snapshots[0] < snapshots[6]
     assert [r[:-1] for r in table[1:7]] == [r[:-1] for r in table[7:]]  # same invoices, twice
-    assert second.stats["runs_left"] > 1000
+    assert second.stats.runs_left > 1000
     with db.session_scope() as session:
-        assert session.get(Exporter, exporter_id).sheet_state["rows"] == 12
+        assert session.get(Exporter, exporter_id).sheet_state.rows == 12
 
 
 def test_append_mode_without_snapshots(world):
     company = world.company("Acme Landscaping", invoices=3)
     exporter_id = world.exporter(
-        [company], write_mode="append", tab="Log", options={"snapshot_column": False}
+        [company], write_mode="append", tab="Log", options=ExporterOptions(snapshot_column=False)
     )
     assert world.run(exporter_id).status == RunStatus.SUCCEEDED
     assert world.run(exporter_id).status == RunStatus.SUCCEEDED
@@ -48,13 +49,15 @@ def test_append_mode_without_snapshots(world):
 
 def test_upsert_mode_can_mark_rows_deleted_in_quickbooks(world, admin):  # noqa: F811
     company = world.company("Acme Landscaping", invoices=5)
-    exporter_id = world.exporter([company], write_mode="upsert", tab="Marked", options={"on_deleted": "mark"})
+    exporter_id = world.exporter(
+        [company], write_mode="upsert", tab="Marked", options=ExporterOptions(on_deleted="mark")
+    )
     assert world.run(exporter_id).status == RunStatus.SUCCEEDED
     gone = world.values("Marked")[2][0]
     admin._call("DELETE", f"companies/{world.realms[company]}/entities/Invoice/{gone}")
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert run.stats["deleted"] == 1 and len(world.values("Marked")) == 1 + 5
+    assert run.stats.deleted == 1 and len(world.values("Marked")) == 1 + 5
     assert "Deleted in QuickBooks" in world.spreadsheet.worksheet("Marked").get_note("A3")
 
 
@@ -62,10 +65,10 @@ def test_an_upsert_the_tab_cannot_take_becomes_a_full_refresh_and_says_why(world
     company = world.company("Acme Landscaping", invoices=5)
     exporter_id = world.exporter([company], write_mode="upsert", tab="Keyed")
     first = world.run(exporter_id)
-    assert first.status == RunStatus.SUCCEEDED and first.stats["incremental"] is False
+    assert first.status == RunStatus.SUCCEEDED and first.stats.incremental is False
     assert "fallback_reason" not in first.stats  # no watermark yet: a full pull, not a fallback
     world.spreadsheet.del_worksheet(world.spreadsheet.worksheet("Keyed"))  # the analyst deletes the tab
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert run.rows == 5 and run.stats["fallback_reason"] == "the tab 'Keyed' does not exist yet"
+    assert run.rows == 5 and run.stats.fallback_reason == "the tab 'Keyed' does not exist yet"
     assert len(world.values("Keyed")) == 1 + 5

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, select
 
-import store.models  # noqa: F401 - registers the tables
+from store import db
+from store.documents import ExporterOptions, RelativeRange, RunStats, SheetState
+from store.models import Exporter, Run
+from tests import factories
 
 
 def test_upgraded_schema_matches_the_models(database_url):
@@ -16,3 +22,64 @@ def test_upgraded_schema_matches_the_models(database_url):
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_rows_stored_in_the_old_shape_read_back_typed_after_upgrade(database_url):
+    """0002 rewrites version-0 dicts (keys missing, one id, "last_month", lower case) as typed documents;
+    going down to 0001 gives the old code dicts it reads."""
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        exporter = factories.exporter(session, factories.workspace(session).id)
+        session.add(Run(exporter_id=exporter.id, workspace_id=exporter.workspace_id))
+        session.commit()
+    command.downgrade(db.alembic_config(database_url), "0001")
+    old_options = {
+        "date_range": "last_month",
+        "customer": 58,
+        "class": ["3", "4"],
+        "layout": "TIDY",
+        "summarize_column_by": "",
+        "paused_by_companies": [7],
+        "reset_tab": True,
+    }
+    old_state = {"labels": ["Number"], "keys": ["number"], "sheet_id": 0, "rows": 12}
+    old_stats = {"incremental": True, "added": 1, "changed": 2, "deleted": 3, "truncated_cells": 0}
+    json_rows = sa.table("exporter", sa.column("options", sa.JSON), sa.column("sheet_state", sa.JSON))
+    with engine.begin() as connection:
+        connection.execute(sa.update(json_rows).values(options=old_options, sheet_state=old_state))
+        connection.execute(sa.update(sa.table("run", sa.column("stats", sa.JSON))).values(stats=old_stats))
+        assert connection.execute(sa.select(json_rows.c.options)).scalar_one() == old_options
+
+    db.upgrade(database_url)
+
+    with engine.connect() as connection:  # the rows themselves were rewritten, version and all
+        stored = connection.execute(sa.select(json_rows.c.options)).scalar_one()
+    assert stored["version"] == ExporterOptions.current_version() and stored["customer_ids"] == ["58"]
+    with Session(engine) as session:
+        exporter = session.exec(select(Exporter)).one()
+        run = session.exec(select(Run)).one()
+        assert exporter.options == ExporterOptions(
+            date_range=RelativeRange(relative="last_month"),
+            customer_ids=["58"],
+            class_ids=["3", "4"],
+            layout="tidy",
+            paused_by_companies=[7],
+            reset_tab=True,
+        )
+        assert exporter.sheet_state == SheetState(labels=["Number"], keys=["number"], sheet_id=0, rows=12)
+        assert run.stats == RunStats(incremental=True, added=1, changed=2, deleted=3)
+    engine.dispose()
+
+
+def test_a_row_no_version_can_read_stops_the_upgrade_naming_it(database_url):
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        factories.exporter(session, factories.workspace(session).id)
+        session.commit()
+    command.downgrade(db.alembic_config(database_url), "0001")
+    with engine.begin() as connection:
+        table = sa.table("exporter", sa.column("options", sa.JSON))
+        connection.execute(sa.update(table).values(options={"oversize": "shorten"}))
+    with pytest.raises(RuntimeError, match=r"(?s)exporter \d+: its stored options cannot be read.*oversize"):
+        db.upgrade(database_url)
+    engine.dispose()

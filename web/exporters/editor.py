@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
+from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
+from wtforms import Field
 
 from connections.pausing import paused_by_companies
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
-from exporters.dates import DateRangeError, resolve_range
-from exporters.filters import WhereError, ids_of, validate_where
+from exporters.filters import WhereError, validate_where
+from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
 from store.models import (
     Company,
     Exporter,
@@ -31,7 +32,6 @@ from web.exporters.forms import ExporterForm
 from web.exporters.schedules import choice_of, minutes_of, next_run
 from web.exporters.writing import WRITE_OPTIONS, load_write_options, write_options_from
 
-REPORT_FILTERS = ("customer", "vendor", "class", "department")
 FORM_OPTIONS = (
     "date_range",
     "layout",
@@ -41,9 +41,11 @@ FORM_OPTIONS = (
     "where",
     "summarize_column_by",
     "companies_layout",
-    *REPORT_FILTERS,
+    *(f"{party}_ids" for party in PARTIES),
     *WRITE_OPTIONS,
 )
+# What the editor leaves as it was: fields others keep (connections' paused_by_companies, ...).
+KEPT_OPTIONS = tuple(name for name in ExporterOptions.model_fields if name not in (*FORM_OPTIONS, "version"))
 
 
 def source_or_none(key: str | None) -> Any:
@@ -115,7 +117,7 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     if source is None:
         form.columns.choices = []
         return None
-    options = {"layout": form.layout.data or "statement"}
+    options = ExporterOptions(layout="tidy" if form.layout.data == "tidy" else "statement")
     available = source.columns(options)
     keys = [c.key for c in available]
     custom = features(source)["custom_fields"]
@@ -140,7 +142,7 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     return source
 
 
-def columns_context(source: Any, options: dict) -> str:
+def columns_context(source: Any, options: ExporterOptions) -> str:
     """What a list of column keys belongs to: the source, and for reports the layout."""
     return f"{source.key}:{source.layout(options)}" if source.kind == "report" else source.key
 
@@ -155,24 +157,20 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.companies.data = company_ids(session, exporter)
     form.columns.data = list(exporter.columns)
     source = source_or_none(exporter.source)
-    form.columns_for.data = columns_context(source, exporter.options or {}) if source else ""
-    options = exporter.options or {}
-    date_range = options.get("date_range")
-    if isinstance(date_range, dict) and "start" in date_range:
+    options = exporter.options
+    form.columns_for.data = columns_context(source, options) if source else ""
+    if isinstance(options.date_range, FixedRange):
         form.date_range.data = "fixed"
-        form.start_date.data = _date(date_range.get("start"))
-        form.end_date.data = _date(date_range.get("end"))
-    elif isinstance(date_range, dict):
-        form.date_range.data = date_range.get("relative", "")
-        form.n_days.data = date_range.get("n", date_range.get("days"))
-    elif isinstance(date_range, str):  # the short form resolve_range also takes ("last_month")
-        form.date_range.data = date_range
-    for name in ("layout", "accounting_method", "status", "where", "summarize_column_by", "companies_layout"):
-        if options.get(name):
-            getattr(form, name).data = options[name]
-    for name in REPORT_FILTERS:
-        getattr(form, f"filter_{name}").data = ", ".join(ids_of(options.get(name)))
-    form.include_inactive.data = bool(options.get("include_inactive"))
+        form.start_date.data, form.end_date.data = options.date_range.start, options.date_range.end
+    elif isinstance(options.date_range, RelativeRange):
+        form.date_range.data = options.date_range.relative
+        form.n_days.data = options.date_range.n
+    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout"):
+        getattr(form, name).data = getattr(options, name)
+    form.status.data = options.status or ""
+    for party in PARTIES:
+        getattr(form, f"filter_{party}").data = ", ".join(options.ids(party))
+    form.include_inactive.data = options.include_inactive
     form.time_zone.data = exporter.time_zone or "UTC"
     form.google_account_id.data = exporter.google_account_id
     form.destination.data = "existing" if exporter.spreadsheet_id else "new"
@@ -184,35 +182,22 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.enabled.data = exporter.enabled
 
 
-def _date(text: Any) -> Any:
-    try:
-        return date.fromisoformat(str(text))
-    except ValueError:
-        return None
-
-
-def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
-    """The options the form asks for; None after adding field errors."""
+def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
+    """The ExporterOptions the form asks for; None after adding field errors."""
     wanted = features(source)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = write_options_from(form)
     ok = True
     if wanted.get("date_range") and form.date_range.data == "fixed":
         start, end = form.start_date.data, form.end_date.data
-        options["date_range"] = {"start": str(start), "end": str(end)}
         if start is None or end is None:
             form.start_date.errors = [*form.start_date.errors, "Fixed dates need both a start and an end."]
             ok = False
+        else:
+            options["date_range"] = {"start": start, "end": end}
     elif wanted.get("date_range") and form.date_range.data == "last_n_days":
         options["date_range"] = {"relative": "last_n_days", "n": form.n_days.data or 0}
     elif wanted.get("date_range") and form.date_range.data:
         options["date_range"] = {"relative": form.date_range.data}
-    if ok and "date_range" in options:
-        try:
-            resolve_range(options["date_range"], today)
-        except DateRangeError as exc:
-            field = form.n_days if form.date_range.data == "last_n_days" else form.start_date
-            field.errors = [*field.errors, str(exc)]
-            ok = False
     if wanted.get("report"):
         options["layout"] = form.layout.data
         options["accounting_method"] = form.accounting_method.data
@@ -232,7 +217,7 @@ def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
             field.errors = [*field.errors, "Use QuickBooks ids (like 58) separated by commas."]
             ok = False
         elif ids:
-            options[name] = ids
+            options[f"{name}_ids"] = ids
     if wanted.get("include_inactive"):
         options["include_inactive"] = bool(form.include_inactive.data)
     if wanted.get("status") and form.status.data:
@@ -243,7 +228,25 @@ def options_from(form: ExporterForm, source: Any, today: Any) -> dict | None:
         except WhereError as exc:
             form.where.errors = [*form.where.errors, str(exc)]
             ok = False
-    return options if ok else None
+    try:  # the model checks what is left (and the rest again): all the form's errors are shown at once
+        checked = ExporterOptions.model_validate(options)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = _field_of(form, str(error["loc"][0]) if error["loc"] else "")
+            reason = error.get("ctx", {}).get("error", error["msg"])
+            field.errors = [*field.errors, str(reason)]
+        return None
+    return checked if ok else None
+
+
+def _field_of(form: ExporterForm, option: str) -> Field:
+    """The form field that shows an option's error."""
+    if option == "date_range":
+        return form.n_days if form.date_range.data == "last_n_days" else form.start_date
+    if option.endswith("_ids"):
+        return getattr(form, f"filter_{option.removesuffix('_ids')}")
+    field = getattr(form, option, None)
+    return field if isinstance(field, Field) else form.date_range
 
 
 def time_zone_from(form: ExporterForm) -> str | None:
@@ -258,11 +261,6 @@ def time_zone_from(form: ExporterForm) -> str | None:
         ]
         return None
     return name
-
-
-def today_in(zone: str) -> date:
-    """Today's date in the exporter's time zone (relative ranges are checked on it)."""
-    return datetime.now(ZoneInfo(zone)).date()
 
 
 def destination_from(form: ExporterForm, account: GoogleAccount) -> tuple[str, str]:
@@ -295,7 +293,7 @@ def save(
     form: ExporterForm,
     exporter: Exporter | None,
     source: Any,
-    options: dict,
+    options: ExporterOptions,
     destination: tuple[str, str],
 ) -> Exporter:
     """Write the form into a new or existing exporter (keeping options the editor doesn't manage)."""
@@ -304,11 +302,11 @@ def save(
         exporter = Exporter(workspace_id=g.workspace.id, name="", source=source.key)
     previous_minutes = exporter.schedule_minutes if exporter.id else -1
     before = _what_it_pulls(session, exporter) if exporter.id else None
-    kept = {k: v for k, v in (exporter.options or {}).items() if k not in FORM_OPTIONS}
+    kept = {name: getattr(exporter.options, name) for name in KEPT_OPTIONS}
     exporter.name = form.name.data.strip()
     exporter.source = source.key
     exporter.columns = list(form.columns.data)
-    exporter.options = {**kept, **options, **write_options_from(form)}
+    exporter.options = options.model_copy(update=kept)
     exporter.google_account_id = form.google_account_id.data
     exporter.spreadsheet_id, exporter.spreadsheet_title = destination
     exporter.tab = (form.tab.data or source.label).strip()
@@ -334,10 +332,9 @@ def save(
 def _what_it_pulls(session: Session, exporter: Exporter) -> tuple:
     """Everything that decides which rows an incremental pull adds to the tab."""
     session.flush()
-    options = {k: v for k, v in (exporter.options or {}).items() if k not in WRITE_OPTIONS}
     return (
         exporter.source,
-        repr(sorted(options.items(), key=lambda item: item[0])),
+        repr(exporter.options.model_dump(exclude=set(WRITE_OPTIONS))),
         tuple(exporter.columns),
         tuple(company_ids(session, exporter)),
         exporter.spreadsheet_id,

@@ -16,9 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from exporters.dates import RELATIVE
-from exporters.filters import STATUSES
 from exporters.sources.reports import SUMMARIZE
+from store.documents import RELATIVE, STATUSES
 from web.exporters.schedules import SCHEDULES
 from web.forms import Form
 

@@ -22,7 +22,6 @@ from web.exporters.editor import (
     prepare,
     save,
     time_zone_from,
-    today_in,
 )
 from web.exporters.forms import ID_HELP, ExporterForm
 from web.exporters.schedules import label_of
@@ -110,7 +109,7 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
         form.google_account_id.errors = ["Choose the Google account that writes the spreadsheet."]
         return None
     zone = time_zone_from(form)
-    options = options_from(form, source, today_in(zone or "UTC")) if source is not None else None
+    options = options_from(form, source) if source is not None else None
     if not ok or options is None or zone is None:
         flash("The exporter was not saved: fix the fields marked below.", "error")
         return None

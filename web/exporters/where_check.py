@@ -13,15 +13,16 @@ from typing import Any
 from connections.clients import qbo_client_for
 from exporters.sources.base import RunContext
 from qbo.errors import QboError, QboFault
+from store.documents import ExporterOptions
 from store.models import Company
 from workers.queue import get_redis
 
 log = logging.getLogger(__name__)
 
 
-def qbo_refusal(company: Company | None, source: Any, options: dict, time_zone: str) -> str | None:
+def qbo_refusal(company: Company | None, source: Any, options: ExporterOptions, time_zone: str) -> str | None:
     """QuickBooks' reason for refusing the exporter's filters; None when it accepts them or can't be asked."""
-    if company is None or not options.get("where"):
+    if company is None or not options.where:
         return None
     try:
         client = qbo_client_for(company, get_redis(), max_wait_seconds=2.0, tries=2)

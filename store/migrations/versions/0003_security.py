@@ -12,10 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0003_security"
-# TEMPORARY for testing on this branch: "0001" (0001_initial_tables' revision id). On merge it must read
-# "0002_typed_documents" (issue 12 brief).
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
