@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from exporters.dates import resolve_range
+from qbo.statements import quote
 
 STATUSES = ("open", "overdue", "paid")
 OPERATORS = ("<=", ">=", "=", "<", ">", "IN", "LIKE")
@@ -16,11 +17,6 @@ ALWAYS_QUERYABLE = ("Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime")
 
 class WhereError(ValueError):
     """The WHERE box holds something QuickBooks would refuse; the message says what and where."""
-
-
-def quote(value: object) -> str:
-    """A QBO query string literal."""
-    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def ids_of(value: object) -> list[str]:

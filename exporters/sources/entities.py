@@ -27,7 +27,9 @@ from exporters.sources.base import (
     RunContext,
     learn_home_currency,
 )
-from exporters.sources.query import PAGE, select, wants_custom_fields
+from exporters.sources.query import query_params
+from qbo.client import MAX_PAGE, QboClient
+from qbo.paging import ById
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class EntitySource:
 
     def records(
         self,
-        client: Any,
+        client: QboClient,
         options: dict,
         run: RunContext,
         where: str | None = None,
@@ -92,10 +94,10 @@ class EntitySource:
         where = self.where(options, run) if where is None else where
         total = None
         done = 0
-        for record in select(client, self.entity, where, "Id", wants_custom_fields(keys)):
+        for record in client.query(self.entity, where, paging=ById(), params=query_params(keys)):
             yield record
             done += 1
-            if done % PAGE == 0:
+            if done % MAX_PAGE == 0:
                 if total is None and options.get("count", True):
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
@@ -112,7 +114,7 @@ class EntitySource:
 
     def rows(
         self,
-        client: Any,
+        client: QboClient,
         company: CompanyContext,
         options: dict,
         run: RunContext,
@@ -122,7 +124,7 @@ class EntitySource:
         self.prepare(company, client, keys)
         return self.rows_from(self.records(client, options, run, keys=keys), company, run, keys)
 
-    def prepare(self, company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+    def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
         """Read what these columns need besides the objects (the home currency)."""
         learn_home_currency(company, client, keys)
 

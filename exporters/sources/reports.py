@@ -15,6 +15,7 @@ from exporters.reports.ledger import joined
 from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
+from qbo.client import QboClient
 from qbo.errors import QboError
 
 LAYOUTS = ("statement", "tidy")
@@ -103,7 +104,7 @@ class ReportSource:
             return [(start, end)]
         return split_range(start, end, self.summarize(options))
 
-    def fetch(self, client: Any, options: dict, run: RunContext) -> list[dict]:
+    def fetch(self, client: QboClient, options: dict, run: RunContext) -> list[dict]:
         """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved);
         a General Ledger's pieces are joined back into one report."""
         pieces = self.ranges(options, run)
@@ -123,7 +124,7 @@ class ReportSource:
 
     def rows(
         self,
-        client: Any,
+        client: QboClient,
         company: CompanyContext,
         options: dict,
         run: RunContext,
@@ -148,7 +149,7 @@ class ReportSource:
         return st.add_total(merged, f"{key_prefix}total", f"{label_prefix}Total".strip())
 
     def statement(
-        self, companies: Sequence[tuple[CompanyContext, Any]], options: dict, run: RunContext
+        self, companies: Sequence[tuple[CompanyContext, QboClient]], options: dict, run: RunContext
     ) -> st.Statement:
         """The statement of one or several companies (side by side, or one block each)."""
         several = len(companies) > 1

@@ -192,19 +192,23 @@ def test_saved_column_order_survives_new_columns():
 
 
 class Spy:
-    """A client wrapper that remembers the request parameters and the Preferences reads."""
+    """A client wrapper that remembers the request parameters and the Preferences reads. Every request
+    the real client sends (its own paging loop included) goes through its `request`, watched here."""
 
     def __init__(self, client) -> None:
         self.client = client
         self.params: list[dict] = []
         self.preferences_reads = 0
+        send = client.request
+
+        def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+            self.params.append(dict(params or {}))
+            return send(method, path, params=params, body=body)
+
+        client.request = request
 
     def __getattr__(self, name: str):
         return getattr(self.client, name)
-
-    def request(self, method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
-        self.params.append(dict(params or {}))
-        return self.client.request(method, path, params=params, body=body)
 
     def preferences(self) -> dict:
         self.preferences_reads += 1
