@@ -215,6 +215,27 @@ class Spy:
         return self.client.preferences()
 
 
+def test_a_full_pull_returns_every_object_once_when_one_is_deleted_mid_pull(company_client, admin):
+    """Full pulls page by Id: an invoice deleted in QuickBooks after the first page was read pushes no
+    unread invoice back into that page (position paging would skip the 1001st)."""
+    realm, client = company_client("Shrinking Co", invoices=1010)
+    ids = sorted(str(i["Id"]) for i in admin._call("GET", f"companies/{realm}/entities/Invoice")["Invoice"])
+    send = client.request
+
+    def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        reply = send(method, path, params=params, body=body)
+        rows = reply.get("QueryResponse", {}).get("Invoice") or []
+        if len(rows) == 1000 and "Id >" not in (body or ""):  # the first page: delete its first invoice
+            admin._call("DELETE", f"companies/{realm}/entities/Invoice/{rows[0]['Id']}")
+        return reply
+
+    client.request = request
+    records = list(get_source("invoices").records(client, {}, RunContext()))
+
+    assert sorted(str(r["Id"]) for r in records) == ids  # read before it went; none skipped, none twice
+    assert client.calls == 3  # two pages and the COUNT behind "x of y" progress
+
+
 def test_home_currency_comes_from_the_companys_preferences(company_client, admin):
     """A EUR company selling in USD: home amounts are QBO's HomeTotalAmt, labelled with the home currency."""
     realm, client = company_client("Berlin GmbH", invoices=25, currency="EUR", multicurrency=True)
