@@ -22,13 +22,9 @@ PAGE = 10
 
 
 @pytest.fixture
-def realm(admin: Admin) -> str:
-    return admin.company("Paging Co", invoices=INVOICES)
-
-
-@pytest.fixture
-def client(make_client, realm) -> QboClient:
-    return make_client(realm)
+def client(make_client, admin: Admin) -> QboClient:
+    """A client of a new company of 25 invoices (its realm: `client.realm_id`)."""
+    return make_client(admin.company("Paging Co", invoices=INVOICES))
 
 
 def invoice_ids(admin: Admin, realm: str) -> list[str]:
@@ -47,7 +43,7 @@ def after_first_page(client: QboClient, change: Callable[[list[dict]], None]) ->
             change(reply["QueryResponse"]["Invoice"])
         return reply
 
-    client.request = request  # type: ignore[method-assign]
+    client.request = request
 
 
 def delete(admin: Admin, realm: str) -> Callable[[list[dict]], None]:
@@ -55,15 +51,17 @@ def delete(admin: Admin, realm: str) -> Callable[[list[dict]], None]:
     return lambda page: admin._call("DELETE", f"companies/{realm}/entities/Invoice/{page[0]['Id']}")
 
 
-def test_by_position_pages_along_the_callers_order_and_stops_at_a_short_page(client, admin, realm):
+def test_by_position_pages_along_the_callers_order_and_stops_at_a_short_page(client, admin):
+    realm = client.realm_id
     rows = list(client.query("Invoice", order_by="TxnDate", paging=ByPosition(), page_size=PAGE))
     assert sorted(r["Id"] for r in rows) == sorted(invoice_ids(admin, realm))
     assert [r["TxnDate"] for r in rows] == sorted(r["TxnDate"] for r in rows)
     assert client.calls == math.ceil(INVOICES / PAGE)
 
 
-def test_by_position_skips_an_object_when_one_read_before_it_is_deleted(client, admin, realm):
+def test_by_position_skips_an_object_when_one_read_before_it_is_deleted(client, admin):
     """Why full pulls page by Id: the deletion shifts the rest one place back, past the cursor."""
+    realm = client.realm_id
     before = sorted(invoice_ids(admin, realm), key=int)
     after_first_page(client, delete(admin, realm))
     rows = [r["Id"] for r in client.query("Invoice", order_by="Id", paging=ByPosition(), page_size=PAGE)]
@@ -71,7 +69,8 @@ def test_by_position_skips_an_object_when_one_read_before_it_is_deleted(client, 
     assert len(rows) == INVOICES - 1
 
 
-def test_by_id_returns_every_object_once_when_one_is_deleted_mid_pull(client, admin, realm):
+def test_by_id_returns_every_object_once_when_one_is_deleted_mid_pull(client, admin):
+    realm = client.realm_id
     before = sorted(invoice_ids(admin, realm), key=int)
     after_first_page(client, delete(admin, realm))
     rows = [r["Id"] for r in client.query("Invoice", paging=ById(), page_size=PAGE)]
@@ -113,7 +112,9 @@ def test_by_id_stops_loudly_when_ids_do_not_rise(client):
     assert client.calls == 1
 
 
-def test_by_updated_time_returns_every_changed_object_when_one_is_edited_mid_pull(client, admin, realm):
+def test_by_updated_time_returns_every_changed_object_when_one_is_edited_mid_pull(client, admin):
+    realm = client.realm_id
+
     def edit(page: list[dict]) -> None:
         body = {"PrivateNote": "edited during the pull"}
         admin._call("POST", f"companies/{realm}/entities/Invoice/{page[0]['Id']}", json=body)
@@ -129,7 +130,8 @@ def test_by_updated_time_returns_every_changed_object_when_one_is_edited_mid_pul
     assert client.calls == math.ceil((INVOICES + 1) / PAGE)
 
 
-def test_by_updated_time_ends_when_one_second_holds_more_than_a_page(client, admin, realm):
+def test_by_updated_time_ends_when_one_second_holds_more_than_a_page(client, admin):
+    realm = client.realm_id
     now = str(admin._call("GET", "clock")["now"])  # emulator time in the company zone
     since = now[:19] + now[-6:]  # whole seconds, as QBO writes LastUpdatedTime
     for invoice_id in invoice_ids(admin, realm)[:13]:
