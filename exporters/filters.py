@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from exporters.dates import resolve_range
+from qbo.statements import quote
 from store.documents import ExporterOptions, Party, Status
 
 OPERATORS = ("<=", ">=", "=", "<", ">", "IN", "LIKE")
@@ -16,11 +17,6 @@ ALWAYS_QUERYABLE = ("Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime")
 
 class WhereError(ValueError):
     """The WHERE box holds something QuickBooks would refuse; the message says what and where."""
-
-
-def quote(value: object) -> str:
-    """A QBO query string literal."""
-    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def ref_condition(field: str, ids: Sequence[str]) -> str | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
 
 from sqlmodel import Session
 
 from exporters.columns import to_datetime
 from exporters.sources.base import IncrementalSource, RunContext
-from exporters.sources.query import updated_since, wants_custom_fields
+from exporters.sources.query import query_params
+from qbo.client import QboClient
+from qbo.paging import ByUpdatedTime
 from store.documents import ExporterOptions
 from store.models import Watermark
 
@@ -110,7 +111,7 @@ def dedupe(records: Iterable[dict]) -> list[dict]:
 
 
 def pull(
-    client: Any,
+    client: QboClient,
     source: IncrementalSource,
     options: ExporterOptions,
     run: RunContext,
@@ -121,12 +122,12 @@ def pull(
     since = start.isoformat(timespec="seconds")
     filters = source.where(options, run)
     water = HighWater()
-    found = updated_since(client, source.entity, filters, since, wants_custom_fields(keys))
+    found = client.query(source.entity, filters, paging=ByUpdatedTime(since), params=query_params(keys))
     records = dedupe(water.track(found))
     left: list[str] = []
     if filters:  # one more query: objects changed so that they left the filters leave the sheet too
         matching = {str(r.get("Id")) for r in records}
-        changed = water.track(updated_since(client, source.entity, "", since))
+        changed = water.track(client.query(source.entity, paging=ByUpdatedTime(since)))
         left = list(dict.fromkeys(str(o.get("Id")) for o in changed if str(o.get("Id")) not in matching))
     cdc = client.cdc([source.entity], start).get(source.entity, [])
     deleted = [str(o.get("Id")) for o in cdc if o.get("status") == "Deleted"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -13,7 +13,9 @@ from typing import Any, Protocol
 import requests
 
 from qbo.errors import QboError, QboFault, QboRateLimited, QboUnavailable
+from qbo.paging import ByPosition, Paging, Row
 from qbo.readonly import read_only
+from qbo.statements import select
 from store.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,8 @@ MINOR_VERSION = "75"
 MAX_PAGE = 1000
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 THROTTLE_WAIT = 60.0  # Intuit: wait 60 s after a 429 (qbo-api.md §4.2)
+
+JsonObject = dict[str, Any]
 
 
 class AccessTokens(Protocol):
@@ -111,7 +115,9 @@ class QboClient:
 
     # -- the one place a request is sent -------------------------------------------------------
 
-    def request(self, method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+    def request(
+        self, method: str, path: str, params: Mapping[str, str] | None = None, body: str | None = None
+    ) -> JsonObject:
         """Send one API request (GET, or POST of a query) with retries; return the JSON body."""
         headers = {"Accept": "application/json"}
         if body is not None:
@@ -186,7 +192,7 @@ class QboClient:
             return nullcontext(0.0)
         return self.budget.slot(self.max_wait_seconds, self.sleep)
 
-    def _result(self, response: requests.Response, tid: str | None) -> dict:
+    def _result(self, response: requests.Response, tid: str | None) -> JsonObject:
         body = _json(response)
         fault = _fault(body, response.status_code, tid)
         if fault is not None:
@@ -209,52 +215,60 @@ class QboClient:
     # -- the API -------------------------------------------------------------------------------
 
     def query(
-        self, entity: str, where: str = "", order_by: str = "", page_size: int = MAX_PAGE
-    ) -> Iterator[dict]:
-        """Every row of `SELECT * FROM entity`, paged with STARTPOSITION/MAXRESULTS."""
+        self,
+        entity: str,
+        where: str = "",
+        *,
+        order_by: str = "",
+        paging: Paging | None = None,
+        params: Mapping[str, str] | None = None,
+        page_size: int = MAX_PAGE,
+    ) -> Iterator[Row]:
+        """Every row of `SELECT * FROM entity [WHERE where] [ORDERBY order_by]`, page by page.
+
+        `paging` says where each page starts (a fresh `ByPosition` when None; keysets in `qbo.paging`);
+        `params` go on every page's request (e.g. `include=enhancedAllCustomFields`). A page shorter than
+        `page_size` is the last: N rows cost ceil(N / page_size) calls, plus an empty page when N is a
+        multiple of it.
+        """
         if not 1 <= page_size <= MAX_PAGE:
             raise ValueError(f"page_size must be 1..{MAX_PAGE}")
-        statement = f"SELECT * FROM {entity}"
-        if where:
-            statement += f" WHERE {where}"
-        if order_by:
-            statement += f" ORDERBY {order_by}"
-        position = 1
+        paging = paging or ByPosition()
+        order = paging.order_by(order_by)
         while True:
-            page = self.request(
-                "POST", "query", body=f"{statement} STARTPOSITION {position} MAXRESULTS {page_size}"
-            )
-            rows = page.get("QueryResponse", {}).get(entity) or []
+            statement = select(entity, where, paging.condition(), order_by=order)
+            body = f"{statement} STARTPOSITION {paging.start_position()} MAXRESULTS {page_size}"
+            found = _query_response(self.request("POST", "query", params=params, body=body)).get(entity)
+            rows: list[Row] = found if isinstance(found, list) else []
             yield from rows
             if len(rows) < page_size:
                 return
-            position += len(rows)
+            paging.advance(rows)
 
     def count(self, entity: str, where: str = "") -> int:
         """`SELECT COUNT(*) FROM entity [WHERE ...]`."""
-        statement = f"SELECT COUNT(*) FROM {entity}" + (f" WHERE {where}" if where else "")
-        page = self.request("POST", "query", body=statement)
-        return int(page.get("QueryResponse", {}).get("totalCount", 0))
+        page = self.request("POST", "query", body=select(entity, where, count=True))
+        return int(_query_response(page).get("totalCount", 0))
 
-    def read(self, entity: str, id: str) -> dict:
+    def read(self, entity: str, id: str) -> JsonObject:
         """One entity by Id."""
         body = self.request("GET", f"{entity.lower()}/{id}")
         return _entity(body, entity)
 
-    def company_info(self) -> dict:
+    def company_info(self) -> JsonObject:
         """The company's CompanyInfo (name, country, fiscal year start, ...)."""
         body = self.request("GET", f"companyinfo/{self.realm_id}")
         return _entity(body, "CompanyInfo")
 
-    def preferences(self) -> dict:
+    def preferences(self) -> JsonObject:
         """The company's Preferences (report basis, currency, ...)."""
         return _entity(self.request("GET", "preferences"), "Preferences")
 
-    def report(self, name: str, params: dict | None = None) -> dict:
+    def report(self, name: str, params: Mapping[str, str] | None = None) -> JsonObject:
         """A report (ProfitAndLoss, BalanceSheet, ...): the bare report object."""
         return self.request("GET", f"reports/{name}", params=params or {})
 
-    def cdc(self, entities: list[str], changed_since: datetime) -> dict[str, list[dict]]:
+    def cdc(self, entities: list[str], changed_since: datetime) -> dict[str, list[Row]]:
         """Objects of `entities` changed since then (deleted ones are stubs with status Deleted)."""
         if changed_since.tzinfo is None:
             changed_since = changed_since.replace(tzinfo=UTC)
@@ -266,7 +280,7 @@ class QboClient:
                 "changedSince": changed_since.isoformat(timespec="seconds"),
             },
         )
-        changed: dict[str, list[dict]] = {name: [] for name in entities}
+        changed: dict[str, list[Row]] = {name: [] for name in entities}
         for response in body.get("CDCResponse", []):
             for group in response.get("QueryResponse", []):
                 for key, value in group.items():
@@ -275,7 +289,13 @@ class QboClient:
         return changed
 
 
-def _entity(body: dict, entity: str) -> dict:
+def _query_response(body: JsonObject) -> JsonObject:
+    """The `QueryResponse` object of a query's answer (`{}` when QBO found nothing)."""
+    found = body.get("QueryResponse")
+    return found if isinstance(found, dict) else {}
+
+
+def _entity(body: JsonObject, entity: str) -> JsonObject:
     """The entity object of a read response, whatever the caller's capitalisation of its name."""
     for key, value in body.items():
         if key.lower() == entity.lower() and isinstance(value, dict):

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -45,7 +46,7 @@ class TokenSet:
     id_token: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_response(cls, body: dict, now: datetime) -> TokenSet:
+    def from_response(cls, body: dict[str, Any], now: datetime) -> TokenSet:
         """Build from Intuit's token JSON (expires_in, x_refresh_token_expires_in, ...) received at `now`."""
         hard = body.get("x_refresh_token_hard_expires_in")
         return cls(
@@ -98,7 +99,7 @@ class IntuitOAuth:
                 redirect_uri=redirect_uri,
                 scope=self.settings.qbo_scopes,
             )
-        return url
+        return str(url)
 
     def exchange_code(self, code: str, redirect_uri: str) -> TokenSet:
         """Trade the callback's code for tokens (the realmId comes from the callback query, not from here)."""
@@ -140,7 +141,7 @@ class IntuitOAuth:
                 f"Intuit refused to revoke the connection (HTTP {response.status_code})", self.last_intuit_tid
             )
 
-    def _token_call(self, call: Callable[[OAuth2Session], dict]) -> TokenSet:
+    def _token_call(self, call: Callable[[OAuth2Session], dict[str, Any]]) -> TokenSet:
         """Run one token-endpoint request, retrying only transport failures and 5xx, and map errors."""
         for attempt in range(1, TRANSIENT_TRIES + 1):
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -21,7 +22,7 @@ def is_read(method: str, url: str) -> bool:
 class ReadOnlyAdapter(HTTPAdapter):
     """Raises before sending any request that could change data in QuickBooks."""
 
-    def send(self, request: requests.PreparedRequest, *args, **kwargs) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if not is_read(request.method or "", request.url or ""):
             path = urlsplit(request.url or "").path
             raise WriteRefused(f"refused {request.method} {path}: Sheetbooks only reads from QuickBooks")

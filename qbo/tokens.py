@@ -115,8 +115,9 @@ class TokenManager:
         """Refresh, and save the (possibly rotated) refresh token before anyone uses the new access token."""
         failing = self.redis.get(self.backoff_key)
         if failing is not None:
+            reason = failing.decode() if isinstance(failing, bytes) else str(failing)
             raise QboUnavailable(
-                f"refreshing this company's QuickBooks tokens failed moments ago ({failing.decode()}); "
+                f"refreshing this company's QuickBooks tokens failed moments ago ({reason}); "
                 "Sheetbooks tries again in a minute or two"
             )
         try:

@@ -27,7 +27,9 @@ from exporters.sources.base import (
     RunContext,
     learn_home_currency,
 )
-from exporters.sources.query import PAGE, select, wants_custom_fields
+from exporters.sources.query import query_params
+from qbo.client import MAX_PAGE, QboClient
+from qbo.paging import ById
 from store.documents import ExporterOptions, Party
 
 
@@ -85,7 +87,7 @@ class EntitySource:
 
     def records(
         self,
-        client: Any,
+        client: QboClient,
         options: ExporterOptions,
         run: RunContext,
         where: str | None = None,
@@ -99,10 +101,10 @@ class EntitySource:
         where = self.where(options, run) if where is None else where
         total = None
         done = 0
-        for record in select(client, self.entity, where, "Id", wants_custom_fields(keys)):
+        for record in client.query(self.entity, where, paging=ById(), params=query_params(keys)):
             yield record
             done += 1
-            if done % PAGE == 0:
+            if done % MAX_PAGE == 0:
                 if total is None and options.count:
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
@@ -119,7 +121,7 @@ class EntitySource:
 
     def rows(
         self,
-        client: Any,
+        client: QboClient,
         company: CompanyContext,
         options: ExporterOptions,
         run: RunContext,
@@ -129,7 +131,7 @@ class EntitySource:
         self.prepare(company, client, keys)
         return self.rows_from(self.records(client, options, run, keys=keys), company, run, keys)
 
-    def prepare(self, company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+    def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
         """Read what these columns need besides the objects (the home currency)."""
         learn_home_currency(company, client, keys)
 

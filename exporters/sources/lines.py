@@ -20,7 +20,8 @@ from exporters.columns import (
 from exporters.filters import FilterSpec
 from exporters.sources.base import CompanyContext, RowContext
 from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
-from exporters.sources.query import select
+from qbo.client import QboClient
+from qbo.paging import ById
 
 SKIPPED = ("SubTotalLineDetail",)
 NEGATIVE = ("DiscountLineDetail",)
@@ -120,7 +121,7 @@ class LineSource(EntitySource):
     def explode(self, record: dict) -> Iterator[dict]:
         yield from lines_of(record)
 
-    def prepare(self, company: CompanyContext, client: Any, keys: Sequence[str] | None) -> None:
+    def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
         """Also read the items (one query) when the account column is chosen: item lines name no account."""
         super().prepare(company, client, keys)
         if (
@@ -128,7 +129,7 @@ class LineSource(EntitySource):
             and any(k in ACCOUNT_KEYS for k in keys or ())
             and self.entity != "JournalEntry"
         ):
-            found = select(client, "Item", "Active IN (true,false)")
+            found = client.query("Item", "Active IN (true,false)", paging=ById())
             company.items = {str(item.get("Id")): item for item in found}
 
 

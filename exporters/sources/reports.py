@@ -14,6 +14,7 @@ from exporters.reports.ledger import joined
 from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
+from qbo.client import QboClient
 from qbo.errors import QboError
 from store.documents import DIMENSIONS, PARTIES, PERIODS, ExporterOptions, Layout, Party
 
@@ -105,7 +106,7 @@ class ReportSource:
             return [(start, end)]
         return split_range(start, end, self.summarize(options))
 
-    def fetch(self, client: Any, options: ExporterOptions, run: RunContext) -> list[dict]:
+    def fetch(self, client: QboClient, options: ExporterOptions, run: RunContext) -> list[dict]:
         """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved);
         a General Ledger's pieces are joined back into one report."""
         pieces = self.ranges(options, run)
@@ -125,7 +126,7 @@ class ReportSource:
 
     def rows(
         self,
-        client: Any,
+        client: QboClient,
         company: CompanyContext,
         options: ExporterOptions,
         run: RunContext,
@@ -150,7 +151,7 @@ class ReportSource:
         return st.add_total(merged, f"{key_prefix}total", f"{label_prefix}Total".strip())
 
     def statement(
-        self, companies: Sequence[tuple[CompanyContext, Any]], options: ExporterOptions, run: RunContext
+        self, companies: Sequence[tuple[CompanyContext, QboClient]], options: ExporterOptions, run: RunContext
     ) -> st.Statement:
         """The statement of one or several companies (side by side, or one block each)."""
         several = len(companies) > 1

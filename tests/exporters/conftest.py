@@ -14,7 +14,7 @@ from tests.qbo.intuit import Admin
 def new_company(admin: Admin, name: str, invoices: int = 30, **spec: object) -> str:  # noqa: F811
     """An emulated company (the generator's realistic data); its realm id."""
     body = {"name": name, "invoices": invoices, "seed": 7, **spec}
-    return str(admin._call("POST", "companies", json=body)["realmId"])
+    return str(admin.call("POST", "companies", json=body)["realmId"])
 
 
 @pytest.fixture(scope="module")

@@ -123,7 +123,7 @@ def test_name_lists_include_inactive_records_only_when_asked(acme, admin):
     realm, client = acme
     _c, customers = read("customers", client, realm)
     target = customers[0]["id"]
-    admin._call("POST", f"companies/{realm}/entities/Customer/{target}", json={"Active": False})
+    admin.call("POST", f"companies/{realm}/entities/Customer/{target}", json={"Active": False})
     _c, active = read("customers", client, realm)
     _c, everyone = read("customers", client, realm, ExporterOptions(include_inactive=True))
     assert target not in {r["id"] for r in active}
@@ -198,23 +198,48 @@ def test_saved_column_order_survives_new_columns():
 
 
 class Spy:
-    """A client wrapper that remembers the request parameters and the Preferences reads."""
+    """A client wrapper that remembers the request parameters and the Preferences reads. Every request
+    the real client sends (its own paging loop included) goes through its `request`, watched here."""
 
     def __init__(self, client) -> None:
         self.client = client
         self.params: list[dict] = []
         self.preferences_reads = 0
+        send = client.request
+
+        def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+            self.params.append(dict(params or {}))
+            return send(method, path, params=params, body=body)
+
+        client.request = request
 
     def __getattr__(self, name: str):
         return getattr(self.client, name)
 
-    def request(self, method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
-        self.params.append(dict(params or {}))
-        return self.client.request(method, path, params=params, body=body)
-
     def preferences(self) -> dict:
         self.preferences_reads += 1
         return self.client.preferences()
+
+
+def test_a_full_pull_returns_every_object_once_when_one_is_deleted_mid_pull(company_client, admin):
+    """Full pulls page by Id: an invoice deleted in QuickBooks after the first page was read pushes no
+    unread invoice back into that page (position paging would skip the 1001st)."""
+    realm, client = company_client("Shrinking Co", invoices=1010)
+    ids = sorted(str(i["Id"]) for i in admin.call("GET", f"companies/{realm}/entities/Invoice")["Invoice"])
+    send = client.request
+
+    def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        reply = send(method, path, params=params, body=body)
+        rows = reply.get("QueryResponse", {}).get("Invoice") or []
+        if len(rows) == 1000 and "Id >" not in (body or ""):  # the first page: delete its first invoice
+            admin.call("DELETE", f"companies/{realm}/entities/Invoice/{rows[0]['Id']}")
+        return reply
+
+    client.request = request
+    records = list(get_source("invoices").records(client, ExporterOptions(), RunContext()))
+
+    assert sorted(str(r["Id"]) for r in records) == ids  # read before it went; none skipped, none twice
+    assert client.calls == 3  # two pages and the COUNT behind "x of y" progress
 
 
 def test_home_currency_comes_from_the_companys_preferences(company_client, admin):
@@ -226,7 +251,7 @@ def test_home_currency_comes_from_the_companys_preferences(company_client, admin
     rows = list(source.rows(spy, CompanyContext("Berlin GmbH", realm), ExporterOptions(), RunContext(), keys))
     assert spy.preferences_reads == 1
     assert {r["home_currency"] for r in rows} == {"EUR"}
-    stored = {i["Id"]: i for i in admin._call("GET", f"companies/{realm}/entities/Invoice")["Invoice"]}
+    stored = {i["Id"]: i for i in admin.call("GET", f"companies/{realm}/entities/Invoice")["Invoice"]}
     foreign = [r for r in rows if r["currency"] == "USD"]
     assert foreign and any(r["currency"] == "EUR" for r in rows)
     for row in foreign:
@@ -279,11 +304,11 @@ def test_every_name_list_has_inactive_records_only_when_asked(key, acme, admin):
     _c, before = read(key, client, realm)
     if not before:
         body = {"Name": "Spare", "DisplayName": "Spare", "Active": True}
-        admin._call("POST", f"companies/{realm}/entities/{entity}", json=body)
+        admin.call("POST", f"companies/{realm}/entities/{entity}", json=body)
         _c, before = read(key, client, realm)
     _c, everything_before = read(key, client, realm, ExporterOptions(include_inactive=True))
     target = before[-1]["id"]
-    admin._call("POST", f"companies/{realm}/entities/{entity}/{target}", json={"Active": False})
+    admin.call("POST", f"companies/{realm}/entities/{entity}/{target}", json={"Active": False})
     _c, active = read(key, client, realm)
     _c, everything = read(key, client, realm, ExporterOptions(include_inactive=True))
     assert len(active) == len(before) - 1 and target not in {r["id"] for r in active}
@@ -319,8 +344,8 @@ def test_journal_entry_lines_balance_and_carry_home_currency_amounts(acme):
 
 def test_lines_name_their_account_from_the_line_or_else_from_its_item(acme, admin):
     realm, client = acme
-    items = {i["Id"]: i for i in admin._call("GET", f"companies/{realm}/entities/Item")["Item"]}
-    bills = {b["Id"]: b for b in admin._call("GET", f"companies/{realm}/entities/Bill")["Bill"]}
+    items = {i["Id"]: i for i in admin.call("GET", f"companies/{realm}/entities/Item")["Item"]}
+    bills = {b["Id"]: b for b in admin.call("GET", f"companies/{realm}/entities/Bill")["Bill"]}
     _c, invoice_lines = read("invoice_lines", client, realm)
     with_item = [line for line in invoice_lines if line["item_id"]]
     assert with_item

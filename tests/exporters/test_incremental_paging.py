@@ -34,10 +34,10 @@ def edit_during_the_pull(client: Any, edit: Callable[[str], None]) -> dict:
 def test_an_object_updated_during_a_long_pull_pushes_no_other_out(company_client, admin):
     realm, client = company_client("Busy Co", invoices=1010)
     start = utcnow() - timedelta(seconds=2)
-    ids = [str(i["Id"]) for i in admin._call("GET", f"companies/{realm}/entities/Invoice")["Invoice"]]
+    ids = [str(i["Id"]) for i in admin.call("GET", f"companies/{realm}/entities/Invoice")["Invoice"]]
 
     def edit(invoice_id: str) -> None:
-        admin._call("POST", f"companies/{realm}/entities/Invoice/{invoice_id}", json={"PrivateNote": "x"})
+        admin.call("POST", f"companies/{realm}/entities/Invoice/{invoice_id}", json={"PrivateNote": "x"})
 
     for invoice_id in ids:  # 1,010 objects changed since the watermark: two pages of changes
         edit(invoice_id)

@@ -176,12 +176,12 @@ def test_incremental_upsert_fetches_only_the_changes(world, admin):
 
     ids = [row[0] for row in world.values("Upsert")[1:]]
     for invoice_id in ids[:10]:
-        admin._call(
+        admin.call(
             "POST", f"companies/{realm}/entities/Invoice/{invoice_id}", json={"PrivateNote": "edited"}
         )
     for invoice_id in ids[10:12]:
-        admin._call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
-    admin._call("POST", "requests/reset")
+        admin.call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
+    admin.call("POST", "requests/reset")
 
     second = world.run(exporter_id)
     assert second.status == RunStatus.SUCCEEDED, second.error
@@ -242,9 +242,9 @@ def test_incremental_upsert_removes_rows_that_no_longer_match_the_filter(world, 
     assert first.status == RunStatus.SUCCEEDED, first.error
     open_ids = [row[0] for row in world.values("Open")[1:]]
     assert len(open_ids) == first.rows >= 3
-    admin._call("POST", f"companies/{realm}/entities/Invoice/{open_ids[0]}", json={"Balance": 0})
-    admin._call("POST", f"companies/{realm}/entities/Invoice/{open_ids[1]}", json={"PrivateNote": "chased"})
-    admin._call("POST", "requests/reset")
+    admin.call("POST", f"companies/{realm}/entities/Invoice/{open_ids[0]}", json={"Balance": 0})
+    admin.call("POST", f"companies/{realm}/entities/Invoice/{open_ids[1]}", json={"PrivateNote": "chased"})
+    admin.call("POST", "requests/reset")
 
     second = world.run(exporter_id)
     assert second.status == RunStatus.SUCCEEDED, second.error
@@ -329,11 +329,11 @@ def test_incremental_pull_of_a_large_company_costs_two_calls_instead_of_a_full_p
     assert (full.rows, full.qbo_calls, full.stats.incremental) == (2500, 4, False)
     ids = [row[0] for row in world.values("Big")[1:]]
     for invoice_id in ids[100:110]:
-        admin._call(
+        admin.call(
             "POST", f"companies/{realm}/entities/Invoice/{invoice_id}", json={"PrivateNote": "edited"}
         )
     for invoice_id in ids[200:202]:
-        admin._call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
+        admin.call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
     second = world.run(exporter_id)
     assert second.status == RunStatus.SUCCEEDED, second.error
     stats = second.stats
@@ -354,7 +354,7 @@ def test_a_watermark_older_than_cdcs_window_means_a_full_pull(world, admin):
         mark = session.exec(select(Watermark).where(Watermark.exporter_id == exporter_id)).one()
         mark.last_updated_time -= timedelta(days=31)
         session.add(mark)
-    admin._call("POST", "requests/reset")
+    admin.call("POST", "requests/reset")
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats.incremental is False and run.rows == 8
@@ -375,7 +375,7 @@ def test_a_cdc_answer_at_its_cap_means_a_full_pull(world, admin):
     exporter_id = world.exporter([company], write_mode="upsert", tab="Busy", columns=["id", "number"])
     assert world.run(exporter_id).rows == 1050
     for invoice_id in [row[0] for row in world.values("Busy")[1:]][:1000]:
-        admin._call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
+        admin.call("DELETE", f"companies/{realm}/entities/Invoice/{invoice_id}")
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats.incremental is False and run.rows == 50

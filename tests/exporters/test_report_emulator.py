@@ -254,7 +254,7 @@ def test_profit_and_loss_by_customer_columns_equal_the_pl_filtered_to_each_custo
     net = {r["column"]: r["amount"] for r in rows if r["account"] == "Net Income"}
     ids = {
         c["DisplayName"]: c["Id"]
-        for c in admin._call("GET", f"companies/{realm}/entities/Customer")["Customer"]
+        for c in admin.call("GET", f"companies/{realm}/entities/Customer")["Customer"]
     }
     checked = 0
     for name, amount in net.items():

@@ -21,31 +21,31 @@ class Admin:
 
     url: str
 
-    def _call(self, method: str, path: str, **kwargs) -> dict | list:
+    def call(self, method: str, path: str, **kwargs) -> dict | list:
         response = requests.request(method, f"{self.url}/_emulator/{path}", timeout=30, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else {}
 
     def company(self, name: str = "Acme Landscaping", invoices: int = 0) -> str:
         """A new emulated company; its realm id."""
-        return str(self._call("POST", "companies", json={"name": name, "invoices": invoices})["realmId"])
+        return str(self.call("POST", "companies", json={"name": name, "invoices": invoices})["realmId"])
 
     def slow(self, latency_ms: int, kind: str = "read", realm: str | None = None) -> None:
         """Every request of an endpoint kind (about `realm` when given) takes `latency_ms` until cleared."""
         rule = {"kind": kind, "latency_ms": latency_ms} | ({"realmId": realm} if realm else {})
-        self._call("POST", "faults", json=rule)
+        self.call("POST", "faults", json=rule)
 
     def clear_faults(self) -> None:
-        self._call("DELETE", "faults")
+        self.call("DELETE", "faults")
 
     def advance(self, seconds: float) -> None:
-        self._call("POST", "clock/advance", json={"seconds": seconds})
+        self.call("POST", "clock/advance", json={"seconds": seconds})
 
     def fault(self, status: int, count: int = 1, kind: str = "read", realm: str | None = None) -> None:
         """The next `count` requests of an endpoint kind (query, read, report, cdc, token) answer `status`
         (only those about `realm` when given)."""
         rule = {"kind": kind, "status": status, "count": count} | ({"realmId": realm} if realm else {})
-        self._call("POST", "faults", json=rule)
+        self.call("POST", "faults", json=rule)
 
     def token_requests(self) -> int:
         """How many token-endpoint requests (exchanges and refreshes) the emulator has received."""
@@ -53,12 +53,12 @@ class Admin:
 
     def requests(self, realm: str) -> dict[tuple[str, str], int]:
         """How many requests the emulator received for `realm`, per (method, endpoint kind)."""
-        counts = self._call("GET", "requests", params={"realm": realm})["counts"].get(realm, {})
+        counts = self.call("GET", "requests", params={"realm": realm})["counts"].get(realm, {})
         return {(method, kind): n for kind, methods in counts.items() for method, n in methods.items()}
 
     def grants(self, realm: str) -> list[dict]:
         """The realm's grants as the emulator summarises them (hashes and counters, no tokens)."""
-        body = self._call("GET", "grants", params={"realmId": realm})
+        body = self.call("GET", "grants", params={"realmId": realm})
         rows = body.get("grants", body) if isinstance(body, dict) else body
         return [g for g in rows if str(g.get("realm_id", g.get("realmId"))) == realm]
 
@@ -67,7 +67,7 @@ class Admin:
         return sum(g["bad_refresh_attempts"] for g in self.grants(realm))
 
     def revoke_grant(self, realm: str) -> None:
-        self._call("POST", f"grants/{realm}/revoke")
+        self.call("POST", f"grants/{realm}/revoke")
 
 
 class EmulatorClock:

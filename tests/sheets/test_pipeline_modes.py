@@ -54,7 +54,7 @@ def test_upsert_mode_can_mark_rows_deleted_in_quickbooks(world, admin):  # noqa:
     )
     assert world.run(exporter_id).status == RunStatus.SUCCEEDED
     gone = world.values("Marked")[2][0]
-    admin._call("DELETE", f"companies/{world.realms[company]}/entities/Invoice/{gone}")
+    admin.call("DELETE", f"companies/{world.realms[company]}/entities/Invoice/{gone}")
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats.deleted == 1 and len(world.values("Marked")) == 1 + 5

@@ -118,6 +118,19 @@ def test_paging_is_one_based_with_at_most_1000(api):
     assert len(api.query("SELECT * FROM Invoice").json()["QueryResponse"]["Invoice"]) == 100
 
 
+def test_ids_compare_and_order_as_numbers_so_a_keyset_on_id_pages_in_order(api):
+    """`Id > 'n' ORDERBY Id` (qbo.paging.ById) goes on right after n in number order ('1000' after '999')."""
+    pages = [f"SELECT * FROM Invoice ORDERBY Id STARTPOSITION {s} MAXRESULTS 1000" for s in (1, 1001)]
+    ids = [int(row["Id"]) for p in pages for row in api.query(p).json()["QueryResponse"]["Invoice"]]
+    assert len(ids) == 1500 and min(ids) < 999 < max(ids)
+    rows = api.query("SELECT * FROM Invoice WHERE Id > '999' ORDERBY Id MAXRESULTS 3").json()
+    assert [int(row["Id"]) for row in rows["QueryResponse"]["Invoice"]] == sorted(i for i in ids if i > 999)[
+        :3
+    ]
+    last = str(max(ids))
+    assert api.query(f"SELECT * FROM Invoice WHERE Id > '{last}' ORDERBY Id").json()["QueryResponse"] == {}
+
+
 def test_name_lists_are_active_only_unless_asked(api):
     everyone = api.query("SELECT * FROM Customer WHERE Active IN (true, false) MAXRESULTS 1000").json()
     active = api.query("SELECT * FROM Customer MAXRESULTS 1000").json()["QueryResponse"]["Customer"]
