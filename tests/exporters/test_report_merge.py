@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from exporters.reports.ledger import joined
 from exporters.reports.order import merged_order
 from exporters.reports.statement import merge, statement
 
@@ -114,4 +115,54 @@ def test_the_pieces_own_order_wins_over_names_and_rows_that_are_not_accounts_kee
         "Alpha",
         "Total",
     ]
-    assert merged_order([["b", "a"], ["a", "b"]], lambda _i: None) == ["b", "a"]  # contradictions drop nothing
+    contradicting = [["b", "a"], ["a", "b"]]
+    assert merged_order(contradicting, lambda _i: None) == ["b", "a"]  # nothing dropped, first seen first
+
+
+def ledger_section(name: str, id_: str, *postings: tuple[str, str, str]) -> dict:
+    """A General Ledger account section: postings (date, amount, running balance) and "Total for"."""
+    total = sum((Decimal(amount) for _d, amount, _b in postings), Decimal(0))
+    return {
+        "Header": {"ColData": [{"value": name, "id": id_}, {"value": ""}, {"value": ""}]},
+        "Rows": {"Row": [{"ColData": [{"value": d}, {"value": a}, {"value": b}]} for d, a, b in postings]},
+        "Summary": {"ColData": [{"value": f"Total for {name}"}, {"value": f"{total:.2f}"}, {"value": ""}]},
+        "type": "Section",
+    }
+
+
+def ledger(*sections: dict) -> dict:
+    columns = [("tx_date", "Date"), ("subt_nat_amount", "Money"), ("rbal_nat_amount", "Money")]
+    return {
+        "Columns": {
+            "Column": [
+                {"ColTitle": key, "ColType": kind, "MetaData": [{"Name": "ColKey", "Value": key}]}
+                for key, kind in columns
+            ]
+        },
+        "Rows": {"Row": list(sections)},
+    }
+
+
+def test_a_general_ledger_joins_its_pieces_in_the_whole_reports_order():
+    jan = ledger(
+        ledger_section("Automobile", "55", ("2024-01-05", "10.00", "10.00")),
+        ledger_section("Job Expenses", "58", ("2024-01-09", "5.00", "5.00")),
+        ledger_section("Legal & Professional Fees", "12", ("2024-01-10", "7.00", "7.00")),
+    )
+    feb = ledger(
+        ledger_section("Automobile", "55", ("2024-02-02", "4.00", "4.00")),
+        ledger_section("Utilities", "24", ("2024-02-03", "3.00", "3.00")),
+    )
+    sections = joined([jan, feb])["Rows"]["Row"]
+    assert [s["Header"]["ColData"][0]["value"] for s in sections] == [
+        "Automobile",
+        "Job Expenses",
+        "Legal & Professional Fees",
+        "Utilities",
+    ]
+    automobile = sections[0]
+    assert [[c["value"] for c in r["ColData"]] for r in automobile["Rows"]["Row"]] == [
+        ["2024-01-05", "10.00", "10.00"],
+        ["2024-02-02", "4.00", "14.00"],  # the running balance goes on from January's
+    ]
+    assert automobile["Summary"]["ColData"][1]["value"] == "14.00"
