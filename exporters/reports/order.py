@@ -47,7 +47,7 @@ def merged_order(orders: Sequence[Sequence[Item]], name: Callable[[Item], str | 
     heapq.heapify(ready)
     placed: dict[Item, None] = {}
     while len(placed) < len(items):
-        # nothing ready: the orders contradict each other (a cycle)
+        # nothing ready means the orders contradict each other (a cycle): the first seen still waiting goes
         item = items[heapq.heappop(ready)[-1]] if ready else next(i for i in items if i not in placed)
         placed[item] = None
         for follower in later[item]:
