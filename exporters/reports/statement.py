@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from exporters.columns import Column
+from exporters.reports.order import chart_name, merged_order
 from exporters.reports.tree import Line, columns_of, lines
 
 INDENT = "   "
@@ -27,6 +28,7 @@ class Statement:
     rows: list[dict[str, Any]] = field(default_factory=list)
     keys: list[RowKey] = field(default_factory=list)
     stock: bool = False  # balances at a date (Balance Sheet): a total over periods is the last one
+    accounts: set[RowKey] = field(default_factory=set)  # the keys of rows that are QBO accounts (with an id)
 
 
 def _label(line: Line) -> str:
@@ -34,7 +36,7 @@ def _label(line: Line) -> str:
 
 
 def statement(
-    report: dict, key_prefix: str = "", label_prefix: str = "", keep_total: bool = True
+    report: dict[str, Any], key_prefix: str = "", label_prefix: str = "", keep_total: bool = True
 ) -> Statement:
     """One report as a statement; `keep_total=False` drops QBO's Total column next to period columns."""
     lead, money = columns_of(report)
@@ -44,7 +46,7 @@ def statement(
         Column(f"{key_prefix}{c.key}", f"{label_prefix}{c.title}".strip(), "money") for _i, c in wanted
     ]
     result = Statement(columns)
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, tuple[str, ...], str], int] = {}
     for line in lines(report):
         row: dict[str, Any] = {"account": _label(line)}
         row.update({c.key: t for c, t in zip(texts, line.texts, strict=False)})
@@ -54,6 +56,8 @@ def statement(
         name = (line.kind, line.path, line.label)
         seen[name] = seen.get(name, 0) + 1
         result.keys.append((*name, seen[name]))
+        if line.account_id:
+            result.accounts.add(result.keys[-1])
     return result
 
 
@@ -63,6 +67,7 @@ def promoted(parts: Sequence[Statement]) -> list[Statement]:
     sections = {(k[1], k[2]) for part in parts for k in part.keys if k[0] == "header"}
     out = []
     for part in parts:
+        accounts = set(part.accounts)
         keys: list[RowKey] = []
         rows: list[dict[str, Any]] = []
         for key, row in zip(part.keys, part.rows, strict=True):
@@ -72,40 +77,53 @@ def promoted(parts: Sequence[Statement]) -> list[Statement]:
                 rows.append(row)
                 continue
             indent = row["account"][: len(row["account"]) - len(row["account"].lstrip())]
+            accounts.add(("header", path, label, occurrence))
             keys += [
                 ("header", path, label, occurrence),
                 ("subtotal" if path else "total", (*path, label), f"Total {label}", 1),
             ]
             rows += [row, {**row, "account": f"{indent}Total {label}"}]
-        out.append(Statement(part.columns, rows, keys, part.stock))
+        out.append(Statement(part.columns, rows, keys, part.stock, accounts))
     return out
 
 
 def merge(statements: Sequence[Statement]) -> Statement:
-    """Side by side: columns concatenated, rows matched by key, new rows placed after their predecessor."""
+    """Side by side: columns concatenated, rows matched by key; each section's rows in the order every part
+    gives them, an account none of them places against another by name, as QBO does (`order.merged_order`)."""
     statements = promoted(statements)
     columns = [LABEL]
     for part in statements:
         columns += [c for c in part.columns[1:] if c not in columns]
-    head: RowKey = ("", (), "", 0)
-    following: dict[RowKey, RowKey | None] = {head: None}  # a linked list: inserting is O(1)
     rows: dict[RowKey, dict[str, Any]] = {}
+    sections: dict[tuple[str, ...], list[list[RowKey]]] = {}  # a section's own rows, in each part's order
     for part in statements:
-        anchor = head
+        own: dict[tuple[str, ...], list[RowKey]] = {}
         for key, row in zip(part.keys, part.rows, strict=True):
             if key in rows:
                 rows[key].update({k: v for k, v in row.items() if k != "account"})
             else:
-                following[key], following[anchor] = following[anchor], key
                 rows[key] = dict(row)
-            anchor = key
+            own.setdefault(key[1], []).append(key)
+        for path, keys in own.items():
+            sections.setdefault(path, []).append(keys)
+    accounts: set[RowKey] = set().union(*(p.accounts for p in statements))
     order: list[RowKey] = []
-    key = following[head]
-    while key is not None:
-        order.append(key)
-        key = following[key]
+
+    def name(key: RowKey) -> str | None:
+        return chart_name(key[2]) if key in accounts else None
+
+    def place(path: tuple[str, ...]) -> None:
+        """A section's rows, each header followed by its own section (its rows, then its Total)."""
+        for key in merged_order(sections.pop(path, []), name):
+            order.append(key)
+            if key[0] == "header":
+                place((*path, key[2]))
+
+    place(())
+    for path in list(sections):  # a section no header led to (none in QBO's reports): kept, at the end
+        place(path)
     stock = any(p.stock for p in statements)
-    return Statement(columns, [rows[k] for k in order], order, stock)
+    return Statement(columns, [rows[k] for k in order], order, stock, accounts)
 
 
 SUMMARY_KINDS = ("subtotal", "total", "computed")
