@@ -8,30 +8,20 @@ on the 2-core dev machine. Paging runs the product's own client (`qbo.client`, u
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from bench.qbo_calls import company, connect
-from emulators.qbo import create_app
-from emulators.serving import serve_in_thread
+from bench.qbo_calls import company, connect, emulated_qbo, parse_invoices
 from qbo.client import QboClient
-from store.settings import Settings
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--invoices", default="100000")
-    args = parser.parse_args()
-    server = serve_in_thread(create_app({}))
-    settings = Settings(secret_key="bench").pointed_at_emulators(server.url, "http://127.0.0.1:9")
+    invoices = parse_invoices(__doc__ or "", "100000")
     print("| invoices | generated in s | API calls (COUNT + pages of 1000) | paged in s | rows read |")
     print("|---|---|---|---|---|")
-    try:
-        for n in [int(x) for x in args.invoices.split(",") if x]:
+    with emulated_qbo() as (base, settings):
+        for n in invoices:
             started = time.perf_counter()
-            realm = company(server.url, n)
+            realm = company(base, n)
             generated = time.perf_counter() - started
             client = QboClient(realm, connect(settings, realm), settings, sleep=lambda _s: None)
             started, before = time.perf_counter(), client.calls
@@ -39,8 +29,6 @@ def main() -> None:
             paged = time.perf_counter() - started
             assert ids == sorted(set(ids)), "pages overlapped or came out of order"
             print(f"| {n:,} | {generated:.1f} | {client.calls - before} | {paged:.1f} | {len(ids):,} |")
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":
