@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -104,29 +106,38 @@ def incremental_after_changes(base: str, client: QboClient, realm: str) -> tuple
     return client.calls - before, changes.changed + changes.added, len(changes.deleted_ids)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--invoices", default="100,1000,2500,10000")
-    args = parser.parse_args()
+def parse_invoices(doc: str, default: str) -> list[int]:
+    """The `--invoices 100,1000,...` list of a bench script whose docstring is `doc`."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--invoices", default=default)
+    return [int(x) for x in parser.parse_args().invoices.split(",") if x]
+
+
+@contextmanager
+def emulated_qbo() -> Iterator[tuple[str, Settings]]:
+    """An in-process QBO emulator: its URL, and settings pointing the product at it."""
     server = serve_in_thread(create_app({}))
-    settings = Settings(secret_key="bench").pointed_at_emulators(server.url, "http://127.0.0.1:9")
+    try:
+        yield server.url, Settings(secret_key="bench").pointed_at_emulators(server.url, "http://127.0.0.1:9")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    invoices = parse_invoices(__doc__ or "", "100,1000,2500,10000")
     header = "| invoices | bound | ours (full) | ratio | MAXRESULTS 100 | incremental, 10 edits + 2 deletes |"
     print(header)
     print("|---|---|---|---|---|---|")
-    try:
-        for n in [int(x) for x in args.invoices.split(",") if x]:
-            realm = company(server.url, n)
+    with emulated_qbo() as (base, settings):
+        for n in invoices:
+            realm = company(base, n)
             client = QboClient(realm, connect(settings, realm), settings, sleep=lambda _s: None)
             bound, ours, naive = max(math.ceil(n / 1000), 1), full_pull(client), naive_pull(client)
-            calls, changed, deleted = incremental_after_changes(server.url, client, realm)
+            calls, changed, deleted = incremental_after_changes(base, client, realm)
             print(
                 f"| {n:,} | {bound} | {ours} | {ours / bound:.2f} | {naive} | "
                 f"{calls} calls ({changed} changed, {deleted} deleted) vs {ours} for a full pull |"
             )
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":

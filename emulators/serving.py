@@ -29,7 +29,10 @@ class RunningServer:
 def serve_in_thread(app: Callable, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Start `app` on host:port (0 picks a free port) and return once it accepts connections."""
     server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name=f"wsgi-{server.port}", daemon=True)
+    # stop() waits for the serving loop to look at its shutdown flag: every 50 ms, not socketserver's 500 ms
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"wsgi-{server.port}", daemon=True
+    )
     thread.start()
     return RunningServer(server, thread)
 

@@ -13,6 +13,7 @@ from emulators.serving import RunningServer, serve_in_thread
 from store import db
 from store.settings import Settings, configure
 from tests import infra
+from tests.templates import PostgresTemplate, SqliteTemplate
 
 
 @pytest.fixture(scope="session")
@@ -26,21 +27,36 @@ def postgres_base_url() -> str | None:
     return infra.postgres_url()
 
 
-@pytest.fixture
-def sqlite_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path}/sheetbooks.db"
-    db.upgrade(url)
-    return url
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_base_url) -> PostgresTemplate | None:
+    return PostgresTemplate(postgres_base_url) if postgres_base_url else None
 
 
 @pytest.fixture
-def postgres_url(postgres_base_url) -> Iterator[str]:
+def sqlite_url(sqlite_template, tmp_path) -> str:
+    """A SQLite database of the test's own at the newest migration (a copy of the session's template)."""
+    return sqlite_template.copy(tmp_path / "sheetbooks.db")
+
+
+@pytest.fixture
+def postgres_reachable(postgres_base_url) -> str:
+    """The test database's URL; the test is skipped without one (and fails on CI, which has one)."""
     if postgres_base_url is None:
         if os.environ.get("CI"):
             pytest.fail("no PostgreSQL reachable: on CI the PostgreSQL tests must run (scripts/services.sh)")
         pytest.skip("no PostgreSQL reachable (TEST_DATABASE_URL or 127.0.0.1:5432; CI always has one)")
-    with infra.postgres_schema(postgres_base_url) as url:
-        db.upgrade(url)
+    return postgres_base_url
+
+
+@pytest.fixture
+def postgres_url(postgres_reachable, postgres_template) -> Iterator[str]:
+    """A PostgreSQL schema of the test's own at the newest migration (the session's template replayed)."""
+    with postgres_template.schema() as url:
         yield url
 
 

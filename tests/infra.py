@@ -9,8 +9,9 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import redis
@@ -98,12 +99,23 @@ def postgres_url() -> str | None:
     return url
 
 
+Statement = tuple[str, Any, bool]  # SQL, its parameters, executemany
+
+
 @contextmanager
-def postgres_schema(base_url: str) -> Iterator[str]:
-    """A private schema in the test database (concurrent runs don't collide), dropped afterwards."""
+def postgres_schema(base_url: str, setup: Sequence[Statement] = ()) -> Iterator[str]:
+    """A private schema in the test database (concurrent runs don't collide), dropped afterwards.
+
+    `setup` statements run in it first, in one transaction (see tests/templates.py)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'create schema "{schema}"')
+    with psycopg.connect(base_url) as conn, conn.cursor() as cursor:
+        cursor.execute(f'create schema "{schema}"')
+        cursor.execute(f'set local search_path to "{schema}"')
+        for statement, parameters, many in setup:
+            if many:
+                cursor.executemany(statement, parameters)
+            else:
+                cursor.execute(statement, parameters)
     sa_url = base_url.replace("postgresql://", "postgresql+psycopg://", 1)
     sep = "&" if "?" in sa_url else "?"
     try:

@@ -73,6 +73,30 @@ def delete_entity(realm: str, entity: str, entity_id: str) -> Response | tuple[R
     return jsonify(stub) if stub else _error(f"no {entity} {entity_id}", 404)
 
 
+@bp.post("/companies/<realm>/entities/<entity>/bulk")
+def bulk_change(realm: str, entity: str) -> Response | tuple[Response, int]:
+    """Many admin edits in one call: `{"update": [ids], "patch": {...}, "delete": [ids]}`.
+
+    Every id is checked first, so an unknown one changes nothing; each change then goes through
+    the same update/delete as a single call (CDC, SyncToken, webhooks, persistence).
+    """
+    company, error = _company_entity(realm, entity)
+    if error:
+        return error
+    body = request.get_json(force=True)
+    updates, deletes = [str(i) for i in body.get("update", [])], [str(i) for i in body.get("delete", [])]
+    patch = body.get("patch") or {}
+    if updates and not patch:
+        return _error("update needs a patch")
+    unknown = [i for i in dict.fromkeys(updates + deletes) if company.get(entity, i) is None]
+    if unknown:
+        return _error(f"no {entity} {', '.join(unknown)}", 404)
+    for entity_id in updates:
+        company.update(entity, entity_id, patch)
+    deleted = sum(company.delete(entity, entity_id) is not None for entity_id in deletes)
+    return jsonify({"updated": len(updates), "deleted": deleted})
+
+
 @bp.get("/clock")
 def clock() -> Response:
     state = emulator()

@@ -22,10 +22,20 @@ def acme_spec() -> dict:
     return {"multicurrency": True}
 
 
+@pytest.fixture(scope="module")
+def shared_acme(qbo_emulator, acme_spec) -> str:
+    """The module's Acme, for its tests that only read it; its realm id."""
+    return new_company(Admin(qbo_emulator.url), "Acme Landscaping", 30, **acme_spec)
+
+
 @pytest.fixture
-def acme(admin, make_client, acme_spec) -> tuple[str, QboClient]:  # noqa: F811
-    """A realistic multi-currency company with 30 invoices and its client."""
-    realm = new_company(admin, "Acme Landscaping", 30, **acme_spec)
+def acme(request, make_client, acme_spec) -> tuple[str, QboClient]:  # noqa: F811
+    """A realistic multi-currency company with 30 invoices and its client. The module's tests share one,
+    except a test that asks for `admin`: it may change the company, so it gets its own."""
+    if "admin" in request.fixturenames:
+        realm = new_company(request.getfixturevalue("admin"), "Acme Landscaping", 30, **acme_spec)
+    else:
+        realm = request.getfixturevalue("shared_acme")
     return realm, make_client(realm)
 
 

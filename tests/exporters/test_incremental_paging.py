@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from exporters.incremental import pull
 from exporters.sources.base import RunContext
 from store.documents import ExporterOptions
 from store.models import utcnow
+from tests.qbo.fixtures import own_qbo_emulator  # noqa: F401 - this module moves Intuit's clock
 
 
 def edit_during_the_pull(client: Any, edit: Callable[[str], None]) -> dict:
@@ -39,9 +39,15 @@ def test_an_object_updated_during_a_long_pull_pushes_no_other_out(company_client
     def edit(invoice_id: str) -> None:
         admin.call("POST", f"companies/{realm}/entities/Invoice/{invoice_id}", json={"PrivateNote": "x"})
 
-    for invoice_id in ids:  # 1,010 objects changed since the watermark: two pages of changes
-        edit(invoice_id)
-    time.sleep(1.1)  # LastUpdatedTime has whole seconds: the edit during the pull lands later
+    # 1,010 objects changed since the watermark (two pages of changes), 300 a second as people work
+    for second, first in enumerate(range(0, len(ids), 300)):
+        admin.advance(second and 1)  # LastUpdatedTime has whole seconds
+        admin.call(
+            "POST",
+            f"companies/{realm}/entities/Invoice/bulk",
+            json={"update": ids[first : first + 300], "patch": {"PrivateNote": "x"}},
+        )
+    admin.advance(1)  # the edit during the pull lands later than all of them
     state = edit_during_the_pull(client, edit)
 
     changes = pull(client, get_source("invoices"), ExporterOptions(), RunContext(), start)

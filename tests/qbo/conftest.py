@@ -60,7 +60,7 @@ def make_client(settings, admin, redis, clock) -> Callable[[str], QboClient]:
     def make(realm: str) -> QboClient:
         store = MemoryTokenStore(connect(settings, realm, clock))
         oauth = IntuitOAuth(settings, clock=clock)
-        manager = TokenManager(store, oauth, redis, f"test-tokens:{realm}", clock=clock)
+        manager = TokenManager(store, oauth, redis, f"test-tokens:{settings.queue_name}:{realm}", clock=clock)
         return QboClient(realm, manager, settings, max_wait_seconds=0)
 
     return make

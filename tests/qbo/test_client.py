@@ -14,9 +14,10 @@ from tests.qbo.intuit import Admin
 INVOICES = 2345
 
 
-@pytest.fixture
-def realm(admin: Admin) -> str:
-    return admin.company("Acme Landscaping", invoices=INVOICES)
+@pytest.fixture(scope="module")
+def realm(qbo_emulator) -> str:
+    """One company for the module: its tests only read it (faults and the clock are not its data)."""
+    return Admin(qbo_emulator.url).company("Acme Landscaping", invoices=INVOICES)
 
 
 @pytest.fixture

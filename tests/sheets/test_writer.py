@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sheets.chunks import CHUNK_BYTES
 from sheets.errors import ColumnContractBroken, DestinationMissing, LimitExceeded, UpsertNotPossible
 from sheets.result import WriteResult
 from sheets.stamp import RunStamp
@@ -15,6 +16,10 @@ from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col, writes
 from tests.sheets.reader import PollingReader
 from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
+
+TENTH = (
+    CHUNK_BYTES // 10
+)  # chunks a tenth of the real size: as many writes as ten times the rows, for less work
 
 
 def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc):
@@ -60,21 +65,23 @@ def test_a_big_replace_goes_through_a_hidden_staging_tab_and_swaps_at_once(sprea
     state = writer.replace(COLUMNS, [row(i) for i in range(3)]).header_state
     before = google_user.requests_by_route()
     progress: list[int] = []
-    big = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append)
-    result = big.replace(COLUMNS, (row(i) for i in range(30_000)))
+    big = SheetWriter(
+        gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append, chunk_bytes=TENTH
+    )
+    result = big.replace(COLUMNS, (row(i) for i in range(3_000)))  # as many chunks as 30,000 rows make
     calls = google_user.requests_by_route() - before
-    assert result.rows_written == 30_000 and values(spreadsheet, "Invoices")[-1][1] == "29999"
+    assert result.rows_written == 3_000 and values(spreadsheet, "Invoices")[-1][1] == "2999"
     assert calls["sheets.batchUpdate"] >= 2 and result.calls == sum(calls.values())
-    assert progress[-1] == 30_000 and len(progress) >= 2
+    assert progress[-1] == 3_000 and len(progress) >= 2
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
 
 
 def classify(got: list[list]) -> str:
-    """'old' (200 rows at 1.00), 'new' (50,000 rows at 10.50), else what was wrong with the tab."""
+    """'old' (200 rows at 1.00), 'new' (2,000 rows at 10.50), else what was wrong with the tab."""
     header, body = (got[0], got[1:]) if got else ([], [])
     if header != [c.label for c in COLUMNS]:
         return f"header {header[:3]}"
-    for name, count, amount in (("old", 200, 1), ("new", 50_000, 10.5)):
+    for name, count, amount in (("old", 200, 1), ("new", 2_000, 10.5)):
         if len(body) == count and all(r[1] == str(i) and r[3] == amount for i, r in enumerate(body)):
             return name
     return f"partial: {len(body)} rows"
@@ -90,12 +97,12 @@ def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, colleague):
         assert reader.read_now() == "old"
 
         def between_chunks(rows: int) -> None:  # the staging tab is half full: look at the live tab
-            if rows < 50_000:
+            if rows < 2_000:
                 during.append(reader.read_now())
 
-        SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks).replace(
-            COLUMNS, (row(i) for i in range(50_000))
-        )
+        SheetWriter(
+            gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks, chunk_bytes=TENTH
+        ).replace(COLUMNS, (row(i) for i in range(2_000)))  # 4 chunks; each read in between takes ~1 s
         assert reader.read_now() == "new"
     assert reader.error is None, reader.error
     assert len(during) >= 2 and set(during) == {"old"}, during

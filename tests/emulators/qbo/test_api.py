@@ -150,27 +150,53 @@ def test_cdc_empty_window_and_old_window_and_bad_entity(emulator, api):
     assert api.get("cdc", entities="TaxCode", changedSince=now).status_code == 400
 
 
+def test_a_bulk_admin_call_changes_many_objects_as_single_calls_would(emulator, api):
+    realm = api.base.rsplit("/", 1)[1]
+    emulator.advance(60)
+    start = emulator.admin("GET", "/clock")["now"]
+    emulator.advance(1)  # MetaData times have whole seconds
+    invoices = api.query("SELECT * FROM Invoice MAXRESULTS 5").json()["QueryResponse"]["Invoice"]
+    ids = [invoice["Id"] for invoice in invoices]
+    bulk = f"/companies/{realm}/entities/Invoice/bulk"
+
+    refused = requests.post(
+        f"{emulator.url}/_emulator{bulk}", json={"delete": [ids[4], "987654321"]}, timeout=10
+    )
+    assert refused.status_code == 404 and "987654321" in refused.json()["error"]
+    assert api.get(f"invoice/{ids[4]}").status_code == 200  # an unknown id changes nothing
+
+    done = emulator.admin(
+        "POST", bulk, json={"update": ids[:3], "patch": {"PrivateNote": "bulk"}, "delete": ids[3:]}
+    )
+    assert done == {"updated": 3, "deleted": 2}
+    for before in invoices[:3]:
+        after = api.get(f"invoice/{before['Id']}").json()["Invoice"]
+        assert after["PrivateNote"] == "bulk" and after["SyncToken"] == str(int(before["SyncToken"]) + 1)
+    changed = api.get("cdc", entities="Invoice", changedSince=start).json()
+    rows = changed["CDCResponse"][0]["QueryResponse"][0]["Invoice"]
+    assert sorted(r["Id"] for r in rows if r.get("status") != "Deleted") == sorted(ids[:3])
+    assert sorted(r["Id"] for r in rows if r.get("status") == "Deleted") == sorted(ids[3:])
+
+
 def test_cdc_caps_the_whole_answer_at_1000_objects():
     with running({"SEED": [{"name": "Busy", "invoices": 1200, "seed": 2}]}) as emulator:
         token, realm = connect(emulator)
         api = Api(emulator, token["access_token"], realm)
         since = emulator.admin("GET", "/clock")["now"]
         emulator.advance(1)  # MetaData times have whole seconds
-        invoices = emulator.admin("GET", f"/companies/{realm}/entities/Invoice")["Invoice"]
-        for invoice in invoices[:700]:
-            emulator.admin(
-                "POST", f"/companies/{realm}/entities/Invoice/{invoice['Id']}", json={"PrivateNote": "x"}
-            )
-        for customer in emulator.admin("GET", f"/companies/{realm}/entities/Customer")["Customer"][:140]:
-            emulator.admin(
-                "POST", f"/companies/{realm}/entities/Customer/{customer['Id']}", json={"Notes": "x"}
-            )
-        for vendor in emulator.admin("GET", f"/companies/{realm}/entities/Vendor")["Vendor"][:40]:
-            emulator.admin("POST", f"/companies/{realm}/entities/Vendor/{vendor['Id']}", json={"Notes": "x"})
-        payments = emulator.admin("GET", f"/companies/{realm}/entities/Payment")["Payment"]
-        for payment in payments[:400]:
-            emulator.admin(
-                "POST", f"/companies/{realm}/entities/Payment/{payment['Id']}", json={"PrivateNote": "x"}
+        for entity, count, field in (
+            ("Invoice", 700, "PrivateNote"),
+            ("Customer", 140, "Notes"),
+            ("Vendor", 40, "Notes"),
+            ("Payment", 400, "PrivateNote"),
+        ):
+            ids = [
+                row["Id"] for row in emulator.admin("GET", f"/companies/{realm}/entities/{entity}")[entity]
+            ]
+            edit = {"update": ids[:count], "patch": {field: "x"}}
+            assert (
+                emulator.admin("POST", f"/companies/{realm}/entities/{entity}/bulk", json=edit)["updated"]
+                == count
             )
         groups = api.get("cdc", entities="Invoice,Customer,Vendor,Payment", changedSince=since).json()
         sizes = {
