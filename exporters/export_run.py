@@ -18,7 +18,7 @@ from exporters import incremental
 from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column
 from exporters.failures import SetupError, describe
-from exporters.progress import Progress, set_progress
+from exporters.progress import Heartbeat, Progress, set_progress
 from exporters.refresh import (
     INCREMENTAL,
     ChangeCounts,
@@ -78,8 +78,10 @@ def run_export(run_id: int) -> None:
         if inputs is None:
             log.warning("run %s not found or no longer queued: nothing to do", run_id)
             return
-        run = ExportRun.start(inputs)
-        record_success(run_id, run.outcome(run.execute()))
+        with Heartbeat(run_id):
+            run = ExportRun.start(inputs)
+            result = run.execute()
+        record_success(run_id, run.outcome(result))
     except BaseException as exc:
         email = inputs.account.email if inputs and inputs.account else ""
         record_failure(run_id, describe(exc, email), run.outcome() if run else None)

@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
+from store import states
 from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
-from workers.enqueue import enqueue_run, next_run_after
+from workers.enqueue import enqueue_run, queue_follow_up
 from workers.reaper import reap
 
 log = logging.getLogger(__name__)
@@ -30,22 +30,13 @@ class TickResult:
 def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
     """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
     with session_scope() as session:
-        result = session.execute(
-            update(Exporter)
-            .where(Exporter.id == exporter_id, Exporter.enabled.is_(True), Exporter.next_run_at == due_at)
-            .values(next_run_at=next_run_after(now, schedule_minutes))
-        )
-        return result.rowcount == 1
+        return states.claim_slot(session, exporter_id, due_at, now, schedule_minutes)
 
 
 def unclaim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> None:
     """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
     with session_scope() as session:
-        session.execute(
-            update(Exporter)
-            .where(Exporter.id == exporter_id, Exporter.next_run_at == next_run_after(now, schedule_minutes))
-            .values(next_run_at=due_at)
-        )
+        states.give_back_slot(session, exporter_id, due_at, now, schedule_minutes)
 
 
 def due_exporters(now: datetime) -> list[tuple[int, int, datetime, int | None]]:
@@ -53,8 +44,25 @@ def due_exporters(now: datetime) -> list[tuple[int, int, datetime, int | None]]:
     with session_scope() as session:
         statement = select(
             Exporter.id, Exporter.workspace_id, Exporter.next_run_at, Exporter.schedule_minutes
-        ).where(Exporter.enabled.is_(True), Exporter.next_run_at.is_not(None), Exporter.next_run_at <= now)
-        return list(session.exec(statement).all())
+        ).where(
+            col(Exporter.enabled).is_(True),
+            col(Exporter.next_run_at).is_not(None),
+            col(Exporter.next_run_at) <= now,
+        )
+        return [
+            (i, w, due, minutes)
+            for i, w, due, minutes in session.exec(statement).all()
+            if i and due is not None
+        ]
+
+
+def follow_ups() -> list[int]:
+    """Enabled exporters a QuickBooks change asked to run again (normally queued by the job that ended)."""
+    with session_scope() as session:
+        statement = select(Exporter.id).where(
+            col(Exporter.enabled).is_(True), col(Exporter.follow_up_at).is_not(None)
+        )
+        return [i for i in session.exec(statement).all() if i is not None]
 
 
 def tick(now: datetime | None = None) -> TickResult:
@@ -71,7 +79,11 @@ def tick(now: datetime | None = None) -> TickResult:
             unclaim(exporter_id, due_at, now, interval)
             result.failed.append(exporter_id)
             continue
-        (result.queued if run else result.busy).append(run.id if run else exporter_id)
+        if run is not None and run.id is not None:
+            result.queued.append(run.id)
+        else:
+            result.busy.append(exporter_id)
+    result.queued += [run.id for run in map(queue_follow_up, follow_ups()) if run is not None and run.id]
     if result.queued or result.busy or result.reaped or result.failed:
         log.info(
             "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",

@@ -14,7 +14,7 @@ from connections.google_accounts import disconnect_google_account, ensure_servic
 from sheets.errors import GoogleReconnectRequired
 from store import db
 from store.crypto import decrypt_json
-from store.models import Exporter, GoogleAccount, GoogleAccountStatus
+from store.models import Exporter, ExporterState, GoogleAccount, GoogleAccountStatus
 from tests import factories
 from tests.sheets import conftest as sheet_fixtures
 
@@ -83,7 +83,8 @@ def test_disconnect_revokes_and_keeps_the_exporters(google_settings):
         exporter_id = exporter.id
     with db.session_scope() as session:
         exporter = session.get(Exporter, exporter_id)
-        assert exporter.google_account_id is None and email in exporter.destination_error
+        assert exporter.google_account_id is None and email in exporter.paused_reason
+        assert not exporter.enabled and exporter.state == ExporterState.PAUSED_GOOGLE
         assert session.exec(select(GoogleAccount).where(GoogleAccount.email == email)).first() is None
     refused = requests.post(
         google_settings.google_token_url,

@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
 from wtforms import Field
 
-from connections.pausing import paused_by_companies
+from connections.pausing import account_chosen
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.filters import WhereError, validate_where
+from store import states
 from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
 from store.models import (
     Company,
@@ -29,7 +30,7 @@ from web.current import scoped
 from web.database import get_session
 from web.exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
 from web.exporters.forms import ExporterForm
-from web.exporters.schedules import choice_of, minutes_of, next_run
+from web.exporters.schedules import choice_of, minutes_of
 from web.exporters.writing import WRITE_OPTIONS, load_write_options, write_options_from
 
 FORM_OPTIONS = (
@@ -44,7 +45,7 @@ FORM_OPTIONS = (
     *(f"{party}_ids" for party in PARTIES),
     *WRITE_OPTIONS,
 )
-# What the editor leaves as it was: fields others keep (connections' paused_by_companies, ...).
+# What the editor leaves as it was: options it has no field for.
 KEPT_OPTIONS = tuple(name for name in ExporterOptions.model_fields if name not in (*FORM_OPTIONS, "version"))
 
 
@@ -179,7 +180,7 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.tab.data, form.write_mode.data = exporter.tab, exporter.write_mode
     load_write_options(form, options)
     form.schedule.data = choice_of(exporter.schedule_minutes)
-    form.enabled.data = exporter.enabled
+    form.enabled.data = exporter.pauses.disabled_by is None  # the user's own switch, not the other holds
 
 
 def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
@@ -313,20 +314,30 @@ def save(
     exporter.write_mode = form.write_mode.data
     exporter.time_zone = (form.time_zone.data or "").strip() or "UTC"
     minutes = minutes_of(form.schedule.data)
-    exporter.schedule_minutes = minutes
-    exporter.next_run_at = next_run(minutes, now, exporter.next_run_at, minutes != previous_minutes)
-    exporter.enabled = bool(form.enabled.data) and not paused_by_companies(exporter)
+    states.set_schedule(exporter, minutes, now, minutes != previous_minutes)
     exporter.destination_error = ""
     session.add(exporter)
     session.flush()
     session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
     for position, company_id in enumerate(form.companies.data):
         session.add(ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position))
+    _settle_state(session, exporter, bool(form.enabled.data))
     if before is not None and before != _what_it_pulls(session, exporter):
         # Watermarks describe what the tab holds; a new filter, company, column or destination makes
         # them wrong (rows that now match would never come), so the next run is a full one.
         session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
     return exporter
+
+
+def _settle_state(session: Session, exporter: Exporter, wanted_enabled: bool) -> None:
+    """The saved exporter's state: the user's switch, its Google account, the companies it now reads."""
+    session.flush()
+    if wanted_enabled and exporter.pauses.disabled_by is not None:
+        states.apply(session, exporter, states.Event.USER_ENABLED)
+    elif not wanted_enabled and states.can_apply(exporter, states.Event.USER_DISABLED):
+        states.apply(session, exporter, states.Event.USER_DISABLED, by=g.user.email)
+    account = session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
+    account_chosen(session, exporter, account)
 
 
 def _what_it_pulls(session: Session, exporter: Exporter) -> tuple:
