@@ -183,6 +183,7 @@ class ExporterOptions(Document):
         # version 2: the pausing companies moved to the exporter's `pauses` (migration 0005 moved them)
         lambda data: {k: v for k, v in data.items() if k != "paused_by_companies"},
     )
+    version: int = 2
 
     # what to pull
     date_range: DateRange | None = None  # None: entity sources unfiltered, reports year to date

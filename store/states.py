@@ -210,11 +210,16 @@ def reason(exporter: Exporter, state: ExporterState) -> str:
             "(expired or revoked). Reconnect it under Google accounts; this exporter writes again once it is."
         )
     if state == S.PAUSED_COMPANY:
-        names = ", ".join(c.name for c in p.companies)
-        return (
-            f"Paused: the QuickBooks company {names} was disconnected. Reconnect it, or remove it from this "
-            "exporter, to resume."
+        lost = "; ".join(
+            f"the QuickBooks company {c.name} "
+            + (
+                "needs to be reconnected (QuickBooks refused its connection)"
+                if c.why == "needs_reconnect"
+                else "was disconnected"
+            )
+            for c in p.companies
         )
+        return f"Paused: {lost}. Reconnect it under Companies, or remove it from this exporter, to resume."
     if state == S.PAUSED_FAILURES:
         return (
             f"Paused after {p.failures} failed runs in a row (last: {p.failure_error}). Fix the cause, then "

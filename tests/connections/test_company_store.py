@@ -88,7 +88,7 @@ def test_needing_reconnect_pauses_enabled_exporters_and_reconnecting_resumes_exa
         company = connect(session, workspace_id)
         running = exporter_reading(session, workspace_id, company, name="Invoices").id
         paused_by_analyst = exporter_reading(
-            session, workspace_id, company, name="Vendors", enabled=False, paused_reason="on holiday"
+            session, workspace_id, company, name="Vendors", enabled=False, disabled_by="holiday@example.com"
         ).id
 
     CompanyTokenStore(company.id).mark_reconnect_required("invalid_grant")
@@ -105,7 +105,8 @@ def test_needing_reconnect_pauses_enabled_exporters_and_reconnecting_resumes_exa
         again = connect(session, workspace_id, suffix="2")
     assert again.id == company.id
     assert state(running) == (True, "")
-    assert state(paused_by_analyst) == (False, "on holiday")
+    enabled, reason = state(paused_by_analyst)  # the analyst's own pause stays, with its reason
+    assert not enabled and "Disabled by holiday@example.com" in reason
 
 
 def test_an_exporter_of_two_companies_resumes_only_when_both_are_reconnected(workspace_id):
