@@ -18,7 +18,7 @@ def workspace(session: Session, name: str = "Acme books") -> Workspace:
 
 
 def exporter(session: Session, workspace_id: int, next_run_at: datetime | None = None, **fields) -> Exporter:
-    """An exporter; `enabled=False` is one its user disabled (`disabled_by`, default "analyst@example.com")."""
+    """An exporter; `enabled=False`: one its user disabled (`disabled_by`, default analyst@example.com)."""
     by = fields.pop("disabled_by", "analyst@example.com")
     if fields.get("enabled") is False:
         fields |= {"pauses": ExporterPauses(disabled_by=by), "state": ExporterState.DISABLED}

@@ -22,12 +22,12 @@ from workers.webhooks import process_delivery
 
 def test_every_run_status_is_in_the_table_and_a_finished_run_never_moves():
     assert set(states.RUN_TRANSITIONS) == set(RunStatus)
-    assert states.FINISHED == {
+    assert {
         RunStatus.SUCCEEDED,
         RunStatus.FAILED,
         RunStatus.CANCELLED,
         RunStatus.SKIPPED,
-    }
+    } == states.FINISHED
     run = Run(exporter_id=1, workspace_id=1, status=RunStatus.SUCCEEDED)
     with pytest.raises(states.IllegalTransition, match="succeeded -> running"):
         states.move_run(run, RunStatus.RUNNING)
