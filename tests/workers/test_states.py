@@ -62,36 +62,34 @@ def exporter_id(store_settings) -> int:
         return factories.exporter(session, ws.id).id
 
 
-def test_a_running_run_whose_heartbeat_stopped_is_failed_whatever_redis_knows(exporter_id):
-    """On main the reaper left it running until the 3-hour job timeout while its job looked alive."""
+def _running_since_long_ago(exporter_id: int) -> int:
+    """A run a worker took 20 minutes ago, its job still on the queue in Redis."""
     long_ago = utcnow() - timedelta(minutes=20)
     with session_scope() as session:
         exporter = session.get(Exporter, exporter_id)
-        silent = Run(exporter_id=exporter_id, workspace_id=exporter.workspace_id, queued_at=long_ago)
-        session.add(silent)
-    assert silent.id is not None
-    submit(silent.id)  # its job is still on the queue in Redis: only the heartbeat tells
+        run = Run(exporter_id=exporter_id, workspace_id=exporter.workspace_id, queued_at=long_ago)
+        session.add(run)
+    submit(run.id)
     with session_scope() as session:
-        assert states.claim_run(session, silent.id, long_ago)
-    reaped = reap(utcnow())
-    assert reaped == [silent.id]
+        assert states.claim_run(session, run.id, long_ago)
+    return run.id
+
+
+def test_a_running_run_whose_heartbeat_stopped_is_failed_whatever_redis_knows(exporter_id):
+    """On main the reaper left it running until the 3-hour job timeout while its job looked alive."""
+    silent = _running_since_long_ago(exporter_id)
+    assert reap(utcnow()) == [silent]
     with session_scope() as session:
-        run = session.get(Run, silent.id)
+        run = session.get(Run, silent)
         assert run.status == RunStatus.FAILED and run.error == WORKER_DIED
     assert enqueue_run(exporter_id, run.workspace_id) is not None  # the exporter is free again
-    assert get_redis().exists(f"rq:job:{job_id(silent.id)}")
+    assert get_redis().exists(f"rq:job:{job_id(silent)}")  # Redis still had its job
 
 
 def test_a_beating_run_is_left_alone(exporter_id):
-    long_ago = utcnow() - timedelta(minutes=20)
+    alive = _running_since_long_ago(exporter_id)
     with session_scope() as session:
-        exporter = session.get(Exporter, exporter_id)
-        alive = Run(exporter_id=exporter_id, workspace_id=exporter.workspace_id, queued_at=long_ago)
-        session.add(alive)
-    submit(alive.id)
-    with session_scope() as session:
-        states.claim_run(session, alive.id, long_ago)
-        states.beat(session, alive.id)
+        states.beat(session, alive)
     assert reap(utcnow()) == []
 
 
