@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from exporters.columns import CUSTOM_PREFIX, Column, Field
+from exporters.columns import CUSTOM_PREFIX, Column, Field, Row
 from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
 from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
@@ -40,13 +40,13 @@ class Source(Protocol):
         options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]: ...
+    ) -> Iterator[Row]: ...
 
     def field_for(self, key: str) -> Field | None:
         """The field of a column key, custom fields included (`custom:<name>`); None when there is none."""
         ...
 
-    def as_statement(self, options: dict[str, Any]) -> StatementSource | None:
+    def as_statement(self, options: ExporterOptions) -> StatementSource | None:
         """This source when, with these options, it writes one statement table instead of rows."""
         ...
 

@@ -16,7 +16,7 @@ from redis import Redis
 from connections.clients import gspread_client_for, qbo_client_for
 from exporters import incremental
 from exporters.catalog import Source, get_source, resolve_columns
-from exporters.columns import Column
+from exporters.columns import Column, Row
 from exporters.failures import SetupError, describe
 from exporters.progress import Progress, set_progress
 from exporters.refresh import (
@@ -45,6 +45,7 @@ from sheets.result import WriteResult
 from sheets.stamp import RunStamp
 from sheets.writer import SheetWriter
 from store import db
+from store.documents import RunStats
 from store.models import GoogleAccount, WriteMode, utcnow
 from store.settings import get_settings
 
@@ -143,7 +144,7 @@ class ExportRun:
             stats |= self.refresh.stats()
         if result is not None:
             stats |= write_stats(result)
-        return Outcome(qbo_calls=self.qbo_calls, stats=stats, result=result)
+        return Outcome(qbo_calls=self.qbo_calls, stats=RunStats.model_validate(stats), result=result)
 
     # -- the write modes -----------------------------------------------------------------------------
 
@@ -256,7 +257,7 @@ class ExportRun:
         keys = [c.key for c in columns]
         waters = [incremental.HighWater() for _ in self.companies]
 
-        def rows() -> Iterator[dict[str, Any]]:
+        def rows() -> Iterator[Row]:
             for company, water in zip(self.companies, waters, strict=True):
                 with self.reading(company):
                     source.prepare(company.context, company.client, keys)
@@ -301,7 +302,7 @@ class ExportRun:
         needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
         return needed + columns
 
-    def stream(self, columns: Sequence[Column]) -> Iterator[dict[str, Any]]:
+    def stream(self, columns: Sequence[Column]) -> Iterator[Row]:
         """Every company's rows, one company after the other, QBO errors named by company."""
         keys = [c.key for c in columns]
         for company in self.companies:
@@ -318,7 +319,7 @@ class ExportRun:
             raise CompanyFailed(company.context.name, exc) from exc
 
     @staticmethod
-    def values(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    def values(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[list[Any]]:
         """Rows as sequences in column order (what the sheet writer takes)."""
         keys = [c.key for c in columns]
         for row in rows:

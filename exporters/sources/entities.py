@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from exporters.columns import (
     CUSTOM_PREFIX,
     Column,
     Field,
+    Row,
     address,
     at,
     computed,
@@ -28,7 +28,7 @@ from exporters.sources.base import (
     learn_home_currency,
 )
 from exporters.sources.query import query_params
-from qbo.client import MAX_PAGE, QboClient
+from qbo.client import MAX_PAGE, JsonObject, QboClient
 from qbo.paging import ById
 from store.documents import ExporterOptions, Party
 
@@ -47,7 +47,7 @@ class EntitySource:
     incremental: bool = True
     key_columns: tuple[str, ...] = ("id",)
 
-    def as_statement(self, options: dict[str, Any]) -> None:
+    def as_statement(self, options: ExporterOptions) -> None:
         """Entity sources write rows, never a statement table."""
         return None
 
@@ -92,7 +92,7 @@ class EntitySource:
         run: RunContext,
         where: str | None = None,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict]:
+    ) -> Iterator[JsonObject]:
         """The QBO objects, page by page (1000 at a time), reporting progress as they arrive.
 
         Intuit meters every read, so the total behind "x of y" progress is asked for (COUNT) only
@@ -112,11 +112,11 @@ class EntitySource:
                     break  # the COUNT says this was the last page: no empty page to ask for
         run.fetched(done, total)
 
-    def explode(self, record: dict) -> Iterator[dict]:
+    def explode(self, record: JsonObject) -> Iterator[JsonObject]:
         """The records that become rows (the object itself; line sources yield one per line)."""
         yield record
 
-    def row(self, record: dict, fields: Sequence[Field], ctx: RowContext) -> dict[str, Any]:
+    def row(self, record: JsonObject, fields: Sequence[Field], ctx: RowContext) -> Row:
         return {f.column.key: f.value(record, ctx) for f in fields}
 
     def rows(
@@ -126,7 +126,7 @@ class EntitySource:
         options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Row]:
         """Typed rows keyed by column key, streamed page by page."""
         self.prepare(company, client, keys)
         return self.rows_from(self.records(client, options, run, keys=keys), company, run, keys)
@@ -136,8 +136,12 @@ class EntitySource:
         learn_home_currency(company, client, keys)
 
     def rows_from(
-        self, records: Iterable[dict], company: CompanyContext, run: RunContext, keys: Sequence[str] | None
-    ) -> Iterator[dict[str, Any]]:
+        self,
+        records: Iterable[JsonObject],
+        company: CompanyContext,
+        run: RunContext,
+        keys: Sequence[str] | None,
+    ) -> Iterator[Row]:
         """Rows of QBO objects (fetched here, or by an incremental pull)."""
         fields = self.fields_for(keys)
         ctx = RowContext(company, run)
@@ -174,7 +178,7 @@ def txn(party_key: str, party_label: str, party_path: str) -> list[Field]:
     ]
 
 
-def status(record: dict, ctx: RowContext) -> str:
+def status(record: JsonObject, ctx: RowContext) -> str:
     """Paid / Open / Overdue from Balance and DueDate on the run's date (exporter's time zone)."""
     balance = to_decimal(record.get("Balance")) or 0
     if balance <= 0:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from exporters.columns import (
     Field,
@@ -20,14 +19,14 @@ from exporters.columns import (
 from exporters.filters import FilterSpec
 from exporters.sources.base import CompanyContext, RowContext
 from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
-from qbo.client import QboClient
+from qbo.client import JsonObject, QboClient
 from qbo.paging import ById
 
 SKIPPED = ("SubTotalLineDetail",)
 NEGATIVE = ("DiscountLineDetail",)
 
 
-def wrap(txn: dict, line: dict, group: dict | None = None) -> dict:
+def wrap(txn: JsonObject, line: JsonObject, group: JsonObject | None = None) -> JsonObject:
     """A line as a record: the line, its detail object, its group line and its transaction."""
     detail = line.get(line.get("DetailType", "")) or {}
     return {
@@ -39,7 +38,7 @@ def wrap(txn: dict, line: dict, group: dict | None = None) -> dict:
     }
 
 
-def lines_of(txn: dict) -> Iterator[dict]:
+def lines_of(txn: JsonObject) -> Iterator[JsonObject]:
     """Every line that carries an amount of its own: groups are opened, subtotals skipped."""
     for line in txn.get("Line") or ():
         kind = line.get("DetailType")
@@ -52,7 +51,7 @@ def lines_of(txn: dict) -> Iterator[dict]:
         yield wrap(txn, line)
 
 
-def signed_amount(record: dict, _ctx: RowContext) -> Decimal | None:
+def signed_amount(record: JsonObject, _ctx: RowContext) -> Decimal | None:
     """The line's amount; discounts count negative so lines add up to the subtotal."""
     amount = to_decimal(record["Line"].get("Amount"))
     if amount is not None and record["Line"].get("DetailType") in NEGATIVE:
@@ -63,7 +62,7 @@ def signed_amount(record: dict, _ctx: RowContext) -> Decimal | None:
 def posting(side: str) -> Getter:
     """The journal line's amount when it is posted on `side` (Debit/Credit), else None."""
 
-    def get(record: dict, _ctx: RowContext) -> Decimal | None:
+    def get(record: JsonObject, _ctx: RowContext) -> Decimal | None:
         if record["Detail"].get("PostingType") != side:
             return None
         return to_decimal(record["Line"].get("Amount"))
@@ -74,19 +73,23 @@ def posting(side: str) -> Getter:
 ACCOUNT_KEYS = ("account", "account_id")
 
 
-def item_account(record: dict, ctx: RowContext) -> dict | None:
+def item_account(record: JsonObject, ctx: RowContext) -> JsonObject | None:
     """The line's account: its own (ItemAccountRef on sales lines, AccountRef on expense lines), else its
     item's (income account on sales, asset account for inventory purchases, else expense account)."""
-    detail = record["Detail"]
-    own = detail.get("ItemAccountRef") or detail.get("AccountRef")
+    detail: JsonObject = record["Detail"]
+    own: JsonObject | None = detail.get("ItemAccountRef") or detail.get("AccountRef")
     if own or not detail.get("ItemRef"):
         return own
     item = (ctx.company.items or {}).get(str(detail["ItemRef"].get("value")))
     if item is None:
         return None
     if record["Line"].get("DetailType") == "SalesItemLineDetail":
-        return item.get("IncomeAccountRef")
-    return item.get("AssetAccountRef") if item.get("Type") == "Inventory" else item.get("ExpenseAccountRef")
+        account_ref: JsonObject | None = item.get("IncomeAccountRef")
+    elif item.get("Type") == "Inventory":
+        account_ref = item.get("AssetAccountRef")
+    else:
+        account_ref = item.get("ExpenseAccountRef")
+    return account_ref
 
 
 def account(default: bool) -> list[Field]:
@@ -118,7 +121,7 @@ class LineSource(EntitySource):
 
     incremental: bool = False
 
-    def explode(self, record: dict) -> Iterator[dict]:
+    def explode(self, record: JsonObject) -> Iterator[JsonObject]:
         yield from lines_of(record)
 
     def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
@@ -164,7 +167,9 @@ def body(item: bool = True, expense: bool = False) -> list[Field]:
     return fields
 
 
-def txn_currency(amounts: Sequence[tuple[str, str, Getter]] = (("amount", "Amount", None),)) -> list[Field]:
+def txn_currency(
+    amounts: Sequence[tuple[str, str, Getter | None]] = (("amount", "Amount", None),),
+) -> list[Field]:
     """The transaction's currency and exchange rate, the company's home currency, and home-currency versions
     of the line's amounts ((key, label, getter); None: the signed line amount)."""
     return [
@@ -185,7 +190,7 @@ def txn_currency(amounts: Sequence[tuple[str, str, Getter]] = (("amount", "Amoun
 
 
 def in_home_currency(get: Getter) -> Getter:
-    def home(record: dict, ctx: RowContext) -> Decimal | None:
+    def home(record: JsonObject, ctx: RowContext) -> Decimal | None:
         amount = get(record, ctx)
         return (
             None if amount is None else (amount * exchange_rate(record["Txn"], ctx)).quantize(Decimal("0.01"))
@@ -196,7 +201,7 @@ def in_home_currency(get: Getter) -> Getter:
 
 def line_source(
     key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
-) -> Any:
+) -> LineSource:
     return LineSource(key, label, qbo, group, tuple(fields), filters)
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
-from exporters.columns import Column
+from exporters.columns import Column, Row
 from exporters.dates import resolve_range, split_range
 from exporters.reports import statement as st
 from exporters.reports.ledger import joined
 from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
-from qbo.client import QboClient
+from qbo.client import JsonObject, QboClient
 from qbo.errors import QboError
 from store.documents import DIMENSIONS, PARTIES, PERIODS, ExporterOptions, Layout, Party
 
@@ -106,14 +105,14 @@ class ReportSource:
             return [(start, end)]
         return split_range(start, end, self.summarize(options))
 
-    def fetch(self, client: QboClient, options: ExporterOptions, run: RunContext) -> list[dict]:
+    def fetch(self, client: QboClient, options: ExporterOptions, run: RunContext) -> list[JsonObject]:
         """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved);
         a General Ledger's pieces are joined back into one report."""
         pieces = self.ranges(options, run)
         by = self.summarize(options)
-        reports: list[dict] = []
+        reports: list[JsonObject] = []
 
-        def one(start: date, end: date) -> dict:
+        def one(start: date, end: date) -> JsonObject:
             return client.report(self.report, self.params(options, start, end))
 
         for index, (start, end) in enumerate(pieces, 1):
@@ -131,7 +130,7 @@ class ReportSource:
         options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Row]:
         """Tidy rows, or (one company) the statement's rows."""
         reports = self.fetch(client, options, run)
         if options.layout == "tidy":
@@ -140,7 +139,9 @@ class ReportSource:
             return
         yield from self.combined(reports).rows
 
-    def combined(self, reports: list[dict], key_prefix: str = "", label_prefix: str = "") -> st.Statement:
+    def combined(
+        self, reports: list[JsonObject], key_prefix: str = "", label_prefix: str = ""
+    ) -> st.Statement:
         """One company's statement from its pieces (merged along time, with a Total over them)."""
         if len(reports) == 1:
             return st.statement(reports[0], key_prefix, label_prefix)
