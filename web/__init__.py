@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if settings.proxy_hops:
         # The client's address and scheme as the trusted proxies saw them (login limits, https cookies).
         hops = settings.proxy_hops
+        # Flask's documented way to add WSGI middleware; Flask types wsgi_app as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from web import current, database, errors, forms, security_headers

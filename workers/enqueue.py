@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rq.job import Job
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store import redis_keys
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
+from store.rows import saved_id
 from workers.queue import get_queue, get_redis
 
 JOB_TIMEOUT_SECONDS = 3 * 60 * 60
@@ -17,7 +18,7 @@ JOB_TIMEOUT_SECONDS = 3 * 60 * 60
 
 def active_run(session: Session, exporter_id: int) -> Run | None:
     """The exporter's queued or running run, if any."""
-    statement = select(Run).where(Run.exporter_id == exporter_id, Run.status.in_(ACTIVE_RUN_STATUSES))
+    statement = select(Run).where(Run.exporter_id == exporter_id, col(Run.status).in_(ACTIVE_RUN_STATUSES))
     return session.exec(statement).first()
 
 
@@ -46,7 +47,7 @@ def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.M
             if trigger == RunTrigger.MANUAL and exporter.enabled and exporter.next_run_at is not None:
                 exporter.next_run_at = next_run_after(utcnow(), exporter.schedule_minutes)
                 session.add(exporter)
-        submit(run.id, at_front=trigger == RunTrigger.MANUAL)
+        submit(saved_id(run), at_front=trigger == RunTrigger.MANUAL)
     return run
 
 

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.db import session_scope
 from store.models import Run, RunStatus
+from store.rows import saved_id
 from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id, submit
 from workers.queue import get_redis
 
@@ -43,15 +44,16 @@ def reap(now: datetime) -> list[int]:
     with session_scope() as session:
         stale = session.exec(
             select(Run).where(
-                Run.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)), Run.queued_at < now - GRACE
+                col(Run.status).in_((RunStatus.QUEUED, RunStatus.RUNNING)), col(Run.queued_at) < now - GRACE
             )
         ).all()
         for run in stale:
-            status = _job_status(run.id)
+            run_id = saved_id(run)
+            status = _job_status(run_id)
             if run.status == RunStatus.QUEUED and status is None:
-                submit(run.id)
-                repaired.append(run.id)
+                submit(run_id)
+                repaired.append(run_id)
             elif status in DEAD_JOB_STATUSES or (status is None and _past_its_timeout(run, now)):
                 run.status, run.error, run.finished_at = RunStatus.FAILED, WORKER_DIED, now
-                repaired.append(run.id)
+                repaired.append(run_id)
     return repaired

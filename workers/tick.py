@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
+from store.rows import saved_id
 from workers.enqueue import enqueue_run, next_run_after
 from workers.reaper import reap
 
@@ -27,12 +29,26 @@ class TickResult:
     failed: list[int] = field(default_factory=list)  # exporters left due for the next tick
 
 
+class DueExporter(NamedTuple):
+    """An enabled exporter whose time has come, as the tick saw it."""
+
+    exporter_id: int
+    workspace_id: int
+    due_at: datetime
+    schedule_minutes: int | None
+
+
 def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
     """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
     with session_scope() as session:
-        result = session.execute(
+        # Through the session's connection: a Core UPDATE there reports its row count (CursorResult).
+        result = session.connection().execute(
             update(Exporter)
-            .where(Exporter.id == exporter_id, Exporter.enabled.is_(True), Exporter.next_run_at == due_at)
+            .where(
+                col(Exporter.id) == exporter_id,
+                col(Exporter.enabled).is_(True),
+                col(Exporter.next_run_at) == due_at,
+            )
             .values(next_run_at=next_run_after(now, schedule_minutes))
         )
         return result.rowcount == 1
@@ -43,18 +59,30 @@ def unclaim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes:
     with session_scope() as session:
         session.execute(
             update(Exporter)
-            .where(Exporter.id == exporter_id, Exporter.next_run_at == next_run_after(now, schedule_minutes))
+            .where(
+                col(Exporter.id) == exporter_id,
+                col(Exporter.next_run_at) == next_run_after(now, schedule_minutes),
+            )
             .values(next_run_at=due_at)
         )
 
 
-def due_exporters(now: datetime) -> list[tuple[int, int, datetime, int | None]]:
-    """(id, workspace id, due at, interval) of enabled exporters whose time has come."""
+def due_exporters(now: datetime) -> list[DueExporter]:
+    """The enabled exporters whose time has come."""
     with session_scope() as session:
         statement = select(
-            Exporter.id, Exporter.workspace_id, Exporter.next_run_at, Exporter.schedule_minutes
-        ).where(Exporter.enabled.is_(True), Exporter.next_run_at.is_not(None), Exporter.next_run_at <= now)
-        return list(session.exec(statement).all())
+            col(Exporter.id), Exporter.workspace_id, col(Exporter.next_run_at), Exporter.schedule_minutes
+        ).where(
+            col(Exporter.enabled).is_(True),
+            col(Exporter.next_run_at).is_not(None),
+            col(Exporter.next_run_at) <= now,
+        )
+        # The primary key is never NULL and the WHERE leaves no NULL next_run_at: the test narrows the type.
+        return [
+            DueExporter(exporter_id, workspace_id, due_at, minutes)
+            for exporter_id, workspace_id, due_at, minutes in session.exec(statement)
+            if exporter_id is not None and due_at is not None
+        ]
 
 
 def tick(now: datetime | None = None) -> TickResult:
@@ -71,7 +99,10 @@ def tick(now: datetime | None = None) -> TickResult:
             unclaim(exporter_id, due_at, now, interval)
             result.failed.append(exporter_id)
             continue
-        (result.queued if run else result.busy).append(run.id if run else exporter_id)
+        if run is None:
+            result.busy.append(exporter_id)
+        else:
+            result.queued.append(saved_id(run))
     if result.queued or result.busy or result.reaped or result.failed:
         log.info(
             "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",

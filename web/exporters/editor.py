@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
@@ -25,6 +26,7 @@ from store.models import (
     Watermark,
     utcnow,
 )
+from store.rows import saved_id
 from web.current import scoped
 from web.database import get_session
 from web.exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
@@ -55,23 +57,39 @@ def source_or_none(key: str | None) -> Any:
         return None
 
 
-def features(source: Any) -> dict[str, bool]:
+@dataclass(frozen=True)
+class Features:
+    """Which option fields make sense for a source (none without one); the editor's page reads them too."""
+
+    date_range: bool = False
+    report: bool = False
+    periods: bool = False
+    filters: tuple[str, ...] = ()  # the parties it filters by id
+    include_inactive: bool = False
+    status: bool = False
+    where: bool = False
+    custom_fields: bool = False
+
+
+def features(source: Any) -> Features:
     """Which option fields make sense for the source."""
     if source is None:
-        return {}
+        return Features()
     report = source.kind == "report"
     spec = None if report else getattr(source, "filters", None)
-    filters = list(source.filter_params) if report else [name for name, _ref in (spec.party if spec else ())]
-    return {
-        "date_range": report or bool(spec and spec.date_field),
-        "report": report,
-        "periods": report and bool(getattr(source, "periods", False)),
-        "filters": filters,
-        "include_inactive": bool(spec and spec.name_list),
-        "status": bool(spec and spec.has_status),
-        "where": not report and hasattr(source, "query_fields"),
-        "custom_fields": not report,
-    }
+    filters = (
+        tuple(source.filter_params) if report else tuple(name for name, _ref in (spec.party if spec else ()))
+    )
+    return Features(
+        date_range=report or bool(spec and spec.date_field),
+        report=report,
+        periods=report and bool(getattr(source, "periods", False)),
+        filters=filters,
+        include_inactive=bool(spec and spec.name_list),
+        status=bool(spec and spec.has_status),
+        where=not report and hasattr(source, "query_fields"),
+        custom_fields=not report,
+    )
 
 
 def custom_keys(text: str | None) -> list[str]:
@@ -120,7 +138,7 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     options = ExporterOptions(layout="tidy" if form.layout.data == "tidy" else "statement")
     available = source.columns(options)
     keys = [c.key for c in available]
-    custom = features(source)["custom_fields"]
+    custom = features(source).custom_fields
     context = columns_context(source, options)
     same = form.columns_for.data in (context, None, "")  # a new source or layout starts from its defaults
     wanted = (form.columns.data or saved_columns or []) if same else []
@@ -187,22 +205,22 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
     wanted = features(source)
     options: dict[str, Any] = write_options_from(form)
     ok = True
-    if wanted.get("date_range") and form.date_range.data == "fixed":
+    if wanted.date_range and form.date_range.data == "fixed":
         start, end = form.start_date.data, form.end_date.data
         if start is None or end is None:
             form.start_date.errors = [*form.start_date.errors, "Fixed dates need both a start and an end."]
             ok = False
         else:
             options["date_range"] = {"start": start, "end": end}
-    elif wanted.get("date_range") and form.date_range.data == "last_n_days":
+    elif wanted.date_range and form.date_range.data == "last_n_days":
         options["date_range"] = {"relative": "last_n_days", "n": form.n_days.data or 0}
-    elif wanted.get("date_range") and form.date_range.data:
+    elif wanted.date_range and form.date_range.data:
         options["date_range"] = {"relative": form.date_range.data}
-    if wanted.get("report"):
+    if wanted.report:
         options["layout"] = form.layout.data
         options["accounting_method"] = form.accounting_method.data
         options["companies_layout"] = form.companies_layout.data
-    if wanted.get("periods"):
+    if wanted.periods:
         options["summarize_column_by"] = form.summarize_column_by.data
         if form.summarize_column_by.data not in source.summarize_choices:
             form.summarize_column_by.errors = [
@@ -210,7 +228,7 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
                 f"{source.label} columns can be by {', '.join(source.summarize_choices)}.",
             ]
             ok = False
-    for name in wanted.get("filters", []):
+    for name in wanted.filters:
         field = getattr(form, f"filter_{name}")
         ids = [part.strip() for part in (field.data or "").split(",") if part.strip()]
         if not all(i.isalnum() for i in ids):
@@ -218,11 +236,11 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
             ok = False
         elif ids:
             options[f"{name}_ids"] = ids
-    if wanted.get("include_inactive"):
+    if wanted.include_inactive:
         options["include_inactive"] = bool(form.include_inactive.data)
-    if wanted.get("status") and form.status.data:
+    if wanted.status and form.status.data:
         options["status"] = form.status.data
-    if wanted.get("where") and (form.where.data or "").strip():
+    if wanted.where and (form.where.data or "").strip():
         try:
             options["where"] = validate_where(source.query_fields(), form.where.data)
         except WhereError as exc:
@@ -319,20 +337,34 @@ def save(
     exporter.destination_error = ""
     session.add(exporter)
     session.flush()
-    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
+    exporter_id = saved_id(exporter)
+    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter_id))
     for position, company_id in enumerate(form.companies.data):
-        session.add(ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position))
+        session.add(ExporterCompany(exporter_id=exporter_id, company_id=company_id, position=position))
     if before is not None and before != _what_it_pulls(session, exporter):
         # Watermarks describe what the tab holds; a new filter, company, column or destination makes
         # them wrong (rows that now match would never come), so the next run is a full one.
-        session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
+        session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter_id))
     return exporter
 
 
-def _what_it_pulls(session: Session, exporter: Exporter) -> tuple:
+class PullDefinition(NamedTuple):
+    """Everything that decides which rows an incremental pull adds to the tab."""
+
+    source: str
+    options: str  # the options but the write options, as text
+    columns: tuple[str, ...]
+    company_ids: tuple[int, ...]
+    spreadsheet_id: str
+    tab: str
+    time_zone: str
+    write_mode: str
+
+
+def _what_it_pulls(session: Session, exporter: Exporter) -> PullDefinition:
     """Everything that decides which rows an incremental pull adds to the tab."""
     session.flush()
-    return (
+    return PullDefinition(
         exporter.source,
         repr(exporter.options.model_dump(exclude=set(WRITE_OPTIONS))),
         tuple(exporter.columns),

@@ -39,7 +39,7 @@ COMPANIES_LAYOUT_CHOICES = [
 ID_HELP = "QuickBooks ids, separated by commas (the number at the end of the record's QuickBooks URL)."
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]  # wtforms ships no type hints
     """Checkboxes for a multiple choice, in the order of `choices`."""
 
     widget = ListWidget(prefix_label=False)

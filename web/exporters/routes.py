@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from connections.pausing import paused_by_companies
 from store.models import Company, Exporter, GoogleAccount, Run, RunTrigger
+from store.rows import saved_id
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.exporters import bp
@@ -30,6 +31,9 @@ from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
 from workers.enqueue import enqueue_run
 
+# The editor's answer: the page (with 400 when a POST did not save), or a redirect once the exporter saved.
+EditorPage = str | tuple[str, int] | Response
+
 
 def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
     runs = (
@@ -44,7 +48,7 @@ def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
 
 
 def _company_names() -> dict[int, str]:
-    return {c.id: c.name or c.realm_id for c in get_session().exec(scoped(Company)).all()}
+    return {saved_id(c): c.name or c.realm_id for c in get_session().exec(scoped(Company)).all()}
 
 
 @bp.get("/")
@@ -59,13 +63,13 @@ def index() -> str:
         exporters=exporters,
         companies={e.id: [names.get(i, "?") for i in company_ids(session, e)] for e in exporters},
         accounts=accounts,
-        last_runs=_last_runs([e.id for e in exporters]),
+        last_runs=_last_runs([saved_id(e) for e in exporters]),
         links={e.id: sheet_link(e) for e in exporters},
         schedule_label=label_of,
     )
 
 
-def _editor(exporter: Exporter | None) -> str | Response:
+def _editor(exporter: Exporter | None) -> EditorPage:
     """The create/edit page: re-rendered with every value kept until the exporter saves."""
     session = get_session()
     form = ExporterForm()
@@ -89,7 +93,7 @@ def _editor(exporter: Exporter | None) -> str | Response:
         features=features(source),
         id_help=ID_HELP,
     )
-    return page if status == 200 else (page, status)  # type: ignore[return-value]
+    return page if status == 200 else (page, status)
 
 
 def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> Exporter | None:
@@ -135,13 +139,13 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new() -> str | Response:
+def new() -> EditorPage:
     return _editor(None)
 
 
 @bp.route("/<int:exporter_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(exporter_id: int) -> str | Response:
+def edit(exporter_id: int) -> EditorPage:
     return _editor(get_scoped(Exporter, exporter_id))
 
 
@@ -219,7 +223,7 @@ def run_now(exporter_id: int) -> Response:
     if not company_ids(get_session(), exporter):
         flash(f"{exporter.name} reads no company: edit it and choose one.", "error")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
-    run = enqueue_run(exporter.id, g.workspace.id, RunTrigger.MANUAL)
+    run = enqueue_run(saved_id(exporter), g.workspace.id, RunTrigger.MANUAL)
     if run is None:
         flash(f"{exporter.name} is already queued or running; follow that run below.", "info")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
