@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from exporters.columns import (
@@ -231,9 +232,24 @@ NAME_LIST = FilterSpec(date_field=None, name_list=True)
 
 
 def entity(
-    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
+    key: str,
+    label: str,
+    qbo: str,
+    group: str,
+    fields: Sequence[Field],
+    filters: FilterSpec,
+    incremental: bool = True,
 ) -> EntitySource:
-    return EntitySource(key, label, qbo, group, tuple(fields), filters)
+    """An entity source; `incremental=False` for an entity QBO's change data capture does not cover."""
+    return EntitySource(key, label, qbo, group, tuple(fields), filters, incremental=incremental)
+
+
+def duration(record: dict, _ctx: RowContext) -> Decimal | None:
+    """A time activity's Hours and Minutes as hours (2 h 15 min: 2.25)."""
+    hours, minutes = to_decimal(record.get("Hours")), to_decimal(record.get("Minutes"))
+    if hours is None and minutes is None:
+        return None
+    return ((hours or 0) + (minutes or 0) / 60).quantize(Decimal("0.01"))
 
 
 ENTITY_SOURCES: tuple[EntitySource, ...] = (
@@ -310,6 +326,21 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         SALE,
     ),
     entity(
+        "refund_receipts",
+        "Refund receipts",
+        "RefundReceipt",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            *ref("refund_from", "Refund from", "DepositToAccountRef", default=False),
+            *ref("method", "Payment method", "PaymentMethodRef", default=False),
+            at("tax", "Tax", "TxnTaxDetail.TotalTax", "money", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        SALE,
+    ),
+    entity(
         "bills",
         "Bills",
         "Bill",
@@ -351,6 +382,67 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         FilterSpec(),
     ),
     entity(
+        "purchase_orders",
+        "Purchase orders",
+        "PurchaseOrder",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at(
+                "po_status",
+                "PO status",
+                "POStatus",
+                description="Open or Closed (a purchase order posts nothing)",
+            ),
+            at("due_date", "Due date", "DueDate", "date", default=False),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        PURCHASE,
+    ),
+    entity(
+        "vendor_credits",
+        "Vendor credits",
+        "VendorCredit",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at("balance", "Unapplied", "Balance", "money", description="The credit not yet applied to bills"),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt"), ("balance", "Unapplied", "Balance")]),
+        ],
+        PURCHASE,
+    ),
+    entity(
+        "time_activities",
+        "Time activities",
+        "TimeActivity",
+        "Expenses",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            at("name_of", "Worker type", "NameOf", default=False, description="Employee or Vendor"),
+            *ref("employee", "Employee", "EmployeeRef"),
+            *ref("vendor", "Vendor", "VendorRef", default=False),
+            *ref("customer", "Customer", "CustomerRef"),
+            *ref("item", "Service", "ItemRef"),
+            *ref("class", "Class", "ClassRef", default=False),
+            at("hours", "Hours", "Hours", "number", default=False),
+            at("minutes", "Minutes", "Minutes", "number", default=False),
+            computed(
+                "duration", "Duration (hours)", "number", duration, description="Hours plus minutes, in hours"
+            ),
+            at("billable_status", "Billable status", "BillableStatus"),
+            at("hourly_rate", "Hourly rate", "HourlyRate", "money"),
+            at("taxable", "Taxable", "Taxable", "bool", default=False),
+            at("description", "Description", "Description"),
+        ],
+        SALE,
+        incremental=False,  # QBO's change data capture does not cover TimeActivity (reference 2.5)
+    ),
+    entity(
         "deposits",
         "Deposits",
         "Deposit",
@@ -362,6 +454,22 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             at("total", "Total", "TotalAmt", "money"),
             at("memo", "Memo", "PrivateNote", default=False),
             *currency([("total", "Total", "TotalAmt")]),
+        ],
+        FilterSpec(),
+    ),
+    entity(
+        "transfers",
+        "Transfers",
+        "Transfer",
+        "Banking",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            *ref("from_account", "From account", "FromAccountRef"),
+            *ref("to_account", "To account", "ToAccountRef"),
+            at("amount", "Amount", "Amount", "money"),
+            at("memo", "Memo", "PrivateNote"),
+            *currency([("amount", "Amount", "Amount")]),
         ],
         FilterSpec(),
     ),
