@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from exporters.columns import CUSTOM_PREFIX, Column, Field
 from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
+from exporters.sources.budget_vs_actuals import BudgetVsActualsSource
 from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
@@ -55,7 +56,7 @@ class Source(Protocol):
         ...
 
 
-ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES)
+ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES, BudgetVsActualsSource())
 SOURCES: dict[str, Source] = {s.key: s for s in ALL_SOURCES}
 
 

@@ -244,12 +244,12 @@ def entity(
     return EntitySource(key, label, qbo, group, tuple(fields), filters, incremental=incremental)
 
 
-def duration(record: dict, _ctx: RowContext) -> Decimal | None:
+def duration(record: dict[str, Any], _ctx: RowContext) -> Decimal | None:
     """A time activity's Hours and Minutes as hours (2 h 15 min: 2.25)."""
     hours, minutes = to_decimal(record.get("Hours")), to_decimal(record.get("Minutes"))
     if hours is None and minutes is None:
         return None
-    return ((hours or 0) + (minutes or 0) / 60).quantize(Decimal("0.01"))
+    return ((hours or Decimal(0)) + (minutes or Decimal(0)) / 60).quantize(Decimal("0.01"))
 
 
 ENTITY_SOURCES: tuple[EntitySource, ...] = (

@@ -141,7 +141,7 @@ class BudgetSource(EntitySource):
 
     incremental: bool = False
 
-    def explode(self, record: dict) -> Iterator[dict]:
+    def explode(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for number, detail in enumerate(record.get("BudgetDetail") or (), 1):
             yield {"Id": f"{record.get('Id')}-{number}", "Txn": record, "Detail": detail}
 
