@@ -38,7 +38,7 @@ Month = tuple[int, int]
 COLUMNS: tuple[Column, ...] = (
     Column("company", "Company", description="The QuickBooks company"),
     Column("realm_id", "Realm ID", description="The company's QuickBooks realm id"),
-    Column("budget", "Budget", default=False, description="The budget's name"),
+    Column("budget", "Budget name", default=False, description="The budget's name"),
     Column(
         "section_path",
         "Section path",

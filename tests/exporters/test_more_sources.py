@@ -10,9 +10,11 @@ import pytest
 
 from exporters.catalog import get_source
 from exporters.sources.base import CompanyContext, RunContext
-from store.documents import ExporterOptions
+from store.documents import ExporterOptions, RunStats
+from store.models import RunStatus
 from tests.exporters.report_checks import LAST_YEAR, assert_sections_tie
 from tests.exporters.test_entity_sources import assert_typed, read
+from tests.exporters.test_pipeline import world  # noqa: F401 - the fixture
 from tests.qbo.intuit import Admin
 
 NEW_ENTITY_SOURCES = {
@@ -112,3 +114,35 @@ def test_profit_and_loss_by_employees_and_by_products_ties_out_and_names_its_col
     total = next(r for r in source.rows(client, company, whole, RunContext()) if r["account"] == "Net Income")
     net = sum((r["amount"] or 0 for r in rows if r["account"] == "Net Income"), Decimal(0))
     assert net == total["amount"]  # the columns split the whole P&L, nothing left out
+
+
+@pytest.mark.parametrize("key", [*NEW_ENTITY_SOURCES, "budget_vs_actuals"])
+def test_column_labels_are_unique_so_the_header_names_each_column_once(key):
+    labels = [c.label for c in get_source(key).columns(ExporterOptions())]
+    assert len(labels) == len(set(labels)), key
+
+
+def test_an_upsert_of_vendor_credits_pulls_only_the_changes_and_time_activities_are_read_whole(world, admin):  # noqa: F811
+    company = world.company("Acme Landscaping", invoices=100)
+    realm = world.realms[company]
+    credits = world.exporter([company], source="vendor_credits", write_mode="upsert", tab="Credits")
+    first = world.run(credits)
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    assert (first.stats.full_pull, first.rows) == (
+        "no_watermark",
+        len(emulated(admin, realm, "VendorCredit")),
+    )
+    edited = emulated(admin, realm, "VendorCredit")[0]["Id"]
+    admin.call("POST", f"companies/{realm}/entities/VendorCredit/{edited}", json={"PrivateNote": "edited"})
+    second = world.run(credits)
+    assert second.status == RunStatus.SUCCEEDED, second.error
+    assert second.stats == RunStats(
+        incremental=True, added=0, changed=1, deleted=0, left_filter=0, rechecked=0, truncated_cells=0
+    )
+
+    hours = world.exporter([company], source="time_activities", write_mode="upsert", tab="Hours")
+    for _ in range(2):
+        run = world.run(hours)
+        assert run.status == RunStatus.SUCCEEDED, run.error
+        assert (run.stats.incremental, run.stats.full_pull) == (False, "not_incremental")
+        assert run.rows == len(emulated(admin, realm, "TimeActivity"))
