@@ -23,7 +23,7 @@ from exporters.sources.base import CompanyContext, RunContext
 from exporters.sources.reports import PROFIT_AND_LOSS, ReportOptionError
 from qbo.client import QboClient
 from qbo.paging import ById
-from store.documents import ExporterOptions, FixedRange
+from store.documents import ExporterOptions, FixedRange, Layout, Party
 
 # The P&L's section of each account type (its first path element in the tidy layout)
 SECTIONS = {
@@ -119,6 +119,13 @@ class BudgetVsActualsSource:
     label: str = "Budget vs actuals"
     group: str = "Reports"
     kind: str = "report"
+    takes_budget: bool = True  # the editor asks for ExporterOptions.budget
+    periods: bool = False  # always by month: no Columns by
+    filter_params: tuple[Party, ...] = ()  # the whole company's P&L: no customer/class/... filter
+
+    def layout(self, options: ExporterOptions) -> Layout:
+        """Always rows, as in the tidy layout."""
+        return "tidy"
 
     def columns(self, options: ExporterOptions | None = None) -> list[Column]:
         return list(COLUMNS)

@@ -41,6 +41,7 @@ FORM_OPTIONS = (
     "where",
     "summarize_column_by",
     "companies_layout",
+    "budget",
     *(f"{party}_ids" for party in PARTIES),
     *WRITE_OPTIONS,
 )
@@ -62,9 +63,12 @@ def features(source: Any) -> dict[str, bool]:
     report = source.kind == "report"
     spec = None if report else getattr(source, "filters", None)
     filters = list(source.filter_params) if report else [name for name, _ref in (spec.party if spec else ())]
+    budget = bool(getattr(source, "takes_budget", False))
     return {
         "date_range": report or bool(spec and spec.date_field),
         "report": report,
+        "layouts": report and not budget,  # a statement or tidy rows, companies side by side or in blocks
+        "budget": budget,
         "periods": report and bool(getattr(source, "periods", False)),
         "filters": filters,
         "include_inactive": bool(spec and spec.name_list),
@@ -165,7 +169,7 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     elif isinstance(options.date_range, RelativeRange):
         form.date_range.data = options.date_range.relative
         form.n_days.data = options.date_range.n
-    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout"):
+    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout", "budget"):
         getattr(form, name).data = getattr(options, name)
     form.status.data = options.status or ""
     for party in PARTIES:
@@ -199,9 +203,15 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
     elif wanted.get("date_range") and form.date_range.data:
         options["date_range"] = {"relative": form.date_range.data}
     if wanted.get("report"):
-        options["layout"] = form.layout.data
         options["accounting_method"] = form.accounting_method.data
+    if wanted.get("layouts"):
+        options["layout"] = form.layout.data
         options["companies_layout"] = form.companies_layout.data
+    if wanted.get("budget"):
+        options["budget"] = (form.budget.data or "").strip()
+        if not options["budget"]:
+            form.budget.errors = [*form.budget.errors, "Name the budget to compare, as QuickBooks shows it."]
+            ok = False
     if wanted.get("periods"):
         options["summarize_column_by"] = form.summarize_column_by.data
         if form.summarize_column_by.data not in source.summarize_choices:
