@@ -30,6 +30,9 @@ class Source(Protocol):
     @property
     def group(self) -> str: ...
 
+    @property
+    def description(self) -> str: ...  # what a row is; may be empty (the label says it)
+
     def columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
     def default_columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
@@ -78,8 +81,17 @@ def get_source(key: str) -> Source:
 
 
 def list_sources() -> list[dict[str, str]]:
-    """Key, label, kind and group of every source, for the editor's picker."""
-    return [{"key": s.key, "label": s.label, "kind": s.kind, "group": s.group} for s in SOURCES.values()]
+    """Key, label, kind, group and description of every source, for the editor's picker."""
+    return [
+        {
+            "key": s.key,
+            "label": s.label,
+            "kind": s.kind,
+            "group": s.group,
+            "description": s.description or f"{s.label} from QuickBooks",
+        }
+        for s in SOURCES.values()
+    ]
 
 
 def resolve_columns(

@@ -119,6 +119,10 @@ class BudgetVsActualsSource:
     label: str = "Budget vs actuals"
     group: str = "Reports"
     kind: str = "report"
+    description: str = (
+        "One row per account and month: a profit and loss budget next to the P&L's actual amount, with the "
+        "variance and variance %"
+    )
     takes_budget: bool = True  # the editor asks for ExporterOptions.budget
     periods: bool = False  # always by month: no Columns by
     filter_params: tuple[Party, ...] = ()  # the whole company's P&L: no customer/class/... filter

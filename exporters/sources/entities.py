@@ -47,6 +47,7 @@ class EntitySource:
     kind: str = "entity"
     incremental: bool = True
     key_columns: tuple[str, ...] = ("id",)
+    description: str = ""  # what a row is, for the catalog (list_sources); empty: the label says it
 
     def as_statement(self, options: dict[str, Any]) -> None:
         """Entity sources write rows, never a statement table."""
@@ -239,9 +240,12 @@ def entity(
     fields: Sequence[Field],
     filters: FilterSpec,
     incremental: bool = True,
+    description: str = "",
 ) -> EntitySource:
     """An entity source; `incremental=False` for an entity QBO's change data capture does not cover."""
-    return EntitySource(key, label, qbo, group, tuple(fields), filters, incremental=incremental)
+    return EntitySource(
+        key, label, qbo, group, tuple(fields), filters, incremental=incremental, description=description
+    )
 
 
 def duration(record: dict[str, Any], _ctx: RowContext) -> Decimal | None:
@@ -339,6 +343,8 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             *currency([("total", "Total", "TotalAmt")]),
         ],
         SALE,
+        description="One row per refund receipt: money paid back to a customer (it posts, like a negative "
+        "sale)",
     ),
     entity(
         "bills",
@@ -400,6 +406,7 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             *currency([("total", "Total", "TotalAmt")]),
         ],
         PURCHASE,
+        description="One row per purchase order: an order to a vendor, which posts nothing to the books",
     ),
     entity(
         "vendor_credits",
@@ -414,6 +421,7 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             *currency([("total", "Total", "TotalAmt"), ("balance", "Unapplied", "Balance")]),
         ],
         PURCHASE,
+        description="One row per vendor credit: a vendor's credit note, lowering what is owed to it",
     ),
     entity(
         "time_activities",
@@ -441,6 +449,8 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         ],
         SALE,
         incremental=False,  # QBO's change data capture does not cover TimeActivity (reference 2.5)
+        description="One row per time activity: hours an employee or vendor worked, for a customer or not; "
+        "read whole on every run (QuickBooks' change data capture does not cover it)",
     ),
     entity(
         "deposits",
@@ -472,6 +482,7 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             *currency([("amount", "Amount", "Amount")]),
         ],
         FilterSpec(),
+        description="One row per transfer of money between two bank or credit card accounts",
     ),
     entity(
         "customers",

@@ -208,9 +208,15 @@ def in_home_currency(get: Getter) -> Getter:
 
 
 def line_source(
-    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
+    key: str,
+    label: str,
+    qbo: str,
+    group: str,
+    fields: Sequence[Field],
+    filters: FilterSpec,
+    description: str = "",
 ) -> Any:
-    return LineSource(key, label, qbo, group, tuple(fields), filters)
+    return LineSource(key, label, qbo, group, tuple(fields), filters, description=description)
 
 
 LINE_SOURCES: tuple[EntitySource, ...] = (
@@ -237,6 +243,7 @@ LINE_SOURCES: tuple[EntitySource, ...] = (
         "Expenses",
         [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
         FilterSpec(party=VENDOR),
+        "One row per line of a purchase order; read whole on every run",
     ),
     BudgetSource(
         "budgets",
@@ -259,6 +266,8 @@ LINE_SOURCES: tuple[EntitySource, ...] = (
             *ref("department", "Location", "Detail.DepartmentRef"),
         ),
         FilterSpec(date_field=None),
+        description="One row per budget line: a budgeted amount for an account and month, with its class, "
+        "customer and location where the budget is split by them; read whole on every run",
     ),
     line_source(
         "journal_entry_lines",

@@ -41,6 +41,7 @@ class ReportSource:
     dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
     incremental: bool = False
+    description: str = ""  # for the catalog (list_sources); empty: the label says it
 
     def layout(self, options: ExporterOptions) -> Layout:
         return options.layout

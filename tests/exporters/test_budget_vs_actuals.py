@@ -14,6 +14,7 @@ from exporters.sources.base import CompanyContext, RunContext
 from exporters.sources.budget_vs_actuals import BudgetNotFound
 from store.documents import ExporterOptions
 from store.models import RunStatus
+from tests.exporters.test_entity_sources import assert_typed
 from tests.exporters.test_pipeline import World, world  # noqa: F401 - the fixture
 
 SHEETS_EPOCH = date(1899, 12, 30)  # day 0 of a date's serial number in Google Sheets
@@ -82,6 +83,7 @@ def test_each_budget_ties_out_to_its_lines_and_to_the_pnl(acme):
     assert len(budgets) == 2  # this year's, and last year's split by class, customer and location
     for budget in budgets:
         rows = bva_rows(client, realm, budget["Name"])
+        assert_typed(get_source("budget_vs_actuals").columns(), rows)
         assert_ties_out(rows, budget, client)
         assert any(r["actual"] and r["budget_amount"] for r in rows), budget["Name"]
         # the chart places a budgeted account the P&L does not show, as the tidy layout would

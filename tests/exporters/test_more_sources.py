@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from exporters.catalog import get_source
+from exporters.catalog import get_source, list_sources
 from exporters.sources.base import CompanyContext, RunContext
 from store.documents import ExporterOptions, RunStats
 from store.models import RunStatus
@@ -56,11 +56,13 @@ def test_only_time_activities_are_read_whole_among_the_new_header_sources():
         assert get_source(key).as_incremental() is None, key
 
 
-def test_every_new_column_and_source_is_described():
+def test_every_new_column_and_source_is_described_in_the_catalog():
+    listed = {s["key"]: s for s in list_sources()}
     for key in (*NEW_ENTITY_SOURCES, "budget_vs_actuals"):
         source = get_source(key)
-        assert source.label and source.group
+        assert listed[key]["description"] == source.description and "One row per" in source.description
         assert all(c.description for c in source.columns(ExporterOptions())), key
+    assert listed["invoices"]["description"] == "Invoices from QuickBooks"  # not described: the label says it
 
 
 def test_purchase_order_lines_add_up_to_the_purchase_order(acme):
