@@ -239,13 +239,12 @@ def entity(
     group: str,
     fields: Sequence[Field],
     filters: FilterSpec,
-    incremental: bool = True,
-    description: str = "",
-) -> EntitySource:
-    """An entity source; `incremental=False` for an entity QBO's change data capture does not cover."""
-    return EntitySource(
-        key, label, qbo, group, tuple(fields), filters, incremental=incremental, description=description
-    )
+    kind: type[EntitySource] | None = None,
+    **settings: Any,
+) -> Any:
+    """A source of `kind` (EntitySource; LineSource, BudgetSource...); `settings` such as
+    `incremental=False` (an entity QBO's change data capture does not cover) and `description`."""
+    return (kind or EntitySource)(key, label, qbo, group, tuple(fields), filters, **settings)
 
 
 def duration(record: dict[str, Any], _ctx: RowContext) -> Decimal | None:

@@ -19,7 +19,7 @@ from exporters.columns import (
 )
 from exporters.filters import FilterSpec
 from exporters.sources.base import CompanyContext, RowContext
-from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
+from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource, entity
 from qbo.client import QboClient
 from qbo.paging import ById
 
@@ -208,15 +208,9 @@ def in_home_currency(get: Getter) -> Getter:
 
 
 def line_source(
-    key: str,
-    label: str,
-    qbo: str,
-    group: str,
-    fields: Sequence[Field],
-    filters: FilterSpec,
-    description: str = "",
+    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec, **settings: Any
 ) -> Any:
-    return LineSource(key, label, qbo, group, tuple(fields), filters, description=description)
+    return entity(key, label, qbo, group, fields, filters, LineSource, **settings)
 
 
 LINE_SOURCES: tuple[EntitySource, ...] = (
@@ -243,7 +237,7 @@ LINE_SOURCES: tuple[EntitySource, ...] = (
         "Expenses",
         [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
         FilterSpec(party=VENDOR),
-        "One row per line of a purchase order; read whole on every run",
+        description="One row per line of a purchase order; read whole on every run",
     ),
     BudgetSource(
         "budgets",
