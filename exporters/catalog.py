@@ -7,6 +7,7 @@ from typing import Protocol
 
 from exporters.columns import CUSTOM_PREFIX, Column, Field, Row
 from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
+from exporters.sources.budget_vs_actuals import BudgetVsActualsSource
 from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
@@ -28,6 +29,9 @@ class Source(Protocol):
 
     @property
     def group(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...  # what a row is; may be empty (the label says it)
 
     def columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
@@ -55,7 +59,7 @@ class Source(Protocol):
         ...
 
 
-ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES)
+ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES, BudgetVsActualsSource())
 SOURCES: dict[str, Source] = {s.key: s for s in ALL_SOURCES}
 
 
@@ -77,8 +81,17 @@ def get_source(key: str) -> Source:
 
 
 def list_sources() -> list[dict[str, str]]:
-    """Key, label, kind and group of every source, for the editor's picker."""
-    return [{"key": s.key, "label": s.label, "kind": s.kind, "group": s.group} for s in SOURCES.values()]
+    """Key, label, kind, group and description of every source, for the editor's picker."""
+    return [
+        {
+            "key": s.key,
+            "label": s.label,
+            "kind": s.kind,
+            "group": s.group,
+            "description": s.description or f"{s.label} from QuickBooks",
+        }
+        for s in SOURCES.values()
+    ]
 
 
 def resolve_columns(

@@ -115,7 +115,7 @@ Layout = Literal["statement", "tidy"]
 CompaniesLayout = Literal["side_by_side", "blocks"]
 AccountingMethod = Literal["Accrual", "Cash"]
 Period = Literal["Total", "Month", "Quarter", "Year", "Week", "Days"]
-Dimension = Literal["Customers", "Vendors", "Classes", "Departments"]
+Dimension = Literal["Customers", "Vendors", "Classes", "Departments", "Employees", "ProductsAndServices"]
 SummarizeBy = Literal[Period, Dimension]
 PERIODS: tuple[str, ...] = get_args(Period)
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
@@ -125,6 +125,10 @@ Party = Literal["customer", "vendor", "class", "department"]
 PARTIES: tuple[Party, ...] = get_args(Party)
 
 QboId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+$")]
+# A budget's name (or QBO id), as QBO shows it: one line of at most 100 characters (QBO's name length)
+BudgetName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100, pattern=r"^[^\x00-\x1f]*$")
+]
 
 
 class FixedRange(BaseModel):
@@ -192,6 +196,7 @@ class ExporterOptions(Document):
     summarize_column_by: SummarizeBy = "Total"
     layout: Layout = "statement"
     companies_layout: CompaniesLayout = "side_by_side"
+    budget: BudgetName = ""  # Budget vs actuals: the budget of each company with this name (or id)
     # the sheet writer
     reset_tab: bool = False  # one run: rewrite the tab's header, then cleared
     oversize: Oversize = "fail"

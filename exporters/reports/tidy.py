@@ -9,6 +9,7 @@ from decimal import Decimal
 from exporters.columns import Column, Row
 from exporters.reports.tree import Line, basis, columns_of, lines, report_currency
 from qbo.client import JsonObject
+from store.documents import DIMENSIONS  # columns that are no periods: customers, vendors, employees, ...
 
 TIDY_COLUMNS: tuple[Column, ...] = (
     Column("company", "Company", description="The QuickBooks company"),
@@ -25,7 +26,6 @@ TIDY_COLUMNS: tuple[Column, ...] = (
     Column("currency", "Currency", description="The report's currency (the home currency)"),
 )
 
-DIMENSIONS = ("Customers", "Vendors", "Classes", "Departments", "Employees", "ProductsAndServices")
 RUNNING_BALANCE = "rbal_"  # General Ledger's running balance (rbal_nat_amount): not an amount to add up
 ROW_TYPE = {"account": "account", "computed": "computed", "subtotal": "subtotal", "total": "total"}
 

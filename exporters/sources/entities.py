@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from exporters.columns import (
     CUSTOM_PREFIX,
@@ -46,6 +48,7 @@ class EntitySource:
     kind: str = "entity"
     incremental: bool = True
     key_columns: tuple[str, ...] = ("id",)
+    description: str = ""  # what a row is, for the catalog (list_sources); empty: the label says it
 
     def as_statement(self, options: ExporterOptions) -> None:
         """Entity sources write rows, never a statement table."""
@@ -235,9 +238,26 @@ NAME_LIST = FilterSpec(date_field=None, name_list=True)
 
 
 def entity(
-    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
-) -> EntitySource:
-    return EntitySource(key, label, qbo, group, tuple(fields), filters)
+    key: str,
+    label: str,
+    qbo: str,
+    group: str,
+    fields: Sequence[Field],
+    filters: FilterSpec,
+    kind: type[EntitySource] | None = None,
+    **settings: Any,
+) -> Any:
+    """A source of `kind` (EntitySource; LineSource, BudgetSource...); `settings` such as
+    `incremental=False` (an entity QBO's change data capture does not cover) and `description`."""
+    return (kind or EntitySource)(key, label, qbo, group, tuple(fields), filters, **settings)
+
+
+def duration(record: dict[str, Any], _ctx: RowContext) -> Decimal | None:
+    """A time activity's Hours and Minutes as hours (2 h 15 min: 2.25)."""
+    hours, minutes = to_decimal(record.get("Hours")), to_decimal(record.get("Minutes"))
+    if hours is None and minutes is None:
+        return None
+    return ((hours or Decimal(0)) + (minutes or Decimal(0)) / 60).quantize(Decimal("0.01"))
 
 
 ENTITY_SOURCES: tuple[EntitySource, ...] = (
@@ -314,6 +334,23 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         SALE,
     ),
     entity(
+        "refund_receipts",
+        "Refund receipts",
+        "RefundReceipt",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            *ref("refund_from", "Refund from", "DepositToAccountRef", default=False),
+            *ref("method", "Payment method", "PaymentMethodRef", default=False),
+            at("tax", "Tax", "TxnTaxDetail.TotalTax", "money", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        SALE,
+        description="One row per refund receipt: money paid back to a customer (it posts, like a negative "
+        "sale)",
+    ),
+    entity(
         "bills",
         "Bills",
         "Bill",
@@ -355,6 +392,71 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         FilterSpec(),
     ),
     entity(
+        "purchase_orders",
+        "Purchase orders",
+        "PurchaseOrder",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at(
+                "po_status",
+                "PO status",
+                "POStatus",
+                description="Open or Closed (a purchase order posts nothing)",
+            ),
+            at("due_date", "Due date", "DueDate", "date", default=False),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        PURCHASE,
+        description="One row per purchase order: an order to a vendor, which posts nothing to the books",
+    ),
+    entity(
+        "vendor_credits",
+        "Vendor credits",
+        "VendorCredit",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at("balance", "Unapplied", "Balance", "money", description="The credit not yet applied to bills"),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt"), ("balance", "Unapplied", "Balance")]),
+        ],
+        PURCHASE,
+        description="One row per vendor credit: a vendor's credit note, lowering what is owed to it",
+    ),
+    entity(
+        "time_activities",
+        "Time activities",
+        "TimeActivity",
+        "Expenses",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            at("name_of", "Worker type", "NameOf", default=False, description="Employee or Vendor"),
+            *ref("employee", "Employee", "EmployeeRef"),
+            *ref("vendor", "Vendor", "VendorRef", default=False),
+            *ref("customer", "Customer", "CustomerRef"),
+            *ref("item", "Service", "ItemRef"),
+            *ref("class", "Class", "ClassRef", default=False),
+            at("hours", "Hours", "Hours", "number", default=False),
+            at("minutes", "Minutes", "Minutes", "number", default=False),
+            computed(
+                "duration", "Duration (hours)", "number", duration, description="Hours plus minutes, in hours"
+            ),
+            at("billable_status", "Billable status", "BillableStatus"),
+            at("hourly_rate", "Hourly rate", "HourlyRate", "money"),
+            at("taxable", "Taxable", "Taxable", "bool", default=False),
+            at("description", "Description", "Description"),
+        ],
+        SALE,
+        incremental=False,  # QBO's change data capture does not cover TimeActivity (reference 2.5)
+        description="One row per time activity: hours an employee or vendor worked, for a customer or not; "
+        "read whole on every run (QuickBooks' change data capture does not cover it)",
+    ),
+    entity(
         "deposits",
         "Deposits",
         "Deposit",
@@ -368,6 +470,23 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             *currency([("total", "Total", "TotalAmt")]),
         ],
         FilterSpec(),
+    ),
+    entity(
+        "transfers",
+        "Transfers",
+        "Transfer",
+        "Banking",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            *ref("from_account", "From account", "FromAccountRef"),
+            *ref("to_account", "To account", "ToAccountRef"),
+            at("amount", "Amount", "Amount", "money"),
+            at("memo", "Memo", "PrivateNote"),
+            *currency([("amount", "Amount", "Amount")]),
+        ],
+        FilterSpec(),
+        description="One row per transfer of money between two bank or credit card accounts",
     ),
     entity(
         "customers",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from exporters.columns import (
     Field,
@@ -18,7 +19,7 @@ from exporters.columns import (
 )
 from exporters.filters import FilterSpec
 from exporters.sources.base import CompanyContext, RowContext
-from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
+from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource, entity
 from qbo.client import JsonObject, QboClient
 from qbo.paging import ById
 
@@ -136,6 +137,19 @@ class LineSource(EntitySource):
             company.items = {str(item.get("Id")): item for item in found}
 
 
+@dataclass(frozen=True)
+class BudgetSource(EntitySource):
+    """One row per budget line (account x month, with its class, customer and location when set).
+
+    Read whole on every run, like the line sources: a row is no QBO object with changes of its own."""
+
+    incremental: bool = False
+
+    def explode(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for number, detail in enumerate(record.get("BudgetDetail") or (), 1):
+            yield {"Id": f"{record.get('Id')}-{number}", "Txn": record, "Detail": detail}
+
+
 def header(party_key: str, party_label: str, party_path: str) -> list[Field]:
     return [
         at("id", "Line ID", "Id", description="Transaction id and line id"),
@@ -200,12 +214,14 @@ def in_home_currency(get: Getter) -> Getter:
 
 
 def line_source(
-    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
+    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec, **settings: Any
 ) -> LineSource:
-    return LineSource(key, label, qbo, group, tuple(fields), filters)
+    source = entity(key, label, qbo, group, fields, filters, LineSource, **settings)
+    assert isinstance(source, LineSource)
+    return source
 
 
-LINE_SOURCES: tuple[LineSource, ...] = (
+LINE_SOURCES: tuple[EntitySource, ...] = (
     line_source(
         "invoice_lines",
         "Invoice lines",
@@ -221,6 +237,39 @@ LINE_SOURCES: tuple[LineSource, ...] = (
         "Expenses",
         [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
         FilterSpec(party=VENDOR),
+    ),
+    line_source(
+        "purchase_order_lines",
+        "Purchase order lines",
+        "PurchaseOrder",
+        "Expenses",
+        [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
+        FilterSpec(party=VENDOR),
+        description="One row per line of a purchase order; read whole on every run",
+    ),
+    BudgetSource(
+        "budgets",
+        "Budgets",
+        "Budget",
+        "Accounting",
+        (
+            at("id", "Budget line ID", "Id", default=False, description="Budget id and line number"),
+            at("budget_id", "Budget ID", "Txn.Id", default=False),
+            at("budget", "Budget", "Txn.Name"),
+            at("budget_type", "Budget type", "Txn.BudgetType", default=False),
+            at("budget_start", "Budget start", "Txn.StartDate", "date", default=False),
+            at("budget_end", "Budget end", "Txn.EndDate", "date", default=False),
+            at("active", "Active", "Txn.Active", "bool", default=False),
+            *ref("account", "Account", "Detail.AccountRef", id_default=True),
+            at("month", "Month", "Detail.BudgetDate", "date", description="First day of the budgeted period"),
+            at("amount", "Amount", "Detail.Amount", "money", description="The budgeted amount"),
+            *ref("class", "Class", "Detail.ClassRef"),
+            *ref("customer", "Customer", "Detail.CustomerRef"),
+            *ref("department", "Location", "Detail.DepartmentRef"),
+        ),
+        FilterSpec(date_field=None),
+        description="One row per budget line: a budgeted amount for an account and month, with its class, "
+        "customer and location where the budget is split by them; read whole on every run",
     ),
     line_source(
         "journal_entry_lines",

@@ -40,6 +40,7 @@ class ReportSource:
     dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
     incremental: bool = False
+    description: str = ""  # for the catalog (list_sources); empty: the label says it
 
     def layout(self, options: ExporterOptions) -> Layout:
         return options.layout
@@ -173,8 +174,9 @@ class ReportSource:
         return st.merge([p for _n, p in parts])
 
 
+PROFIT_AND_LOSS = ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss", dimensions=True)
 REPORT_SOURCES: tuple[ReportSource, ...] = (
-    ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss", dimensions=True),
+    PROFIT_AND_LOSS,
     ReportSource("balance_sheet", "Balance sheet", "BalanceSheet", stock=True),
     ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True, periods=False),
     ReportSource("cash_flow", "Statement of cash flows", "CashFlow"),

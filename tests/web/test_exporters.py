@@ -241,6 +241,11 @@ def test_options_stored_before_they_were_typed_survive_editing(ready: Browser) -
 
 
 EVERY_OPTION = {
+    "budget_vs_actuals": ExporterOptions(
+        budget="FY2026 Budget",
+        date_range=FixedRange(start=date(2026, 1, 1), end=date(2026, 6, 30)),
+        accounting_method="Cash",
+    ),
     "invoices": ExporterOptions(
         date_range=FixedRange(start=date(2024, 7, 1), end=date(2024, 9, 30)),
         status="overdue",
@@ -271,7 +276,8 @@ EVERY_OPTION = {
 @pytest.mark.parametrize("source", list(EVERY_OPTION))
 def test_the_editor_round_trips_every_option_through_the_model(ready: Browser, source: str) -> None:
     """Every field of ExporterOptions is shown by the editor and saved back unchanged."""
-    page = create(ready, source=source, destination="new", spreadsheet_title="Round trip")
+    budget = EVERY_OPTION[source].budget  # the one source that needs one refuses to be saved without it
+    page = create(ready, source=source, destination="new", spreadsheet_title="Round trip", budget=budget)
     assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
     [exporter] = exporters()
     options = EVERY_OPTION[source]
@@ -359,3 +365,55 @@ def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: B
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
     page = ready.submit(form, "Save exporter", where="Balance = '0'")
     assert page.has("Saved the exporter") and watermarks() == 0  # the next run is a full pull
+
+
+NEW_SOURCES = (
+    "purchase_orders",
+    "purchase_order_lines",
+    "vendor_credits",
+    "refund_receipts",
+    "transfers",
+    "time_activities",
+    "budgets",
+    "budget_vs_actuals",
+)
+
+
+def test_the_editor_offers_every_new_source_with_its_columns(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    offered = ready.form("Save exporter").choices["source"]
+    assert set(NEW_SOURCES) <= set(offered)
+    for key in NEW_SOURCES:
+        page = create(ready, source=key, name=f"New {key}", spreadsheet_title=key, budget="FY2026 Budget")
+        assert page.has("Created the exporter"), (key, re.findall(r"class=\"error\">([^<]*)", page.html))
+    saved = {e.source: e for e in exporters()}
+    assert set(saved) == set(NEW_SOURCES)
+    assert "duration" in saved["time_activities"].columns and "month" in saved["budgets"].columns
+
+
+def test_budget_vs_actuals_asks_for_its_budget_and_only_it_does(ready: Browser) -> None:
+    page = create(ready, source="budget_vs_actuals", name="BvA", spreadsheet_title="BvA")
+    assert ready.status == 400 and page.has("Name the budget to compare")
+    assert exporters() == []
+    page = create(
+        ready, source="budget_vs_actuals", name="BvA", spreadsheet_title="BvA", budget=" FY2026 Budget "
+    )
+    assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    [exporter] = exporters()
+    assert exporter.options.budget == "FY2026 Budget" and exporter.options.layout == "statement"
+    edit = ready.get(f"/exporters/{exporter.id}/edit")
+    assert 'name="budget"' in edit.html and 'name="layout"' not in edit.html
+    assert 'name="summarize_column_by"' not in edit.html
+    for other in ("profit_and_loss", "invoices"):
+        ready.get("/exporters/new")
+        page = ready.submit(
+            ready.form("Save exporter"), "Show this source's columns and options", source=other
+        )
+        assert 'name="budget"' not in page.html, other
+
+
+def test_profit_and_loss_columns_by_employees_and_products_are_offered(ready: Browser) -> None:
+    for by in ("Employees", "ProductsAndServices"):
+        page = create(ready, source="profit_and_loss", name=by, summarize_column_by=by, spreadsheet_title=by)
+        assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert {e.options.summarize_column_by for e in exporters()} == {"Employees", "ProductsAndServices"}

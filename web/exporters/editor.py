@@ -43,6 +43,7 @@ FORM_OPTIONS = (
     "where",
     "summarize_column_by",
     "companies_layout",
+    "budget",
     *(f"{party}_ids" for party in PARTIES),
     *WRITE_OPTIONS,
 )
@@ -63,6 +64,8 @@ class Features:
 
     date_range: bool = False
     report: bool = False
+    layouts: bool = False  # statement or tidy, companies side by side or in blocks
+    budget: bool = False  # budget vs actuals: which budget
     periods: bool = False
     filters: tuple[str, ...] = ()  # the parties it filters by id
     include_inactive: bool = False
@@ -80,9 +83,12 @@ def features(source: Any) -> Features:
     filters = (
         tuple(source.filter_params) if report else tuple(name for name, _ref in (spec.party if spec else ()))
     )
+    budget = bool(getattr(source, "takes_budget", False))
     return Features(
         date_range=report or bool(spec and spec.date_field),
         report=report,
+        layouts=report and not budget,  # a statement or tidy rows, companies side by side or in blocks
+        budget=budget,
         periods=report and bool(getattr(source, "periods", False)),
         filters=filters,
         include_inactive=bool(spec and spec.name_list),
@@ -183,7 +189,7 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     elif isinstance(options.date_range, RelativeRange):
         form.date_range.data = options.date_range.relative
         form.n_days.data = options.date_range.n
-    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout"):
+    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout", "budget"):
         getattr(form, name).data = getattr(options, name)
     form.status.data = options.status or ""
     for party in PARTIES:
@@ -217,9 +223,15 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
     elif wanted.date_range and form.date_range.data:
         options["date_range"] = {"relative": form.date_range.data}
     if wanted.report:
-        options["layout"] = form.layout.data
         options["accounting_method"] = form.accounting_method.data
+    if wanted.layouts:
+        options["layout"] = form.layout.data
         options["companies_layout"] = form.companies_layout.data
+    if wanted.budget:
+        options["budget"] = (form.budget.data or "").strip()
+        if not options["budget"]:
+            form.budget.errors = [*form.budget.errors, "Name the budget to compare, as QuickBooks shows it."]
+            ok = False
     if wanted.periods:
         options["summarize_column_by"] = form.summarize_column_by.data
         if form.summarize_column_by.data not in source.summarize_choices:

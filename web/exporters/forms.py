@@ -64,6 +64,7 @@ class ExporterForm(Form):
     companies_layout = RadioField(
         "Several companies", choices=COMPANIES_LAYOUT_CHOICES, default="side_by_side"
     )
+    budget = StringField("Budget", validators=[Optional(), Length(max=100)])
     filter_customer = StringField("Customer IDs", validators=[Optional(), Length(max=500)])
     filter_vendor = StringField("Vendor IDs", validators=[Optional(), Length(max=500)])
     filter_class = StringField("Class IDs", validators=[Optional(), Length(max=500)])
