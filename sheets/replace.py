@@ -40,7 +40,7 @@ def replace(
     sheet_id, setup = tab.live_setup(layout, live, len(first) + 1, cols)
     body = staging.cleanup_requests(layout, tab.title) + setup + [batch.clear_values(sheet_id)]
     if first.rows:
-        body.append(batch.update_cells(sheet_id, 1, first.rows, fields=table.fields))
+        body.append(batch.update_cells(sheet_id, 1, batch.cell_rows(first.rows)))
     tab.batch(body + tab.finish(sheet_id, table, len(first), stats, fresh))
     tab.progress(len(first))
     return tab.result(columns, sheet_id, len(first))

@@ -17,9 +17,8 @@ from tests.sheets.conftest import Col, writes
 from tests.sheets.reader import PollingReader
 from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
 
-TENTH = (
-    CHUNK_BYTES // 10
-)  # chunks a tenth of the real size: as many writes as ten times the rows, for less work
+# chunks a fiftieth of the real size (~450 rows here): as many writes as fifty times the rows, for less work
+FIFTIETH = CHUNK_BYTES // 50
 
 
 def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc):
@@ -66,7 +65,7 @@ def test_a_big_replace_goes_through_a_hidden_staging_tab_and_swaps_at_once(sprea
     before = google_user.requests_by_route()
     progress: list[int] = []
     big = SheetWriter(
-        gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append, chunk_bytes=TENTH
+        gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append, chunk_bytes=FIFTIETH
     )
     result = big.replace(COLUMNS, (row(i) for i in range(3_000)))  # as many chunks as 30,000 rows make
     calls = google_user.requests_by_route() - before
@@ -101,7 +100,7 @@ def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, colleague):
                 during.append(reader.read_now())
 
         SheetWriter(
-            gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks, chunk_bytes=TENTH
+            gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks, chunk_bytes=FIFTIETH
         ).replace(COLUMNS, (row(i) for i in range(2_000)))  # 4 chunks; each read in between takes ~1 s
         assert reader.read_now() == "new"
     assert reader.error is None, reader.error
