@@ -18,7 +18,7 @@ from exporters import incremental
 from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column
 from exporters.failures import SetupError, describe
-from exporters.progress import Progress, set_progress
+from exporters.progress import Progress, last_run_rows, set_progress
 from exporters.refresh import (
     INCREMENTAL,
     ChangeCounts,
@@ -122,8 +122,10 @@ class ExportRun:
             raise SetupError("The exporter has no Google account: choose one to write with")
         if not exporter.spreadsheet_id:
             raise SetupError("The exporter has no destination spreadsheet: pick one")
-        progress = Progress(inputs.run_id, source.label.lower())
-        context = RunContext(now=utcnow(), time_zone=exporter.time_zone or "UTC", on_fetched=progress.fetched)
+        last_rows = last_run_rows(inputs.exporter_id) if len(inputs.companies) == 1 else None
+        progress = Progress(inputs.run_id, source.label.lower(), last_rows)
+        zone = exporter.time_zone or "UTC"
+        context = RunContext(now=utcnow(), time_zone=zone, on_fetched=progress.fetched, last_rows=last_rows)
         companies = connect(inputs)
         writer = make_writer(inputs, inputs.account, context, progress)
         return cls(inputs, source, context, progress, companies, writer)

@@ -100,7 +100,12 @@ def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, colleague):
                 during.append(reader.read_now())
 
         SheetWriter(
-            gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks, chunk_bytes=FIFTIETH
+            gc,
+            spreadsheet.id,
+            "Invoices",
+            header_state=state,
+            on_progress=between_chunks,
+            chunk_bytes=FIFTIETH,
         ).replace(COLUMNS, (row(i) for i in range(2_000)))  # 4 chunks; each read in between takes ~1 s
         assert reader.read_now() == "new"
     assert reader.error is None, reader.error
