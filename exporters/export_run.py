@@ -18,6 +18,7 @@ from exporters import incremental
 from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column
 from exporters.failures import SetupError, describe
+from exporters.prefetch import read_ahead
 from exporters.progress import Progress, last_run_rows, set_progress
 from exporters.refresh import (
     INCREMENTAL,
@@ -174,13 +175,14 @@ class ExportRun:
     def replace(self) -> WriteResult:
         """Every company's rows, replacing the tab's."""
         columns = self.table_columns()
-        return self.writer.replace(columns, self.values(columns, self.stream(columns)))
+        return self.writer.replace(columns, self.values(columns, read_ahead(self.stream(columns))))
 
     def append(self) -> WriteResult:
         """Every company's rows under the tab's existing ones (with a snapshot time unless turned off)."""
         columns = self.table_columns()
         snapshot_at = self.context.now if self.write_options.snapshot_column else None
-        return self.writer.append(columns, self.values(columns, self.stream(columns)), snapshot_at)
+        rows = self.values(columns, read_ahead(self.stream(columns)))
+        return self.writer.append(columns, rows, snapshot_at)
 
     def upsert(self, source: IncrementalSource, changes: PulledChanges | None) -> WriteResult:
         """The changes since each company's watermark written in place, or (`changes` None) the whole tab."""
@@ -265,7 +267,7 @@ class ExportRun:
                     records = source.records(company.client, self.options, self.context, keys=keys)
                     yield from source.rows_from(water.track(records), company.context, self.context, keys)
 
-        result = self.writer.replace(columns, self.values(columns, rows()))
+        result = self.writer.replace(columns, self.values(columns, read_ahead(rows())))
         self.counts = ChangeCounts(added=result.rows_written)
         self.save_watermarks(source, [w.high for w in waters], full=True)
         return result
