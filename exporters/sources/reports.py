@@ -146,11 +146,11 @@ class ReportSource:
 
     def fetch_each(
         self, companies: Sequence[tuple[CompanyContext, QboClient]], options: ExporterOptions, run: RunContext
-    ) -> list[list[dict]]:
+    ) -> list[list[dict[str, Any]]]:
         """Every company's reports, the companies fetched at the same time (each company's requests go one
         after the other, within its own rate budget); the first company that failed, in order, fails it."""
 
-        def fetch(company: tuple[CompanyContext, QboClient]) -> list[dict]:
+        def fetch(company: tuple[CompanyContext, QboClient]) -> list[dict[str, Any]]:
             try:
                 return self.fetch(company[1], options, run)
             except QboError as exc:
