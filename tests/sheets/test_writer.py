@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col, writes
 from tests.sheets.reader import PollingReader
 from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
+from tests.sheets.wire import record_writes
 
 # chunks a fiftieth of the real size (~450 rows here): as many writes as fifty times the rows, for less work
 FIFTIETH = CHUNK_BYTES // 50
@@ -369,3 +371,32 @@ def test_a_shorter_refresh_clears_rows_instead_of_deleting_them(spreadsheet, gc)
     assert len(values(spreadsheet, "Invoices")) == 1 + 5  # no stale rows below the new data
     assert summary.acell("A1", value_render_option="FORMULA").value == "=SUM('Invoices'!D2:D31)"
     assert summary.acell("A1", value_render_option="UNFORMATTED_VALUE").value == 10
+
+
+def naive_body(rows: list[tuple]) -> bytes:
+    """What gspread's `update()` of the same table sends: RAW values, dates as text, amounts as floats."""
+
+    def plain(v):
+        return v.isoformat() if isinstance(v, datetime | date) else float(v) if isinstance(v, Decimal) else v
+
+    table = [[c.label for c in COLUMNS]] + [[plain(v) for v in r] for r in rows]
+    return json.dumps({"values": table}, separators=(",", ":")).encode()
+
+
+def test_a_staged_replace_sends_compact_typed_values_and_formula_text_stays_text(spreadsheet, gc):
+    rows = [row(i, memo='=IMPORTXML("http://x")' if i == 7 else None) for i in range(3_000)]
+    sent = record_writes(gc)
+    SheetWriter(gc, spreadsheet.id, "Invoices", chunk_bytes=FIFTIETH).replace(COLUMNS, iter(rows))
+    ours = sum(len(json.dumps(body, separators=(",", ":")).encode()) for body in sent)
+    assert len(sent) >= 4 and ours <= 1.3 * len(naive_body(rows))  # staging, the chunks, the swap
+    raw = values(spreadsheet, "Invoices")
+    assert raw[1] == ["9130", "0", "INV-00000", 10.5, 0, 45293, pytest.approx(45293 + 9.5 / 24), True]
+    assert raw[8][2] == '=IMPORTXML("http://x")' and len(raw) == 3_001
+    ws = spreadsheet.worksheet("Invoices")
+    assert ws.acell("C9", value_render_option="FORMULA").value == '=IMPORTXML("http://x")'
+    shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
+    assert (
+        shown[3000][3] == "10.50"
+        and shown[3000][5] == "2024-01-02"
+        and shown[3000][6] == "2024-01-02 09:30:00"
+    )
