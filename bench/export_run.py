@@ -87,7 +87,11 @@ def timed_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, s
     """(wall seconds, peak RSS MB of the process tree, stdout) of a child process."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", PEAK_RSS, sys.executable, *argv], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", PEAK_RSS, sys.executable, *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - started
     if done.returncode:
@@ -174,7 +178,8 @@ class Bench:
         wall, peak, out = timed_process([*argv, self.world.spreadsheet.id, f"Naive {n}"], env)
         self.latency(False)
         result = json.loads(out.strip().splitlines()[-1])
-        return Measured(result["qbo_calls"], self.counter.calls, self.counter.bytes, wall, peak, result["rows"])
+        calls, rows = result["qbo_calls"], result["rows"]
+        return Measured(calls, self.counter.calls, self.counter.bytes, wall, peak, rows)
 
     def world_email(self) -> str:
         """The Google identity the world's account writes as (the naive script writes as the same user)."""
@@ -221,7 +226,9 @@ def ratio(a: float, b: float) -> str:
 
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--invoices", default="10000")
     parser.add_argument("--qbo-latency-ms", type=int, default=100)
     parser.add_argument("--google-latency-ms", type=int, default=150)

@@ -1,4 +1,4 @@
-"""The naive export an analyst would script: python-quickbooks at its defaults, then gspread clear() + update().
+"""The naive export an analyst would script: python-quickbooks at its defaults, gspread clear() + update().
 
 Run by `bench.export_run` in a process of its own (so its peak memory is its own):
 
@@ -52,7 +52,8 @@ def main() -> None:
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the emulators speak http
     warnings.simplefilter("ignore")
     discovery = f"{qbo_url}/.well-known/openid_sandbox_configuration/"
-    auth = AuthClient(os.environ["QBO_CLIENT_ID"], os.environ["QBO_CLIENT_SECRET"], "http://localhost", discovery)
+    client_id, secret = os.environ["QBO_CLIENT_ID"], os.environ["QBO_CLIENT_SECRET"]
+    auth = AuthClient(client_id, secret, "http://localhost", discovery)
     auth.access_token = os.environ["QBO_ACCESS_TOKEN"]
     qb = QuickBooks(auth_client=auth, company_id=realm)
     qb.api_url_v3 = f"{qbo_url}/v3"

@@ -14,7 +14,6 @@ from sheets.rows import TableEncoder
 from sheets.tabs import SpreadsheetLayout, Tab
 from sheets.target import TargetTab
 
-
 CELLDATA_OVERHEAD = 35  # {"userEnteredValue":{"numberValue":…}} around a RAW value
 
 
