@@ -81,6 +81,7 @@ class Measured:
     wall_s: float
     peak_rss_mb: float
     rows: int
+    run_s: float | None = None  # ours: the run's own duration (started → finished, in the store)
 
 
 def timed_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -157,7 +158,8 @@ class Bench:
         run = self.finished(run_id)
         if run.status != RunStatus.SUCCEEDED:
             raise RuntimeError(f"our run failed: {run.error}")
-        return Measured(run.qbo_calls, self.counter.calls, self.counter.bytes, wall, peak, run.rows)
+        took = run.duration_seconds
+        return Measured(run.qbo_calls, self.counter.calls, self.counter.bytes, wall, peak, run.rows, took)
 
     def naive(self, realm: str, n: int) -> Measured:
         from tests.qbo.intuit import connect
@@ -242,9 +244,10 @@ def main() -> None:
         if sizes:
             print(
                 "| invoices | who | QBO calls | / ceil(N/1000) | Google calls | Google MB | bytes / naive "
-                "| wall s | wall / naive | wall / (calls × latency) | peak RSS MB |"
+                "| wall s | wall / naive | wall / (calls × latency) | run s | run / (calls × latency) "
+                "| peak RSS MB |"
             )
-            print("|---|---|---|---|---|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for n in sizes:
             company_id = bench.world.company(f"Bench {n}", invoices=n)
             realm = bench.world.realms[company_id]
@@ -252,12 +255,13 @@ def main() -> None:
             assert ours.rows == naive.rows == n, (ours.rows, naive.rows)
             bound = math.ceil(n / 1000)
             for who, m in (("Sheetbooks", ours), ("naive", naive)):
+                run_s = f"{m.run_s:.1f}" if m.run_s is not None else "–"
                 budget = (m.qbo_calls * args.qbo_latency_ms + m.google_calls * args.google_latency_ms) / 1000
                 print(
                     f"| {n:,} | {who} | {m.qbo_calls} | {ratio(m.qbo_calls, bound)} | {m.google_calls} "
                     f"| {m.google_bytes / 1e6:.1f} | {ratio(m.google_bytes, naive.google_bytes)} "
                     f"| {m.wall_s:.1f} | {ratio(m.wall_s, naive.wall_s)} | {ratio(m.wall_s, budget)} "
-                    f"| {m.peak_rss_mb:.0f} |",
+                    f"| {run_s} | {ratio(m.run_s or 0, budget) if m.run_s else '–'} | {m.peak_rss_mb:.0f} |",
                     flush=True,
                 )
         if args.overhead:
