@@ -18,7 +18,8 @@ from exporters import incremental
 from exporters.catalog import Source, get_source, resolve_columns
 from exporters.columns import Column, Row
 from exporters.failures import SetupError, describe
-from exporters.progress import Progress, set_progress
+from exporters.prefetch import read_ahead
+from exporters.progress import Progress, last_run_rows, set_progress
 from exporters.refresh import (
     INCREMENTAL,
     ChangeCounts,
@@ -123,8 +124,10 @@ class ExportRun:
             raise SetupError("The exporter has no Google account: choose one to write with")
         if not exporter.spreadsheet_id:
             raise SetupError("The exporter has no destination spreadsheet: pick one")
-        progress = Progress(inputs.run_id, source.label.lower())
-        context = RunContext(now=utcnow(), time_zone=exporter.time_zone or "UTC", on_fetched=progress.fetched)
+        last_rows = last_run_rows(inputs.exporter_id) if len(inputs.companies) == 1 else None
+        progress = Progress(inputs.run_id, source.label.lower(), last_rows)
+        zone = exporter.time_zone or "UTC"
+        context = RunContext(now=utcnow(), time_zone=zone, on_fetched=progress.fetched, last_rows=last_rows)
         companies = connect(inputs)
         writer = make_writer(inputs, inputs.account, context, progress)
         return cls(inputs, source, context, progress, companies, writer)
@@ -173,13 +176,14 @@ class ExportRun:
     def replace(self) -> WriteResult:
         """Every company's rows, replacing the tab's."""
         columns = self.table_columns()
-        return self.writer.replace(columns, self.values(columns, self.stream(columns)))
+        return self.writer.replace(columns, self.values(columns, read_ahead(self.stream(columns))))
 
     def append(self) -> WriteResult:
         """Every company's rows under the tab's existing ones (with a snapshot time unless turned off)."""
         columns = self.table_columns()
         snapshot_at = self.context.now if self.write_options.snapshot_column else None
-        return self.writer.append(columns, self.values(columns, self.stream(columns)), snapshot_at)
+        rows = self.values(columns, read_ahead(self.stream(columns)))
+        return self.writer.append(columns, rows, snapshot_at)
 
     def upsert(self, source: IncrementalSource, changes: PulledChanges | None) -> WriteResult:
         """The changes since each company's watermark written in place, or (`changes` None) the whole tab."""
@@ -264,7 +268,7 @@ class ExportRun:
                     records = source.records(company.client, self.options, self.context, keys=keys)
                     yield from source.rows_from(water.track(records), company.context, self.context, keys)
 
-        result = self.writer.replace(columns, self.values(columns, rows()))
+        result = self.writer.replace(columns, self.values(columns, read_ahead(rows())))
         self.counts = ChangeCounts(added=result.rows_written)
         self.save_watermarks(source, [w.high for w in waters], full=True)
         return result

@@ -1,8 +1,8 @@
 """Fetching a report range in pieces QBO answers in full.
 
-Ranges with Month/Week/Days columns go a calendar year at a time (`dates.split_range`). A piece QBO refuses
-(a 400 fault) or answers for less than the asked range (truncated columns or period) is split in two along
-its periods and fetched again; a single period that still fails is an error, never silently dropped.
+The whole range is asked for at once (QBO answered 35 months of Month columns in one report). A range QBO
+refuses (a 400 fault) or answers for less than the asked range (truncated columns or period) is split in two
+along its periods and fetched again; a single period that still fails is an error, never silently dropped.
 Reports without period columns (General Ledger) are cut by date instead (`by_date`): along months, or days
 within one month; a single day QBO still refuses is `ReportIncomplete`.
 """

@@ -32,6 +32,7 @@ class RunContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     time_zone: str = "UTC"
     on_fetched: ProgressFn | None = None
+    last_rows: int | None = None  # the last run's rows (one company): progress has an estimate, no COUNT
 
     @property
     def zone(self) -> ZoneInfo:

@@ -99,7 +99,8 @@ class EntitySource:
         """The QBO objects, page by page (1000 at a time), reporting progress as they arrive.
 
         Intuit meters every read, so the total behind "x of y" progress is asked for (COUNT) only
-        when a first full page says the pull will take several: a small source costs one call.
+        when a first full page says the pull will take several and the last run left no row count to
+        estimate it by: a small source, or one run before, costs no COUNT.
         """
         where = self.where(options, run) if where is None else where
         total = None
@@ -108,7 +109,7 @@ class EntitySource:
             yield record
             done += 1
             if done % MAX_PAGE == 0:
-                if total is None and options.count:
+                if total is None and options.count and run.last_rows is None:
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
                 if total is not None and done >= total:
