@@ -175,7 +175,12 @@ class ExporterOptions(Document):
     exporters/README.md ("Options") says what each does and which sources take it.
     """
 
-    UPGRADES: ClassVar[tuple[Upgrade, ...]] = (lambda data: _options_from_v0(data),)
+    UPGRADES: ClassVar[tuple[Upgrade, ...]] = (
+        lambda data: _options_from_v0(data),
+        # version 2: the Company and Realm ID columns are part of the definition (migration 0004 sets them
+        # for exporters with several companies, or whose tab has them)
+        lambda data: {**data, "company_columns": False},
+    )
 
     # what to pull
     date_range: DateRange | None = None  # None: entity sources unfiltered, reports year to date
@@ -192,6 +197,9 @@ class ExporterOptions(Document):
     summarize_column_by: SummarizeBy = "Total"
     layout: Layout = "statement"
     companies_layout: CompaniesLayout = "side_by_side"
+    # the tab: Company and Realm ID lead its columns (always with several companies; kept when one goes,
+    # so the tab's columns never move because a company was removed or disconnected)
+    company_columns: bool = False
     # the sheet writer
     reset_tab: bool = False  # one run: rewrite the tab's header, then cleared
     oversize: Oversize = "fail"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from exporters.definition import WRITE_OPTIONS
 from store.documents import ExporterOptions
 from web.exporters.forms import ExporterForm
 
-WRITE_OPTIONS = ("oversize", "snapshot_column", "on_deleted", "reset_tab")
+__all__ = ["WRITE_OPTIONS", "load_write_options", "write_options_from"]
 
 
 def load_write_options(form: ExporterForm, options: ExporterOptions) -> None:
