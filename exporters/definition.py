@@ -23,6 +23,7 @@ from exporters.filters import WhereError, validate_where
 from exporters.schedules import SCHEDULES, minutes_of, next_run
 from exporters.tab_owners import writers_of
 from exporters.where_check import qbo_refusal
+from sheets.append import SnapshotColumn
 from sheets.client import parse_spreadsheet_id
 from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, Watermark, WriteMode, utcnow
@@ -209,6 +210,14 @@ def tab_columns(definition: ExporterDefinition) -> list[Column]:
     except UnknownSource:
         return []
     return written_columns(source, definition.columns, definitive_options(definition), definition.write_mode)
+
+
+def tab_labels(definition: ExporterDefinition) -> list[str]:
+    """The tab's header as it will be written: `tab_columns`, then append's "Snapshot at" when it has one."""
+    labels = [c.label for c in tab_columns(definition)]
+    if definition.write_mode == WriteMode.APPEND and definition.options.snapshot_column and labels:
+        labels.append(SnapshotColumn().label)
+    return labels
 
 
 def definitive_options(definition: ExporterDefinition) -> ExporterOptions:

@@ -182,6 +182,8 @@ class ExporterOptions(Document):
         lambda data: {**data, "company_columns": False},
     )
 
+    version: int = 2
+
     # what to pull
     date_range: DateRange | None = None  # None: entity sources unfiltered, reports year to date
     status: Status | None = None

@@ -14,9 +14,9 @@ from wtforms import Field
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.definition import ExporterDefinition, FieldError, company_ids
-from exporters.schedules import choice_of, minutes_of
+from exporters.schedules import SCHEDULES, choice_of, minutes_of
 from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
-from store.models import Company, Exporter, GoogleAccount, GoogleAccountStatus
+from store.models import Company, Exporter, GoogleAccount, GoogleAccountStatus, WriteMode
 from web.current import scoped
 from web.exporters.forms import ExporterForm
 from web.exporters.writing import WRITE_OPTIONS, load_write_options, write_options_from
@@ -260,10 +260,20 @@ def definition_from(
         options=options.model_copy(update={k: getattr(exporter.options, k) for k in KEPT_OPTIONS})
         if exporter is not None
         else options,
-        write_mode=form.write_mode.data,
-        schedule_minutes=minutes_of(form.schedule.data),
+        write_mode=form.write_mode.data if form.write_mode.data in set(WriteMode) else WriteMode.REPLACE,
+        schedule_minutes=minutes_of(form.schedule.data) if form.schedule.data in dict(SCHEDULES) else -1,
         time_zone=form.time_zone.data or "UTC",
         enabled=bool(form.enabled.data),
+    )
+
+
+def shown_options(form: ExporterForm) -> ExporterOptions:
+    """The options that decide which columns the tab gets, as the form stands (for the editor's list of
+    columns written, before the form is checked)."""
+    return ExporterOptions(
+        layout="tidy" if form.layout.data == "tidy" else "statement",
+        company_columns=bool(form.company_columns.data) or len(form.companies.data or []) > 1,
+        snapshot_column=bool(form.snapshot_column.data),
     )
 
 

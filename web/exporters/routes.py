@@ -10,8 +10,10 @@ from connections.pausing import paused_by_companies
 from exporters.definition import (
     DefinitionRefused,
     company_ids,
+    definition_of,
     delete_exporter,
     save,
+    tab_labels,
     validate,
 )
 from exporters.schedules import label_of
@@ -20,7 +22,15 @@ from store.models import Company, Exporter, GoogleAccount, Run, RunTrigger
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.exporters import bp
-from web.exporters.editor import definition_from, features, load, options_from, prepare, show_errors
+from web.exporters.editor import (
+    definition_from,
+    features,
+    load,
+    options_from,
+    prepare,
+    show_errors,
+    shown_options,
+)
 from web.exporters.forms import ID_HELP, ExporterForm
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
@@ -82,6 +92,7 @@ def _editor(exporter: Exporter | None) -> str | Response:
         form=form,
         exporter=exporter,
         source=source,
+        written=tab_labels(definition_from(form, exporter, shown_options(form))) if source else [],
         features=features(source),
         id_help=ID_HELP,
     )
@@ -92,7 +103,9 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
     """Save through exporters.definition (the rules every front door shares); errors go on the fields."""
     session = get_session()
     options = options_from(form, source) if source is not None else None
-    definition = definition_from(form, exporter, options or ExporterOptions())
+    # with options the form could not make, the definition's rules still check the WHERE box
+    fallback = ExporterOptions(where=(form.where.data or "").strip() if features(source).get("where") else "")
+    definition = definition_from(form, exporter, options or fallback)
     errors = validate(session, g.workspace.id, definition, exporter.id if exporter else None)
     if errors or options is None:
         show_errors(form, errors)
@@ -139,6 +152,7 @@ def show(exporter_id: int) -> str:
         account=account,
         runs=runs,
         exporter_names=None,
+        written=tab_labels(definition_of(session, exporter)),
         sheet_url=sheet_link(exporter),
         schedule=label_of(exporter.schedule_minutes),
         form=ConfirmForm(),
