@@ -243,7 +243,7 @@ def test_columns_keep_the_order_chosen_and_custom_fields_become_columns(ready: B
 
 
 def test_a_filter_quickbooks_refuses_is_explained_before_saving(ready: Browser) -> None:
-    """The WHERE box passes our grammar, field and type checks, but QuickBooks refuses text compared to true."""
+    """The WHERE box passes our grammar, field and type checks, but QuickBooks refuses text vs. true."""
     page = create(ready, where="DocNumber = true", spreadsheet_title="Invoices")
     assert ready.status == 400
     errors = re.findall(r"class=\"error\">([^<]*)", page.html)
