@@ -392,3 +392,26 @@ def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: B
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
     page = ready.submit(form, "Save exporter", where="Balance = '0'")
     assert page.has("Saved the exporter") and watermarks() == 0  # the next run is a full pull
+
+
+def written_in_editor(page) -> list[str]:
+    block = page.html.split('id="columns-written"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r"<li>([^<]*)</li>", block)
+
+
+def test_the_editor_and_the_exporter_page_list_every_column_written_in_order(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    assert written_in_editor(ready.page)[:2] == ["Number", "Date"]  # one company: no company columns
+    companies = ready.form("Save exporter").choices["companies"]
+    page = ready.submit(
+        ready.form("Save exporter"), "refresh", company_columns="y", write_mode="upsert", companies=companies
+    )
+    listed = written_in_editor(page)
+    assert listed[:4] == ["Company", "Realm ID", "ID", "Number"], listed  # the upsert key leads too
+    page = ready.submit(
+        ready.form("Save exporter"), "Save exporter", name="Listed", spreadsheet_title="Listed"
+    )
+    assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert page.has("Columns written " + ", ".join(listed))
+    [exporter] = exporters()
+    assert exporter.options.company_columns

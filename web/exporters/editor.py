@@ -98,6 +98,7 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     if source is None:
         form.columns.choices = []
         return None
+    form.source.data = source.key  # the one shown selected
     options = ExporterOptions(layout="tidy" if form.layout.data == "tidy" else "statement")
     available = source.columns(options)
     keys = [c.key for c in available]
