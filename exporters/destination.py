@@ -36,7 +36,7 @@ def create_spreadsheet(account: GoogleAccount, title: str, tab: str = "") -> tup
 def _can_write(spreadsheet: gspread.Spreadsheet, email: str) -> bool:
     for permission in spreadsheet.list_permissions():
         role, kind = permission.get("role"), permission.get("type")
-        who = (permission.get("emailAddress") or "").lower()
+        who = str(permission.get("emailAddress") or "").lower()
         if role in WRITER_ROLES and (who == email.lower() or kind in ("anyone", "domain")):
             return True
     return False

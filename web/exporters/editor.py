@@ -45,7 +45,7 @@ def source_or_none(key: str | None) -> Any:
         return None
 
 
-def features(source: Any) -> dict[str, bool]:
+def features(source: Any) -> dict[str, Any]:
     """Which option fields make sense for the source."""
     if source is None:
         return {}
