@@ -118,6 +118,15 @@ def test_bad_where_and_no_company_are_explained(ready: Browser) -> None:
     assert exporters() == []
 
 
+def test_a_where_value_that_does_not_fit_its_field_is_explained_on_the_form(ready: Browser) -> None:
+    page = create(ready, where="TxnDate > 'yesterday'", spreadsheet_title="Typed")
+    assert ready.status == 400
+    assert page.has("TxnDate is a date: compare it with a date in quotes, like '2024-01-31', not 'yesterday'")
+    page = create(ready, where="TotalAmt >> 5", spreadsheet_title="Typed")
+    assert page.has("'>>' is not an operator") and not page.has("single quotes")
+    assert exporters() == []
+
+
 def test_run_now_queues_one_run_on_redis(ready: Browser, settings) -> None:
     create(ready, destination="new", spreadsheet_title="Runs", schedule="manual")
     [exporter] = exporters()

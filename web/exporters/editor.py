@@ -13,13 +13,13 @@ from wtforms import Field
 
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
-from exporters.definition import ExporterDefinition, FieldError, company_ids
+from exporters.definition import WRITE_OPTIONS, ExporterDefinition, FieldError, company_ids
 from exporters.schedules import SCHEDULES, choice_of, minutes_of
 from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
 from store.models import Company, Exporter, GoogleAccount, GoogleAccountStatus, WriteMode
 from web.current import scoped
 from web.exporters.forms import ExporterForm
-from web.exporters.writing import WRITE_OPTIONS, load_write_options, write_options_from
+from web.exporters.writing import load_write_options, write_options_from
 
 FORM_OPTIONS = (
     "date_range",

@@ -1,18 +1,15 @@
 """How the writer treats the tab, per exporter: long cells, append snapshots, upsert deletions, reset.
 
-These are fields of `ExporterOptions` (read by exporters/run_inputs.py); the editor shows them with the
-write mode. `reset_tab` is one-shot: the next run rewrites the tab's header and clears it.
+These are fields of `ExporterOptions` (`exporters.definition.WRITE_OPTIONS`, read by
+exporters/run_inputs.py); the editor shows them with the write mode. `reset_tab` is one-shot: the next run rewrites the tab's header and clears it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from exporters.definition import WRITE_OPTIONS
 from store.documents import ExporterOptions
 from web.exporters.forms import ExporterForm
-
-__all__ = ["WRITE_OPTIONS", "load_write_options", "write_options_from"]
 
 
 def load_write_options(form: ExporterForm, options: ExporterOptions) -> None:
