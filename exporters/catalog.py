@@ -6,7 +6,13 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from exporters.columns import CUSTOM_PREFIX, Column, Field, Row
-from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
+from exporters.sources.base import (
+    COMPANY_FIELDS,
+    CompanyContext,
+    IncrementalSource,
+    RunContext,
+    StatementSource,
+)
 from exporters.sources.budget_vs_actuals import BudgetVsActualsSource
 from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
@@ -112,3 +118,26 @@ def resolve_columns(
         elif key.startswith(CUSTOM_PREFIX) and (custom := source.field_for(key)) is not None:
             out.append(custom.column)
     return out
+
+
+def row_keys(source: IncrementalSource, options: ExporterOptions) -> list[str]:
+    """The columns that identify an upserted row: with company columns the realm id too."""
+    return ["realm_id", *source.key_columns] if options.company_columns else list(source.key_columns)
+
+
+def written_columns(
+    source: Source, saved_keys: Sequence[str], options: ExporterOptions, write_mode: str = "replace"
+) -> list[Column]:
+    """Every column the tab gets, in the order written: Company and Realm ID first when the definition has
+    company columns, then the saved columns, then the row keys an upsert needs and the analyst left out.
+
+    Decided by the definition alone (never by how many companies the exporter has right now), so the
+    tab's columns stay where formulas and pivots expect them. Statement reports write their own table."""
+    columns = resolve_columns(source, saved_keys, options)
+    have = {c.key for c in columns}
+    needed = [f.column for f in COMPANY_FIELDS if options.company_columns and f.column.key not in have]
+    incremental = source.as_incremental() if write_mode == "upsert" else None
+    keys = row_keys(incremental, options) if incremental is not None else []
+    known = {c.key: c for c in source.columns(options)}
+    needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
+    return needed + columns

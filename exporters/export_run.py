@@ -15,7 +15,7 @@ from redis import Redis
 
 from connections.clients import gspread_client_for, qbo_client_for
 from exporters import incremental
-from exporters.catalog import Source, get_source, resolve_columns
+from exporters.catalog import Source, get_source, row_keys, written_columns
 from exporters.columns import Column, Row
 from exporters.failures import SetupError, describe
 from exporters.prefetch import read_ahead
@@ -31,17 +31,17 @@ from exporters.refresh import (
 from exporters.run_inputs import RunInputs, claim_run
 from exporters.run_record import Outcome, record_failure, record_success
 from exporters.sources.base import (
-    COMPANY_FIELDS,
     CompanyContext,
     CompanyFailed,
     IncrementalSource,
     RunContext,
     StatementSource,
 )
+from exporters.tab_owners import header_rewritten_by
 from qbo.client import QboClient
 from qbo.errors import QboError
 from sheets.contract import HeaderState
-from sheets.errors import UpsertNotPossible
+from sheets.errors import ColumnContractBroken, UpsertNotPossible
 from sheets.result import WriteResult
 from sheets.stamp import RunStamp
 from sheets.writer import SheetWriter
@@ -84,7 +84,10 @@ def run_export(run_id: int) -> None:
         record_success(run_id, run.outcome(run.execute()))
     except BaseException as exc:
         email = inputs.account.email if inputs and inputs.account else ""
-        record_failure(run_id, describe(exc, email), run.outcome() if run else None)
+        failed = exc
+        if isinstance(exc, ColumnContractBroken) and inputs is not None:  # another exporter's header?
+            failed = header_rewritten_by(inputs.exporter, exc)
+        record_failure(run_id, describe(failed, email), run.outcome() if run else None)
         if not isinstance(exc, Exception):
             raise
 
@@ -105,6 +108,9 @@ class ExportRun:
         self.exporter = inputs.exporter
         self.source = source
         self.options = inputs.source_options
+        if len(companies) > 1 and not self.options.company_columns:
+            # an exporter saved with several companies before company columns were part of its definition
+            self.options = self.options.model_copy(update={"company_columns": True})
         self.write_options = inputs.write_options
         self.context = context
         self.progress = progress
@@ -215,7 +221,7 @@ class ExportRun:
                 return None
             starts.append(start)
         pulled, counts = PulledChanges(), ChangeCounts()
-        several = len(self.companies) > 1
+        several = self.options.company_columns
         for company, start in zip(self.companies, starts, strict=True):
             with self.reading(company):
                 source.prepare(company.context, company.client, keys)
@@ -291,20 +297,15 @@ class ExportRun:
         return [(c.context, c.client) for c in self.companies]
 
     def upsert_keys(self, source: IncrementalSource) -> list[str]:
-        """The columns that identify a row: with several companies the realm id too."""
-        return ["realm_id", *source.key_columns] if len(self.companies) > 1 else list(source.key_columns)
+        """The columns that identify a row: with company columns the realm id too."""
+        return row_keys(source, self.options)
 
     def upsert_columns(self, source: IncrementalSource) -> list[Column]:
-        return self.table_columns(self.upsert_keys(source))
+        return written_columns(self.source, self.exporter.columns, self.options, WriteMode.UPSERT)
 
-    def table_columns(self, keys: Sequence[str] = ()) -> list[Column]:
-        """The saved columns; with several companies Company and Realm ID lead; `keys` are forced in."""
-        columns = resolve_columns(self.source, self.exporter.columns, self.options)
-        have = {c.key for c in columns}
-        needed = [f.column for f in COMPANY_FIELDS if len(self.companies) > 1 and f.column.key not in have]
-        known = {c.key: c for c in self.source.columns(self.options)}
-        needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
-        return needed + columns
+    def table_columns(self) -> list[Column]:
+        """The tab's columns as the exporter's definition decides them (catalog.written_columns)."""
+        return written_columns(self.source, self.exporter.columns, self.options)
 
     def stream(self, columns: Sequence[Column]) -> Iterator[Row]:
         """Every company's rows, one company after the other, QBO errors named by company."""

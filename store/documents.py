@@ -179,7 +179,14 @@ class ExporterOptions(Document):
     exporters/README.md ("Options") says what each does and which sources take it.
     """
 
-    UPGRADES: ClassVar[tuple[Upgrade, ...]] = (lambda data: _options_from_v0(data),)
+    UPGRADES: ClassVar[tuple[Upgrade, ...]] = (
+        lambda data: _options_from_v0(data),
+        # version 2: the Company and Realm ID columns are part of the definition (migration 0004 sets them
+        # for exporters with several companies, or whose tab has them)
+        lambda data: {**data, "company_columns": False},
+    )
+
+    version: int = 2
 
     # what to pull
     date_range: DateRange | None = None  # None: entity sources unfiltered, reports year to date
@@ -197,6 +204,9 @@ class ExporterOptions(Document):
     layout: Layout = "statement"
     companies_layout: CompaniesLayout = "side_by_side"
     budget: BudgetName = ""  # Budget vs actuals: the budget of each company with this name (or id)
+    # the tab: Company and Realm ID lead its columns (always with several companies; kept when one goes,
+    # so the tab's columns never move because a company was removed or disconnected)
+    company_columns: bool = False
     # the sheet writer
     reset_tab: bool = False  # one run: rewrite the tab's header, then cleared
     oversize: Oversize = "fail"

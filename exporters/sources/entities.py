@@ -72,14 +72,18 @@ class EntitySource:
             return custom_field(key)
         return next((f for f in self.all_fields() if f.column.key == key), None)
 
-    def query_fields(self) -> list[str]:
-        """QBO fields the WHERE box may name: the top-level properties this source reads."""
-        names: dict[str, None] = dict.fromkeys(ALWAYS_QUERYABLE)
+    def query_fields(self) -> dict[str, str]:
+        """QBO fields the WHERE box may name (the top-level properties this source reads), with the column
+        type a value compared with each must fit (a reference, `CustomerRef`, takes an id: text)."""
+        names: dict[str, str] = dict(ALWAYS_QUERYABLE)
         for f in self.fields:
             if f.path and not f.path.startswith(("Line.", "Detail.")):
                 path = f.path.removeprefix("Txn.")
-                names.setdefault(path.split(".")[0] if ".name" in path or ".value" in path else path, None)
-        return list(names)
+                if ".name" in path or ".value" in path:
+                    names.setdefault(path.split(".")[0], "text")
+                else:
+                    names.setdefault(path, f.column.type)
+        return names
 
     def date_dependent(self, options: ExporterOptions, keys: Sequence[str]) -> bool:
         """Whether rows change with the run's date alone (relative range, status): a full pull once a day."""

@@ -74,14 +74,56 @@ def test_pasted_spreadsheet_url_is_used(ready: Browser) -> None:
     create(ready, destination="new", spreadsheet_title="Existing book", name="First")
     [first] = exporters()
     url = ready.get(f"/exporters/{first.id}").link("Open the sheet")
-    page = create(ready, destination="existing", spreadsheet=url, name="Second", schedule="manual")
+    page = create(
+        ready, destination="existing", spreadsheet=url, name="Second", schedule="manual", tab="Second tab"
+    )
     assert page.has("Created the exporter Second") and page.has("Manual only"), page.text[-700:]
     assert {e.spreadsheet_id for e in exporters()} == {first.spreadsheet_id}
+
+
+def test_a_tab_another_exporter_writes_is_refused_naming_and_linking_it(ready: Browser) -> None:
+    create(ready, destination="new", spreadsheet_title="Shared book", name="First")
+    [first] = exporters()
+    url = ready.get(f"/exporters/{first.id}").link("Open the sheet")
+    page = create(ready, destination="existing", spreadsheet=url, name="Second", tab="invoices ")
+    assert ready.status == 400
+    assert page.has("The exporter “First” already writes the tab “Invoices” of this spreadsheet")
+    assert page.link("Open that exporter").endswith(f"/exporters/{first.id}")
+    assert [e.name for e in exporters()] == ["First"]
+    # editing the first exporter keeps its own tab
+    ready.get(f"/exporters/{first.id}/edit")
+    assert ready.submit(ready.form("Save exporter"), "Save exporter").has("Saved the exporter First")
+
+
+def test_an_empty_tab_is_an_error_not_the_sources_name(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    assert ready.form("Save exporter").fields["tab"] == "Invoices"  # filled visibly when the source is chosen
+    page = ready.submit(ready.form("Save exporter"), "refresh", source="vendors")
+    assert ready.form("Save exporter").fields["tab"] == "Vendors"
+    page = create(ready, tab="", spreadsheet_title="No tab")
+    assert ready.status == 400 and page.has("Name the tab the exporter writes")
+    assert ready.form("Save exporter").fields["tab"] == ""
+    assert exporters() == []
+
+
+def test_zero_columns_is_an_error_not_the_default_columns(ready: Browser) -> None:
+    page = create(ready, columns=[], spreadsheet_title="No columns")
+    assert ready.status == 400 and page.has("Choose at least one column")
+    assert exporters() == []
 
 
 def test_bad_where_and_no_company_are_explained(ready: Browser) -> None:
     page = create(ready, where="TotalAmt >>> nonsense", companies=[])
     assert page.has("Choose at least one company")
+    assert exporters() == []
+
+
+def test_a_where_value_that_does_not_fit_its_field_is_explained_on_the_form(ready: Browser) -> None:
+    page = create(ready, where="TxnDate > 'yesterday'", spreadsheet_title="Typed")
+    assert ready.status == 400
+    assert page.has("TxnDate is a date: compare it with a date in quotes, like '2024-01-31', not 'yesterday'")
+    page = create(ready, where="TotalAmt >> 5", spreadsheet_title="Typed")
+    assert page.has("'>>' is not an operator") and not page.has("single quotes")
     assert exporters() == []
 
 
@@ -210,8 +252,8 @@ def test_columns_keep_the_order_chosen_and_custom_fields_become_columns(ready: B
 
 
 def test_a_filter_quickbooks_refuses_is_explained_before_saving(ready: Browser) -> None:
-    """The WHERE box passes our grammar and field check, but QuickBooks refuses an amount compared to true."""
-    page = create(ready, where="TotalAmt = true", spreadsheet_title="Invoices")
+    """The WHERE box passes our grammar, field and type checks, but QuickBooks refuses text vs. true."""
+    page = create(ready, where="DocNumber = true", spreadsheet_title="Invoices")
     assert ready.status == 400
     errors = re.findall(r"class=\"error\">([^<]*)", page.html)
     assert [e for e in errors if e.startswith("QuickBooks refused this filter: Invalid query")], errors
@@ -417,3 +459,26 @@ def test_profit_and_loss_columns_by_employees_and_products_are_offered(ready: Br
         page = create(ready, source="profit_and_loss", name=by, summarize_column_by=by, spreadsheet_title=by)
         assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
     assert {e.options.summarize_column_by for e in exporters()} == {"Employees", "ProductsAndServices"}
+
+
+def written_in_editor(page) -> list[str]:
+    block = page.html.split('id="columns-written"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r"<li>([^<]*)</li>", block)
+
+
+def test_the_editor_and_the_exporter_page_list_every_column_written_in_order(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    assert written_in_editor(ready.page)[:2] == ["Number", "Date"]  # one company: no company columns
+    companies = ready.form("Save exporter").choices["companies"]
+    page = ready.submit(
+        ready.form("Save exporter"), "refresh", company_columns="y", write_mode="upsert", companies=companies
+    )
+    listed = written_in_editor(page)
+    assert listed[:4] == ["Company", "Realm ID", "ID", "Number"], listed  # the upsert key leads too
+    page = ready.submit(
+        ready.form("Save exporter"), "Save exporter", name="Listed", spreadsheet_title="Listed"
+    )
+    assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert page.has("Columns written " + ", ".join(listed))
+    [exporter] = exporters()
+    assert exporter.options.company_columns

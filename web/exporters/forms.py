@@ -16,9 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from exporters.schedules import SCHEDULES
 from exporters.sources.reports import SUMMARIZE
 from store.documents import RELATIVE, STATUSES
-from web.exporters.schedules import SCHEDULES
 from web.forms import Form
 
 
@@ -70,6 +70,7 @@ class ExporterForm(Form):
     filter_class = StringField("Class IDs", validators=[Optional(), Length(max=500)])
     filter_department = StringField("Location (department) IDs", validators=[Optional(), Length(max=500)])
     include_inactive = BooleanField("Include inactive records")
+    company_columns = BooleanField("Company and Realm ID columns first (always, with several companies)")
     status = SelectField("Status", choices=[("", "Any"), *STATUS_CHOICES], default="")
     where = TextAreaField("Filter (WHERE)", validators=[Optional(), Length(max=2000)])
     custom_fields = StringField("Add custom fields", validators=[Optional(), Length(max=500)])

@@ -7,26 +7,32 @@ from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from connections.pausing import paused_by_companies
+from exporters.definition import (
+    DefinitionRefused,
+    company_ids,
+    definition_of,
+    delete_exporter,
+    save,
+    tab_labels,
+    validate,
+)
+from exporters.schedules import label_of
+from store.documents import ExporterOptions
 from store.models import Company, Exporter, GoogleAccount, Run, RunTrigger
 from store.rows import saved_id
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.exporters import bp
-from web.exporters.destination import DestinationProblem
 from web.exporters.editor import (
-    company_ids,
-    delete_exporter,
-    destination_from,
+    definition_from,
     features,
     load,
     options_from,
     prepare,
-    save,
-    time_zone_from,
+    show_errors,
+    shown_options,
 )
 from web.exporters.forms import ID_HELP, ExporterForm
-from web.exporters.schedules import label_of
-from web.exporters.where_check import qbo_refusal
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
 from workers.enqueue import enqueue_run
@@ -90,6 +96,7 @@ def _editor(exporter: Exporter | None) -> EditorPage:
         form=form,
         exporter=exporter,
         source=source,
+        written=tab_labels(definition_from(form, exporter, shown_options(form))) if source else [],
         features=features(source),
         id_help=ID_HELP,
     )
@@ -97,41 +104,24 @@ def _editor(exporter: Exporter | None) -> EditorPage:
 
 
 def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> Exporter | None:
+    """Save through exporters.definition (the rules every front door shares); errors go on the fields."""
     session = get_session()
-    ok = True
-    if source is None:
-        form.source.errors = ["Choose a source."]
-        ok = False
-    if not form.companies.data:
-        form.companies.errors = ["Choose at least one company."]
-        ok = False
-    if not form.columns.data:
-        form.columns.errors = ["Choose at least one column."]
-        ok = False
-    account = session.get(GoogleAccount, form.google_account_id.data or 0)
-    if account is None or account.workspace_id != g.workspace.id:
-        form.google_account_id.errors = ["Choose the Google account that writes the spreadsheet."]
-        return None
-    zone = time_zone_from(form)
     options = options_from(form, source) if source is not None else None
-    if not ok or options is None or zone is None:
+    # with options the form could not make, the definition's rules still check the WHERE box
+    fallback = ExporterOptions(where=(form.where.data or "").strip() if features(source).get("where") else "")
+    definition = definition_from(form, exporter, options or fallback)
+    errors = validate(session, g.workspace.id, definition, exporter.id if exporter else None)
+    if errors or options is None:
+        show_errors(form, errors)
         flash("The exporter was not saved: fix the fields marked below.", "error")
         return None
-    first = session.get(Company, form.companies.data[0])
-    first = first if first is not None and first.workspace_id == g.workspace.id else None
-    if (refusal := qbo_refusal(first, source, options, zone)) is not None:
-        form.where.errors = [*form.where.errors, f"QuickBooks refused this filter: {refusal}"]
-        flash("The exporter was not saved: QuickBooks refused the filter.", "error")
-        return None
-    try:
-        destination = destination_from(form, account)
-    except DestinationProblem as exc:
-        field = form.spreadsheet if form.destination.data == "existing" else form.spreadsheet_title
-        field.errors = [*field.errors, str(exc)]
-        flash(f"The exporter was not saved: {exc}", "error")
-        return None
     created = exporter is None
-    saved = save(session, form, exporter, source, options, destination)
+    try:
+        saved = save(session, g.workspace.id, definition, exporter)
+    except DefinitionRefused as refused:
+        show_errors(form, refused.errors)
+        flash(f"The exporter was not saved: {refused}", "error")
+        return None
     session.commit()
     flash(f"{'Created' if created else 'Saved'} the exporter {saved.name}.", "success")
     return saved
@@ -166,6 +156,7 @@ def show(exporter_id: int) -> str:
         account=account,
         runs=runs,
         exporter_names=None,
+        written=tab_labels(definition_of(session, exporter)),
         sheet_url=sheet_link(exporter),
         schedule=label_of(exporter.schedule_minutes),
         form=ConfirmForm(),

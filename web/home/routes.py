@@ -8,11 +8,11 @@ from sqlmodel import col, select
 
 from connections.health import token_health
 from exporters.catalog import SOURCES
+from exporters.schedules import label_of
 from store.models import Company, CompanyStatus, Exporter, GoogleAccount, GoogleAccountStatus, Run, RunStatus
 from store.rows import saved_id
 from web.current import login_required, scoped
 from web.database import get_session
-from web.exporters.schedules import label_of
 from web.home import bp
 from web.sheets_links import sheet_link
 
