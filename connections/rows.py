@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from store.models import Company, GoogleAccount
+from store.rows import saved_id
 
-
-def saved_id(row: Company | GoogleAccount) -> int:
-    """The id of a row already in the store (the tables type it optional for rows not yet saved)."""
-    if row.id is None:
-        raise ValueError(f"this {type(row).__name__} is not saved yet")
-    return row.id
+__all__ = ["aware", "saved_id"]
 
 
 def aware(value: datetime | None) -> datetime | None:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from exporters.columns import CUSTOM_PREFIX, Column, Field
-from exporters.sources.base import CompanyContext, IncrementalSource, RunContext, StatementSource
+from exporters.columns import CUSTOM_PREFIX, Column, Field, Row
+from exporters.sources.base import (
+    COMPANY_FIELDS,
+    CompanyContext,
+    IncrementalSource,
+    RunContext,
+    StatementSource,
+)
+from exporters.sources.budget_vs_actuals import BudgetVsActualsSource
 from exporters.sources.entities import ENTITY_SOURCES
 from exporters.sources.lines import LINE_SOURCES
 from exporters.sources.reports import REPORT_SOURCES
@@ -29,6 +36,9 @@ class Source(Protocol):
     @property
     def group(self) -> str: ...
 
+    @property
+    def description(self) -> str: ...  # what a row is; may be empty (the label says it)
+
     def columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
 
     def default_columns(self, options: ExporterOptions | None = None) -> list[Column]: ...
@@ -40,13 +50,13 @@ class Source(Protocol):
         options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]: ...
+    ) -> Iterator[Row]: ...
 
     def field_for(self, key: str) -> Field | None:
         """The field of a column key, custom fields included (`custom:<name>`); None when there is none."""
         ...
 
-    def as_statement(self, options: dict[str, Any]) -> StatementSource | None:
+    def as_statement(self, options: ExporterOptions) -> StatementSource | None:
         """This source when, with these options, it writes one statement table instead of rows."""
         ...
 
@@ -55,7 +65,7 @@ class Source(Protocol):
         ...
 
 
-ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES)
+ALL_SOURCES: tuple[Source, ...] = (*ENTITY_SOURCES, *LINE_SOURCES, *REPORT_SOURCES, BudgetVsActualsSource())
 SOURCES: dict[str, Source] = {s.key: s for s in ALL_SOURCES}
 
 
@@ -77,8 +87,17 @@ def get_source(key: str) -> Source:
 
 
 def list_sources() -> list[dict[str, str]]:
-    """Key, label, kind and group of every source, for the editor's picker."""
-    return [{"key": s.key, "label": s.label, "kind": s.kind, "group": s.group} for s in SOURCES.values()]
+    """Key, label, kind, group and description of every source, for the editor's picker."""
+    return [
+        {
+            "key": s.key,
+            "label": s.label,
+            "kind": s.kind,
+            "group": s.group,
+            "description": s.description or f"{s.label} from QuickBooks",
+        }
+        for s in SOURCES.values()
+    ]
 
 
 def resolve_columns(
@@ -99,3 +118,26 @@ def resolve_columns(
         elif key.startswith(CUSTOM_PREFIX) and (custom := source.field_for(key)) is not None:
             out.append(custom.column)
     return out
+
+
+def row_keys(source: IncrementalSource, options: ExporterOptions) -> list[str]:
+    """The columns that identify an upserted row: with company columns the realm id too."""
+    return ["realm_id", *source.key_columns] if options.company_columns else list(source.key_columns)
+
+
+def written_columns(
+    source: Source, saved_keys: Sequence[str], options: ExporterOptions, write_mode: str = "replace"
+) -> list[Column]:
+    """Every column the tab gets, in the order written: Company and Realm ID first when the definition has
+    company columns, then the saved columns, then the row keys an upsert needs and the analyst left out.
+
+    Decided by the definition alone (never by how many companies the exporter has right now), so the
+    tab's columns stay where formulas and pivots expect them. Statement reports write their own table."""
+    columns = resolve_columns(source, saved_keys, options)
+    have = {c.key for c in columns}
+    needed = [f.column for f in COMPANY_FIELDS if options.company_columns and f.column.key not in have]
+    incremental = source.as_incremental() if write_mode == "upsert" else None
+    keys = row_keys(incremental, options) if incremental is not None else []
+    known = {c.key: c for c in source.columns(options)}
+    needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
+    return needed + columns

@@ -6,7 +6,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from qbo.client import JsonObject
+
+if TYPE_CHECKING:  # a getter reads the row's context; sources.base builds it from these columns
+    from exporters.sources.base import RowContext
 
 TYPES = ("text", "number", "money", "date", "datetime", "bool")
 CUSTOM_PREFIX = "custom:"
@@ -27,7 +32,8 @@ class Column:
             raise ValueError(f"column {self.key}: type {self.type!r} is not one of {', '.join(TYPES)}")
 
 
-Getter = Callable[[dict, Any], Any]
+Row = dict[str, Any]  # one row of a source's table: column key -> value typed as the column promises
+Getter = Callable[[JsonObject, "RowContext"], Any]  # a record (QBO object or line wrapper) -> raw value
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class Field:
     get: Getter = field(compare=False)
     path: str | None = None  # the QBO property read, when it is a plain path (the WHERE box may use it)
 
-    def value(self, record: dict, ctx: Any) -> Any:
+    def value(self, record: JsonObject, ctx: RowContext) -> Any:
         return typed(self.get(record, ctx), self.column.type)
 
 
@@ -126,7 +132,11 @@ def at(
 ) -> Field:
     """A field read at a dotted path (described by that path unless told otherwise)."""
     described = description or f"QuickBooks field {path.removeprefix('Txn.')}"
-    return Field(Column(key, label, type_, described, default), lambda r, _c, p=path: dig(r, p), path)
+
+    def get(record: JsonObject, _ctx: RowContext) -> Any:
+        return dig(record, path)
+
+    return Field(Column(key, label, type_, described, default), get, path)
 
 
 def computed(
@@ -162,10 +172,10 @@ def address(key: str, label: str, path: str) -> list[Field]:
     ]
 
 
-def exchange_rate(record: dict, ctx: Any) -> Decimal:
+def exchange_rate(record: JsonObject, ctx: RowContext) -> Decimal:
     """The transaction's exchange rate to the home currency (1 when in the home currency)."""
     currency = dig(record, "CurrencyRef.value")
-    home = getattr(ctx, "home_currency", None)
+    home = ctx.home_currency
     if home and currency == home:
         return Decimal(1)
     return to_decimal(record.get("ExchangeRate")) or Decimal(1)
@@ -175,7 +185,7 @@ def home_amount(path: str) -> Getter:
     """An amount in the home currency: QBO's own Home<path> when it sends one (HomeTotalAmt), else amount x
     ExchangeRate rounded to cents."""
 
-    def get(record: dict, ctx: Any) -> Decimal | None:
+    def get(record: JsonObject, ctx: RowContext) -> Decimal | None:
         own = to_decimal(record.get(f"Home{path}"))
         if own is not None:
             return own
@@ -210,7 +220,7 @@ def rate_and_home_currency(rate: Getter) -> list[Field]:
             HOME_CURRENCY,
             "Home currency",
             "text",
-            lambda _r, ctx: getattr(ctx, "home_currency", None),
+            lambda _r, ctx: ctx.home_currency,
             default=False,
             description="The company's home currency (QuickBooks Preferences)",
         ),
@@ -238,7 +248,7 @@ def currency(with_home: Sequence[tuple[str, str, str]] = ()) -> list[Field]:
 def custom_field_value(name: str) -> Getter:
     """The value of the custom field called `name` (CustomField[] of an enhancedAllCustomFields read)."""
 
-    def get(record: dict, _ctx: Any) -> Any:
+    def get(record: JsonObject, _ctx: RowContext) -> Any:
         fields = record.get("CustomField") or (record.get("Txn") or {}).get("CustomField")  # lines: the txn's
         for custom in fields or ():
             if custom.get("Name") == name:
@@ -258,7 +268,7 @@ def custom_field(key: str) -> Field:
     )
 
 
-def custom_field_names(records: Iterable[dict]) -> list[str]:
+def custom_field_names(records: Iterable[JsonObject]) -> list[str]:
     """The custom field names seen in some records, in first-seen order (for the editor's preview)."""
     names: dict[str, None] = {}
     for record in records:

@@ -95,13 +95,3 @@ def _chunks(start: date, end: date, next_start: Callable[[date], date]) -> list[
         out.append((current, min(end, following - timedelta(days=1))))
         current = following
     return out
-
-
-FINE_GRAINED = ("Month", "Week", "Days")
-
-
-def split_range(start: date, end: date, by: str) -> list[tuple[date, date]]:
-    """Ranges small enough for one report request: per calendar year when columns are months or finer."""
-    if by in FINE_GRAINED and (end - start).days > 366:
-        return periods(start, end, "Year")
-    return [(start, end)]

@@ -15,10 +15,11 @@ from redis import Redis
 
 from connections.clients import gspread_client_for, qbo_client_for
 from exporters import incremental
-from exporters.catalog import Source, get_source, resolve_columns
-from exporters.columns import Column
+from exporters.catalog import Source, get_source, row_keys, written_columns
+from exporters.columns import Column, Row
 from exporters.failures import SetupError, describe
-from exporters.progress import Heartbeat, Progress, set_progress
+from exporters.prefetch import read_ahead
+from exporters.progress import Heartbeat, Progress, last_run_rows, set_progress
 from exporters.refresh import (
     INCREMENTAL,
     ChangeCounts,
@@ -30,21 +31,22 @@ from exporters.refresh import (
 from exporters.run_inputs import RunInputs, claim_run
 from exporters.run_record import Outcome, record_failure, record_success
 from exporters.sources.base import (
-    COMPANY_FIELDS,
     CompanyContext,
     CompanyFailed,
     IncrementalSource,
     RunContext,
     StatementSource,
 )
+from exporters.tab_owners import header_rewritten_by
 from qbo.client import QboClient
 from qbo.errors import QboError
 from sheets.contract import HeaderState
-from sheets.errors import UpsertNotPossible
+from sheets.errors import ColumnContractBroken, UpsertNotPossible
 from sheets.result import WriteResult
 from sheets.stamp import RunStamp
 from sheets.writer import SheetWriter
 from store import db
+from store.documents import RunStats
 from store.models import GoogleAccount, WriteMode, utcnow
 from store.settings import get_settings
 
@@ -84,7 +86,10 @@ def run_export(run_id: int) -> None:
         record_success(run_id, run.outcome(result))
     except BaseException as exc:
         email = inputs.account.email if inputs and inputs.account else ""
-        record_failure(run_id, describe(exc, email), run.outcome() if run else None)
+        failed = exc
+        if isinstance(exc, ColumnContractBroken) and inputs is not None:  # another exporter's header?
+            failed = header_rewritten_by(inputs.exporter, exc)
+        record_failure(run_id, describe(failed, email), run.outcome() if run else None)
         if not isinstance(exc, Exception):
             raise
 
@@ -105,6 +110,9 @@ class ExportRun:
         self.exporter = inputs.exporter
         self.source = source
         self.options = inputs.source_options
+        if len(companies) > 1 and not self.options.company_columns:
+            # an exporter saved with several companies before company columns were part of its definition
+            self.options = self.options.model_copy(update={"company_columns": True})
         self.write_options = inputs.write_options
         self.context = context
         self.progress = progress
@@ -124,8 +132,10 @@ class ExportRun:
             raise SetupError("The exporter has no Google account: choose one to write with")
         if not exporter.spreadsheet_id:
             raise SetupError("The exporter has no destination spreadsheet: pick one")
-        progress = Progress(inputs.run_id, source.label.lower())
-        context = RunContext(now=utcnow(), time_zone=exporter.time_zone or "UTC", on_fetched=progress.fetched)
+        last_rows = last_run_rows(inputs.exporter_id) if len(inputs.companies) == 1 else None
+        progress = Progress(inputs.run_id, source.label.lower(), last_rows)
+        zone = exporter.time_zone or "UTC"
+        context = RunContext(now=utcnow(), time_zone=zone, on_fetched=progress.fetched, last_rows=last_rows)
         companies = connect(inputs)
         writer = make_writer(inputs, inputs.account, context, progress)
         return cls(inputs, source, context, progress, companies, writer)
@@ -145,7 +155,7 @@ class ExportRun:
             stats |= self.refresh.stats()
         if result is not None:
             stats |= write_stats(result)
-        return Outcome(qbo_calls=self.qbo_calls, stats=stats, result=result)
+        return Outcome(qbo_calls=self.qbo_calls, stats=RunStats.model_validate(stats), result=result)
 
     # -- the write modes -----------------------------------------------------------------------------
 
@@ -174,13 +184,14 @@ class ExportRun:
     def replace(self) -> WriteResult:
         """Every company's rows, replacing the tab's."""
         columns = self.table_columns()
-        return self.writer.replace(columns, self.values(columns, self.stream(columns)))
+        return self.writer.replace(columns, self.values(columns, read_ahead(self.stream(columns))))
 
     def append(self) -> WriteResult:
         """Every company's rows under the tab's existing ones (with a snapshot time unless turned off)."""
         columns = self.table_columns()
         snapshot_at = self.context.now if self.write_options.snapshot_column else None
-        return self.writer.append(columns, self.values(columns, self.stream(columns)), snapshot_at)
+        rows = self.values(columns, read_ahead(self.stream(columns)))
+        return self.writer.append(columns, rows, snapshot_at)
 
     def upsert(self, source: IncrementalSource, changes: PulledChanges | None) -> WriteResult:
         """The changes since each company's watermark written in place, or (`changes` None) the whole tab."""
@@ -212,7 +223,7 @@ class ExportRun:
                 return None
             starts.append(start)
         pulled, counts = PulledChanges(), ChangeCounts()
-        several = len(self.companies) > 1
+        several = self.options.company_columns
         for company, start in zip(self.companies, starts, strict=True):
             with self.reading(company):
                 source.prepare(company.context, company.client, keys)
@@ -258,14 +269,14 @@ class ExportRun:
         keys = [c.key for c in columns]
         waters = [incremental.HighWater() for _ in self.companies]
 
-        def rows() -> Iterator[dict[str, Any]]:
+        def rows() -> Iterator[Row]:
             for company, water in zip(self.companies, waters, strict=True):
                 with self.reading(company):
                     source.prepare(company.context, company.client, keys)
                     records = source.records(company.client, self.options, self.context, keys=keys)
                     yield from source.rows_from(water.track(records), company.context, self.context, keys)
 
-        result = self.writer.replace(columns, self.values(columns, rows()))
+        result = self.writer.replace(columns, self.values(columns, read_ahead(rows())))
         self.counts = ChangeCounts(added=result.rows_written)
         self.save_watermarks(source, [w.high for w in waters], full=True)
         return result
@@ -288,22 +299,17 @@ class ExportRun:
         return [(c.context, c.client) for c in self.companies]
 
     def upsert_keys(self, source: IncrementalSource) -> list[str]:
-        """The columns that identify a row: with several companies the realm id too."""
-        return ["realm_id", *source.key_columns] if len(self.companies) > 1 else list(source.key_columns)
+        """The columns that identify a row: with company columns the realm id too."""
+        return row_keys(source, self.options)
 
     def upsert_columns(self, source: IncrementalSource) -> list[Column]:
-        return self.table_columns(self.upsert_keys(source))
+        return written_columns(self.source, self.exporter.columns, self.options, WriteMode.UPSERT)
 
-    def table_columns(self, keys: Sequence[str] = ()) -> list[Column]:
-        """The saved columns; with several companies Company and Realm ID lead; `keys` are forced in."""
-        columns = resolve_columns(self.source, self.exporter.columns, self.options)
-        have = {c.key for c in columns}
-        needed = [f.column for f in COMPANY_FIELDS if len(self.companies) > 1 and f.column.key not in have]
-        known = {c.key: c for c in self.source.columns(self.options)}
-        needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
-        return needed + columns
+    def table_columns(self) -> list[Column]:
+        """The tab's columns as the exporter's definition decides them (catalog.written_columns)."""
+        return written_columns(self.source, self.exporter.columns, self.options)
 
-    def stream(self, columns: Sequence[Column]) -> Iterator[dict[str, Any]]:
+    def stream(self, columns: Sequence[Column]) -> Iterator[Row]:
         """Every company's rows, one company after the other, QBO errors named by company."""
         keys = [c.key for c in columns]
         for company in self.companies:
@@ -320,7 +326,7 @@ class ExportRun:
             raise CompanyFailed(company.context.name, exc) from exc
 
     @staticmethod
-    def values(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    def values(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[list[Any]]:
         """Rows as sequences in column order (what the sheet writer takes)."""
         keys = [c.key for c in columns]
         for row in rows:

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from exporters.dates import resolve_range
 from qbo.statements import quote
 from store.documents import ExporterOptions, Party, Status
 
 OPERATORS = ("<=", ">=", "=", "<", ">", "IN", "LIKE")
-ALWAYS_QUERYABLE = ("Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime")
+# Fields every entity has, with the column type their values take.
+ALWAYS_QUERYABLE = {"Id": "text", "MetaData.CreateTime": "datetime", "MetaData.LastUpdatedTime": "datetime"}
+# What a value compared with a field of each column type looks like (said when one doesn't fit).
+EXPECTED = {
+    "date": "a date in quotes, like '2024-01-31'",
+    "datetime": "a date or date and time in quotes, like '2024-01-31' or '2024-01-31T09:00:00-08:00'",
+    "number": "a number, like 5 or '5'",
+    "money": "an amount, like 100 or '100.50'",
+    "bool": "true or false",
+}
+KINDS = {
+    "date": "a date",
+    "datetime": "a date and time",
+    "number": "a number",
+    "money": "an amount",
+    "bool": "true or false",
+}
 
 
 class WhereError(ValueError):
@@ -50,7 +67,9 @@ class FilterSpec:
     name_list: bool = False
 
 
-def where_clause(spec: FilterSpec, options: ExporterOptions, today: date, fields: Iterable[str]) -> str:
+def where_clause(
+    spec: FilterSpec, options: ExporterOptions, today: date, fields: Mapping[str, str] | Iterable[str]
+) -> str:
     """The WHERE clause (without the keyword) an exporter's options ask for."""
     conditions: list[str] = []
     if spec.name_list:
@@ -96,13 +115,36 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _fits(kind: str, value: str, type_: str) -> bool:
+    """Whether a value token fits a field of the column type (text fields take any value)."""
+    text = value[1:-1] if kind == "string" else value
+    if type_ in ("number", "money"):
+        try:
+            return kind in ("string", "number") and Decimal(text).is_finite()
+        except InvalidOperation:
+            return False
+    if type_ == "bool":
+        return text.lower() in ("true", "false")
+    if type_ in ("date", "datetime"):
+        if kind != "string":
+            return False
+        try:
+            (date.fromisoformat if type_ == "date" else datetime.fromisoformat)(text)
+        except ValueError:
+            return False
+        return True
+    return True
+
+
 class _Parser:
     """`field op value [AND field op value ...]`; IN takes a list; LIKE takes a quoted pattern."""
 
-    def __init__(self, text: str, fields: Iterable[str]) -> None:
+    def __init__(self, text: str, fields: Mapping[str, str] | Iterable[str]) -> None:
         self.tokens = _tokens(text)
         self.pos = 0
-        self.fields = {f.lower(): f for f in [*fields, *ALWAYS_QUERYABLE]}
+        types = dict(fields) if isinstance(fields, Mapping) else dict.fromkeys(fields, "text")
+        self.types = {**ALWAYS_QUERYABLE, **types}
+        self.fields = {f.lower(): f for f in self.types}
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -133,40 +175,53 @@ class _Parser:
             raise WhereError(f"Expected a field name, found '{name}'")
         field = self.fields.get(name.lower())
         if field is None:
-            known = ", ".join(sorted(set(self.fields.values()))[:25])
+            known = ", ".join(sorted(self.types)[:25])
             raise WhereError(f"Unknown field '{name}'. Fields you can filter on: {known}")
         kind, op = self.take(f"an operator after {field}")
         op = op.upper()
         if op not in OPERATORS:
             raise WhereError(f"Expected an operator (=, <, >, <=, >=, IN, LIKE) after {field}, found '{op}'")
         if op == "IN":
-            return f"{field} IN ({self.value_list()})"
+            return f"{field} IN ({self.value_list(field)})"
         value_kind, value = self.take(f"a value after {field} {op}")
+        if value_kind == "op":
+            raise WhereError(
+                f"'{op}{value}' is not an operator: put one of =, <, >, <=, >= between {field} and its value"
+            )
         if op == "LIKE" and value_kind != "string":
             raise WhereError(f"LIKE needs a quoted pattern, e.g. {field} LIKE 'Acme%'")
-        return f"{field} {op} {self.value(value_kind, value)}"
+        if op == "LIKE" and self.types[field] != "text":
+            raise WhereError(
+                f"LIKE compares text; {field} is {KINDS[self.types[field]]}: use =, <, >, <= or >="
+            )
+        return f"{field} {op} {self.value(field, value_kind, value)}"
 
-    def value_list(self) -> str:
+    def value_list(self, field: str) -> str:
         if self.take("(")[1] != "(":
             raise WhereError("IN needs a list in parentheses, e.g. IN ('1','2')")
         values = []
         while True:
-            values.append(self.value(*self.take("a value")))
+            values.append(self.value(field, *self.take("a value")))
             kind, value = self.take(") to close the list")
             if value == ")":
                 return ",".join(values)
             if value != ",":
                 raise WhereError(f"Expected , or ) in the IN list, found '{value}'")
 
-    @staticmethod
-    def value(kind: str, value: str) -> str:
-        if kind in ("string", "number"):
-            return value
+    def value(self, field: str, kind: str, value: str) -> str:
         if kind == "word" and value.lower() in ("true", "false"):
-            return value.lower()
-        raise WhereError(f"'{value}' is not a value: put text and dates in single quotes, e.g. '{value}'")
+            value, kind = value.lower(), "bool"
+        elif kind not in ("string", "number"):
+            raise WhereError(f"'{value}' is not a value: put text and dates in single quotes, e.g. '{value}'")
+        type_ = self.types[field]
+        if not _fits(kind, value, type_):
+            raise WhereError(f"{field} is {KINDS[type_]}: compare it with {EXPECTED[type_]}, not {value}")
+        return value
 
 
-def validate_where(fields: Iterable[str], text: str) -> str:
-    """The analyst's WHERE text, normalised; raises WhereError with a message to show before saving."""
+def validate_where(fields: Mapping[str, str] | Iterable[str], text: str) -> str:
+    """The analyst's WHERE text, normalised; raises WhereError with a message to show before saving.
+
+    `fields` maps the names the source lets the box use to their column types (a value must fit its
+    field's type: a date for TxnDate, a number for Balance); bare names are treated as text."""
     return _Parser(text.strip().removeprefix("WHERE ").removeprefix("where "), fields).parse()

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from exporters.columns import to_datetime
 from exporters.sources.base import IncrementalSource, RunContext
 from exporters.sources.query import query_params
-from qbo.client import QboClient
+from qbo.client import JsonObject, QboClient
 from qbo.paging import ByUpdatedTime
 from store.documents import ExporterOptions
 from store.models import Watermark
@@ -30,11 +30,11 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def updated_at(record: dict) -> datetime | None:
+def updated_at(record: JsonObject) -> datetime | None:
     return _aware(to_datetime((record.get("MetaData") or {}).get("LastUpdatedTime")))
 
 
-def created_at(record: dict) -> datetime | None:
+def created_at(record: JsonObject) -> datetime | None:
     return _aware(to_datetime((record.get("MetaData") or {}).get("CreateTime")))
 
 
@@ -79,7 +79,7 @@ class HighWater:
 
     high: datetime | None = None
 
-    def track(self, records: Iterable[dict]) -> Iterator[dict]:
+    def track(self, records: Iterable[JsonObject]) -> Iterator[JsonObject]:
         for record in records:
             moment = updated_at(record)
             if moment is not None and (self.high is None or moment > self.high):
@@ -91,7 +91,7 @@ class HighWater:
 class Changes:
     """One company's changes since the watermark."""
 
-    records: list[dict] = field(default_factory=list)
+    records: list[JsonObject] = field(default_factory=list)
     deleted_ids: list[str] = field(default_factory=list)
     left_filter_ids: list[str] = field(default_factory=list)  # changed so they no longer match the filters
     added: int = 0
@@ -101,9 +101,9 @@ class Changes:
     high: datetime | None = None
 
 
-def dedupe(records: Iterable[dict]) -> list[dict]:
+def dedupe(records: Iterable[JsonObject]) -> list[JsonObject]:
     """Latest version of each Id (paging by LastUpdatedTime can show a moving object twice)."""
-    latest: dict[str, dict] = {}
+    latest: dict[str, JsonObject] = {}
     for record in records:
         latest.pop(str(record.get("Id")), None)
         latest[str(record.get("Id"))] = record

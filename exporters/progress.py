@@ -5,14 +5,30 @@ from __future__ import annotations
 import threading
 from types import TracebackType
 
+from sqlmodel import col, select
+
 from store import db, states
-from store.models import Run
+from store.models import Run, RunStatus
 
 
-def fetched_text(done: int, total: int | None, what: str, company: str) -> str:
+def fetched_text(done: int, total: int | None, what: str, company: str, last_rows: int | None = None) -> str:
     if total is not None and total >= done:
         return f"Fetched {done:,} of {total:,} {what} from {company}"
+    if last_rows is not None:
+        return f"Fetched {done:,} {what} from {company} (the last run wrote {last_rows:,} rows)"
     return f"Fetched {done:,} {what} from {company}"
+
+
+def last_run_rows(exporter_id: int) -> int | None:
+    """The rows the exporter's last successful run wrote: the estimate behind progress, so a run asks
+    QuickBooks for a COUNT only when there is none (Intuit meters every call)."""
+    with db.session_scope() as session:
+        return session.exec(
+            select(Run.rows)
+            .where(Run.exporter_id == exporter_id, Run.status == RunStatus.SUCCEEDED)
+            .order_by(col(Run.finished_at).desc())
+            .limit(1)
+        ).first()
 
 
 def set_progress(run_id: int, text: str) -> None:
@@ -52,17 +68,18 @@ class Heartbeat:
 class Progress:
     """The progress reporter of one run; sources call `fetched`, the writer calls `written`."""
 
-    def __init__(self, run_id: int, what: str) -> None:
+    def __init__(self, run_id: int, what: str, last_rows: int | None = None) -> None:
         self.run_id = run_id
         self.what = what
         self.company = ""
+        self.last_rows = last_rows  # the last run's rows, shown when there is no exact total
 
     def at_company(self, name: str) -> None:
         self.company = name
         set_progress(self.run_id, f"Reading {self.what} from {name}")
 
     def fetched(self, done: int, total: int | None) -> None:
-        set_progress(self.run_id, fetched_text(done, total, self.what, self.company))
+        set_progress(self.run_id, fetched_text(done, total, self.what, self.company, self.last_rows))
 
     def written(self, rows: int) -> None:
         set_progress(self.run_id, f"Wrote {rows:,} rows to the sheet")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from exporters.failures import Failure
 from sheets.result import WriteResult
 from store import db, states
+from store.documents import RunStats, SheetState
 from store.models import Exporter, Run, RunStatus
 
 
@@ -16,7 +16,7 @@ class Outcome:
     """What a run did, however it ended: the write (when it got that far), calls and statistics."""
 
     qbo_calls: int = 0
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: RunStats = field(default_factory=RunStats)
     result: WriteResult | None = None
 
 
@@ -33,7 +33,7 @@ def record_success(run_id: int, outcome: Outcome) -> None:
         if result is not None:
             run.rows, run.sheets_calls = result.rows_written, result.calls
             if exporter is not None:
-                exporter.sheet_state = result.header_state.as_json()
+                exporter.sheet_state = SheetState.model_validate(result.header_state.as_json())
                 exporter.destination_error = ""
                 if exporter.options.reset_tab:  # done once: the tab is the exporter's again
                     exporter.options = exporter.options.model_copy(update={"reset_tab": False})

@@ -85,7 +85,7 @@ def append(
             grid_now = grid_rows
             body += [batch.clear_values(sheet_id)] if live is not None else []
         body += [tab.header(sheet_id, columns), *batch.append_rows(sheet_id, end - grid_now)]
-        formats = batch.column_formats(sheet_id, columns, first_row, end, table.per_row)
+        formats = tab.formats(sheet_id, table, first_row, end)
         if spool.chunks > 1:
             peak = grid_rows * grid_cols + spool.rows * cols
             what = "Appending (with a hidden staging copy of the new rows)"
@@ -94,7 +94,7 @@ def append(
                 stage.fill(spool, tab.progress)
                 tab.batch(stage.swap(sheet_id, first_row, body, formats))
         else:
-            body += [batch.update_cells(sheet_id, first_row, c.rows, fields=table.fields) for c in spool]
+            body += [batch.update_cells(sheet_id, first_row, batch.cell_rows(c.rows)) for c in spool]
             tab.batch(staging.cleanup_requests(layout, tab.title) + body + formats)
         tab.progress(spool.rows)
         grid_now = max(grid_now, end)

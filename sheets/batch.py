@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sheets.cells import ColumnLike, number_format
+from sheets.cells import ColumnLike, cell_of, number_format
+from sheets.rows import FormatRun, RawRow, RowData
 
 Request = dict[str, Any]  # one request of a spreadsheets.batchUpdate (JSON)
 
@@ -160,6 +161,25 @@ def column_formats(
             }
         )
     return out
+
+
+def cell_rows(rows: Sequence[RawRow]) -> list[RowData]:
+    """RAW rows as updateCells RowData (for writes that must ride inside one batchUpdate)."""
+    return [{"values": [cell_of(v) for v in row]} for row in rows]
+
+
+def format_runs(sheet_id: int, runs: Sequence[FormatRun], row0: int) -> list[Request]:
+    """One repeatCell per run of rows sharing a number format; data row 0 lands on `row0`."""
+    return [
+        {
+            "repeatCell": {
+                "range": grid(sheet_id, row0 + run.start, row0 + run.end, run.column, run.column + 1),
+                "cell": {"userEnteredFormat": {"numberFormat": run.fmt}},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+        for run in runs
+    ]
 
 
 def column_widths(sheet_id: int, widths: Sequence[int]) -> list[Request]:

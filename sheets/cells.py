@@ -101,6 +101,11 @@ class CellEncoder:
             return {"boolValue": bool(value)}
         return self._string(_text(value))
 
+    def raw(self, value: Any, kind: str) -> Any:
+        """The value as a RAW `values` entry: a number, bool or string; None for an empty cell."""
+        extended = self.value(value, kind)
+        return next(iter(extended.values())) if extended else None
+
     def cell(self, value: Any, kind: str) -> CellData:
         """CellData for updateCells (no value: an empty cell)."""
         extended = self.value(value, kind)
@@ -132,6 +137,14 @@ class CellEncoder:
             self.truncated += 1
             text = text[: MAX_CELL_CHARS - len(TRUNCATED_MARKER)] + TRUNCATED_MARKER
         return {"stringValue": text}
+
+
+RAW_KEYS = {bool: "boolValue", int: "numberValue", float: "numberValue", str: "stringValue"}
+
+
+def cell_of(raw: Any) -> CellData:
+    """The CellData of a RAW value from `CellEncoder.raw` (None: an empty cell)."""
+    return {} if raw is None else {"userEnteredValue": {RAW_KEYS[type(raw)]: raw}}
 
 
 class CellTooLong(ValueError):

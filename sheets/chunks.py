@@ -1,4 +1,4 @@
-"""Rows streamed into encoded chunks of at most ~2 MB of request JSON (only one chunk held at a time)."""
+"""Rows streamed into chunks of RAW values of at most ~2 MB of request JSON (one chunk held at a time)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets.limits import MAX_PAYLOAD_BYTES
-from sheets.rows import RowData, TableEncoder
+from sheets.rows import RawRow, TableEncoder
 
 # Room left in a request for the other requests of the batch (resize, formats, header…).
 CHUNK_BYTES = MAX_PAYLOAD_BYTES - 200_000
@@ -18,10 +18,10 @@ MIN_WIDTH, MAX_WIDTH, PX_PER_CHAR = 60, 360, 7
 
 @dataclass
 class Chunk:
-    """Encoded rows: `first` is the 0-based index of its first data row."""
+    """Rows of RAW values: `first` is the 0-based index of its first data row."""
 
     first: int
-    rows: list[RowData]
+    rows: list[RawRow]
     size: int
 
     def __len__(self) -> int:
@@ -42,22 +42,38 @@ class ChunkStats:
         return [min(MAX_WIDTH, max(MIN_WIDTH, c * PX_PER_CHAR + 16)) for c in chars]
 
 
+def raw_size(row: RawRow) -> int:
+    """About the bytes of `row` in a `values` request's JSON, counted without encoding it (strings
+    needing escapes may be a little longer: CHUNK_BYTES leaves room)."""
+    size = 2
+    for value in row:
+        if value is None:
+            size += 5
+        elif isinstance(value, str):
+            size += (len(value) if value.isascii() else len(value.encode())) + 3
+        elif isinstance(value, bool):
+            size += 6
+        else:
+            size += len(repr(value)) + 1
+    return size
+
+
 def encoded_rows(
     rows: Iterable[Sequence[Any]], table: TableEncoder, stats: ChunkStats
-) -> Iterator[tuple[RowData, int]]:
-    """(RowData, JSON size) per row; a value over the cell limit fails with its row and column."""
+) -> Iterator[tuple[RawRow, int]]:
+    """(RAW values, about their JSON size) per row; a too-long value fails naming its row and column."""
     stats.widest = stats.widest or [0] * len(table.columns)
+    widest = stats.widest
     for values in rows:
-        row = table.row(values)
-        for index, cell in enumerate(row["values"]):
-            text = cell.get("userEnteredValue", {}).get("stringValue")
-            if text is not None and len(text) > stats.widest[index]:
-                stats.widest[index] = min(len(text), 60)
+        row = table.values(values)
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) > widest[index]:
+                widest[index] = min(len(value), 60)
         stats.rows += 1
-        yield row, len(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode())
+        yield row, raw_size(row)
 
 
-def chunked(encoded: Iterable[tuple[RowData, int]], max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
+def chunked(encoded: Iterable[tuple[RawRow, int]], max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
     """Group encoded rows into chunks of at most `max_bytes` (a single bigger row is its own chunk)."""
     chunk = Chunk(0, [], 0)
     for row, size in encoded:
@@ -68,16 +84,6 @@ def chunked(encoded: Iterable[tuple[RowData, int]], max_bytes: int = CHUNK_BYTES
         chunk.size += size + 1
     if chunk.rows:
         yield chunk
-
-
-def marked_last(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, bool]]:
-    """Each chunk, and whether it is the last one (looking one ahead)."""
-    it = iter(chunks)
-    current = next(it, None)
-    while current is not None:
-        following = next(it, None)
-        yield current, following is None
-        current = following
 
 
 class Spool:

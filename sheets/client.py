@@ -68,13 +68,15 @@ def make_client(
 ) -> gspread.Client:
     """A gspread client with bounded retries; `client.http_client.calls` counts the Sheets/Drive calls."""
     client = gspread.Client(
-        # gspread ignores `auth` when given a session (ours: authorized, or plain without credentials).
+        # gspread ignores `auth` when given a session (ours: authorized, or plain without credentials); its
+        # docs say to pass auth=None then, but its annotation only takes Credentials.
         auth=credentials,  # type: ignore[arg-type]
         session=make_session(credentials, settings),
         http_client=RetryingHTTPClient,
     )
-    # gspread types http_client as its own HTTPClient; the one built here is ours.
-    http: RetryingHTTPClient = client.http_client  # type: ignore[assignment]
+    http = client.http_client  # gspread types it as its own HTTPClient: the one built here is ours
+    if not isinstance(http, RetryingHTTPClient):
+        raise TypeError(f"gspread built a {type(http).__name__}, not the RetryingHTTPClient it was given")
     http.policy = policy or RetryPolicy()
     http.set_timeout(http.policy.timeout)  # gspread's default is none: a hung socket would hang the worker
     http.pacer = pacer

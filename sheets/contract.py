@@ -70,10 +70,13 @@ def check_header(tab: str, state: HeaderState | None, current: Sequence[str]) ->
         now.pop()
     if not before or not now or now == before:
         return
+    change = describe_change(before, now)
     raise ColumnContractBroken(
         f"The header row of '{tab}' was changed in the sheet since the last run: "
-        f"{describe_change(before, now)}. "
+        f"{change}. "
         "Sheetbooks writes these columns and stopped rather than put data under the wrong headings; the tab "
         "was not changed. Undo the edit in the sheet, or edit the exporter and tick “Reset the tab on the "
-        "next run” to let Sheetbooks rewrite it (columns added inside it will be removed)."
+        "next run” to let Sheetbooks rewrite it (columns added inside it will be removed).",
+        change,
+        tuple(now),
     )

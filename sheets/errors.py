@@ -44,6 +44,11 @@ class LimitExceeded(SheetsError):
 class ColumnContractBroken(SheetsError):
     """The header row the writer owns was edited in the sheet since the last run."""
 
+    def __init__(self, message: str, change: str = "", header: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.change = change  # the first difference, in words
+        self.header = header  # the header now in the sheet
+
 
 class GoogleReconnectRequired(SheetsError):
     """The Google grant was revoked or expired: someone has to connect the Google account again."""

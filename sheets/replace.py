@@ -14,11 +14,14 @@ from sheets.rows import TableEncoder
 from sheets.tabs import SpreadsheetLayout, Tab
 from sheets.target import TargetTab
 
+CELLDATA_OVERHEAD = 35  # {"userEnteredValue":{"numberValue":…}} around a RAW value
+
 
 def replace(
     tab: TargetTab, columns: Sequence[ColumnLike], rows: Iterable[Sequence[Any]], expected_rows: int | None
 ) -> WriteResult:
-    """One chunk: straight into the live tab, one call. More: through a hidden staging tab."""
+    """A small table (one chunk as RowData): straight into the live tab, one call. Bigger: RAW values
+    through a hidden staging tab, then one swap."""
     cols = len(columns)
     limits.check_columns(cols, tab.title)
     layout = tab.read_layout()
@@ -33,17 +36,23 @@ def replace(
     chunks = tab.stream(table, rows, stats)
     first = next(chunks, None) or Chunk(0, [], 0)
     second = next(chunks, None)
-    if second is not None:
-        staged = itertools.chain([first, second], chunks)
+    if second is not None or celldata_bytes(first) > tab.chunk_bytes:
+        staged = itertools.chain([first], [second] if second else [], chunks)
         return _replace_staged(tab, layout, live, others, table, staged, stats, fresh)
     limits.check_cells((len(first) + 1) * cols, others, tab.title, "The new data")
     sheet_id, setup = tab.live_setup(layout, live, len(first) + 1, cols)
     body = staging.cleanup_requests(layout, tab.title) + setup + [batch.clear_values(sheet_id)]
     if first.rows:
-        body.append(batch.update_cells(sheet_id, 1, first.rows, fields=table.fields))
+        body.append(batch.update_cells(sheet_id, 1, batch.cell_rows(first.rows)))
     tab.batch(body + tab.finish(sheet_id, table, len(first), stats, fresh))
     tab.progress(len(first))
     return tab.result(columns, sheet_id, len(first))
+
+
+def celldata_bytes(chunk: Chunk) -> int:
+    """About the size of `chunk` as updateCells RowData (a CellData object per cell: ~35 bytes more per
+    cell than its RAW value). Above a chunk's size the rows go through staging as compact RAW values."""
+    return chunk.size + CELLDATA_OVERHEAD * sum(len(row) for row in chunk.rows)
 
 
 def _replace_staged(

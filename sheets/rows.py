@@ -1,9 +1,10 @@
-"""A table's rows as RowData: typed cells, money in its row's currency, too-long cells named."""
+"""A table's rows as RAW values or RowData: typed cells, money in its row's currency, too-long cells named."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheets.cells import (
@@ -22,6 +23,34 @@ CURRENCY_COLUMN = "currency"  # the transaction's currency
 HOME_CURRENCY_COLUMN = "home_currency"  # the company's, for the home_* amounts
 
 RowData = dict[str, list[CellData]]  # a Sheets RowData (JSON): {"values": [CellData, ...]}
+RawRow = list[Any]  # a row of RAW `values`: numbers, bools, strings, None for an empty cell
+
+
+@dataclass
+class FormatRun:
+    """Rows [start, end) of one column (0-based data rows) sharing one number format."""
+
+    column: int
+    start: int
+    end: int
+    fmt: NumberFormat
+
+
+@dataclass
+class FormatRuns:
+    """The number formats of the columns whose format varies by row (money by currency), as runs of
+    consecutive rows: one `repeatCell` per run instead of a format on every cell."""
+
+    runs: list[FormatRun] = field(default_factory=list)
+    _open: dict[int, FormatRun] = field(default_factory=dict)
+
+    def add(self, column: int, row: int, fmt: NumberFormat) -> None:
+        current = self._open.get(column)
+        if current is not None and current.end == row and current.fmt == fmt:
+            current.end = row + 1
+            return
+        self._open[column] = run = FormatRun(column, row, row + 1, fmt)
+        self.runs.append(run)
 
 
 def money_format(currency: Any) -> NumberFormat:
@@ -53,6 +82,23 @@ class TableEncoder:
         self.per_row = frozenset(i for i, s in enumerate(self.currency_of) if s is not None)
         self.fields = "userEnteredValue" + (",userEnteredFormat.numberFormat" if self.per_row else "")
         self.rows = 0
+        self.format_runs = FormatRuns()
+
+    def values(self, values: Sequence[Any]) -> RawRow:
+        """The RAW values of one row; the per-row number formats go to `format_runs`."""
+        row = self.rows
+        self.rows += 1
+        out = []
+        for index, (value, kind) in enumerate(zip(values, self.kinds, strict=False)):
+            try:
+                out.append(self.encoder.raw(value, kind))
+            except CellTooLong as exc:
+                raise cell_too_long(exc.length, self.rows, self.columns[index].label, self.tab) from None
+        for index in self.per_row:
+            source = self.currency_of[index]
+            assert source is not None  # per_row holds only the columns with a currency source
+            self.format_runs.add(index, row, money_format(values[source] if source < len(values) else None))
+        return out
 
     def row(self, values: Sequence[Any], *, every_format: bool = False) -> RowData:
         """RowData of one row; `every_format` also puts the column's number format on each cell."""

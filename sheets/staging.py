@@ -1,4 +1,4 @@
-"""The hidden staging tab big writes fill chunk by chunk before one batchUpdate pastes it in."""
+"""The hidden staging tab big writes fill chunk by chunk (RAW values) before one batchUpdate pastes it in."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from contextlib import suppress
 
 from sheets import batch
 from sheets.batch import Request
-from sheets.chunks import Chunk, marked_last
-from sheets.rows import TableEncoder
+from sheets.chunks import Chunk
+from sheets.rows import RawRow, TableEncoder
 from sheets.tabs import SpreadsheetLayout, Tab
 
 PREFIX = "_sheetbooks_staging_"
@@ -32,34 +32,47 @@ def _no_check(rows: int) -> None:
     """The default of `StagingTab.fill`'s check: every size is fine."""
 
 
+WriteValues = Callable[[str, int, list[RawRow], int], None]  # (tab title, first row, RAW rows, columns)
+
+
 class StagingTab:
-    """A hidden tab of `tab`'s new rows: `fill` stages every chunk but the last, `swap` is the final
-    batchUpdate's requests (the rest of the rows, then `before`, the paste, `after`, the tab's deletion)."""
+    """A hidden tab of `tab`'s new rows: `fill` writes every chunk as RAW `values` (compact: a number is
+    its digits, not a CellData object), `swap` is the final batchUpdate's requests (`before`, the paste,
+    `after`, the tab's deletion). Formats are not staged: the swap formats the target by column ranges."""
 
     def __init__(
         self,
         send: Callable[[list[Request]], None],
+        write_values: WriteValues,
         layout: SpreadsheetLayout,
         tab: str,
         table: TableEncoder,
         first: list[Request],
     ) -> None:
-        self.send, self.table = send, table
+        self.send, self.write_values, self.table = send, write_values, table
         self.sheet_id = layout.new_sheet_id()
+        self.title = staging_title(tab)
         self.rows = 0
         self.created = False
-        title = staging_title(tab)
-        self._queue = first + [batch.add_sheet(self.sheet_id, title, 1, len(table.columns), hidden=True)]
+        self._last: RawRow | None = None  # the last staged row, rewritten to start the next chunk
+        self._queue = first + [batch.add_sheet(self.sheet_id, self.title, 1, len(table.columns), hidden=True)]
 
     def add(self, chunk: Chunk) -> None:
-        """Queue the requests that write `chunk` under the rows already staged."""
-        self._queue += batch.append_rows(self.sheet_id, self.rows + len(chunk) - max(self.rows, 1))
-        self._queue += [batch.update_cells(self.sheet_id, self.rows, chunk.rows, fields=self.table.fields)]
-        self.rows += len(chunk)
+        """Write `chunk` under the rows already staged (one `values.batchUpdate`).
 
-    def flush(self) -> None:
-        self.send(self.take())
-        self.created = True
+        A values write grows the grid only if it starts inside it, so each chunk after the first starts
+        on the previous chunk's last row (written again, unchanged)."""
+        if not self.created:
+            self.send(self.take())
+            self.created = True
+        if not chunk.rows:
+            return
+        if self._last is None:
+            self.write_values(self.title, 0, chunk.rows, len(self.table.columns))
+        else:
+            self.write_values(self.title, self.rows - 1, [self._last, *chunk.rows], len(self.table.columns))
+        self._last = chunk.rows[-1]
+        self.rows += len(chunk)
 
     def take(self) -> list[Request]:
         queued, self._queue = self._queue, []
@@ -71,26 +84,22 @@ class StagingTab:
         progress: Callable[[int], None],
         check: Callable[[int], None] = _no_check,
     ) -> None:
-        """Stage every chunk, one batchUpdate each but the last (which rides in the swap); `check` sees
-        the staged row count each chunk would reach before it is sent, `progress` the count once sent."""
-        for chunk, last in marked_last(chunks):
+        """Stage every chunk; `check` sees the staged row count each chunk would reach before it is
+        sent, `progress` the count once sent."""
+        for chunk in chunks:
             check(self.rows + len(chunk))
             self.add(chunk)
-            if not last:
-                self.flush()
-                progress(self.rows)
+            progress(self.rows)
 
     def paste(self, target: int, target_row: int) -> list[Request]:
-        """Copy the staged values (and per-row formats) into `target` from `target_row` on."""
+        """Copy the staged values into `target` from `target_row` on."""
         cols = len(self.table.columns)
-        return [batch.copy_values(self.sheet_id, self.rows, cols, target, target_row)] + batch.copy_formats(
-            self.sheet_id, self.rows, self.table.per_row, target, target_row
-        )
+        return [batch.copy_values(self.sheet_id, self.rows, cols, target, target_row)]
 
     def swap(
         self, target: int, target_row: int, before: list[Request], after: list[Request]
     ) -> list[Request]:
-        """The final batchUpdate: rows still queued, `before`, the paste into `target`, `after`, and the
+        """The final batchUpdate: `before`, the paste into `target`, `after` (formats, header), and the
         staging tab's deletion, so readers of `target` see the old rows or all the new ones."""
         return self.take() + before + self.paste(target, target_row) + after + [self.delete()]
 

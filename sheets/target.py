@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import gspread
+from gspread.utils import rowcol_to_a1
 
 from sheets import batch, limits, staging
 from sheets.batch import Request
@@ -20,7 +21,7 @@ from sheets.chunks import CHUNK_BYTES, Chunk, ChunkStats, chunked, encoded_rows
 from sheets.client import calls_of, spreadsheet_url
 from sheets.contract import HeaderState, check_header
 from sheets.result import WriteResult
-from sheets.rows import TableEncoder
+from sheets.rows import RawRow, TableEncoder
 from sheets.staging import StagingTab
 from sheets.tabs import SpreadsheetLayout, Tab, quoted, read_layout
 
@@ -84,6 +85,16 @@ class TargetTab:
 
     # -- writing ----------------------------------------------------------------------------------
 
+    def write_values(self, title: str, row0: int, rows: list[RawRow], cols: int) -> None:
+        """One `values.batchUpdate` of RAW rows into tab `title` from 0-based row `row0` (RAW: text
+        that looks like a formula stays text)."""
+        end = rowcol_to_a1(row0 + len(rows), max(cols, 1))
+        body = {
+            "valueInputOption": "RAW",
+            "data": [{"range": f"{quoted(title)}!A{row0 + 1}:{end}", "values": rows}],
+        }
+        self.client.http_client.values_batch_update(self.spreadsheet_id, body)
+
     def batch(self, requests: list[Request]) -> None:
         """One `spreadsheets.batchUpdate`: all of `requests` apply, or none."""
         self.client.http_client.batch_update(self.spreadsheet_id, {"requests": requests})
@@ -116,18 +127,28 @@ class TargetTab:
         self, sheet_id: int, table: TableEncoder, rows: int, stats: ChunkStats, fresh: bool
     ) -> list[Request]:
         """Header, number formats and (on a tab new to us) column widths."""
-        out = [self.header(sheet_id, table.columns)]
-        out += batch.column_formats(sheet_id, table.columns, 1, rows + 1, table.per_row)
+        out = [self.header(sheet_id, table.columns), *self.formats(sheet_id, table, 1, rows + 1)]
         if fresh and self.column_widths:
             out += batch.column_widths(sheet_id, stats.widths([c.label for c in table.columns]))
         return out
+
+    def formats(self, sheet_id: int, table: TableEncoder, row0: int, row1: int) -> list[Request]:
+        """Number formats of rows [row0, row1): one repeatCell per column, money by currency runs."""
+        return batch.column_formats(sheet_id, table.columns, row0, row1, table.per_row) + batch.format_runs(
+            sheet_id, table.format_runs.runs, row0
+        )
 
     @contextmanager
     def staging(self, layout: SpreadsheetLayout, table: TableEncoder) -> Iterator[StagingTab]:
         """A hidden staging tab for `table` (a crashed run's leftover goes with its first write); dropped
         if the block fails, so only the swap (`StagingTab.swap`) ever shows its rows."""
         stage = StagingTab(
-            self.batch, layout, self.title, table, staging.cleanup_requests(layout, self.title)
+            self.batch,
+            self.write_values,
+            layout,
+            self.title,
+            table,
+            staging.cleanup_requests(layout, self.title),
         )
         try:
             yield stage

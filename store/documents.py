@@ -115,7 +115,7 @@ Layout = Literal["statement", "tidy"]
 CompaniesLayout = Literal["side_by_side", "blocks"]
 AccountingMethod = Literal["Accrual", "Cash"]
 Period = Literal["Total", "Month", "Quarter", "Year", "Week", "Days"]
-Dimension = Literal["Customers", "Vendors", "Classes", "Departments"]
+Dimension = Literal["Customers", "Vendors", "Classes", "Departments", "Employees", "ProductsAndServices"]
 SummarizeBy = Literal[Period, Dimension]
 PERIODS: tuple[str, ...] = get_args(Period)
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
@@ -128,6 +128,10 @@ Party = Literal["customer", "vendor", "class", "department"]
 PARTIES: tuple[Party, ...] = get_args(Party)
 
 QboId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+$")]
+# A budget's name (or QBO id), as QBO shows it: one line of at most 100 characters (QBO's name length)
+BudgetName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100, pattern=r"^[^\x00-\x1f]*$")
+]
 
 
 class FixedRange(BaseModel):
@@ -180,10 +184,15 @@ class ExporterOptions(Document):
 
     UPGRADES: ClassVar[tuple[Upgrade, ...]] = (
         lambda data: _options_from_v0(data),
-        # version 2: the pausing companies moved to the exporter's `pauses` (migration 0005 moved them)
+        # version 2: the Company and Realm ID columns are part of the definition (migration 0004 sets them
+        # for exporters with several companies, or whose tab has them)
+        lambda data: {**data, "company_columns": False},
+        # version 3: the pausing companies moved to the exporter's `pauses` (migration 0005 moved them);
+        # `refresh_on_changes` and `missing_company` take their defaults
         lambda data: {k: v for k, v in data.items() if k != "paused_by_companies"},
     )
-    version: int = 2
+
+    version: int = 3
 
     # what to pull
     date_range: DateRange | None = None  # None: entity sources unfiltered, reports year to date
@@ -200,6 +209,10 @@ class ExporterOptions(Document):
     summarize_column_by: SummarizeBy = "Total"
     layout: Layout = "statement"
     companies_layout: CompaniesLayout = "side_by_side"
+    budget: BudgetName = ""  # Budget vs actuals: the budget of each company with this name (or id)
+    # the tab: Company and Realm ID lead its columns (always with several companies; kept when one goes,
+    # so the tab's columns never move because a company was removed or disconnected)
+    company_columns: bool = False
     # the sheet writer
     reset_tab: bool = False  # one run: rewrite the tab's header, then cleared
     oversize: Oversize = "fail"

@@ -91,6 +91,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True)
     password_hash: str
+    # The zone the dashboard shows times in (an IANA name); "" until set: the browser's zone, else UTC.
+    time_zone: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -34,9 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if settings.proxy_hops:
         # The client's address and scheme as the trusted proxies saw them (login limits, https cookies).
         hops = settings.proxy_hops
+        # Flask's documented way to add WSGI middleware; Flask types wsgi_app as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from web import current, database, errors, forms, security_headers
+    from web import current, database, errors, forms, security_headers, viewer_time
     from web.extensions import csrf
 
     csrf.init_app(app)
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     current.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
+    viewer_time.init_app(app)
     _register_blueprints(app)
     logging.getLogger("sheetbooks.web").debug("dashboard created for %s", settings.public_url)
     return app

@@ -17,8 +17,10 @@ def _web(args: argparse.Namespace) -> None:
 def _worker(args: argparse.Namespace) -> None:
     from rq import Worker
 
+    from workers.jobs import preload
     from workers.queue import get_queue, get_redis
 
+    preload()  # each job's forked work-horse inherits the imported job code instead of importing it
     Worker([get_queue()], connection=get_redis()).work(burst=args.burst)
 
 

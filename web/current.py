@@ -6,26 +6,36 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from sqlmodel import SQLModel, select
+from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
+from werkzeug.wrappers import Response
 
 from store.models import LoginSession, Membership, Role, User, Workspace, utcnow
 from web.database import get_session
 from web.tokens import hash_token, new_token
 
-M = TypeVar("M", bound=SQLModel)
+
+class WorkspaceRow(Protocol):
+    """A table whose rows belong to one workspace."""
+
+    workspace_id: int
+
+
+M = TypeVar("M", bound=WorkspaceRow)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def memberships(user_id: int) -> list[tuple[Membership, Workspace]]:
     """The user's workspaces with their role, oldest first."""
     statement = (
         select(Membership, Workspace)
-        .join(Workspace, Workspace.id == Membership.workspace_id)  # type: ignore[arg-type]
+        .join(Workspace, col(Workspace.id) == Membership.workspace_id)
         .where(Membership.user_id == user_id)
-        .order_by(Workspace.id)  # type: ignore[arg-type]
+        .order_by(col(Workspace.id))
     )
     return list(get_session().exec(statement).all())
 
@@ -108,11 +118,11 @@ def sign_out() -> None:
     session.clear()
 
 
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
     """Send anonymous visitors to the login page, then back."""
 
     @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         if g.user is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if g.workspace is None:
@@ -122,11 +132,11 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
+def owner_required(view: Callable[P, R]) -> Callable[P, R | Response]:
     """Only the workspace's owners may do this (after login_required)."""
 
     @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         if g.role != Role.OWNER:
             flash("Only an owner of the workspace can do that.", "error")
             return redirect(url_for("workspaces.members"))
@@ -138,14 +148,14 @@ def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def get_scoped(model: type[M], row_id: int) -> M:
     """The row of the current workspace with this id; 404 otherwise, so other workspaces stay invisible."""
     row = get_session().get(model, row_id)
-    if row is None or getattr(row, "workspace_id", None) != g.workspace.id:
+    if row is None or row.workspace_id != g.workspace.id:
         abort(404)
     return row
 
 
 def scoped(model: type[M]) -> SelectOfScalar[M]:
     """A select of the model's rows in the current workspace."""
-    return select(model).where(model.workspace_id == g.workspace.id)  # type: ignore[attr-defined]
+    return select(model).where(col(model.workspace_id) == g.workspace.id)
 
 
 def init_app(app: Flask) -> None:

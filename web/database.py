@@ -10,9 +10,10 @@ from store.db import get_engine
 
 def get_session() -> Session:
     """The request's session; routes commit explicitly, anything uncommitted is rolled back."""
-    if "db" not in g:
-        g.db = Session(get_engine(), expire_on_commit=False)
-    return g.db
+    session: Session | None = g.get("db")
+    if session is None:
+        session = g.db = Session(get_engine(), expire_on_commit=False)
+    return session
 
 
 def close_session(_exc: BaseException | None = None) -> None:

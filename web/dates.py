@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from store.models import utcnow
 
 
-def aware(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+def aware(value: datetime) -> datetime:
+    """The stored moment as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def has_passed(value: datetime | None) -> bool:

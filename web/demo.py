@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import IO
 
 import redis
 
@@ -38,7 +39,8 @@ def _free_port() -> int:
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # (host, port) for an AF_INET socket
+        return port
 
 
 def _wait_for_redis(url: str, deadline_seconds: float = 10.0) -> None:
@@ -101,13 +103,13 @@ def demo_settings(args: argparse.Namespace, instance: Path, redis_url: str) -> S
     ).pointed_at_emulators(f"http://127.0.0.1:{args.qbo_port}", f"http://127.0.0.1:{args.google_port}")
 
 
-def _pump(name: str, stream) -> None:
+def _pump(name: str, stream: IO[str]) -> None:
     for line in iter(stream.readline, ""):
         sys.stdout.write(f"{name:>7} | {line}")
         sys.stdout.flush()
 
 
-def _start(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+def _start(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
@@ -115,7 +117,7 @@ def _start(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
     return proc
 
 
-def _stop_all(procs: dict[str, subprocess.Popen]) -> None:
+def _stop_all(procs: dict[str, subprocess.Popen[str]]) -> None:
     for proc in procs.values():
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)

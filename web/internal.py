@@ -24,7 +24,7 @@ def _from_cron() -> None:
 
 
 @bp.get("/tick")
-def tick() -> dict:
+def tick() -> dict[str, list[int]]:
     """Queue runs of due exporters and reap dead ones; say which."""
     from workers.tick import tick as run_tick
 
@@ -33,7 +33,7 @@ def tick() -> dict:
 
 
 @bp.get("/keep-alive")
-def keep_alive() -> dict:
+def keep_alive() -> dict[str, list[int]]:
     """Refresh idle companies' refresh tokens before Intuit's rolling window runs out."""
     from workers.maintenance import keep_companies_alive
 

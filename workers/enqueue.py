@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from store import redis_keys, states
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
+from store.rows import saved_id
 from workers.queue import get_queue, get_redis
 
 JOB_TIMEOUT_SECONDS = 3 * 60 * 60
@@ -46,8 +47,7 @@ def enqueue_run(
             if trigger == RunTrigger.MANUAL:
                 states.restart_clock(exporter, utcnow())
             session.add(exporter)
-        assert run.id is not None  # saved when the session closed
-        submit(run.id, at_front=trigger == RunTrigger.MANUAL)
+        submit(saved_id(run), at_front=trigger == RunTrigger.MANUAL)
     return run
 
 

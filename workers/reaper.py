@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from store import states
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from store.rows import saved_id
 from workers.enqueue import job_id, submit
 from workers.queue import get_redis
 
@@ -40,14 +41,14 @@ def reap(now: datetime) -> list[int]:
             select(Run).where(col(Run.status).in_(ACTIVE_RUN_STATUSES), col(Run.queued_at) < now - GRACE)
         ).all()
         for run in stale:
-            assert run.id is not None
-            status = _job_status(run.id)
+            run_id = saved_id(run)
+            status = _job_status(run_id)
             if run.status == RunStatus.QUEUED and status is None:
-                submit(run.id)
-                repaired.append(run.id)
+                submit(run_id)
+                repaired.append(run_id)
             elif status in DEAD_JOB_STATUSES or states.silent(run, now):
                 states.move_run(run, RunStatus.FAILED, now, error=WORKER_DIED)
                 run.progress = "Failed"
                 session.add(run)
-                repaired.append(run.id)
+                repaired.append(run_id)
     return repaired

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlmodel import col, select
 
 from store import states
 from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
+from store.rows import saved_id
 from workers.enqueue import enqueue_run, queue_follow_up
 from workers.reaper import reap
 
@@ -27,6 +29,15 @@ class TickResult:
     failed: list[int] = field(default_factory=list)  # exporters left due for the next tick
 
 
+class DueExporter(NamedTuple):
+    """An enabled exporter whose time has come, as the tick saw it."""
+
+    exporter_id: int
+    workspace_id: int
+    due_at: datetime
+    schedule_minutes: int | None
+
+
 def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
     """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
     with session_scope() as session:
@@ -39,27 +50,28 @@ def unclaim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes:
         states.give_back_slot(session, exporter_id, due_at, now, schedule_minutes)
 
 
-def due_exporters(now: datetime) -> list[tuple[int, int, datetime, int | None]]:
-    """(id, workspace id, due at, interval) of enabled exporters whose time has come."""
+def due_exporters(now: datetime) -> list[DueExporter]:
+    """The enabled exporters whose time has come."""
     with session_scope() as session:
         statement = select(
-            Exporter.id, Exporter.workspace_id, Exporter.next_run_at, Exporter.schedule_minutes
+            col(Exporter.id), Exporter.workspace_id, col(Exporter.next_run_at), Exporter.schedule_minutes
         ).where(
             col(Exporter.enabled).is_(True),
             col(Exporter.next_run_at).is_not(None),
             col(Exporter.next_run_at) <= now,
         )
+        # The primary key is never NULL and the WHERE leaves no NULL next_run_at: the test narrows the type.
         return [
-            (i, w, due, minutes)
-            for i, w, due, minutes in session.exec(statement).all()
-            if i and due is not None
+            DueExporter(exporter_id, workspace_id, due_at, minutes)
+            for exporter_id, workspace_id, due_at, minutes in session.exec(statement)
+            if exporter_id is not None and due_at is not None
         ]
 
 
 def follow_ups() -> list[int]:
     """Enabled exporters a QuickBooks change asked to run again (normally queued by the job that ended)."""
     with session_scope() as session:
-        statement = select(Exporter.id).where(
+        statement = select(col(Exporter.id)).where(
             col(Exporter.enabled).is_(True), col(Exporter.follow_up_at).is_not(None)
         )
         return [i for i in session.exec(statement).all() if i is not None]
@@ -79,11 +91,11 @@ def tick(now: datetime | None = None) -> TickResult:
             unclaim(exporter_id, due_at, now, interval)
             result.failed.append(exporter_id)
             continue
-        if run is not None and run.id is not None:
-            result.queued.append(run.id)
-        else:
+        if run is None:
             result.busy.append(exporter_id)
-    result.queued += [run.id for run in map(queue_follow_up, follow_ups()) if run is not None and run.id]
+        else:
+            result.queued.append(saved_id(run))
+    result.queued += [saved_id(run) for run in map(queue_follow_up, follow_ups()) if run is not None]
     if result.queued or result.busy or result.reaped or result.failed:
         log.info(
             "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",

@@ -274,7 +274,12 @@ class Backend:
         )
 
     def _persist(self, file_id: str) -> None:
-        """Write the latest version of a file (and its spreadsheet) or remove it; newest wins."""
+        """Write the latest version of a file (and its spreadsheet) or remove it; newest wins.
+
+        In memory only (no DB_PATH) there is nothing to write: serialising a 1,000,000-cell spreadsheet on
+        every write took seconds per call, a cost Google's API does not have."""
+        if not self.records.kept:
+            return
         with self._persist_lock:
             with self._lock:
                 meta = self.files.get(file_id)

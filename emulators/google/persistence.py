@@ -42,6 +42,11 @@ class Records:
                 "(kind TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, key))"
             )
 
+    @property
+    def kept(self) -> bool:
+        """Whether records are written anywhere (with no path they are not: don't build them)."""
+        return self._conn is not None
+
     def put(self, kind: str, key: str, data: dict) -> None:
         if self._conn is None:
             return

@@ -11,24 +11,22 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from typing import Any
 
 from exporters.columns import to_decimal
 from exporters.reports.order import chart_name, merged_order
 from exporters.reports.tidy import RUNNING_BALANCE
-
-Row = dict[str, Any]  # a report, or one of its rows, as QBO's JSON
+from qbo.client import JsonObject
 
 BEGINNING_BALANCE = "Beginning Balance"
 
 
-def joined(reports: list[Row]) -> Row:
+def joined(reports: list[JsonObject]) -> JsonObject:
     """One General Ledger from its pieces in date order; the Header's period runs from first to last."""
     if len(reports) == 1:
         return reports[0]
     result = copy.deepcopy(reports[0])
     amounts, balances = _money_cells(result)
-    rows: list[Row] = result.setdefault("Rows", {}).setdefault("Row", [])
+    rows: list[JsonObject] = result.setdefault("Rows", {}).setdefault("Row", [])
     for report in reports[1:]:
         _join(rows, _rows(report), amounts, balances)
     header = result.setdefault("Header", {})
@@ -38,7 +36,7 @@ def joined(reports: list[Row]) -> Row:
     return result
 
 
-def _money_cells(report: Row) -> tuple[list[int], list[int]]:
+def _money_cells(report: JsonObject) -> tuple[list[int], list[int]]:
     """Cell positions of the amounts to add up, and of the running balances (ColKey rbal_...)."""
     amounts: list[int] = []
     balances: list[int] = []
@@ -50,20 +48,20 @@ def _money_cells(report: Row) -> tuple[list[int], list[int]]:
     return amounts, balances
 
 
-def _key(section: Row) -> str:
+def _key(section: JsonObject) -> str:
     first = (((section.get("Header") or {}).get("ColData")) or [{}])[0]
     return str(first.get("id") or first.get("value") or "")
 
 
-def _is_section(row: Row) -> bool:
+def _is_section(row: JsonObject) -> bool:
     return row.get("type") == "Section" or "Header" in row or "Summary" in row
 
 
-def _label(row: Row) -> str:
+def _label(row: JsonObject) -> str:
     return str(((row.get("ColData") or [{}])[0]).get("value") or "")
 
 
-def _balance(rows: list[Row], balances: list[int]) -> Decimal | None:
+def _balance(rows: list[JsonObject], balances: list[int]) -> Decimal | None:
     """The last running balance among the postings (and Beginning Balance) of a section."""
     for row in reversed(rows):
         if _is_section(row):
@@ -75,13 +73,13 @@ def _balance(rows: list[Row], balances: list[int]) -> Decimal | None:
     return None
 
 
-def _join(into: list[Row], rows: list[Row], amounts: list[int], balances: list[int]) -> None:
+def _join(into: list[JsonObject], rows: list[JsonObject], amounts: list[int], balances: list[int]) -> None:
     """Add a later piece's rows of one level (the report, or a section) to the earlier pieces' rows."""
     carried = _balance(into, balances)
     opening = next((_balance([r], balances) for r in rows if _label(r) == BEGINNING_BALANCE), None)
     offset = carried - (opening or 0) if carried is not None else Decimal(0)
     sections = {_key(r): r for r in into if _is_section(r)}
-    added: list[Row] = []
+    added: list[JsonObject] = []
     for row in rows:
         if not _is_section(row):
             if _label(row) != BEGINNING_BALANCE:  # the earlier pieces hold the range's beginning balance
@@ -102,15 +100,15 @@ def _join(into: list[Row], rows: list[Row], amounts: list[int], balances: list[i
     into[:] = [by_id[i] for i in merged_order([[id(r) for r in into], [id(r) for r in added]], name)]
 
 
-def _rows(row: Row) -> list[Row]:
+def _rows(row: JsonObject) -> list[JsonObject]:
     return ((row.get("Rows") or {}).get("Row")) or []
 
 
-def _name(section: Row) -> str:
+def _name(section: JsonObject) -> str:
     return chart_name(_label(section.get("Header") or {}))
 
 
-def _join_section(into: Row, section: Row, amounts: list[int], balances: list[int]) -> None:
+def _join_section(into: JsonObject, section: JsonObject, amounts: list[int], balances: list[int]) -> None:
     _join(into.setdefault("Rows", {}).setdefault("Row", []), _rows(section), amounts, balances)
     later = (section.get("Summary") or {}).get("ColData") or []
     if not later:
@@ -131,7 +129,7 @@ def _sum(first: str | None, second: str | None) -> str:
     return _text(sum(present, Decimal(0)))
 
 
-def _shifted(row: Row, balances: list[int], offset: Decimal) -> Row:
+def _shifted(row: JsonObject, balances: list[int], offset: Decimal) -> JsonObject:
     row = copy.deepcopy(row)
     cells = row.get("ColData") or []
     for index in balances:

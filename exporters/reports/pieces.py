@@ -1,8 +1,8 @@
 """Fetching a report range in pieces QBO answers in full.
 
-Ranges with Month/Week/Days columns go a calendar year at a time (`dates.split_range`). A piece QBO refuses
-(a 400 fault) or answers for less than the asked range (truncated columns or period) is split in two along
-its periods and fetched again; a single period that still fails is an error, never silently dropped.
+The whole range is asked for at once (QBO answered 35 months of Month columns in one report). A range QBO
+refuses (a 400 fault) or answers for less than the asked range (truncated columns or period) is split in two
+along its periods and fetched again; a single period that still fails is an error, never silently dropped.
 Reports without period columns (General Ledger) are cut by date instead (`by_date`): along months, or days
 within one month; a single day QBO still refuses is `ReportIncomplete`.
 """
@@ -14,9 +14,10 @@ from datetime import date, timedelta
 
 from exporters.dates import periods
 from exporters.reports.tree import columns_of
+from qbo.client import JsonObject
 from qbo.errors import QboFault
 
-Fetch = Callable[[date, date], dict]
+Fetch = Callable[[date, date], JsonObject]
 Cut = Callable[[date, date], list[tuple[date, date]] | None]
 
 
@@ -24,7 +25,7 @@ class ReportIncomplete(ValueError):
     """QBO would not answer part of the range in full, even one period at a time."""
 
 
-def covered(report: dict) -> tuple[date | None, date | None] | None:
+def covered(report: JsonObject) -> tuple[date | None, date | None] | None:
     """(first start, last end) of the report's dated period columns (QBO's Total column left out);
     None when it has no period column at all."""
     _lead, money = columns_of(report)
@@ -37,7 +38,7 @@ def covered(report: dict) -> tuple[date | None, date | None] | None:
     return min(s for s, _e in spans), max(e for _s, e in spans)
 
 
-def complete(report: dict, start: date, end: date, by: str) -> bool:
+def complete(report: JsonObject, start: date, end: date, by: str) -> bool:
     """Whether the report's period columns cover start..end. A Total-only request, or period columns that
     carry no dates to compare, are taken at their word; no period column at all is not complete."""
     if by == "Total":
@@ -68,7 +69,7 @@ def by_date(start: date, end: date) -> list[tuple[date, date]] | None:
     return [(start, middle), (middle + timedelta(days=1), end)]
 
 
-def fetch_whole(fetch: Fetch, start: date, end: date, by: str, cut: Cut | None = None) -> list[dict]:
+def fetch_whole(fetch: Fetch, start: date, end: date, by: str, cut: Cut | None = None) -> list[JsonObject]:
     """The reports covering start..end in order: one, or more when QBO refused or truncated the range.
 
     `cut` splits a refused range by date (`by_date`) rather than along its periods; QBO refusing a piece it

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from exporters.columns import Column
+from exporters.columns import Column, Row
 from exporters.reports.order import chart_name, merged_order
 from exporters.reports.tree import Line, columns_of, lines
+from qbo.client import JsonObject
 
 INDENT = "   "
 LABEL = Column("account", "Account", description="QBO's row label, indented 3 spaces per level")
@@ -25,7 +25,7 @@ class Statement:
     """Columns (the label first) and rows keyed by column key; `keys` match rows across statements."""
 
     columns: list[Column]
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     keys: list[RowKey] = field(default_factory=list)
     stock: bool = False  # balances at a date (Balance Sheet): a total over periods is the last one
     accounts: set[RowKey] = field(default_factory=set)  # the keys of rows that are QBO accounts (with an id)
@@ -36,7 +36,7 @@ def _label(line: Line) -> str:
 
 
 def statement(
-    report: dict[str, Any], key_prefix: str = "", label_prefix: str = "", keep_total: bool = True
+    report: JsonObject, key_prefix: str = "", label_prefix: str = "", keep_total: bool = True
 ) -> Statement:
     """One report as a statement; `keep_total=False` drops QBO's Total column next to period columns."""
     lead, money = columns_of(report)
@@ -48,7 +48,7 @@ def statement(
     result = Statement(columns)
     seen: dict[tuple[str, tuple[str, ...], str], int] = {}
     for line in lines(report):
-        row: dict[str, Any] = {"account": _label(line)}
+        row: Row = {"account": _label(line)}
         row.update({c.key: t for c, t in zip(texts, line.texts, strict=False)})
         for (index, _c), column in zip(wanted, columns[1 + len(texts) :], strict=True):
             row[column.key] = line.values[index]
@@ -69,7 +69,7 @@ def promoted(parts: Sequence[Statement]) -> list[Statement]:
     for part in parts:
         accounts = set(part.accounts)
         keys: list[RowKey] = []
-        rows: list[dict[str, Any]] = []
+        rows: list[Row] = []
         for key, row in zip(part.keys, part.rows, strict=True):
             kind, path, label, occurrence = key
             if kind != "account" or (path, label) not in sections:
@@ -94,7 +94,7 @@ def merge(statements: Sequence[Statement]) -> Statement:
     columns = [LABEL]
     for part in statements:
         columns += [c for c in part.columns[1:] if c not in columns]
-    rows: dict[RowKey, dict[str, Any]] = {}
+    rows: dict[RowKey, Row] = {}
     sections: dict[tuple[str, ...], list[list[RowKey]]] = {}  # a section's own rows, in each part's order
     for part in statements:
         own: dict[tuple[str, ...], list[RowKey]] = {}

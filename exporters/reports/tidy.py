@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
-from exporters.columns import Column
+from exporters.columns import Column, Row
 from exporters.reports.tree import Line, basis, columns_of, lines, report_currency
+from qbo.client import JsonObject
+from store.documents import DIMENSIONS  # columns that are no periods: customers, vendors, employees, ...
 
 TIDY_COLUMNS: tuple[Column, ...] = (
     Column("company", "Company", description="The QuickBooks company"),
@@ -24,7 +26,6 @@ TIDY_COLUMNS: tuple[Column, ...] = (
     Column("currency", "Currency", description="The report's currency (the home currency)"),
 )
 
-DIMENSIONS = ("Customers", "Vendors", "Classes", "Departments", "Employees", "ProductsAndServices")
 RUNNING_BALANCE = "rbal_"  # General Ledger's running balance (rbal_nat_amount): not an amount to add up
 ROW_TYPE = {"account": "account", "computed": "computed", "subtotal": "subtotal", "total": "total"}
 
@@ -61,7 +62,7 @@ def _day(text: str) -> date | None:
         return None
 
 
-def tidy_rows(report: dict, company: str, realm_id: str) -> Iterator[dict[str, Any]]:
+def tidy_rows(report: JsonObject, company: str, realm_id: str) -> Iterator[Row]:
     """The report as tidy rows; next to period columns QBO's Total column is left out (no double count), and
     so is a running balance. Columns without a period (aging buckets) are dated as of the report's end."""
     lead, money = columns_of(report)
@@ -89,8 +90,14 @@ def tidy_rows(report: dict, company: str, realm_id: str) -> Iterator[dict[str, A
 
 
 def _row(
-    common: dict, line: Line, row_type: str, title: str, start: Any, end: Any, amount: Any
-) -> dict[str, Any]:
+    common: Row,
+    line: Line,
+    row_type: str,
+    title: str,
+    start: date | None,
+    end: date | None,
+    amount: Decimal | None,
+) -> Row:
     return {
         **common,
         "section_path": line.section_path,

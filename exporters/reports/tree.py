@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from exporters.columns import to_decimal
+from qbo.client import JsonObject
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Line:
         return " > ".join((*self.path, self.label))
 
 
-def _meta(column: dict) -> dict[str, str]:
+def _meta(column: JsonObject) -> dict[str, str]:
     return {m.get("Name"): m.get("Value") for m in column.get("MetaData") or []}
 
 
@@ -57,7 +58,7 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
 
-def columns_of(report: dict) -> tuple[list[str], list[ReportColumn]]:
+def columns_of(report: JsonObject) -> tuple[list[str], list[ReportColumn]]:
     """(titles of the leading label/text columns, the money columns) of a report."""
     header = report.get("Header") or {}
     raw = (report.get("Columns") or {}).get("Column") or []
@@ -76,7 +77,9 @@ def columns_of(report: dict) -> tuple[list[str], list[ReportColumn]]:
     return lead, out
 
 
-def _cells(col_data: list[dict], lead: int, width: int) -> tuple[str, str | None, tuple[str, ...], tuple]:
+def _cells(
+    col_data: list[JsonObject], lead: int, width: int
+) -> tuple[str, str | None, tuple[str, ...], tuple[Decimal | None, ...]]:
     first = col_data[0] if col_data else {}
     texts = tuple(str(c.get("value", "")) for c in col_data[1:lead])
     values = tuple(to_decimal(c.get("value")) for c in col_data[lead : lead + width])
@@ -84,14 +87,14 @@ def _cells(col_data: list[dict], lead: int, width: int) -> tuple[str, str | None
     return str(first.get("value", "")), first.get("id"), texts, values
 
 
-def lines(report: dict) -> list[Line]:
+def lines(report: JsonObject) -> list[Line]:
     """Every row of the report, in QBO's order."""
     lead, money = columns_of(report)
     rows = ((report.get("Rows") or {}).get("Row")) or []
     return list(_walk(rows, 0, (), len(lead), len(money)))
 
 
-def _walk(rows: list[dict], depth: int, path: tuple[str, ...], lead: int, width: int) -> Iterator[Line]:
+def _walk(rows: list[JsonObject], depth: int, path: tuple[str, ...], lead: int, width: int) -> Iterator[Line]:
     for row in rows:
         if row.get("type") == "Section" or "Summary" in row or "Header" in row:
             yield from _section(row, depth, path, lead, width)
@@ -102,7 +105,7 @@ def _walk(rows: list[dict], depth: int, path: tuple[str, ...], lead: int, width:
         )
 
 
-def _section(row: dict, depth: int, path: tuple[str, ...], lead: int, width: int) -> Iterator[Line]:
+def _section(row: JsonObject, depth: int, path: tuple[str, ...], lead: int, width: int) -> Iterator[Line]:
     group = row.get("group")
     header = row.get("Header")
     label = ""
@@ -119,9 +122,9 @@ def _section(row: dict, depth: int, path: tuple[str, ...], lead: int, width: int
         yield Line(kind, s_label, depth, inner if header else path, None, values, group, texts=texts)
 
 
-def basis(report: dict) -> str:
+def basis(report: JsonObject) -> str:
     return str((report.get("Header") or {}).get("ReportBasis") or "")
 
 
-def report_currency(report: dict) -> str:
+def report_currency(report: JsonObject) -> str:
     return str((report.get("Header") or {}).get("Currency") or "")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from exporters.columns import Field, computed, dig, needs_home_currency
+from exporters.columns import Field, Row, computed, dig, needs_home_currency
 from exporters.reports.statement import Statement
-from qbo.client import QboClient
+from qbo.client import JsonObject, QboClient
+from store.documents import ExporterOptions
 
 ProgressFn = Callable[[int, "int | None"], None]
 
@@ -31,6 +32,7 @@ class RunContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     time_zone: str = "UTC"
     on_fetched: ProgressFn | None = None
+    last_rows: int | None = None  # the last run's rows (one company): progress has an estimate, no COUNT
 
     @property
     def zone(self) -> ZoneInfo:
@@ -54,7 +56,7 @@ class CompanyContext:
     company_id: int | None = None
     home_currency: str | None = None
     # Item objects by id, read when a line's account comes from its item
-    items: dict[str, dict[str, Any]] | None = None
+    items: dict[str, JsonObject] | None = None
 
 
 def learn_home_currency(company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
@@ -108,7 +110,7 @@ class StatementSource(Protocol):
     the run asks it for the whole table at once instead of streaming rows."""
 
     def statement(
-        self, companies: Sequence[tuple[CompanyContext, QboClient]], options: dict[str, Any], run: RunContext
+        self, companies: Sequence[tuple[CompanyContext, QboClient]], options: ExporterOptions, run: RunContext
     ) -> Statement: ...
 
 
@@ -125,25 +127,25 @@ class IncrementalSource(Protocol):
     @property
     def key_columns(self) -> tuple[str, ...]: ...
 
-    def where(self, options: dict[str, Any], run: RunContext) -> str: ...
+    def where(self, options: ExporterOptions, run: RunContext) -> str: ...
 
-    def date_dependent(self, options: dict[str, Any], keys: Sequence[str]) -> bool: ...
+    def date_dependent(self, options: ExporterOptions, keys: Sequence[str]) -> bool: ...
 
     def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None: ...
 
     def records(
         self,
         client: QboClient,
-        options: dict[str, Any],
+        options: ExporterOptions,
         run: RunContext,
         where: str | None = None,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]: ...
+    ) -> Iterator[JsonObject]: ...
 
     def rows_from(
         self,
-        records: Iterable[dict[str, Any]],
+        records: Iterable[JsonObject],
         company: CompanyContext,
         run: RunContext,
         keys: Sequence[str] | None,
-    ) -> Iterator[dict[str, Any]]: ...
+    ) -> Iterator[Row]: ...

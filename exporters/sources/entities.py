@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from exporters.columns import (
     CUSTOM_PREFIX,
     Column,
     Field,
+    Row,
     address,
     at,
     computed,
@@ -28,7 +30,7 @@ from exporters.sources.base import (
     learn_home_currency,
 )
 from exporters.sources.query import query_params
-from qbo.client import MAX_PAGE, QboClient
+from qbo.client import MAX_PAGE, JsonObject, QboClient
 from qbo.paging import ById
 from store.documents import ExporterOptions, Party
 
@@ -46,8 +48,9 @@ class EntitySource:
     kind: str = "entity"
     incremental: bool = True
     key_columns: tuple[str, ...] = ("id",)
+    description: str = ""  # what a row is, for the catalog (list_sources); empty: the label says it
 
-    def as_statement(self, options: dict[str, Any]) -> None:
+    def as_statement(self, options: ExporterOptions) -> None:
         """Entity sources write rows, never a statement table."""
         return None
 
@@ -69,14 +72,18 @@ class EntitySource:
             return custom_field(key)
         return next((f for f in self.all_fields() if f.column.key == key), None)
 
-    def query_fields(self) -> list[str]:
-        """QBO fields the WHERE box may name: the top-level properties this source reads."""
-        names: dict[str, None] = dict.fromkeys(ALWAYS_QUERYABLE)
+    def query_fields(self) -> dict[str, str]:
+        """QBO fields the WHERE box may name (the top-level properties this source reads), with the column
+        type a value compared with each must fit (a reference, `CustomerRef`, takes an id: text)."""
+        names: dict[str, str] = dict(ALWAYS_QUERYABLE)
         for f in self.fields:
             if f.path and not f.path.startswith(("Line.", "Detail.")):
                 path = f.path.removeprefix("Txn.")
-                names.setdefault(path.split(".")[0] if ".name" in path or ".value" in path else path, None)
-        return list(names)
+                if ".name" in path or ".value" in path:
+                    names.setdefault(path.split(".")[0], "text")
+                else:
+                    names.setdefault(path, f.column.type)
+        return names
 
     def date_dependent(self, options: ExporterOptions, keys: Sequence[str]) -> bool:
         """Whether rows change with the run's date alone (relative range, status): a full pull once a day."""
@@ -92,11 +99,12 @@ class EntitySource:
         run: RunContext,
         where: str | None = None,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict]:
+    ) -> Iterator[JsonObject]:
         """The QBO objects, page by page (1000 at a time), reporting progress as they arrive.
 
         Intuit meters every read, so the total behind "x of y" progress is asked for (COUNT) only
-        when a first full page says the pull will take several: a small source costs one call.
+        when a first full page says the pull will take several and the last run left no row count to
+        estimate it by: a small source, or one run before, costs no COUNT.
         """
         where = self.where(options, run) if where is None else where
         total = None
@@ -105,18 +113,18 @@ class EntitySource:
             yield record
             done += 1
             if done % MAX_PAGE == 0:
-                if total is None and options.count:
+                if total is None and options.count and run.last_rows is None:
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
                 if total is not None and done >= total:
                     break  # the COUNT says this was the last page: no empty page to ask for
         run.fetched(done, total)
 
-    def explode(self, record: dict) -> Iterator[dict]:
+    def explode(self, record: JsonObject) -> Iterator[JsonObject]:
         """The records that become rows (the object itself; line sources yield one per line)."""
         yield record
 
-    def row(self, record: dict, fields: Sequence[Field], ctx: RowContext) -> dict[str, Any]:
+    def row(self, record: JsonObject, fields: Sequence[Field], ctx: RowContext) -> Row:
         return {f.column.key: f.value(record, ctx) for f in fields}
 
     def rows(
@@ -126,7 +134,7 @@ class EntitySource:
         options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Row]:
         """Typed rows keyed by column key, streamed page by page."""
         self.prepare(company, client, keys)
         return self.rows_from(self.records(client, options, run, keys=keys), company, run, keys)
@@ -136,8 +144,12 @@ class EntitySource:
         learn_home_currency(company, client, keys)
 
     def rows_from(
-        self, records: Iterable[dict], company: CompanyContext, run: RunContext, keys: Sequence[str] | None
-    ) -> Iterator[dict[str, Any]]:
+        self,
+        records: Iterable[JsonObject],
+        company: CompanyContext,
+        run: RunContext,
+        keys: Sequence[str] | None,
+    ) -> Iterator[Row]:
         """Rows of QBO objects (fetched here, or by an incremental pull)."""
         fields = self.fields_for(keys)
         ctx = RowContext(company, run)
@@ -174,7 +186,7 @@ def txn(party_key: str, party_label: str, party_path: str) -> list[Field]:
     ]
 
 
-def status(record: dict, ctx: RowContext) -> str:
+def status(record: JsonObject, ctx: RowContext) -> str:
     """Paid / Open / Overdue from Balance and DueDate on the run's date (exporter's time zone)."""
     balance = to_decimal(record.get("Balance")) or 0
     if balance <= 0:
@@ -231,9 +243,26 @@ NAME_LIST = FilterSpec(date_field=None, name_list=True)
 
 
 def entity(
-    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
-) -> EntitySource:
-    return EntitySource(key, label, qbo, group, tuple(fields), filters)
+    key: str,
+    label: str,
+    qbo: str,
+    group: str,
+    fields: Sequence[Field],
+    filters: FilterSpec,
+    kind: type[EntitySource] | None = None,
+    **settings: Any,
+) -> Any:
+    """A source of `kind` (EntitySource; LineSource, BudgetSource...); `settings` such as
+    `incremental=False` (an entity QBO's change data capture does not cover) and `description`."""
+    return (kind or EntitySource)(key, label, qbo, group, tuple(fields), filters, **settings)
+
+
+def duration(record: dict[str, Any], _ctx: RowContext) -> Decimal | None:
+    """A time activity's Hours and Minutes as hours (2 h 15 min: 2.25)."""
+    hours, minutes = to_decimal(record.get("Hours")), to_decimal(record.get("Minutes"))
+    if hours is None and minutes is None:
+        return None
+    return ((hours or Decimal(0)) + (minutes or Decimal(0)) / 60).quantize(Decimal("0.01"))
 
 
 ENTITY_SOURCES: tuple[EntitySource, ...] = (
@@ -310,6 +339,23 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         SALE,
     ),
     entity(
+        "refund_receipts",
+        "Refund receipts",
+        "RefundReceipt",
+        "Sales",
+        [
+            *meta(),
+            *txn("customer", "Customer", "CustomerRef"),
+            *ref("refund_from", "Refund from", "DepositToAccountRef", default=False),
+            *ref("method", "Payment method", "PaymentMethodRef", default=False),
+            at("tax", "Tax", "TxnTaxDetail.TotalTax", "money", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        SALE,
+        description="One row per refund receipt: money paid back to a customer (it posts, like a negative "
+        "sale)",
+    ),
+    entity(
         "bills",
         "Bills",
         "Bill",
@@ -351,6 +397,71 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
         FilterSpec(),
     ),
     entity(
+        "purchase_orders",
+        "Purchase orders",
+        "PurchaseOrder",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at(
+                "po_status",
+                "PO status",
+                "POStatus",
+                description="Open or Closed (a purchase order posts nothing)",
+            ),
+            at("due_date", "Due date", "DueDate", "date", default=False),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt")]),
+        ],
+        PURCHASE,
+        description="One row per purchase order: an order to a vendor, which posts nothing to the books",
+    ),
+    entity(
+        "vendor_credits",
+        "Vendor credits",
+        "VendorCredit",
+        "Expenses",
+        [
+            *meta(),
+            *txn("vendor", "Vendor", "VendorRef"),
+            at("balance", "Unapplied", "Balance", "money", description="The credit not yet applied to bills"),
+            *ref("ap_account", "A/P account", "APAccountRef", default=False),
+            *currency([("total", "Total", "TotalAmt"), ("balance", "Unapplied", "Balance")]),
+        ],
+        PURCHASE,
+        description="One row per vendor credit: a vendor's credit note, lowering what is owed to it",
+    ),
+    entity(
+        "time_activities",
+        "Time activities",
+        "TimeActivity",
+        "Expenses",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            at("name_of", "Worker type", "NameOf", default=False, description="Employee or Vendor"),
+            *ref("employee", "Employee", "EmployeeRef"),
+            *ref("vendor", "Vendor", "VendorRef", default=False),
+            *ref("customer", "Customer", "CustomerRef"),
+            *ref("item", "Service", "ItemRef"),
+            *ref("class", "Class", "ClassRef", default=False),
+            at("hours", "Hours", "Hours", "number", default=False),
+            at("minutes", "Minutes", "Minutes", "number", default=False),
+            computed(
+                "duration", "Duration (hours)", "number", duration, description="Hours plus minutes, in hours"
+            ),
+            at("billable_status", "Billable status", "BillableStatus"),
+            at("hourly_rate", "Hourly rate", "HourlyRate", "money"),
+            at("taxable", "Taxable", "Taxable", "bool", default=False),
+            at("description", "Description", "Description"),
+        ],
+        SALE,
+        incremental=False,  # QBO's change data capture does not cover TimeActivity (reference 2.5)
+        description="One row per time activity: hours an employee or vendor worked, for a customer or not; "
+        "read whole on every run (QuickBooks' change data capture does not cover it)",
+    ),
+    entity(
         "deposits",
         "Deposits",
         "Deposit",
@@ -364,6 +475,23 @@ ENTITY_SOURCES: tuple[EntitySource, ...] = (
             *currency([("total", "Total", "TotalAmt")]),
         ],
         FilterSpec(),
+    ),
+    entity(
+        "transfers",
+        "Transfers",
+        "Transfer",
+        "Banking",
+        [
+            *meta(),
+            at("date", "Date", "TxnDate", "date"),
+            *ref("from_account", "From account", "FromAccountRef"),
+            *ref("to_account", "To account", "ToAccountRef"),
+            at("amount", "Amount", "Amount", "money"),
+            at("memo", "Memo", "PrivateNote"),
+            *currency([("amount", "Amount", "Amount")]),
+        ],
+        FilterSpec(),
+        description="One row per transfer of money between two bank or credit card accounts",
     ),
     entity(
         "customers",

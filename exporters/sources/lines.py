@@ -19,15 +19,15 @@ from exporters.columns import (
 )
 from exporters.filters import FilterSpec
 from exporters.sources.base import CompanyContext, RowContext
-from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource
-from qbo.client import QboClient
+from exporters.sources.entities import CUSTOMER, VENDOR, EntitySource, entity
+from qbo.client import JsonObject, QboClient
 from qbo.paging import ById
 
 SKIPPED = ("SubTotalLineDetail",)
 NEGATIVE = ("DiscountLineDetail",)
 
 
-def wrap(txn: dict, line: dict, group: dict | None = None) -> dict:
+def wrap(txn: JsonObject, line: JsonObject, group: JsonObject | None = None) -> JsonObject:
     """A line as a record: the line, its detail object, its group line and its transaction."""
     detail = line.get(line.get("DetailType", "")) or {}
     return {
@@ -39,7 +39,7 @@ def wrap(txn: dict, line: dict, group: dict | None = None) -> dict:
     }
 
 
-def lines_of(txn: dict) -> Iterator[dict]:
+def lines_of(txn: JsonObject) -> Iterator[JsonObject]:
     """Every line that carries an amount of its own: groups are opened, subtotals skipped."""
     for line in txn.get("Line") or ():
         kind = line.get("DetailType")
@@ -52,7 +52,7 @@ def lines_of(txn: dict) -> Iterator[dict]:
         yield wrap(txn, line)
 
 
-def signed_amount(record: dict, _ctx: RowContext) -> Decimal | None:
+def signed_amount(record: JsonObject, _ctx: RowContext) -> Decimal | None:
     """The line's amount; discounts count negative so lines add up to the subtotal."""
     amount = to_decimal(record["Line"].get("Amount"))
     if amount is not None and record["Line"].get("DetailType") in NEGATIVE:
@@ -63,7 +63,7 @@ def signed_amount(record: dict, _ctx: RowContext) -> Decimal | None:
 def posting(side: str) -> Getter:
     """The journal line's amount when it is posted on `side` (Debit/Credit), else None."""
 
-    def get(record: dict, _ctx: RowContext) -> Decimal | None:
+    def get(record: JsonObject, _ctx: RowContext) -> Decimal | None:
         if record["Detail"].get("PostingType") != side:
             return None
         return to_decimal(record["Line"].get("Amount"))
@@ -74,19 +74,23 @@ def posting(side: str) -> Getter:
 ACCOUNT_KEYS = ("account", "account_id")
 
 
-def item_account(record: dict, ctx: RowContext) -> dict | None:
+def item_account(record: JsonObject, ctx: RowContext) -> JsonObject | None:
     """The line's account: its own (ItemAccountRef on sales lines, AccountRef on expense lines), else its
     item's (income account on sales, asset account for inventory purchases, else expense account)."""
-    detail = record["Detail"]
-    own = detail.get("ItemAccountRef") or detail.get("AccountRef")
+    detail: JsonObject = record["Detail"]
+    own: JsonObject | None = detail.get("ItemAccountRef") or detail.get("AccountRef")
     if own or not detail.get("ItemRef"):
         return own
     item = (ctx.company.items or {}).get(str(detail["ItemRef"].get("value")))
     if item is None:
         return None
     if record["Line"].get("DetailType") == "SalesItemLineDetail":
-        return item.get("IncomeAccountRef")
-    return item.get("AssetAccountRef") if item.get("Type") == "Inventory" else item.get("ExpenseAccountRef")
+        account_ref: JsonObject | None = item.get("IncomeAccountRef")
+    elif item.get("Type") == "Inventory":
+        account_ref = item.get("AssetAccountRef")
+    else:
+        account_ref = item.get("ExpenseAccountRef")
+    return account_ref
 
 
 def account(default: bool) -> list[Field]:
@@ -118,7 +122,7 @@ class LineSource(EntitySource):
 
     incremental: bool = False
 
-    def explode(self, record: dict) -> Iterator[dict]:
+    def explode(self, record: JsonObject) -> Iterator[JsonObject]:
         yield from lines_of(record)
 
     def prepare(self, company: CompanyContext, client: QboClient, keys: Sequence[str] | None) -> None:
@@ -131,6 +135,19 @@ class LineSource(EntitySource):
         ):
             found = client.query("Item", "Active IN (true,false)", paging=ById())
             company.items = {str(item.get("Id")): item for item in found}
+
+
+@dataclass(frozen=True)
+class BudgetSource(EntitySource):
+    """One row per budget line (account x month, with its class, customer and location when set).
+
+    Read whole on every run, like the line sources: a row is no QBO object with changes of its own."""
+
+    incremental: bool = False
+
+    def explode(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for number, detail in enumerate(record.get("BudgetDetail") or (), 1):
+            yield {"Id": f"{record.get('Id')}-{number}", "Txn": record, "Detail": detail}
 
 
 def header(party_key: str, party_label: str, party_path: str) -> list[Field]:
@@ -164,7 +181,9 @@ def body(item: bool = True, expense: bool = False) -> list[Field]:
     return fields
 
 
-def txn_currency(amounts: Sequence[tuple[str, str, Getter]] = (("amount", "Amount", None),)) -> list[Field]:
+def txn_currency(
+    amounts: Sequence[tuple[str, str, Getter | None]] = (("amount", "Amount", None),),
+) -> list[Field]:
     """The transaction's currency and exchange rate, the company's home currency, and home-currency versions
     of the line's amounts ((key, label, getter); None: the signed line amount)."""
     return [
@@ -185,7 +204,7 @@ def txn_currency(amounts: Sequence[tuple[str, str, Getter]] = (("amount", "Amoun
 
 
 def in_home_currency(get: Getter) -> Getter:
-    def home(record: dict, ctx: RowContext) -> Decimal | None:
+    def home(record: JsonObject, ctx: RowContext) -> Decimal | None:
         amount = get(record, ctx)
         return (
             None if amount is None else (amount * exchange_rate(record["Txn"], ctx)).quantize(Decimal("0.01"))
@@ -195,12 +214,14 @@ def in_home_currency(get: Getter) -> Getter:
 
 
 def line_source(
-    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec
-) -> Any:
-    return LineSource(key, label, qbo, group, tuple(fields), filters)
+    key: str, label: str, qbo: str, group: str, fields: Sequence[Field], filters: FilterSpec, **settings: Any
+) -> LineSource:
+    source = entity(key, label, qbo, group, fields, filters, LineSource, **settings)
+    assert isinstance(source, LineSource)
+    return source
 
 
-LINE_SOURCES: tuple[LineSource, ...] = (
+LINE_SOURCES: tuple[EntitySource, ...] = (
     line_source(
         "invoice_lines",
         "Invoice lines",
@@ -216,6 +237,39 @@ LINE_SOURCES: tuple[LineSource, ...] = (
         "Expenses",
         [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
         FilterSpec(party=VENDOR),
+    ),
+    line_source(
+        "purchase_order_lines",
+        "Purchase order lines",
+        "PurchaseOrder",
+        "Expenses",
+        [*header("vendor", "Vendor", "VendorRef"), *body(item=True, expense=True), *txn_currency()],
+        FilterSpec(party=VENDOR),
+        description="One row per line of a purchase order; read whole on every run",
+    ),
+    BudgetSource(
+        "budgets",
+        "Budgets",
+        "Budget",
+        "Accounting",
+        (
+            at("id", "Budget line ID", "Id", default=False, description="Budget id and line number"),
+            at("budget_id", "Budget ID", "Txn.Id", default=False),
+            at("budget", "Budget", "Txn.Name"),
+            at("budget_type", "Budget type", "Txn.BudgetType", default=False),
+            at("budget_start", "Budget start", "Txn.StartDate", "date", default=False),
+            at("budget_end", "Budget end", "Txn.EndDate", "date", default=False),
+            at("active", "Active", "Txn.Active", "bool", default=False),
+            *ref("account", "Account", "Detail.AccountRef", id_default=True),
+            at("month", "Month", "Detail.BudgetDate", "date", description="First day of the budgeted period"),
+            at("amount", "Amount", "Detail.Amount", "money", description="The budgeted amount"),
+            *ref("class", "Class", "Detail.ClassRef"),
+            *ref("customer", "Customer", "Detail.CustomerRef"),
+            *ref("department", "Location", "Detail.DepartmentRef"),
+        ),
+        FilterSpec(date_field=None),
+        description="One row per budget line: a budgeted amount for an account and month, with its class, "
+        "customer and location where the budget is split by them; read whole on every run",
     ),
     line_source(
         "journal_entry_lines",

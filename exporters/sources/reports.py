@@ -1,23 +1,24 @@
-"""Report sources: QBO reports with explicit dates and basis, fetched in pieces when long, in two layouts."""
+"""Report sources: QBO reports with explicit dates and basis, split only where QBO refuses, in two layouts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
-from exporters.columns import Column
-from exporters.dates import resolve_range, split_range
+from exporters.columns import Column, Row
+from exporters.dates import resolve_range
 from exporters.reports import statement as st
 from exporters.reports.ledger import joined
 from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
 from exporters.sources.base import CompanyContext, CompanyFailed, RunContext
-from qbo.client import QboClient
+from qbo.client import JsonObject, QboClient
 from qbo.errors import QboError
 from store.documents import DIMENSIONS, PARTIES, PERIODS, ExporterOptions, Layout, Party
 
+MAX_CONCURRENT_COMPANIES = 4  # companies of a consolidated report fetched at the same time
 SUMMARIZE = (*PERIODS, *DIMENSIONS)  # DIMENSIONS: one column per customer, vendor, ... (P&L only)
 
 
@@ -41,6 +42,7 @@ class ReportSource:
     dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
     incremental: bool = False
+    description: str = ""  # for the catalog (list_sources); empty: the label says it
 
     def layout(self, options: ExporterOptions) -> Layout:
         return options.layout
@@ -100,28 +102,20 @@ class ReportSource:
     def summarize_choices(self) -> tuple[str, ...]:
         return (*PERIODS, *DIMENSIONS) if self.dimensions else PERIODS if self.periods else ("Total",)
 
-    def ranges(self, options: ExporterOptions, run: RunContext) -> list[tuple[date, date]]:
+    def fetch(self, client: QboClient, options: ExporterOptions, run: RunContext) -> list[JsonObject]:
+        """The report in as few requests as QBO answers in full: the whole range at once, split only where
+        QBO refuses or truncates it (`pieces.fetch_whole`); a General Ledger's pieces are joined back."""
         start, end = resolve_range(options.date_range, run.today)
-        if not self.periods:
-            return [(start, end)]
-        return split_range(start, end, self.summarize(options))
-
-    def fetch(self, client: QboClient, options: ExporterOptions, run: RunContext) -> list[dict]:
-        """The report in pieces QBO answers in full (long Month ranges a year at a time, refusals halved);
-        a General Ledger's pieces are joined back into one report."""
-        pieces = self.ranges(options, run)
         by = self.summarize(options)
-        reports: list[dict] = []
 
-        def one(start: date, end: date) -> dict:
+        def one(start: date, end: date) -> JsonObject:
             return client.report(self.report, self.params(options, start, end))
 
-        for index, (start, end) in enumerate(pieces, 1):
-            if self.periods or self.ledger:
-                reports += fetch_whole(one, start, end, by, None if self.periods else by_date)
-            else:
-                reports.append(one(start, end))
-            run.fetched(index, len(pieces))
+        if self.periods or self.ledger:
+            reports = fetch_whole(one, start, end, by, None if self.periods else by_date)
+        else:
+            reports = [one(start, end)]
+        run.fetched(1, 1)
         return [joined(reports)] if self.ledger else reports
 
     def rows(
@@ -131,7 +125,7 @@ class ReportSource:
         options: ExporterOptions,
         run: RunContext,
         keys: Sequence[str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Row]:
         """Tidy rows, or (one company) the statement's rows."""
         reports = self.fetch(client, options, run)
         if options.layout == "tidy":
@@ -140,7 +134,9 @@ class ReportSource:
             return
         yield from self.combined(reports).rows
 
-    def combined(self, reports: list[dict], key_prefix: str = "", label_prefix: str = "") -> st.Statement:
+    def combined(
+        self, reports: list[JsonObject], key_prefix: str = "", label_prefix: str = ""
+    ) -> st.Statement:
         """One company's statement from its pieces (merged along time, with a Total over them)."""
         if len(reports) == 1:
             return st.statement(reports[0], key_prefix, label_prefix)
@@ -150,6 +146,23 @@ class ReportSource:
         merged = st.zero_filled(st.merge(parts))
         return st.add_total(merged, f"{key_prefix}total", f"{label_prefix}Total".strip())
 
+    def fetch_each(
+        self, companies: Sequence[tuple[CompanyContext, QboClient]], options: ExporterOptions, run: RunContext
+    ) -> list[list[JsonObject]]:
+        """Every company's reports, the companies fetched at the same time (each company's requests go one
+        after the other, within its own rate budget); the first company that failed, in order, fails it."""
+
+        def fetch(company: tuple[CompanyContext, QboClient]) -> list[JsonObject]:
+            try:
+                return self.fetch(company[1], options, run)
+            except QboError as exc:
+                raise CompanyFailed(company[0].name, exc) from exc
+
+        if len(companies) == 1:
+            return [fetch(companies[0])]
+        with ThreadPoolExecutor(max_workers=min(len(companies), MAX_CONCURRENT_COMPANIES)) as pool:
+            return list(pool.map(fetch, companies))
+
     def statement(
         self, companies: Sequence[tuple[CompanyContext, QboClient]], options: ExporterOptions, run: RunContext
     ) -> st.Statement:
@@ -157,13 +170,10 @@ class ReportSource:
         several = len(companies) > 1
         layout = options.companies_layout
         parts = []
-        for company, client in companies:
+        fetched = self.fetch_each(companies, options, run)
+        for (company, _client), reports in zip(companies, fetched, strict=True):
             prefix = f"{company.realm_id}:" if several and layout == "side_by_side" else ""
             label = f"{company.name} " if several and layout == "side_by_side" else ""
-            try:
-                reports = self.fetch(client, options, run)
-            except QboError as exc:
-                raise CompanyFailed(company.name, exc) from exc
             parts.append((company.name, self.combined(reports, prefix, label)))
         if not several:
             return parts[0][1]
@@ -172,8 +182,9 @@ class ReportSource:
         return st.merge([p for _n, p in parts])
 
 
+PROFIT_AND_LOSS = ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss", dimensions=True)
 REPORT_SOURCES: tuple[ReportSource, ...] = (
-    ReportSource("profit_and_loss", "Profit and loss", "ProfitAndLoss", dimensions=True),
+    PROFIT_AND_LOSS,
     ReportSource("balance_sheet", "Balance sheet", "BalanceSheet", stock=True),
     ReportSource("trial_balance", "Trial balance", "TrialBalance", stock=True, periods=False),
     ReportSource("cash_flow", "Statement of cash flows", "CashFlow"),

@@ -170,6 +170,11 @@ def test_where_box_filters_rows_and_customer_filter(acme):
         ("DocNumber LIKE 3", "LIKE needs a quoted pattern"),
         ("Id IN '1'", "list in parentheses"),
         ("", "empty"),
+        ("TxnDate > 'yesterday'", r"TxnDate is a date: compare it with a date in quotes, like '2024-01-31'"),
+        ("Balance > 'abc'", r"Balance is an amount: compare it with an amount, like 100"),
+        ("TotalAmt >> 5", r"'>>' is not an operator: put one of =, <, >, <=, >= between TotalAmt"),
+        ("DueDate IN ('2024-01-01', 'soon')", "DueDate is a date"),
+        ("TotalAmt LIKE '1%'", "LIKE compares text; TotalAmt is an amount"),
     ],
 )
 def test_where_box_errors_are_explained_before_saving(text, message):

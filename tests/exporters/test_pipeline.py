@@ -132,6 +132,16 @@ def test_an_invoice_exporter_fills_the_tab_and_records_the_run(world):
         assert exporter.sheet_state.labels[0] == "Number" and exporter.destination_error == ""
 
 
+def test_a_run_after_a_successful_one_estimates_progress_by_its_rows_instead_of_a_count(world, admin):
+    company = world.company("Big Co", invoices=1500)
+    exporter_id = world.exporter([company], tab="Big")
+    first = world.run(exporter_id)
+    assert (first.status, first.rows, first.qbo_calls) == (RunStatus.SUCCEEDED, 1500, 3)  # 2 pages + COUNT
+    admin.call("POST", "requests/reset")
+    second = world.run(exporter_id)
+    assert (second.status, second.rows, second.qbo_calls) == (RunStatus.SUCCEEDED, 1500, 2)  # pages, no COUNT
+
+
 def test_two_companies_get_company_and_realm_columns(world):
     first, second = world.company("North Co", 12), world.company("South Co", 7)
     run = world.run(world.exporter([first, second], tab="Both"))

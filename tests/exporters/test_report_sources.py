@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,7 +15,8 @@ from store.documents import ExporterOptions, FixedRange, RelativeRange
 from tests.exporters.report_checks import LAST_YEAR, Recording, assert_sections_tie
 from tests.exporters.test_entity_sources import assert_typed
 
-REPORT_KEYS = [k for k, s in SOURCES.items() if s.kind == "report"]
+# Budget vs actuals needs a budget of the company: typed and tied out in test_budget_vs_actuals.py
+REPORT_KEYS = [k for k, s in SOURCES.items() if s.kind == "report" and not getattr(s, "takes_budget", False)]
 
 
 @pytest.mark.parametrize("key", REPORT_KEYS)
@@ -40,7 +42,7 @@ def test_tidy_profit_and_loss_sections_tie_to_their_totals(acme):
     assert assert_sections_tie(rows) >= 3
 
 
-def test_months_over_three_years_are_fetched_a_year_at_a_time_and_nothing_is_dropped(acme):
+def test_months_over_three_years_are_fetched_in_one_request_and_nothing_is_dropped(acme):
     realm, client = acme
     recorder = Recording(client)
     source = get_source("profit_and_loss")
@@ -49,7 +51,7 @@ def test_months_over_three_years_are_fetched_a_year_at_a_time_and_nothing_is_dro
     )
     company = CompanyContext("Acme", realm)
     statement = source.statement([(company, recorder)], options, RunContext())
-    assert [p["start_date"] for _n, p in recorder.sent] == ["2022-01-01", "2023-01-01", "2024-01-01"]
+    assert [(p["start_date"], p["end_date"]) for _n, p in recorder.sent] == [("2022-01-01", "2024-12-31")]
     assert len(statement.columns) == 1 + 36 + 1 and statement.columns[-1].label == "Total"
     whole = source.statement(
         [(company, client)],
@@ -86,6 +88,27 @@ def test_several_companies_side_by_side_and_in_blocks(company_client):
     titles = [r["account"] for r in blocks.rows]
     assert titles[0] == "North Co" and "South Co" in titles
     assert len(blocks.rows) == len(singles[0].rows) + len(singles[1].rows) + 3
+
+
+class Meeting(Recording):
+    """A client whose report call waits until every company's call is in flight (fails if they take turns)."""
+
+    def __init__(self, client, barrier: threading.Barrier) -> None:
+        super().__init__(client)
+        self.barrier = barrier
+
+    def report(self, name: str, params: dict) -> dict:
+        self.barrier.wait()  # BrokenBarrierError after the timeout when the companies are read one by one
+        return super().report(name, params)
+
+
+def test_the_companies_of_a_consolidated_report_are_fetched_at_the_same_time(company_client):
+    companies = [company_client(name, invoices=5) for name in ("North Co", "South Co", "East Co")]
+    barrier = threading.Barrier(len(companies), timeout=20)
+    pairs = [(CompanyContext(f"Co {realm}", realm), Meeting(client, barrier)) for realm, client in companies]
+    side = get_source("profit_and_loss").statement(pairs, ExporterOptions(date_range=LAST_YEAR), RunContext())
+    assert [c.label for c in side.columns][1:] == [f"Co {realm} Total" for realm, _c in companies]
+    assert all(len(client.sent) == 1 for _c, client in pairs)
 
 
 @pytest.mark.parametrize(

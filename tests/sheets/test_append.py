@@ -10,7 +10,7 @@ from sheets.writer import SheetWriter
 from tests.sheets.tables import COLUMNS, row, values
 from tests.sheets.wire import fail_writes
 
-SMALL_CHUNKS = 20_000  # ~50 rows a chunk
+SMALL_CHUNKS = 3_500  # ~45 rows a chunk (RAW values, ~75 bytes a row)
 
 
 def ids(spreadsheet, tab: str) -> list[str]:
@@ -25,8 +25,9 @@ def test_a_big_append_lands_in_one_swap(spreadsheet, gc, google_user):
     )
     result = writer.append(COLUMNS, (row(i) for i in range(3, 403)))
     calls = google_user.requests_by_route() - before
-    chunks = calls["sheets.batchUpdate"]
-    assert chunks >= 8 and sum(calls.values()) == chunks + 2  # metadata, header + column A, the chunks
+    chunks = calls["values.batchUpdate"]
+    assert chunks >= 8 and calls["sheets.batchUpdate"] == 2  # the staging tab's creation, the swap
+    assert sum(calls.values()) == chunks + 4  # metadata, header + column A, the chunks
     assert ids(spreadsheet, "History") == [str(i) for i in range(403)] and result.rows_appended == 400
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "History"]
 

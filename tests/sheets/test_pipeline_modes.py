@@ -66,7 +66,9 @@ def test_an_upsert_the_tab_cannot_take_becomes_a_full_refresh_and_says_why(world
     exporter_id = world.exporter([company], write_mode="upsert", tab="Keyed")
     first = world.run(exporter_id)
     assert first.status == RunStatus.SUCCEEDED and first.stats.incremental is False
-    assert "fallback_reason" not in first.stats  # no watermark yet: a full pull, not a fallback
+    # no watermark yet: a full pull, not a fallback
+    assert first.stats.full_pull == "no_watermark" and not first.stats.fell_back_to_replace
+    assert first.stats.fallback_reason == ""
     world.spreadsheet.del_worksheet(world.spreadsheet.worksheet("Keyed"))  # the analyst deletes the tab
     run = world.run(exporter_id)
     assert run.status == RunStatus.SUCCEEDED, run.error

@@ -9,7 +9,7 @@ from sheets.writer import SheetWriter
 from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
 from tests.sheets.wire import record_writes
 
-SMALL_CHUNKS = 200_000  # bytes of request JSON (~530 rows here): the bigger replaces go through staging
+SMALL_CHUNKS = 40_000  # bytes of request JSON (~530 rows here): the bigger replaces go through staging
 
 
 def tab_properties(spreadsheet, title: str) -> dict:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,10 @@ from sheets.writer import SheetWriter
 from tests.sheets.conftest import Col, writes
 from tests.sheets.reader import PollingReader
 from tests.sheets.tables import COLUMNS, row, upsert_or_replace, values
+from tests.sheets.wire import record_writes
 
-TENTH = (
-    CHUNK_BYTES // 10
-)  # chunks a tenth of the real size: as many writes as ten times the rows, for less work
+# chunks a fiftieth of the real size (~450 rows here): as many writes as fifty times the rows, for less work
+FIFTIETH = CHUNK_BYTES // 50
 
 
 def test_replace_writes_typed_values_an_analyst_can_compute_with(spreadsheet, gc):
@@ -66,7 +67,7 @@ def test_a_big_replace_goes_through_a_hidden_staging_tab_and_swaps_at_once(sprea
     before = google_user.requests_by_route()
     progress: list[int] = []
     big = SheetWriter(
-        gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append, chunk_bytes=TENTH
+        gc, spreadsheet.id, "Invoices", header_state=state, on_progress=progress.append, chunk_bytes=FIFTIETH
     )
     result = big.replace(COLUMNS, (row(i) for i in range(3_000)))  # as many chunks as 30,000 rows make
     calls = google_user.requests_by_route() - before
@@ -101,7 +102,12 @@ def test_a_reader_never_sees_a_half_written_tab(spreadsheet, gc, colleague):
                 during.append(reader.read_now())
 
         SheetWriter(
-            gc, spreadsheet.id, "Invoices", header_state=state, on_progress=between_chunks, chunk_bytes=TENTH
+            gc,
+            spreadsheet.id,
+            "Invoices",
+            header_state=state,
+            on_progress=between_chunks,
+            chunk_bytes=FIFTIETH,
         ).replace(COLUMNS, (row(i) for i in range(2_000)))  # 4 chunks; each read in between takes ~1 s
         assert reader.read_now() == "new"
     assert reader.error is None, reader.error
@@ -365,3 +371,32 @@ def test_a_shorter_refresh_clears_rows_instead_of_deleting_them(spreadsheet, gc)
     assert len(values(spreadsheet, "Invoices")) == 1 + 5  # no stale rows below the new data
     assert summary.acell("A1", value_render_option="FORMULA").value == "=SUM('Invoices'!D2:D31)"
     assert summary.acell("A1", value_render_option="UNFORMATTED_VALUE").value == 10
+
+
+def naive_body(rows: list[tuple]) -> bytes:
+    """What gspread's `update()` of the same table sends: RAW values, dates as text, amounts as floats."""
+
+    def plain(v):
+        return v.isoformat() if isinstance(v, datetime | date) else float(v) if isinstance(v, Decimal) else v
+
+    table = [[c.label for c in COLUMNS]] + [[plain(v) for v in r] for r in rows]
+    return json.dumps({"values": table}, separators=(",", ":")).encode()
+
+
+def test_a_staged_replace_sends_compact_typed_values_and_formula_text_stays_text(spreadsheet, gc):
+    rows = [row(i, memo='=IMPORTXML("http://x")' if i == 7 else None) for i in range(3_000)]
+    sent = record_writes(gc)
+    SheetWriter(gc, spreadsheet.id, "Invoices", chunk_bytes=FIFTIETH).replace(COLUMNS, iter(rows))
+    ours = sum(len(json.dumps(body, separators=(",", ":")).encode()) for body in sent)
+    assert len(sent) >= 4 and ours <= 1.3 * len(naive_body(rows))  # staging, the chunks, the swap
+    raw = values(spreadsheet, "Invoices")
+    assert raw[1] == ["9130", "0", "INV-00000", 10.5, 0, 45293, pytest.approx(45293 + 9.5 / 24), True]
+    assert raw[8][2] == '=IMPORTXML("http://x")' and len(raw) == 3_001
+    ws = spreadsheet.worksheet("Invoices")
+    assert ws.acell("C9", value_render_option="FORMULA").value == '=IMPORTXML("http://x")'
+    shown = values(spreadsheet, "Invoices", "FORMATTED_VALUE")
+    assert (
+        shown[3000][3] == "10.50"
+        and shown[3000][5] == "2024-01-02"
+        and shown[3000][6] == "2024-01-02 09:30:00"
+    )

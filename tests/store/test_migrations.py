@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, select
 
 from store import db
 from store.documents import CompanyHold, ExporterOptions, RelativeRange, RunStats, SheetState
-from store.models import Exporter, ExporterState, Run
+from store.models import Company, Exporter, ExporterCompany, ExporterState, Run
 from tests import factories, infra
 
 
@@ -114,4 +114,35 @@ def test_a_row_no_version_can_read_stops_the_upgrade_naming_it(database_url):
         connection.execute(sa.update(table).values(options={"oversize": "shorten"}))
     with pytest.raises(RuntimeError, match=r"(?s)exporter \d+: its stored options cannot be read.*oversize"):
         db.upgrade(database_url)
+    engine.dispose()
+
+
+def test_exporters_that_read_or_wrote_several_companies_keep_their_company_columns(database_url):
+    """0004: company columns become part of the definition, for exporters reading several companies now
+    and for those whose tab already has them (one company gone); the others stay without."""
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        workspace_id = factories.workspace(session).id
+        companies = [Company(workspace_id=workspace_id, realm_id=f"9{i}") for i in range(2)]
+        session.add_all(companies)
+        session.flush()
+        both = factories.exporter(session, workspace_id, name="Both")
+        had_two = factories.exporter(session, workspace_id, name="Had two")
+        had_two.sheet_state = SheetState(labels=["Company", "Realm ID"], keys=["company", "realm_id"])
+        one = factories.exporter(session, workspace_id, name="One")
+        for exporter, company in [(both, companies[0]), (both, companies[1]), (had_two, companies[0])]:
+            session.add(ExporterCompany(exporter_id=exporter.id, company_id=company.id))
+        session.add(ExporterCompany(exporter_id=one.id, company_id=companies[1].id))
+        session.commit()
+    command.downgrade(db.alembic_config(database_url), "0003")
+    options = sa.table("exporter", sa.column("name", sa.String), sa.column("options", sa.JSON))
+    with engine.connect() as connection:
+        stored = dict(connection.execute(sa.select(options.c.name, options.c.options)).all())
+    assert {o["version"] for o in stored.values()} == {1} and "company_columns" not in stored["Both"]
+
+    db.upgrade(database_url)
+
+    with Session(engine) as session:
+        rows = {e.name: e.options.company_columns for e in session.exec(select(Exporter)).all()}
+    assert rows == {"Both": True, "Had two": True, "One": False}
     engine.dispose()

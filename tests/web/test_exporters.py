@@ -74,14 +74,56 @@ def test_pasted_spreadsheet_url_is_used(ready: Browser) -> None:
     create(ready, destination="new", spreadsheet_title="Existing book", name="First")
     [first] = exporters()
     url = ready.get(f"/exporters/{first.id}").link("Open the sheet")
-    page = create(ready, destination="existing", spreadsheet=url, name="Second", schedule="manual")
+    page = create(
+        ready, destination="existing", spreadsheet=url, name="Second", schedule="manual", tab="Second tab"
+    )
     assert page.has("Created the exporter Second") and page.has("Manual only"), page.text[-700:]
     assert {e.spreadsheet_id for e in exporters()} == {first.spreadsheet_id}
+
+
+def test_a_tab_another_exporter_writes_is_refused_naming_and_linking_it(ready: Browser) -> None:
+    create(ready, destination="new", spreadsheet_title="Shared book", name="First")
+    [first] = exporters()
+    url = ready.get(f"/exporters/{first.id}").link("Open the sheet")
+    page = create(ready, destination="existing", spreadsheet=url, name="Second", tab="invoices ")
+    assert ready.status == 400
+    assert page.has("The exporter “First” already writes the tab “Invoices” of this spreadsheet")
+    assert page.link("Open that exporter").endswith(f"/exporters/{first.id}")
+    assert [e.name for e in exporters()] == ["First"]
+    # editing the first exporter keeps its own tab
+    ready.get(f"/exporters/{first.id}/edit")
+    assert ready.submit(ready.form("Save exporter"), "Save exporter").has("Saved the exporter First")
+
+
+def test_an_empty_tab_is_an_error_not_the_sources_name(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    assert ready.form("Save exporter").fields["tab"] == "Invoices"  # filled visibly when the source is chosen
+    page = ready.submit(ready.form("Save exporter"), "refresh", source="vendors")
+    assert ready.form("Save exporter").fields["tab"] == "Vendors"
+    page = create(ready, tab="", spreadsheet_title="No tab")
+    assert ready.status == 400 and page.has("Name the tab the exporter writes")
+    assert ready.form("Save exporter").fields["tab"] == ""
+    assert exporters() == []
+
+
+def test_zero_columns_is_an_error_not_the_default_columns(ready: Browser) -> None:
+    page = create(ready, columns=[], spreadsheet_title="No columns")
+    assert ready.status == 400 and page.has("Choose at least one column")
+    assert exporters() == []
 
 
 def test_bad_where_and_no_company_are_explained(ready: Browser) -> None:
     page = create(ready, where="TotalAmt >>> nonsense", companies=[])
     assert page.has("Choose at least one company")
+    assert exporters() == []
+
+
+def test_a_where_value_that_does_not_fit_its_field_is_explained_on_the_form(ready: Browser) -> None:
+    page = create(ready, where="TxnDate > 'yesterday'", spreadsheet_title="Typed")
+    assert ready.status == 400
+    assert page.has("TxnDate is a date: compare it with a date in quotes, like '2024-01-31', not 'yesterday'")
+    page = create(ready, where="TotalAmt >> 5", spreadsheet_title="Typed")
+    assert page.has("'>>' is not an operator") and not page.has("single quotes")
     assert exporters() == []
 
 
@@ -210,8 +252,8 @@ def test_columns_keep_the_order_chosen_and_custom_fields_become_columns(ready: B
 
 
 def test_a_filter_quickbooks_refuses_is_explained_before_saving(ready: Browser) -> None:
-    """The WHERE box passes our grammar and field check, but QuickBooks refuses an amount compared to true."""
-    page = create(ready, where="TotalAmt = true", spreadsheet_title="Invoices")
+    """The WHERE box passes our grammar, field and type checks, but QuickBooks refuses text vs. true."""
+    page = create(ready, where="DocNumber = true", spreadsheet_title="Invoices")
     assert ready.status == 400
     errors = re.findall(r"class=\"error\">([^<]*)", page.html)
     assert [e for e in errors if e.startswith("QuickBooks refused this filter: Invalid query")], errors
@@ -241,6 +283,11 @@ def test_options_stored_before_they_were_typed_survive_editing(ready: Browser) -
 
 
 EVERY_OPTION = {
+    "budget_vs_actuals": ExporterOptions(
+        budget="FY2026 Budget",
+        date_range=FixedRange(start=date(2026, 1, 1), end=date(2026, 6, 30)),
+        accounting_method="Cash",
+    ),
     "invoices": ExporterOptions(
         date_range=FixedRange(start=date(2024, 7, 1), end=date(2024, 9, 30)),
         status="overdue",
@@ -270,7 +317,8 @@ EVERY_OPTION = {
 @pytest.mark.parametrize("source", list(EVERY_OPTION))
 def test_the_editor_round_trips_every_option_through_the_model(ready: Browser, source: str) -> None:
     """Every field of ExporterOptions is shown by the editor and saved back unchanged."""
-    page = create(ready, source=source, destination="new", spreadsheet_title="Round trip")
+    budget = EVERY_OPTION[source].budget  # the one source that needs one refuses to be saved without it
+    page = create(ready, source=source, destination="new", spreadsheet_title="Round trip", budget=budget)
     assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
     [exporter] = exporters()
     options = EVERY_OPTION[source]
@@ -358,3 +406,78 @@ def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: B
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
     page = ready.submit(form, "Save exporter", where="Balance = '0'")
     assert page.has("Saved the exporter") and watermarks() == 0  # the next run is a full pull
+
+
+NEW_SOURCES = (
+    "purchase_orders",
+    "purchase_order_lines",
+    "vendor_credits",
+    "refund_receipts",
+    "transfers",
+    "time_activities",
+    "budgets",
+    "budget_vs_actuals",
+)
+
+
+def test_the_editor_offers_every_new_source_with_its_columns(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    offered = ready.form("Save exporter").choices["source"]
+    assert set(NEW_SOURCES) <= set(offered)
+    for key in NEW_SOURCES:
+        page = create(ready, source=key, name=f"New {key}", spreadsheet_title=key, budget="FY2026 Budget")
+        assert page.has("Created the exporter"), (key, re.findall(r"class=\"error\">([^<]*)", page.html))
+    saved = {e.source: e for e in exporters()}
+    assert set(saved) == set(NEW_SOURCES)
+    assert "duration" in saved["time_activities"].columns and "month" in saved["budgets"].columns
+
+
+def test_budget_vs_actuals_asks_for_its_budget_and_only_it_does(ready: Browser) -> None:
+    page = create(ready, source="budget_vs_actuals", name="BvA", spreadsheet_title="BvA")
+    assert ready.status == 400 and page.has("Name the budget to compare")
+    assert exporters() == []
+    page = create(
+        ready, source="budget_vs_actuals", name="BvA", spreadsheet_title="BvA", budget=" FY2026 Budget "
+    )
+    assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    [exporter] = exporters()
+    assert exporter.options.budget == "FY2026 Budget" and exporter.options.layout == "statement"
+    edit = ready.get(f"/exporters/{exporter.id}/edit")
+    assert 'name="budget"' in edit.html and 'name="layout"' not in edit.html
+    assert 'name="summarize_column_by"' not in edit.html
+    for other in ("profit_and_loss", "invoices"):
+        ready.get("/exporters/new")
+        page = ready.submit(
+            ready.form("Save exporter"), "Show this source's columns and options", source=other
+        )
+        assert 'name="budget"' not in page.html, other
+
+
+def test_profit_and_loss_columns_by_employees_and_products_are_offered(ready: Browser) -> None:
+    for by in ("Employees", "ProductsAndServices"):
+        page = create(ready, source="profit_and_loss", name=by, summarize_column_by=by, spreadsheet_title=by)
+        assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert {e.options.summarize_column_by for e in exporters()} == {"Employees", "ProductsAndServices"}
+
+
+def written_in_editor(page) -> list[str]:
+    block = page.html.split('id="columns-written"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r"<li>([^<]*)</li>", block)
+
+
+def test_the_editor_and_the_exporter_page_list_every_column_written_in_order(ready: Browser) -> None:
+    ready.get("/exporters/new")
+    assert written_in_editor(ready.page)[:2] == ["Number", "Date"]  # one company: no company columns
+    companies = ready.form("Save exporter").choices["companies"]
+    page = ready.submit(
+        ready.form("Save exporter"), "refresh", company_columns="y", write_mode="upsert", companies=companies
+    )
+    listed = written_in_editor(page)
+    assert listed[:4] == ["Company", "Realm ID", "ID", "Number"], listed  # the upsert key leads too
+    page = ready.submit(
+        ready.form("Save exporter"), "Save exporter", name="Listed", spreadsheet_title="Listed"
+    )
+    assert page.has("Created the exporter"), re.findall(r"class=\"error\">([^<]*)", page.html)
+    assert page.has("Columns written " + ", ".join(listed))
+    [exporter] = exporters()
+    assert exporter.options.company_columns

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from store.models import Membership, Role, User, Workspace
+from store.rows import saved_id
 from web.auth.passwords import hash_password
 
 
@@ -22,5 +23,5 @@ def create_account(session: Session, email: str, password: str, name: str) -> tu
     workspace = Workspace(name=f"{name.strip()}'s workspace")
     session.add_all([user, workspace])
     session.flush()
-    session.add(Membership(user_id=user.id, workspace_id=workspace.id, role=Role.OWNER))
+    session.add(Membership(user_id=saved_id(user), workspace_id=saved_id(workspace), role=Role.OWNER))
     return user, workspace

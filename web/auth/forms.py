@@ -30,3 +30,7 @@ class ResetForm(Form):
     confirm = PasswordField(
         "Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
     )
+
+
+class AccountForm(Form):
+    time_zone = StringField("Time zone", validators=[Length(max=64)])

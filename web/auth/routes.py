@@ -15,12 +15,13 @@ from store.outbox import LINK, deliver, queue_email, stored_text
 from store.settings import get_settings
 from web.auth import bp, ratelimit
 from web.auth.accounts import create_account, find_user
-from web.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
+from web.auth.forms import AccountForm, ForgotForm, LoginForm, ResetForm, SignupForm
 from web.auth.passwords import hash_password, verify_password
-from web.current import sign_in, sign_out
+from web.current import login_required, sign_in, sign_out
 from web.database import get_session
 from web.links import external_url
 from web.tokens import hash_token, new_token
+from web.viewer_time import BROWSER_COOKIE, zone_or_none
 
 RESET_VALID_FOR = timedelta(hours=1)
 
@@ -164,3 +165,28 @@ def outbox() -> str:
     ]
     session.commit()
     return render_template("auth/outbox.html", emails=shown, user=g.user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> str | Response | tuple[str, int]:
+    """Your settings: the time zone the dashboard shows times in (empty: the browser's)."""
+    form = AccountForm()
+    if request.method == "GET":
+        form.time_zone.data = g.user.time_zone
+    elif form.validate_on_submit():
+        name = (form.time_zone.data or "").strip()
+        if name and zone_or_none(name) is None:
+            form.time_zone.errors = [
+                f"Unknown time zone '{name}': use a name like America/New_York, Europe/London or UTC."
+            ]
+        else:
+            g.user.time_zone = name
+            get_session().add(g.user)
+            get_session().commit()
+            flash(f"Times are shown in {name or 'your browser’s time zone'}.", "success")
+            return redirect(url_for("auth.account"))
+    page = render_template(
+        "auth/account.html", form=form, browser_zone=request.cookies.get(BROWSER_COOKIE), now=utcnow()
+    )
+    return page if not form.errors else (page, 400)

@@ -1,37 +1,25 @@
-"""The editor's logic: choices for the workspace and source, options out of the form, saving."""
+"""The editor's logic: choices for the workspace and source, the form as an exporter definition and back,
+the definition's errors on the form's fields (the rules themselves are exporters.definition's)."""
 
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import g
+from flask import url_for
+from markupsafe import Markup
 from pydantic import ValidationError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session
 from wtforms import Field
 
-from connections.pausing import account_chosen
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
-from exporters.filters import WhereError, validate_where
-from store import states
+from exporters.definition import WRITE_OPTIONS, ExporterDefinition, FieldError, company_ids
+from exporters.schedules import SCHEDULES, choice_of, minutes_of
 from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
-from store.models import (
-    Company,
-    Exporter,
-    ExporterCompany,
-    GoogleAccount,
-    GoogleAccountStatus,
-    Run,
-    Watermark,
-    utcnow,
-)
+from store.models import Company, Exporter, GoogleAccount, GoogleAccountStatus, WriteMode
 from web.current import scoped
-from web.database import get_session
-from web.exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
 from web.exporters.forms import ExporterForm
-from web.exporters.schedules import choice_of, minutes_of
-from web.exporters.writing import WRITE_OPTIONS, load_write_options, write_options_from
+from web.exporters.writing import load_write_options, write_options_from
 
 FORM_OPTIONS = (
     "date_range",
@@ -42,6 +30,8 @@ FORM_OPTIONS = (
     "where",
     "summarize_column_by",
     "companies_layout",
+    "company_columns",
+    "budget",
     *(f"{party}_ids" for party in PARTIES),
     *WRITE_OPTIONS,
 )
@@ -56,16 +46,19 @@ def source_or_none(key: str | None) -> Any:
         return None
 
 
-def features(source: Any) -> dict[str, bool]:
+def features(source: Any) -> dict[str, Any]:
     """Which option fields make sense for the source."""
     if source is None:
         return {}
     report = source.kind == "report"
     spec = None if report else getattr(source, "filters", None)
     filters = list(source.filter_params) if report else [name for name, _ref in (spec.party if spec else ())]
+    budget = bool(getattr(source, "takes_budget", False))
     return {
         "date_range": report or bool(spec and spec.date_field),
         "report": report,
+        "layouts": report and not budget,  # a statement or tidy rows, companies side by side or in blocks
+        "budget": budget,
         "periods": report and bool(getattr(source, "periods", False)),
         "filters": filters,
         "include_inactive": bool(spec and spec.name_list),
@@ -93,15 +86,6 @@ def reorder(keys: list[str], action: str) -> list[str]:
     return keys
 
 
-def company_ids(session: Session, exporter: Exporter) -> list[int]:
-    rows = session.exec(
-        select(ExporterCompany)
-        .where(ExporterCompany.exporter_id == exporter.id)
-        .order_by(col(ExporterCompany.position))
-    ).all()
-    return [row.company_id for row in rows]
-
-
 def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | None, action: str = "") -> Any:
     """Fill the form's choices (columns in the chosen order, then the others); returns the chosen source
     (None when none or unknown). `action` may move a chosen column up or down."""
@@ -118,17 +102,22 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     if source is None:
         form.columns.choices = []
         return None
+    form.source.data = source.key  # the one shown selected
     options = ExporterOptions(layout="tidy" if form.layout.data == "tidy" else "statement")
     available = source.columns(options)
     keys = [c.key for c in available]
     custom = features(source)["custom_fields"]
     context = columns_context(source, options)
-    same = form.columns_for.data in (context, None, "")  # a new source or layout starts from its defaults
-    wanted = (form.columns.data or saved_columns or []) if same else []
+    shown = form.columns_for.data or ""  # what the ticked columns were shown for ("" on a fresh form)
+    defaults = [c.key for c in resolve_columns(source, None, options)]
+    if shown == context:  # the analyst's ticks, even none: saving none is an error, not the defaults
+        wanted = list(form.columns.data or [])
+    elif not shown:
+        wanted = list(form.columns.data or saved_columns or defaults)
+    else:  # a new source or layout starts from its defaults
+        wanted = defaults
     form.columns_for.data = context
     chosen = [k for k in wanted if k in keys or (custom and k.startswith(CUSTOM_PREFIX))]
-    if not chosen:
-        chosen = [c.key for c in resolve_columns(source, None, options)]
     if custom:
         chosen += [k for k in custom_keys(form.custom_fields.data) if k not in chosen]
         form.custom_fields.data = ""
@@ -138,9 +127,20 @@ def prepare(form: ExporterForm, session: Session, saved_columns: list[str] | Non
     by_key.update({k: custom_field(k).column for k in chosen if k.startswith(CUSTOM_PREFIX)})
     ordered = chosen + [k for k in keys if k not in chosen]
     form.columns.choices = [(k, f"{by_key[k].label} ({_kind(by_key[k])})") for k in ordered]
-    if not form.tab.data:
-        form.tab.data = source.label
+    fill_tab(form, source, shown)
     return source
+
+
+def fill_tab(form: ExporterForm, source: Any, shown: str) -> None:
+    """Put the source's name in the Tab field, visibly, when a source is chosen (a fresh form, or another
+    source while the field is empty or still holds the previous source's name). An emptied field stays
+    empty: saving it is an error, never a silent default."""
+    previous = source_or_none(shown.partition(":")[0]) if shown else None
+    if previous is not None and previous.key == source.key:
+        return
+    tab = (form.tab.data or "").strip()
+    if not tab or (previous is not None and tab == previous.label):
+        form.tab.data = source.label
 
 
 def columns_context(source: Any, options: ExporterOptions) -> str:
@@ -166,12 +166,13 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     elif isinstance(options.date_range, RelativeRange):
         form.date_range.data = options.date_range.relative
         form.n_days.data = options.date_range.n
-    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout"):
+    for name in ("layout", "accounting_method", "where", "summarize_column_by", "companies_layout", "budget"):
         getattr(form, name).data = getattr(options, name)
     form.status.data = options.status or ""
     for party in PARTIES:
         getattr(form, f"filter_{party}").data = ", ".join(options.ids(party))
     form.include_inactive.data = options.include_inactive
+    form.company_columns.data = options.company_columns
     form.time_zone.data = exporter.time_zone or "UTC"
     form.google_account_id.data = exporter.google_account_id
     form.destination.data = "existing" if exporter.spreadsheet_id else "new"
@@ -200,9 +201,12 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
     elif wanted.get("date_range") and form.date_range.data:
         options["date_range"] = {"relative": form.date_range.data}
     if wanted.get("report"):
-        options["layout"] = form.layout.data
         options["accounting_method"] = form.accounting_method.data
+    if wanted.get("layouts"):
+        options["layout"] = form.layout.data
         options["companies_layout"] = form.companies_layout.data
+    if wanted.get("budget"):
+        options["budget"] = (form.budget.data or "").strip()  # exporters.definition requires it
     if wanted.get("periods"):
         options["summarize_column_by"] = form.summarize_column_by.data
         if form.summarize_column_by.data not in source.summarize_choices:
@@ -224,11 +228,8 @@ def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:
     if wanted.get("status") and form.status.data:
         options["status"] = form.status.data
     if wanted.get("where") and (form.where.data or "").strip():
-        try:
-            options["where"] = validate_where(source.query_fields(), form.where.data)
-        except WhereError as exc:
-            form.where.errors = [*form.where.errors, str(exc)]
-            ok = False
+        options["where"] = form.where.data.strip()  # exporters.definition checks it
+    options["company_columns"] = bool(form.company_columns.data) or len(form.companies.data or []) > 1
     try:  # the model checks what is left (and the rest again): all the form's errors are shown at once
         checked = ExporterOptions.model_validate(options)
     except ValidationError as exc:
@@ -250,114 +251,60 @@ def _field_of(form: ExporterForm, option: str) -> Field:
     return field if isinstance(field, Field) else form.date_range
 
 
-def time_zone_from(form: ExporterForm) -> str | None:
-    """The exporter's time zone (an IANA name); None after adding a field error."""
-    name = (form.time_zone.data or "").strip() or "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        form.time_zone.errors = [
-            *form.time_zone.errors,
-            f"Unknown time zone '{name}': use a name like America/New_York, Europe/London or UTC.",
-        ]
-        return None
-    return name
-
-
-def destination_from(form: ExporterForm, account: GoogleAccount) -> tuple[str, str]:
-    """(spreadsheet id, title): unchanged, a new spreadsheet, or the pasted one checked."""
-    if form.destination.data == "new":
-        title = (form.spreadsheet_title.data or "").strip() or f"Sheetbooks · {form.name.data}"
-        return create_spreadsheet(account, title, (form.tab.data or "").strip())
-    if not (form.spreadsheet.data or "").strip():
-        raise DestinationProblem("Paste the spreadsheet's link or id, or choose to create a new spreadsheet.")
-    spreadsheet_id, title = open_spreadsheet(account, form.spreadsheet.data)
-    if account.kind == "service_account" and _used_elsewhere(spreadsheet_id, account.workspace_id):
-        # Every workspace shares the deployment's service account: being able to edit the spreadsheet
-        # proves nothing about whose it is.
-        raise DestinationProblem(
-            "Another workspace's exporter writes to this spreadsheet through the shared service account. "
-            "Create a new spreadsheet here, or share yours with a Google account of this workspace."
-        )
-    return spreadsheet_id, title
-
-
-def _used_elsewhere(spreadsheet_id: str, workspace_id: int) -> bool:
-    statement = select(Exporter.id).where(
-        Exporter.spreadsheet_id == spreadsheet_id, Exporter.workspace_id != workspace_id
-    )
-    return get_session().exec(statement).first() is not None
-
-
-def save(
-    session: Session,
-    form: ExporterForm,
-    exporter: Exporter | None,
-    source: Any,
-    options: ExporterOptions,
-    destination: tuple[str, str],
-) -> Exporter:
-    """Write the form into a new or existing exporter (keeping options the editor doesn't manage)."""
-    now = utcnow()
-    if exporter is None:
-        exporter = Exporter(workspace_id=g.workspace.id, name="", source=source.key)
-    previous_minutes = exporter.schedule_minutes if exporter.id else -1
-    before = _what_it_pulls(session, exporter) if exporter.id else None
-    kept = {name: getattr(exporter.options, name) for name in KEPT_OPTIONS}
-    exporter.name = form.name.data.strip()
-    exporter.source = source.key
-    exporter.columns = list(form.columns.data)
-    exporter.options = options.model_copy(update=kept)
-    exporter.google_account_id = form.google_account_id.data
-    exporter.spreadsheet_id, exporter.spreadsheet_title = destination
-    exporter.tab = (form.tab.data or source.label).strip()
-    exporter.write_mode = form.write_mode.data
-    exporter.time_zone = (form.time_zone.data or "").strip() or "UTC"
-    minutes = minutes_of(form.schedule.data)
-    states.set_schedule(exporter, minutes, now, minutes != previous_minutes)
-    exporter.destination_error = ""
-    session.add(exporter)
-    session.flush()
-    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
-    for position, company_id in enumerate(form.companies.data):
-        session.add(ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position))
-    _settle_state(session, exporter, bool(form.enabled.data))
-    if before is not None and before != _what_it_pulls(session, exporter):
-        # Watermarks describe what the tab holds; a new filter, company, column or destination makes
-        # them wrong (rows that now match would never come), so the next run is a full one.
-        session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
-    return exporter
-
-
-def _settle_state(session: Session, exporter: Exporter, wanted_enabled: bool) -> None:
-    """The saved exporter's state: the user's switch, its Google account, the companies it now reads."""
-    session.flush()
-    if wanted_enabled and exporter.pauses.disabled_by is not None:
-        states.apply(session, exporter, states.Event.USER_ENABLED)
-    elif not wanted_enabled and states.can_apply(exporter, states.Event.USER_DISABLED):
-        states.apply(session, exporter, states.Event.USER_DISABLED, by=g.user.email)
-    account = session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
-    account_chosen(session, exporter, account)
-
-
-def _what_it_pulls(session: Session, exporter: Exporter) -> tuple:
-    """Everything that decides which rows an incremental pull adds to the tab."""
-    session.flush()
-    return (
-        exporter.source,
-        repr(exporter.options.model_dump(exclude=set(WRITE_OPTIONS))),
-        tuple(exporter.columns),
-        tuple(company_ids(session, exporter)),
-        exporter.spreadsheet_id,
-        exporter.tab,
-        exporter.time_zone,
-        exporter.write_mode,
+def definition_from(
+    form: ExporterForm, exporter: Exporter | None, options: ExporterOptions
+) -> ExporterDefinition:
+    """The form as an exporter definition, for exporters.definition to validate and save."""
+    pasted = form.destination.data == "existing"
+    return ExporterDefinition(
+        name=form.name.data or "",
+        source=form.source.data or "",
+        company_ids=list(form.companies.data or []),
+        google_account_id=form.google_account_id.data or None,
+        spreadsheet_id=(form.spreadsheet.data or "").strip() if pasted else "",
+        spreadsheet_title="" if pasted else (form.spreadsheet_title.data or "").strip(),
+        tab=form.tab.data or "",
+        columns=list(form.columns.data or []),
+        options=options.model_copy(update={k: getattr(exporter.options, k) for k in KEPT_OPTIONS})
+        if exporter is not None
+        else options,
+        write_mode=form.write_mode.data if form.write_mode.data in set(WriteMode) else WriteMode.REPLACE,
+        schedule_minutes=minutes_of(form.schedule.data) if form.schedule.data in dict(SCHEDULES) else -1,
+        time_zone=form.time_zone.data or "UTC",
+        enabled=bool(form.enabled.data),
     )
 
 
-def delete_exporter(session: Session, exporter: Exporter) -> None:
-    """The exporter with its companies, watermarks and run history (the spreadsheet stays in Drive)."""
-    session.exec(delete(Run).where(col(Run.exporter_id) == exporter.id))
-    session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
-    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
-    session.delete(exporter)
+def shown_options(form: ExporterForm) -> ExporterOptions:
+    """The options that decide which columns the tab gets, as the form stands (for the editor's list of
+    columns written, before the form is checked)."""
+    return ExporterOptions(
+        layout="tidy" if form.layout.data == "tidy" else "statement",
+        company_columns=bool(form.company_columns.data) or len(form.companies.data or []) > 1,
+        snapshot_column=bool(form.snapshot_column.data),
+    )
+
+
+# The form field showing the error of each definition field (options show on their own fields).
+FIELD_OF = {
+    "company_ids": "companies",
+    "spreadsheet_id": "spreadsheet",
+    "schedule_minutes": "schedule",
+    "options.where": "where",
+}
+
+
+def show_errors(form: ExporterForm, errors: list[FieldError]) -> None:
+    """Each error on its form field; one about another exporter links to it."""
+    for error in errors:
+        if error.field == "spreadsheet_id" and form.destination.data != "existing":
+            field = form.spreadsheet_title
+        else:
+            name = FIELD_OF.get(error.field, error.field.removeprefix("options."))
+            field = getattr(form, name, None)
+            field = field if isinstance(field, Field) else form.name
+        message: str | Markup = error.message
+        if error.exporter_id is not None:
+            link = url_for("exporters.show", exporter_id=error.exporter_id)
+            message = Markup('{} <a href="{}">Open that exporter</a>.').format(error.message, link)
+        field.errors = [*field.errors, message]

@@ -16,9 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from exporters.schedules import SCHEDULES
 from exporters.sources.reports import SUMMARIZE
 from store.documents import RELATIVE, STATUSES
-from web.exporters.schedules import SCHEDULES
 from web.forms import Form
 
 
@@ -39,7 +39,7 @@ COMPANIES_LAYOUT_CHOICES = [
 ID_HELP = "QuickBooks ids, separated by commas (the number at the end of the record's QuickBooks URL)."
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]  # wtforms ships no type hints
     """Checkboxes for a multiple choice, in the order of `choices`."""
 
     widget = ListWidget(prefix_label=False)
@@ -64,11 +64,13 @@ class ExporterForm(Form):
     companies_layout = RadioField(
         "Several companies", choices=COMPANIES_LAYOUT_CHOICES, default="side_by_side"
     )
+    budget = StringField("Budget", validators=[Optional(), Length(max=100)])
     filter_customer = StringField("Customer IDs", validators=[Optional(), Length(max=500)])
     filter_vendor = StringField("Vendor IDs", validators=[Optional(), Length(max=500)])
     filter_class = StringField("Class IDs", validators=[Optional(), Length(max=500)])
     filter_department = StringField("Location (department) IDs", validators=[Optional(), Length(max=500)])
     include_inactive = BooleanField("Include inactive records")
+    company_columns = BooleanField("Company and Realm ID columns first (always, with several companies)")
     status = SelectField("Status", choices=[("", "Any"), *STATUS_CHOICES], default="")
     where = TextAreaField("Filter (WHERE)", validators=[Optional(), Length(max=2000)])
     custom_fields = StringField("Add custom fields", validators=[Optional(), Length(max=500)])

@@ -6,29 +6,39 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
+from exporters.definition import (
+    DefinitionRefused,
+    company_ids,
+    definition_of,
+    delete_exporter,
+    save,
+    tab_labels,
+    validate,
+)
+from exporters.schedules import label_of
 from store import states
+from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterState, GoogleAccount, Run, RunStatus, RunTrigger
+from store.rows import saved_id
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.exporters import bp
-from web.exporters.destination import DestinationProblem
 from web.exporters.editor import (
-    company_ids,
-    delete_exporter,
-    destination_from,
+    definition_from,
     features,
     load,
     options_from,
     prepare,
-    save,
-    time_zone_from,
+    show_errors,
+    shown_options,
 )
 from web.exporters.forms import ID_HELP, ExporterForm
-from web.exporters.schedules import label_of
-from web.exporters.where_check import qbo_refusal
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
 from workers.enqueue import enqueue_run
+
+# The editor's answer: the page (with 400 when a POST did not save), or a redirect once the exporter saved.
+EditorPage = str | tuple[str, int] | Response
 
 
 def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
@@ -44,7 +54,7 @@ def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
 
 
 def _company_names() -> dict[int, str]:
-    return {c.id: c.name or c.realm_id for c in get_session().exec(scoped(Company)).all()}
+    return {saved_id(c): c.name or c.realm_id for c in get_session().exec(scoped(Company)).all()}
 
 
 @bp.get("/")
@@ -59,13 +69,13 @@ def index() -> str:
         exporters=exporters,
         companies={e.id: [names.get(i, "?") for i in company_ids(session, e)] for e in exporters},
         accounts=accounts,
-        last_runs=_last_runs([e.id for e in exporters]),
+        last_runs=_last_runs([saved_id(e) for e in exporters]),
         links={e.id: sheet_link(e) for e in exporters},
         schedule_label=label_of,
     )
 
 
-def _editor(exporter: Exporter | None) -> str | Response:
+def _editor(exporter: Exporter | None) -> EditorPage:
     """The create/edit page: re-rendered with every value kept until the exporter saves."""
     session = get_session()
     form = ExporterForm()
@@ -86,48 +96,32 @@ def _editor(exporter: Exporter | None) -> str | Response:
         form=form,
         exporter=exporter,
         source=source,
+        written=tab_labels(definition_from(form, exporter, shown_options(form))) if source else [],
         features=features(source),
         id_help=ID_HELP,
     )
-    return page if status == 200 else (page, status)  # type: ignore[return-value]
+    return page if status == 200 else (page, status)
 
 
 def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> Exporter | None:
+    """Save through exporters.definition (the rules every front door shares); errors go on the fields."""
     session = get_session()
-    ok = True
-    if source is None:
-        form.source.errors = ["Choose a source."]
-        ok = False
-    if not form.companies.data:
-        form.companies.errors = ["Choose at least one company."]
-        ok = False
-    if not form.columns.data:
-        form.columns.errors = ["Choose at least one column."]
-        ok = False
-    account = session.get(GoogleAccount, form.google_account_id.data or 0)
-    if account is None or account.workspace_id != g.workspace.id:
-        form.google_account_id.errors = ["Choose the Google account that writes the spreadsheet."]
-        return None
-    zone = time_zone_from(form)
     options = options_from(form, source) if source is not None else None
-    if not ok or options is None or zone is None:
+    # with options the form could not make, the definition's rules still check the WHERE box
+    fallback = ExporterOptions(where=(form.where.data or "").strip() if features(source).get("where") else "")
+    definition = definition_from(form, exporter, options or fallback)
+    errors = validate(session, g.workspace.id, definition, exporter.id if exporter else None)
+    if errors or options is None:
+        show_errors(form, errors)
         flash("The exporter was not saved: fix the fields marked below.", "error")
         return None
-    first = session.get(Company, form.companies.data[0])
-    first = first if first is not None and first.workspace_id == g.workspace.id else None
-    if (refusal := qbo_refusal(first, source, options, zone)) is not None:
-        form.where.errors = [*form.where.errors, f"QuickBooks refused this filter: {refusal}"]
-        flash("The exporter was not saved: QuickBooks refused the filter.", "error")
-        return None
-    try:
-        destination = destination_from(form, account)
-    except DestinationProblem as exc:
-        field = form.spreadsheet if form.destination.data == "existing" else form.spreadsheet_title
-        field.errors = [*field.errors, str(exc)]
-        flash(f"The exporter was not saved: {exc}", "error")
-        return None
     created = exporter is None
-    saved = save(session, form, exporter, source, options, destination)
+    try:
+        saved = save(session, g.workspace.id, definition, exporter, by=g.user.email)
+    except DefinitionRefused as refused:
+        show_errors(form, refused.errors)
+        flash(f"The exporter was not saved: {refused}", "error")
+        return None
     session.commit()
     flash(f"{'Created' if created else 'Saved'} the exporter {saved.name}.", "success")
     return saved
@@ -135,13 +129,13 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new() -> str | Response:
+def new() -> EditorPage:
     return _editor(None)
 
 
 @bp.route("/<int:exporter_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(exporter_id: int) -> str | Response:
+def edit(exporter_id: int) -> EditorPage:
     return _editor(get_scoped(Exporter, exporter_id))
 
 
@@ -162,6 +156,7 @@ def show(exporter_id: int) -> str:
         account=account,
         runs=runs,
         exporter_names=None,
+        written=tab_labels(definition_of(session, exporter)),
         sheet_url=sheet_link(exporter),
         schedule=label_of(exporter.schedule_minutes),
         form=ConfirmForm(),
@@ -224,7 +219,7 @@ def run_now(exporter_id: int) -> Response:
     if not company_ids(get_session(), exporter):
         flash(f"{exporter.name} reads no company: edit it and choose one.", "error")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
-    run = enqueue_run(exporter.id, g.workspace.id, RunTrigger.MANUAL)
+    run = enqueue_run(saved_id(exporter), g.workspace.id, RunTrigger.MANUAL)
     if run is None:
         flash(f"{exporter.name} is already queued or running; follow that run below.", "info")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))

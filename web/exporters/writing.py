@@ -1,7 +1,8 @@
 """How the writer treats the tab, per exporter: long cells, append snapshots, upsert deletions, reset.
 
-These are fields of `ExporterOptions` (read by exporters/run_inputs.py); the editor shows them with the
-write mode. `reset_tab` is one-shot: the next run rewrites the tab's header and clears it.
+These are fields of `ExporterOptions` (`exporters.definition.WRITE_OPTIONS`, read by
+exporters/run_inputs.py); the editor shows them with the write mode. `reset_tab` is one-shot: the next
+run rewrites the tab's header and clears it.
 """
 
 from __future__ import annotations
@@ -10,15 +11,6 @@ from typing import Any
 
 from store.documents import ExporterOptions
 from web.exporters.forms import ExporterForm
-
-WRITE_OPTIONS = (
-    "oversize",
-    "snapshot_column",
-    "on_deleted",
-    "reset_tab",
-    "refresh_on_changes",
-    "missing_company",
-)
 
 
 def load_write_options(form: ExporterForm, options: ExporterOptions) -> None:

@@ -8,10 +8,11 @@ from sqlmodel import col, select
 
 from connections.health import token_health
 from exporters.catalog import SOURCES
+from exporters.schedules import label_of
 from store.models import Company, CompanyStatus, Exporter, GoogleAccount, GoogleAccountStatus, Run, RunStatus
+from store.rows import saved_id
 from web.current import login_required, scoped
 from web.database import get_session
-from web.exporters.schedules import label_of
 from web.home import bp
 from web.sheets_links import sheet_link
 
@@ -20,7 +21,9 @@ def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
     """Each exporter's newest run (one query)."""
     if not exporter_ids:
         return {}
-    newest = select(func.max(Run.id)).where(col(Run.exporter_id).in_(exporter_ids)).group_by(Run.exporter_id)
+    newest = (
+        select(func.max(Run.id)).where(col(Run.exporter_id).in_(exporter_ids)).group_by(col(Run.exporter_id))
+    )
     runs = get_session().exec(select(Run).where(col(Run.id).in_(newest))).all()
     return {run.exporter_id: run for run in runs}
 
@@ -33,7 +36,7 @@ def index() -> str:
     accounts = session.exec(scoped(GoogleAccount).order_by(GoogleAccount.email)).all()
     exporters = session.exec(scoped(Exporter).order_by(Exporter.name)).all()
     runs = session.exec(scoped(Run).order_by(col(Run.id).desc()).limit(10)).all()
-    last_runs = _last_runs([e.id for e in exporters])
+    last_runs = _last_runs([saved_id(e) for e in exporters])
     health = {c.id: token_health(c) for c in companies}
     return render_template(
         "home/index.html",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from flask import render_template
 from sqlmodel import col
 
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run
+from store.rows import saved_id
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.runs import bp
@@ -14,10 +17,29 @@ from web.sheets_links import sheet_link
 PAGE = 100
 
 
-def run_json(run: Run) -> dict:
+class RunJson(TypedDict):
+    """What the detail page shows, as JSON (timestamps in ISO 8601)."""
+
+    id: int
+    exporter_id: int
+    trigger: str
+    status: str
+    active: bool
+    queued_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    duration_seconds: float | None
+    rows: int
+    qbo_calls: int
+    sheets_calls: int
+    progress: str
+    error: str
+
+
+def run_json(run: Run) -> RunJson:
     """What the detail page shows, as JSON."""
     return {
-        "id": run.id,
+        "id": saved_id(run),
         "exporter_id": run.exporter_id,
         "trigger": run.trigger,
         "status": run.status,
@@ -59,5 +81,5 @@ def show(run_id: int) -> str:
 
 @bp.get("/<int:run_id>.json")
 @login_required
-def show_json(run_id: int) -> dict:
+def show_json(run_id: int) -> RunJson:
     return run_json(get_scoped(Run, run_id))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
-from sqlmodel import select
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from store.models import Invite, Membership, Role, User, Workspace, utcnow
@@ -27,11 +27,11 @@ def members() -> str:
     session = get_session()
     rows = session.exec(
         select(Membership, User)
-        .join(User, User.id == Membership.user_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Membership.user_id)
         .where(Membership.workspace_id == g.workspace.id)
-        .order_by(Membership.id)  # type: ignore[arg-type]
+        .order_by(col(Membership.id))
     ).all()
-    invites = session.exec(scoped(Invite).where(Invite.used_at.is_(None))).all()  # type: ignore[union-attr]
+    invites = session.exec(scoped(Invite).where(col(Invite.used_at).is_(None))).all()
     pending = [i for i in invites if not has_passed(i.expires_at)]
     return render_template(
         "workspaces/members.html",
@@ -86,18 +86,22 @@ def accept(token: str) -> str | Response:
         return redirect(url_for("auth.login", next=url_for("workspaces.accept", token=token)))
     session = get_session()
     workspace = session.get(Workspace, invite.workspace_id)
+    if workspace is None:  # the invite's foreign key keeps its workspace while the invite exists
+        abort(404)
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("workspaces/accept.html", workspace=workspace, form=form)
     already = session.exec(
-        select(Membership).where(Membership.user_id == g.user.id, Membership.workspace_id == workspace.id)
+        select(Membership).where(
+            Membership.user_id == g.user.id, Membership.workspace_id == invite.workspace_id
+        )
     ).first()
     if already is None:
-        session.add(Membership(user_id=g.user.id, workspace_id=workspace.id, role=invite.role))
+        session.add(Membership(user_id=g.user.id, workspace_id=invite.workspace_id, role=invite.role))
     invite.used_at = utcnow()
     session.add(invite)
     session.commit()
-    cookie["workspace_id"] = workspace.id
+    cookie["workspace_id"] = invite.workspace_id
     flash(f"You joined {workspace.name}.", "success")
     return redirect(url_for("home.index"))
 

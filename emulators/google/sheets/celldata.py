@@ -65,12 +65,18 @@ class Applier:
         self.value_only = mask == VALUE_ONLY
         self.format_only = set(mask) == {"userEnteredFormat"}
         self._formats: dict[int, dict | None] = {}
+        self._cleared: dict[int, tuple[dict | None, dict | None]] = {}  # id(old format) -> (it, cleared)
+        self.clears_value = "userEnteredValue" in mask
+        self.clears_note = "note" in mask
+        self.clears_format = "userEnteredFormat" in mask
         unknown = set(mask) - {"userEnteredValue", "userEnteredFormat", "note", "*"}
         if unknown:
             raise GridError(f"Invalid field mask: {', '.join(sorted(unknown))}")
 
     def apply(self, slot: Slot, data: dict) -> Slot:
         """The new slot for `slot` after applying `data` (a CellData) through the mask."""
+        if not data and "*" not in self.mask:
+            return self._clear(slot)
         try:
             if self.value_only:
                 value, formula = from_extended(data.get("userEnteredValue"))
@@ -84,6 +90,23 @@ class Applier:
             return from_celldata(self.spreadsheet, current)
         except ValueError as exc:
             raise GridError(str(exc)) from None
+
+    def _clear(self, slot: Slot) -> Slot:
+        """`slot` with the masked fields cleared (updateCells' uncovered cells): straight on the slot's
+        parts, the cleared format shared per old format, instead of a CellData round trip per cell."""
+        value, formula, fmt = cells.parts(slot)
+        if self.clears_value:
+            value, formula = None, None
+        note = None if self.clears_note else cells.note_of(slot)
+        if self.clears_format and fmt:
+            seen = self._cleared.get(id(fmt))
+            if seen is None or seen[0] is not fmt:  # the old format kept alive by the cache: ids stay unique
+                current: dict = {"userEnteredFormat": fmt}
+                fieldmask.apply(current, {}, self.mask)
+                cleared = colors.canonical(current.get("userEnteredFormat") or None)
+                seen = self._cleared[id(fmt)] = (fmt, cleared)
+            fmt = seen[1]
+        return cells.make(value, formula, fmt, note)
 
     def _format(self, fmt: dict | None, data: dict) -> dict | None:
         """The masked format for an old format (shared between cells that shared the old one)."""

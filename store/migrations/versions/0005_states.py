@@ -1,10 +1,11 @@
 """states: exporter state and typed pauses, follow-up runs, run heartbeats
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-03 08:30:00
 
-The exporter's pauses move out of its options (`paused_by_companies`) and its free-text reason into a
+ExporterOptions version 3: `refresh_on_changes` and `missing_company` (their defaults), and no more
+`paused_by_companies`: the exporter's pauses move out of its options and its free-text reason into a
 typed `pauses` document (store.documents.ExporterPauses); `state` is derived from them (store.states).
 An exporter disabled without a pausing company was disabled by a user: the user named in its reason
 ("Disabled by x@y.") when there is one.
@@ -18,8 +19,10 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from store.documents import ExporterOptions
+
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -56,8 +59,7 @@ def upgrade() -> None:
     for row in rows:
         options = dict(row.options or {})
         by = options.pop("paused_by_companies", None) or []
-        if options.get("version") == 1:
-            options["version"] = 2
+        options = ExporterOptions.read(options).model_dump(mode="json")  # version 3
         pauses: dict[str, Any] = {"version": 1}
         state = "active"
         if by:
@@ -83,8 +85,8 @@ def downgrade() -> None:
         companies = [c["company_id"] for c in (row.pauses or {}).get("companies", [])]
         if companies:
             options["paused_by_companies"] = companies
-        if options.get("version") == 2:
-            options["version"] = 1
+        if options.get("version") == 3:
+            options["version"] = 2
         connection.execute(sa.update(exporter).where(exporter.c.id == row.id).values(options=options))
     with op.batch_alter_table("run", schema=None) as batch_op:
         batch_op.drop_column("heartbeat_at")

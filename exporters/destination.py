@@ -36,7 +36,8 @@ def create_spreadsheet(account: GoogleAccount, title: str, tab: str = "") -> tup
 def _can_write(spreadsheet: gspread.Spreadsheet, email: str) -> bool:
     for permission in spreadsheet.list_permissions():
         role, kind = permission.get("role"), permission.get("type")
-        who = (permission.get("emailAddress") or "").lower()
+        address = permission.get("emailAddress")  # absent for "anyone" and "domain" permissions
+        who = address.lower() if isinstance(address, str) else ""
         if role in WRITER_ROLES and (who == email.lower() or kind in ("anyone", "domain")):
             return True
     return False

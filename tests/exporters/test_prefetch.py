@@ -1,0 +1,45 @@
+"""Reading ahead: the writer gets every row in order, the reader's error, and a reader that stops."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from exporters.prefetch import read_ahead
+
+
+def test_every_row_arrives_in_order_across_batches():
+    assert list(read_ahead(iter(range(1_234)), batch_rows=100)) == list(range(1_234))
+
+
+def test_the_readers_error_is_raised_in_the_writer_after_the_rows_before_it():
+    def rows():
+        yield from range(250)
+        raise ValueError("QuickBooks said no")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="QuickBooks said no"):
+        for row in read_ahead(rows(), batch_rows=100):
+            got.append(row)
+    assert got == list(range(250))
+
+
+def test_reading_runs_ahead_of_a_slow_writer_but_only_so_far():
+    read: list[int] = []
+
+    def rows():
+        for i in range(100_000):
+            read.append(i)
+            yield i
+
+    ahead = read_ahead(rows(), batch_rows=10, queued_batches=3)
+    assert next(ahead) == 0  # the writer holds the first batch and writes (slowly)
+    deadline = time.monotonic() + 10
+    while len(read) < 50 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # the batch taken, three queued, one full in the reader's hand: it reads no further
+    assert len(read) == 10 + 3 * 10 + 10
+    ahead.close()  # the writer stops: so does the reader
+    assert "qbo-reader" not in [t.name for t in threading.enumerate()]
