@@ -12,6 +12,7 @@ from connections.pausing import exporters_reading, pause_exporters, resume_expor
 from connections.rows import saved_id
 from qbo.errors import QboError
 from qbo.oauth import IntuitOAuth, TokenSet, utcnow
+from store import states
 from store.crypto import decrypt
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Run, Watermark
 from store.settings import get_settings
@@ -76,11 +77,7 @@ def disconnect(session: Session, company: Company) -> str | None:
     company.status = CompanyStatus.DISCONNECTED
     company.status_reason = "Disconnected from QuickBooks; reconnect it to resume its exporters."
     session.add(company)
-    pause_exporters(
-        session,
-        company,
-        f"Paused: the QuickBooks company {company.name or company.realm_id} was disconnected.",
-    )
+    pause_exporters(session, company)
     return warning
 
 
@@ -105,6 +102,8 @@ def remove_company(session: Session, company: Company) -> str | None:
     session.exec(delete(ExporterCompany).where(col(ExporterCompany.company_id) == company_id))
     session.delete(company)
     session.flush()
+    for exporter in session.exec(select(Exporter).where(Exporter.workspace_id == company.workspace_id)).all():
+        states.settle(session, exporter)  # no exporter stays held by a company that is gone
     return warning
 
 

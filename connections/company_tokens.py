@@ -51,11 +51,7 @@ def mark_needs_reconnect(session: Session, company: Company, reason: str) -> Non
     company.status = CompanyStatus.NEEDS_RECONNECT
     company.status_reason = f"QuickBooks refused the connection: {reason}"[:500]
     session.add(company)
-    pause_exporters(
-        session,
-        company,
-        f"Paused: the QuickBooks company {company.name or company.realm_id} needs to be reconnected.",
-    )
+    pause_exporters(session, company)
 
 
 class CompanyTokenStore:

@@ -1,14 +1,15 @@
-"""What a company's or a Google account's change of state does to the exporters using it.
+"""What a company's or a Google account's change of state does to the exporters using it, as events of
+the exporters' state machine (store.states).
 
-Companies: when a company needs reconnecting or is disconnected, each of its exporters that is enabled is
-disabled with a `paused_reason` naming the company, and the company's id is added to the exporter's
-pausing companies (`paused_by_companies`). Reconnecting the company removes its id again and re-enables
-exactly the exporters left with no pausing company; exporters the analyst had paused themselves are never
-touched.
+Companies: a company that needs reconnecting or is disconnected holds each exporter reading it
+(COMPANY_LOST); reconnecting it lifts that hold (COMPANY_BACK); removing it from the workspace, or an
+edit taking it out of the exporter, drops the hold with it. An exporter set to go on with its other
+companies (`missing_company` keep/mark) is held only when none of its companies is left. The user's
+own hold (disabled) is never touched.
 
-Google accounts: an account Google refused marks every exporter writing through it with
-`reconnect_message` (cleared when the account is reconnected); a disconnected account leaves its
-exporters without a Google account, saying so.
+Google accounts: an account Google refused holds every exporter writing through it (GOOGLE_REFUSED);
+a disconnected account too (GOOGLE_DISCONNECTED), the exporters keeping its email. Reconnecting the
+account (the same email) lifts the hold and re-attaches the exporters it was taken from (GOOGLE_BACK).
 """
 
 from __future__ import annotations
@@ -16,16 +17,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from connections.rows import saved_id
-from store.models import Company, Exporter, ExporterCompany, GoogleAccount
-
-
-def paused_by_companies(exporter: Exporter) -> list[int]:
-    """The ids of the companies holding the exporter paused (empty when none is)."""
-    return list(exporter.options.paused_by_companies)
-
-
-def _set_paused_by_companies(exporter: Exporter, company_ids: list[int]) -> None:
-    exporter.options = exporter.options.model_copy(update={"paused_by_companies": company_ids})
+from store import states
+from store.documents import CompanyHold
+from store.models import Company, CompanyStatus, Exporter, ExporterCompany, GoogleAccount
+from store.states import Event
 
 
 def exporters_reading(session: Session, company: Company) -> list[Exporter]:
@@ -37,47 +32,30 @@ def exporters_reading(session: Session, company: Company) -> list[Exporter]:
     return list(session.exec(statement).all())
 
 
-def pause_exporters(session: Session, company: Company, reason: str) -> list[Exporter]:
-    """Disable the company's enabled exporters, remembering that this company paused them."""
-    company_id = saved_id(company)
+def pause_exporters(session: Session, company: Company) -> list[Exporter]:
+    """Hold every exporter reading the company until it is reconnected; the ones now paused."""
+    why = "needs_reconnect" if company.status == CompanyStatus.NEEDS_RECONNECT else "disconnected"
+    hold = CompanyHold(company_id=saved_id(company), name=company.name or company.realm_id, why=why)
     paused = []
     for exporter in exporters_reading(session, company):
-        by = paused_by_companies(exporter)
-        if company_id in by or (not exporter.enabled and not by):
-            continue
-        _set_paused_by_companies(exporter, [*by, company_id])
-        exporter.enabled = False
-        exporter.paused_reason = reason
-        session.add(exporter)
-        paused.append(exporter)
+        was = exporter.enabled
+        states.apply(session, exporter, Event.COMPANY_LOST, hold=hold)
+        if was and not exporter.enabled:
+            paused.append(exporter)
     session.flush()
     return paused
 
 
 def resume_exporters(session: Session, company: Company) -> list[Exporter]:
-    """Re-enable the exporters this company paused, unless another company still holds them."""
-    company_id = saved_id(company)
+    """Lift the company's hold on its exporters; the ones now active again."""
     resumed = []
     for exporter in exporters_reading(session, company):
-        by = paused_by_companies(exporter)
-        if company_id not in by:
-            continue
-        remaining = [other for other in by if other != company_id]
-        _set_paused_by_companies(exporter, remaining)
-        if not remaining:
-            exporter.enabled, exporter.paused_reason = True, ""
+        was = exporter.enabled
+        states.apply(session, exporter, Event.COMPANY_BACK, company_id=saved_id(company))
+        if exporter.enabled and not was:
             resumed.append(exporter)
-        session.add(exporter)
     session.flush()
     return resumed
-
-
-def reconnect_message(email: str) -> str:
-    """What every exporter writing through a refused Google account shows until someone reconnects it."""
-    return (
-        f"The Google account {email} needs reconnecting: Google refused its access (expired or revoked). "
-        "Reconnect it under Google accounts; this exporter writes again once it is."
-    )
 
 
 def writing_through(session: Session, account: GoogleAccount) -> list[Exporter]:
@@ -85,27 +63,46 @@ def writing_through(session: Session, account: GoogleAccount) -> list[Exporter]:
 
 
 def flag_refused_account(session: Session, account: GoogleAccount) -> None:
-    """Every exporter writing through the account says it needs reconnecting."""
+    """Every exporter writing through the account waits until it is reconnected."""
     for exporter in writing_through(session, account):
-        exporter.destination_error = reconnect_message(account.email)
-        session.add(exporter)
+        states.apply(session, exporter, Event.GOOGLE_REFUSED, email=account.email)
     session.flush()
 
 
 def clear_refused_account(session: Session, account: GoogleAccount) -> None:
-    """The account was reconnected: its exporters stop saying it needs reconnecting."""
+    """The account was (re)connected: the exporters it was taken from write through it again, and none of
+    its exporters waits for it any more."""
+    held = session.exec(select(Exporter).where(Exporter.workspace_id == account.workspace_id)).all()
+    for exporter in held:
+        google = exporter.pauses.google
+        if (
+            google is not None
+            and google.email == account.email.lower()
+            and exporter.google_account_id is None
+        ):
+            exporter.google_account_id = account.id
+    session.flush()
     for exporter in writing_through(session, account):
-        if exporter.destination_error == reconnect_message(account.email):
-            exporter.destination_error = ""
-            session.add(exporter)
+        if exporter.pauses.google is not None:
+            states.apply(session, exporter, Event.GOOGLE_BACK)
     session.flush()
 
 
 def release_disconnected_account(session: Session, account: GoogleAccount) -> None:
-    """The account is going away: its exporters keep their settings and wait for another account."""
+    """The account is going away: its exporters keep their settings and its email, and wait for it (or
+    for another account chosen in the editor)."""
     for exporter in writing_through(session, account):
         exporter.google_account_id = None
-        exporter.destination_error = (
-            f"The Google account {account.email} was disconnected. Choose a Google account for this exporter."
-        )
-        session.add(exporter)
+        states.apply(session, exporter, Event.GOOGLE_DISCONNECTED, email=account.email)
+    session.flush()
+
+
+def account_chosen(session: Session, exporter: Exporter, account: GoogleAccount | None) -> None:
+    """The analyst saved the exporter with this Google account: a connected one lifts a Google hold, one
+    that needs reconnecting sets it."""
+    if account is None:
+        states.settle(session, exporter)
+    elif account.status == "connected":
+        states.apply(session, exporter, Event.GOOGLE_BACK)
+    else:
+        states.apply(session, exporter, Event.GOOGLE_REFUSED, email=account.email)

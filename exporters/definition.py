@@ -15,22 +15,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, delete, select
 
-from connections.pausing import paused_by_companies
+from connections.pausing import account_chosen
 from exporters.catalog import Source, UnknownSource, get_source, written_columns
 from exporters.columns import CUSTOM_PREFIX, Column
 from exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
 from exporters.filters import WhereError, validate_where
-from exporters.schedules import SCHEDULES, minutes_of, next_run
+from exporters.schedules import SCHEDULES, minutes_of
 from exporters.tab_owners import writers_of
 from exporters.where_check import qbo_refusal
 from sheets.append import SnapshotColumn
 from sheets.client import parse_spreadsheet_id
+from store import states
 from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, Watermark, WriteMode, utcnow
 
 SCHEDULE_MINUTES = tuple(minutes_of(choice) for choice, _label in SCHEDULES)
-# Options the definition does not set: connections keep them (the companies holding the exporter paused).
-KEPT_BY_OTHERS = ("paused_by_companies",)
 # Write options do not change which rows the tab should hold.
 WRITE_OPTIONS = ("oversize", "snapshot_column", "on_deleted", "reset_tab")
 
@@ -53,7 +52,7 @@ class ExporterDefinition(BaseModel):
     write_mode: WriteMode = WriteMode.REPLACE
     schedule_minutes: int = 60  # 0: only on demand
     time_zone: str = "UTC"
-    enabled: bool = True
+    enabled: bool = True  # the user's own switch; other holds (companies, Google, failures) stay
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,7 @@ def definition_of(session: Session, exporter: Exporter) -> ExporterDefinition:
         write_mode=WriteMode(exporter.write_mode),
         schedule_minutes=exporter.schedule_minutes or 0,
         time_zone=exporter.time_zone or "UTC",
-        enabled=exporter.enabled,
+        enabled=exporter.pauses.disabled_by is None,
     )
 
 
@@ -283,10 +282,15 @@ def destination(account: GoogleAccount, definition: ExporterDefinition) -> tuple
 
 
 def save(
-    session: Session, workspace_id: int, definition: ExporterDefinition, exporter: Exporter | None = None
+    session: Session,
+    workspace_id: int,
+    definition: ExporterDefinition,
+    exporter: Exporter | None = None,
+    by: str = "a user",
 ) -> Exporter:
     """Create (`exporter` None) or change an exporter from its definition, after every rule and QuickBooks
-    and Google agreed; raises DefinitionRefused with the fields to fix. The caller commits."""
+    and Google agreed; raises DefinitionRefused with the fields to fix. `by` names who saved it (the
+    disabling user, when `enabled` is off). The caller commits."""
     existing = exporter.id if exporter is not None else None
     errors = validate(session, workspace_id, definition, existing) or check_outside(
         session, workspace_id, definition
@@ -299,7 +303,7 @@ def save(
         spreadsheet_id, title = destination(account, definition)
     except DestinationProblem as exc:
         raise DefinitionRefused([FieldError("spreadsheet_id", str(exc))]) from None
-    return _write(session, workspace_id, definition, exporter, spreadsheet_id, title)
+    return _write(session, workspace_id, definition, exporter, spreadsheet_id, title, by)
 
 
 def _write(
@@ -309,6 +313,7 @@ def _write(
     exporter: Exporter | None,
     spreadsheet_id: str,
     title: str,
+    by: str = "a user",
 ) -> Exporter:
     now = utcnow()
     exporter = exporter or Exporter(workspace_id=workspace_id, name="", source=definition.source)
@@ -318,20 +323,17 @@ def _write(
     where = definition.options.where.strip()
     if where:
         where = validate_where(getattr(source, "query_fields", dict)(), where)
-    kept = {name: getattr(exporter.options, name) for name in KEPT_BY_OTHERS}
     exporter.name = definition.name.strip()
     exporter.source = source.key
     exporter.columns = list(definition.columns)
-    exporter.options = definitive_options(definition).model_copy(update={**kept, "where": where})
+    exporter.options = definitive_options(definition).model_copy(update={"where": where})
     exporter.google_account_id = definition.google_account_id
     exporter.spreadsheet_id, exporter.spreadsheet_title = spreadsheet_id, title
     exporter.tab = definition.tab.strip()
     exporter.write_mode = definition.write_mode
     exporter.time_zone = definition.time_zone.strip() or "UTC"
     minutes = definition.schedule_minutes
-    exporter.schedule_minutes = minutes
-    exporter.next_run_at = next_run(minutes, now, exporter.next_run_at, minutes != previous_minutes)
-    exporter.enabled = definition.enabled and not paused_by_companies(exporter)
+    states.set_schedule(exporter, minutes, now, minutes != previous_minutes)
     exporter.destination_error = ""
     session.add(exporter)
     session.flush()
@@ -339,11 +341,24 @@ def _write(
     session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
     for position, company_id in enumerate(definition.company_ids):
         session.add(ExporterCompany(exporter_id=exporter.id, company_id=company_id, position=position))
+    _settle_state(session, exporter, definition.enabled, by)
     if before is not None and before != _what_it_pulls(session, exporter):
         # Watermarks describe what the tab holds; a new filter, company, column or destination makes
         # them wrong (rows that now match would never come), so the next run is a full one.
         session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
     return exporter
+
+
+def _settle_state(session: Session, exporter: Exporter, wanted_enabled: bool, by: str) -> None:
+    """The saved exporter's state (store.states): the user's switch, its Google account, the companies it
+    now reads."""
+    session.flush()
+    if wanted_enabled and exporter.pauses.disabled_by is not None:
+        states.apply(session, exporter, states.Event.USER_ENABLED)
+    elif not wanted_enabled and states.can_apply(exporter, states.Event.USER_DISABLED):
+        states.apply(session, exporter, states.Event.USER_DISABLED, by=by)
+    account = session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
+    account_chosen(session, exporter, account)
 
 
 def _what_it_pulls(session: Session, exporter: Exporter) -> tuple[object, ...]:

@@ -19,7 +19,7 @@ from exporters.catalog import Source, get_source, row_keys, written_columns
 from exporters.columns import Column, Row
 from exporters.failures import SetupError, describe
 from exporters.prefetch import read_ahead
-from exporters.progress import Progress, last_run_rows, set_progress
+from exporters.progress import Heartbeat, Progress, last_run_rows, set_progress
 from exporters.refresh import (
     INCREMENTAL,
     ChangeCounts,
@@ -80,8 +80,10 @@ def run_export(run_id: int) -> None:
         if inputs is None:
             log.warning("run %s not found or no longer queued: nothing to do", run_id)
             return
-        run = ExportRun.start(inputs)
-        record_success(run_id, run.outcome(run.execute()))
+        with Heartbeat(run_id):
+            run = ExportRun.start(inputs)
+            result = run.execute()
+        record_success(run_id, run.outcome(result))
     except BaseException as exc:
         email = inputs.account.email if inputs and inputs.account else ""
         failed = exc

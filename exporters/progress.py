@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from types import TracebackType
+
 from sqlmodel import col, select
 
-from store import db
+from store import db, states
 from store.models import Run, RunStatus
 
 
@@ -29,12 +32,37 @@ def last_run_rows(exporter_id: int) -> int | None:
 
 
 def set_progress(run_id: int, text: str) -> None:
-    """Write the progress text in its own short transaction (visible at once to the dashboard)."""
+    """Write the progress text in its own short transaction (visible at once to the dashboard); it is a
+    heartbeat too."""
     with db.session_scope() as session:
         run = session.get(Run, run_id)
         if run is not None:
             run.progress = text[:500]
             session.add(run)
+            states.beat(session, run_id)
+
+
+class Heartbeat:
+    """While a run executes, a thread writes its heartbeat every `states.HEARTBEAT_EVERY` (also between
+    progress writes, e.g. during a long Sheets call): the reaper fails a run whose worker died."""
+
+    def __init__(self, run_id: int, every: float = states.HEARTBEAT_EVERY.total_seconds()) -> None:
+        self.run_id, self.every = run_id, every
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(self.every):
+            with db.session_scope() as session:
+                states.beat(session, self.run_id)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 class Progress:

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, update
 from sqlmodel import col, select
 
 from exporters.failures import SetupError
-from store import db
+from store import db, states
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, RunStatus, utcnow
+from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run
 
 
 @dataclass(frozen=True)
@@ -68,13 +67,7 @@ def claim_run(run_id: int) -> RunInputs | None:
     """The run's inputs, the run marked running; None when the run is gone or no longer queued (a job
     pushed twice, e.g. by two reapers, runs once)."""
     with db.session_scope() as session:
-        claimed = session.execute(
-            update(Run)
-            .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
-            .values(status=RunStatus.RUNNING, started_at=utcnow(), finished_at=None, progress="Starting")
-        )
-        won = isinstance(claimed, CursorResult) and claimed.rowcount == 1
-        run = session.get(Run, run_id) if won else None
+        run = session.get(Run, run_id) if states.claim_run(session, run_id) else None
         if run is None:
             return None
         exporter = session.get(Exporter, run.exporter_id)
@@ -84,6 +77,7 @@ def claim_run(run_id: int) -> RunInputs | None:
             select(Company)
             .join(ExporterCompany, col(ExporterCompany.company_id) == col(Company.id))
             .where(ExporterCompany.exporter_id == exporter.id, Company.workspace_id == run.workspace_id)
+            .where(col(Company.id).not_in(states.missing_companies(exporter)))
             .order_by(col(ExporterCompany.position), col(Company.id))
         ).all()
         account = (

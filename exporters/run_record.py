@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from exporters.failures import Failure
 from sheets.result import WriteResult
-from store import db
+from store import db, states
 from store.documents import RunStats, SheetState
-from store.models import Exporter, Run, RunStatus, utcnow
+from store.models import Exporter, Run, RunStatus
 
 
 @dataclass
@@ -49,7 +49,6 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
         if run is None:
             return
         _finish(run, RunStatus.FAILED, outcome or Outcome(), error=failure.message, progress="Failed")
-        run.started_at = run.started_at or run.finished_at
         exporter = session.get(Exporter, run.exporter_id)
         if failure.destination_error and exporter is not None and exporter.workspace_id == run.workspace_id:
             exporter.destination_error = failure.destination_error[:1000]
@@ -58,7 +57,7 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
 
 
 def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, error: str = "") -> None:
-    run.status, run.finished_at, run.error = status, utcnow(), error[:2000]
+    states.move_run(run, status, error=error)
     run.qbo_calls = outcome.qbo_calls
     run.stats = outcome.stats
     run.progress = progress

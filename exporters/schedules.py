@@ -6,8 +6,6 @@ tick treats any falsy schedule as on-demand only.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 SCHEDULES: list[tuple[str, str]] = [
     ("15", "Every 15 minutes"),
     ("60", "Hourly"),
@@ -27,12 +25,3 @@ def choice_of(minutes: int | None) -> str:
 
 def label_of(minutes: int | None) -> str:
     return dict(SCHEDULES).get(choice_of(minutes), f"Every {minutes} minutes")
-
-
-def next_run(minutes: int | None, now: datetime, previous: datetime | None, changed: bool) -> datetime | None:
-    """When the tick should next run it: at once for a new or changed schedule, unchanged otherwise."""
-    if not minutes:
-        return None
-    if changed or previous is None:
-        return now
-    return previous if previous - now <= timedelta(minutes=minutes) else now

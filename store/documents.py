@@ -121,6 +121,9 @@ PERIODS: tuple[str, ...] = get_args(Period)
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 Oversize = Literal["fail", "truncate"]
 OnDeleted = Literal["remove", "mark"]
+# A multi-company exporter one of whose companies is disconnected: pause it, or go on with the others and
+# keep the missing company's rows as they were or mark them (struck through, like deleted ones).
+MissingCompany = Literal["pause", "keep", "mark"]
 Party = Literal["customer", "vendor", "class", "department"]
 PARTIES: tuple[Party, ...] = get_args(Party)
 
@@ -184,9 +187,12 @@ class ExporterOptions(Document):
         # version 2: the Company and Realm ID columns are part of the definition (migration 0004 sets them
         # for exporters with several companies, or whose tab has them)
         lambda data: {**data, "company_columns": False},
+        # version 3: the pausing companies moved to the exporter's `pauses` (migration 0005 moved them);
+        # `refresh_on_changes` and `missing_company` take their defaults
+        lambda data: {k: v for k, v in data.items() if k != "paused_by_companies"},
     )
 
-    version: int = 2
+    version: int = 3
 
     # what to pull
     date_range: DateRange | None = None  # None: entity sources unfiltered, reports year to date
@@ -212,8 +218,9 @@ class ExporterOptions(Document):
     oversize: Oversize = "fail"
     on_deleted: OnDeleted = "remove"  # upsert: remove deleted objects' rows, or strike them through
     snapshot_column: bool = True  # append: a "Snapshot at" column
-    # kept by connections: the companies whose lost connection paused this exporter
-    paused_by_companies: list[int] = Field(default_factory=list)
+    # when it runs besides its schedule
+    refresh_on_changes: bool = False  # a QuickBooks change (Intuit webhook) queues a run
+    missing_company: MissingCompany = "pause"  # several companies, one disconnected: see MissingCompany
 
     def ids(self, party: Party) -> list[str]:
         """The ids of one id filter (customer, vendor, class, department)."""
@@ -260,7 +267,45 @@ def _options_from_v0(data: dict[str, Any]) -> dict[str, Any]:
     for name, allowed in _CHOICES.items():  # version 0 matched these case-insensitively
         if name in data:
             data[name] = next((a for a in allowed if a.lower() == str(data[name]).lower()), data[name])
+    data.pop("paused_by_companies", None)  # moved to the exporter's pauses (migration 0005)
     return known_fields(ExporterOptions, data)
+
+
+# -- the exporter's pauses ----------------------------------------------------------------------------
+
+
+class CompanyHold(BaseModel):
+    """A company whose lost connection holds the exporter: its id and its name when it was lost."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    company_id: int
+    name: str
+    why: Literal["disconnected", "needs_reconnect"] = "disconnected"
+
+
+class GoogleHold(BaseModel):
+    """The Google account the exporter cannot write through until it is reconnected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    email: str
+    why: Literal["refused", "disconnected"] = "refused"
+
+
+class ExporterPauses(Document):
+    """Every reason an exporter is not running on its own, each kept until its own cause goes away.
+
+    Written only by `store.states` (the exporter's state is derived from these); read by the pages.
+    """
+
+    UPGRADES: ClassVar[tuple[Upgrade, ...]] = (lambda data: known_fields(ExporterPauses, data),)
+
+    disabled_by: str | None = None  # the user who disabled it (their email)
+    companies: list[CompanyHold] = Field(default_factory=list)
+    google: GoogleHold | None = None
+    failures: int = 0  # consecutive failed runs that paused it (0: not paused for failures)
+    failure_error: str = ""  # the last of them
 
 
 # -- sheet state and run stats ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from store.documents import ExporterOptions, RunStats, SheetState, TypedJSON
+from store.documents import ExporterOptions, ExporterPauses, RunStats, SheetState, TypedJSON
 
 
 def utcnow() -> datetime:
@@ -58,6 +58,18 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+class ExporterState(StrEnum):
+    """What an exporter does on its own; store.states says why and how it changes."""
+
+    ACTIVE = "active"
+    PAUSED_COMPANY = "paused_company"  # a QuickBooks company it reads was disconnected
+    PAUSED_GOOGLE = "paused_google"  # its Google account needs reconnecting
+    PAUSED_FAILURES = "paused_failures"  # it failed too many times in a row
+    DISABLED = "disabled"  # by the user
 
 
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -152,9 +164,15 @@ class Exporter(TypedDocuments, SQLModel, table=True):
     write_mode: str = WriteMode.REPLACE
     schedule_minutes: int | None = 60  # None: only on demand
     time_zone: str = "UTC"
+    # Written only by store.states: the state, derived from the pauses (enabled == state is active).
     next_run_at: datetime | None = Field(default=None, index=True)
     enabled: bool = True
+    state: str = ExporterState.ACTIVE
     paused_reason: str = ""
+    pauses: ExporterPauses = Field(
+        default_factory=ExporterPauses, sa_column=Column(TypedJSON(ExporterPauses), nullable=False)
+    )
+    follow_up_at: datetime | None = None  # a QuickBooks change came during a run: run once more after it
     destination_error: str = ""
     # What the sheet writer last wrote (header, sheetId, ...): its column contract with the analyst.
     sheet_state: SheetState = Field(
@@ -181,6 +199,7 @@ class Run(TypedDocuments, SQLModel, table=True):
     status: str = Field(default=RunStatus.QUEUED, index=True)
     queued_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
+    heartbeat_at: datetime | None = None  # a running run's last sign of life (store.states.beat)
     finished_at: datetime | None = None
     rows: int = 0
     qbo_calls: int = 0

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from store.models import Exporter, Workspace
+from store.documents import ExporterPauses
+from store.models import Exporter, ExporterState, Workspace
 
 
 def workspace(session: Session, name: str = "Acme books") -> Workspace:
@@ -17,6 +18,11 @@ def workspace(session: Session, name: str = "Acme books") -> Workspace:
 
 
 def exporter(session: Session, workspace_id: int, next_run_at: datetime | None = None, **fields) -> Exporter:
+    """An exporter; `enabled=False`: one its user disabled (`disabled_by`, default analyst@example.com)."""
+    by = fields.pop("disabled_by", "analyst@example.com")
+    if fields.get("enabled") is False:
+        fields |= {"pauses": ExporterPauses(disabled_by=by), "state": ExporterState.DISABLED}
+        fields.setdefault("paused_reason", f"Disabled by {by}.")
     row = Exporter(
         workspace_id=workspace_id,
         name=fields.pop("name", "Invoices"),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from rq.job import Job
 from sqlmodel import Session, col, select
 
-from store import redis_keys
+from store import redis_keys, states
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
 from store.rows import saved_id
@@ -22,13 +20,11 @@ def active_run(session: Session, exporter_id: int) -> Run | None:
     return session.exec(statement).first()
 
 
-def next_run_after(now: datetime, schedule_minutes: int | None) -> datetime | None:
-    """When a scheduled exporter is next due: one interval after now, so missed slots run once."""
-    return None if not schedule_minutes else now + timedelta(minutes=schedule_minutes)
-
-
-def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.MANUAL) -> Run | None:
-    """Queue a run of the workspace's exporter; None when one is already queued or running.
+def enqueue_run(
+    exporter_id: int, workspace_id: int, trigger: str = RunTrigger.MANUAL, *, follow_up: bool = False
+) -> Run | None:
+    """Queue a run of the workspace's exporter; None when one is already queued or running (then, with
+    `follow_up`, one more run is wanted after it: `queue_follow_up`).
 
     A short per-exporter Redis lock makes "check for an active run, insert a run" one step, so two
     clicks, a click and a tick, or two ticks never queue the same exporter twice. "Run now" on a
@@ -41,14 +37,29 @@ def enqueue_run(exporter_id: int, workspace_id: int, trigger: str = RunTrigger.M
             if exporter is None or exporter.workspace_id != workspace_id:
                 raise LookupError(f"exporter {exporter_id} is not in workspace {workspace_id}")
             if active_run(session, exporter_id) is not None:
+                if follow_up:
+                    states.want_follow_up(exporter)
+                    session.add(exporter)
                 return None
             run = Run(exporter_id=exporter_id, workspace_id=workspace_id, trigger=trigger)
             session.add(run)
-            if trigger == RunTrigger.MANUAL and exporter.enabled and exporter.next_run_at is not None:
-                exporter.next_run_at = next_run_after(utcnow(), exporter.schedule_minutes)
-                session.add(exporter)
+            states.take_follow_up(exporter)  # this run reads after the change: it is the follow-up
+            if trigger == RunTrigger.MANUAL:
+                states.restart_clock(exporter, utcnow())
+            session.add(exporter)
         submit(saved_id(run), at_front=trigger == RunTrigger.MANUAL)
     return run
+
+
+def queue_follow_up(exporter_id: int) -> Run | None:
+    """The run a QuickBooks change asked for while the exporter was running, once that run has ended
+    (by the job that ran it, else by the next tick); None when none is wanted or the exporter is paused."""
+    with session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        if exporter is None or exporter.follow_up_at is None or not exporter.enabled:
+            return None
+        workspace_id = exporter.workspace_id
+    return enqueue_run(exporter_id, workspace_id, RunTrigger.WEBHOOK, follow_up=True)
 
 
 def job_id(run_id: int) -> str:

@@ -17,10 +17,20 @@ def preload() -> None:
 def run_export(run_id: int) -> None:
     """Execute one run of an exporter."""
     from exporters.export_run import run_export as execute
+    from store.db import session_scope
+    from store.models import Run
+    from workers.enqueue import queue_follow_up
 
     # A forked work-horse must not reuse the parent's pooled connections.
     get_engine().dispose(close=False)
-    execute(run_id)
+    try:
+        execute(run_id)
+    finally:
+        with session_scope() as session:
+            run = session.get(Run, run_id)
+            exporter_id = run.exporter_id if run is not None else None
+        if exporter_id is not None:
+            queue_follow_up(exporter_id)
 
 
 def tick() -> None:

@@ -1,5 +1,6 @@
 """Finds runs whose job is gone: re-queues the queued ones (Redis was flushed), fails the running ones
-whose job died (at once) or vanished (once the job timeout has passed)."""
+whose job died or whose heartbeat stopped (store.states.silent), whatever Redis remembers; the
+exporter is free again for its next run."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlmodel import col, select
 
+from store import states
 from store.db import session_scope
-from store.models import Run, RunStatus
+from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus
 from store.rows import saved_id
-from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id, submit
+from workers.enqueue import job_id, submit
 from workers.queue import get_redis
 
 # A run younger than this is left alone: its job may still be on its way to Redis.
@@ -31,21 +33,12 @@ def _job_status(run_id: int) -> JobStatus | None:
         return None
 
 
-def _past_its_timeout(run: Run, now: datetime) -> bool:
-    """A running run whose job hash is gone (Redis flushed) may still be running in its worker; only
-    once its job timeout has passed is it surely dead. Failing it sooner would let the next tick start a
-    second run on the same tab."""
-    return (run.started_at or run.queued_at) < now - timedelta(seconds=JOB_TIMEOUT_SECONDS)
-
-
 def reap(now: datetime) -> list[int]:
     """Repair active runs older than the grace period whose RQ job is missing or dead; return their ids."""
     repaired: list[int] = []
     with session_scope() as session:
         stale = session.exec(
-            select(Run).where(
-                col(Run.status).in_((RunStatus.QUEUED, RunStatus.RUNNING)), col(Run.queued_at) < now - GRACE
-            )
+            select(Run).where(col(Run.status).in_(ACTIVE_RUN_STATUSES), col(Run.queued_at) < now - GRACE)
         ).all()
         for run in stale:
             run_id = saved_id(run)
@@ -53,7 +46,9 @@ def reap(now: datetime) -> list[int]:
             if run.status == RunStatus.QUEUED and status is None:
                 submit(run_id)
                 repaired.append(run_id)
-            elif status in DEAD_JOB_STATUSES or (status is None and _past_its_timeout(run, now)):
-                run.status, run.error, run.finished_at = RunStatus.FAILED, WORKER_DIED, now
+            elif status in DEAD_JOB_STATUSES or states.silent(run, now):
+                states.move_run(run, RunStatus.FAILED, now, error=WORKER_DIED)
+                run.progress = "Failed"
+                session.add(run)
                 repaired.append(run_id)
     return repaired

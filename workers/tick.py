@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import update
 from sqlmodel import col, select
 
+from store import states
 from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
 from store.rows import saved_id
-from workers.enqueue import enqueue_run, next_run_after
+from workers.enqueue import enqueue_run, queue_follow_up
 from workers.reaper import reap
 
 log = logging.getLogger(__name__)
@@ -41,30 +41,13 @@ class DueExporter(NamedTuple):
 def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
     """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
     with session_scope() as session:
-        # Through the session's connection: a Core UPDATE there reports its row count (CursorResult).
-        result = session.connection().execute(
-            update(Exporter)
-            .where(
-                col(Exporter.id) == exporter_id,
-                col(Exporter.enabled).is_(True),
-                col(Exporter.next_run_at) == due_at,
-            )
-            .values(next_run_at=next_run_after(now, schedule_minutes))
-        )
-        return result.rowcount == 1
+        return states.claim_slot(session, exporter_id, due_at, now, schedule_minutes)
 
 
 def unclaim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> None:
     """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
     with session_scope() as session:
-        session.execute(
-            update(Exporter)
-            .where(
-                col(Exporter.id) == exporter_id,
-                col(Exporter.next_run_at) == next_run_after(now, schedule_minutes),
-            )
-            .values(next_run_at=due_at)
-        )
+        states.give_back_slot(session, exporter_id, due_at, now, schedule_minutes)
 
 
 def due_exporters(now: datetime) -> list[DueExporter]:
@@ -85,6 +68,15 @@ def due_exporters(now: datetime) -> list[DueExporter]:
         ]
 
 
+def follow_ups() -> list[int]:
+    """Enabled exporters a QuickBooks change asked to run again (normally queued by the job that ended)."""
+    with session_scope() as session:
+        statement = select(col(Exporter.id)).where(
+            col(Exporter.enabled).is_(True), col(Exporter.follow_up_at).is_not(None)
+        )
+        return [i for i in session.exec(statement).all() if i is not None]
+
+
 def tick(now: datetime | None = None) -> TickResult:
     """Reap dead runs, then queue one run for every due exporter this tick manages to claim."""
     now = now or utcnow()
@@ -103,6 +95,7 @@ def tick(now: datetime | None = None) -> TickResult:
             result.busy.append(exporter_id)
         else:
             result.queued.append(saved_id(run))
+    result.queued += [saved_id(run) for run in map(queue_follow_up, follow_ups()) if run is not None]
     if result.queued or result.busy or result.reaped or result.failed:
         log.info(
             "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",

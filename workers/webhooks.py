@@ -60,7 +60,8 @@ def _reads(exporter: Exporter, entities: set[str]) -> bool:
 
 
 def _affected(session: Session, realm_id: str, entities: set[str]) -> list[Exporter]:
-    """Enabled exporters, in any workspace, reading a company of this realm and one of these entities."""
+    """Enabled exporters whose owner asked to refresh on QuickBooks changes, in any workspace, reading a
+    company of this realm and one of these entities."""
     statement = (
         select(Exporter)
         .join(ExporterCompany, col(ExporterCompany.exporter_id) == col(Exporter.id))
@@ -69,7 +70,7 @@ def _affected(session: Session, realm_id: str, entities: set[str]) -> list[Expor
         .where(col(Company.workspace_id) == col(Exporter.workspace_id))
     )
     unique = {e.id: e for e in session.exec(statement).all()}
-    return [e for e in unique.values() if _reads(e, entities)]
+    return [e for e in unique.values() if e.options.refresh_on_changes and _reads(e, entities)]
 
 
 def _enqueue(session: Session, by_realm: dict[str, set[str]]) -> int:
@@ -77,7 +78,11 @@ def _enqueue(session: Session, by_realm: dict[str, set[str]]) -> int:
     for realm_id, entities in by_realm.items():
         for exporter in _affected(session, realm_id, entities):
             assert exporter.id is not None
-            if enqueue_run(exporter.id, exporter.workspace_id, RunTrigger.WEBHOOK) is not None:
+            # busy: one follow-up run after the current one, so the change is not dropped
+            if (
+                enqueue_run(exporter.id, exporter.workspace_id, RunTrigger.WEBHOOK, follow_up=True)
+                is not None
+            ):
                 queued += 1
     return queued
 

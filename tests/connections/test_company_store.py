@@ -11,8 +11,10 @@ from sqlmodel import Session, select
 from connections.companies import disconnect, remove_company, save_connection
 from connections.company_tokens import CompanyTokenStore
 from connections.health import token_health
+from exporters.run_inputs import claim_run
 from qbo.errors import ReconnectRequired
 from qbo.oauth import TokenSet
+from store import states
 from store.db import session_scope
 from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Run, Watermark
 from tests import factories
@@ -88,7 +90,7 @@ def test_needing_reconnect_pauses_enabled_exporters_and_reconnecting_resumes_exa
         company = connect(session, workspace_id)
         running = exporter_reading(session, workspace_id, company, name="Invoices").id
         paused_by_analyst = exporter_reading(
-            session, workspace_id, company, name="Vendors", enabled=False, paused_reason="on holiday"
+            session, workspace_id, company, name="Vendors", enabled=False, disabled_by="holiday@example.com"
         ).id
 
     CompanyTokenStore(company.id).mark_reconnect_required("invalid_grant")
@@ -105,7 +107,8 @@ def test_needing_reconnect_pauses_enabled_exporters_and_reconnecting_resumes_exa
         again = connect(session, workspace_id, suffix="2")
     assert again.id == company.id
     assert state(running) == (True, "")
-    assert state(paused_by_analyst) == (False, "on holiday")
+    enabled, reason = state(paused_by_analyst)  # the analyst's own pause stays, with its reason
+    assert not enabled and "Disabled by holiday@example.com" in reason
 
 
 def test_an_exporter_of_two_companies_resumes_only_when_both_are_reconnected(workspace_id):
@@ -181,3 +184,49 @@ def test_token_health_warns_a_month_before_the_rolling_or_hard_expiry(workspace_
     assert "reconnect" in rolling_soon["message"]
     assert hard_soon["level"] == "warning" and hard_soon["days_left"] == pytest.approx(10)
     assert gone["level"] == "expired"
+
+
+def test_an_exporter_whose_disconnected_company_was_edited_out_resumes(workspace_id):
+    """On main the company's hold stayed: the exporter no longer read it, so its reconnect never lifted it."""
+    with session_scope() as session:
+        acme, beta = connect(session, workspace_id, "1"), connect(session, workspace_id, "2")
+        both = exporter_reading(session, workspace_id, acme, beta).id
+        disconnect(session, acme)
+    assert state(both)[0] is False
+    with session_scope() as session:  # the analyst edits Acme out (the editor settles the state on save)
+        session.exec(
+            ExporterCompany.__table__.delete().where(  # type: ignore[attr-defined]
+                ExporterCompany.exporter_id == both, ExporterCompany.company_id == acme.id
+            )
+        )
+        states.settle(session, session.get(Exporter, both))
+    assert state(both) == (True, "")
+    with session_scope() as session:
+        connect(session, workspace_id, "1")  # reconnecting later changes nothing for it
+    assert state(both) == (True, "")
+
+
+def test_removing_the_disconnected_company_resumes_its_other_exporters(workspace_id):
+    with session_scope() as session:
+        acme, beta = connect(session, workspace_id, "1"), connect(session, workspace_id, "2")
+        both = exporter_reading(session, workspace_id, acme, beta).id
+        disconnect(session, acme)
+        remove_company(session, session.get(Company, acme.id))
+    assert state(both) == (True, "")
+
+
+def test_a_multi_company_exporter_set_to_continue_runs_with_the_others(workspace_id):
+    with session_scope() as session:
+        acme, beta = connect(session, workspace_id, "1"), connect(session, workspace_id, "2")
+        keeps = exporter_reading(session, workspace_id, acme, beta, options={"missing_company": "keep"}).id
+        pauses = exporter_reading(session, workspace_id, acme, beta, name="Pauses").id
+        disconnect(session, acme)
+        run = Run(exporter_id=keeps, workspace_id=workspace_id)
+        session.add(run)
+    assert state(pauses)[0] is False
+    assert state(keeps) == (True, "")  # it goes on: the run reads Beta only
+    inputs = claim_run(run.id)
+    assert [c.realm_id for c in inputs.companies] == ["2"]
+    with session_scope() as session:  # and with no company left it pauses after all
+        disconnect(session, session.get(Company, beta.id))
+    assert state(keeps)[0] is False

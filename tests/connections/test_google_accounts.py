@@ -10,11 +10,16 @@ import requests
 from sqlmodel import select
 
 from connections.clients import gspread_client_for
-from connections.google_accounts import disconnect_google_account, ensure_service_account, save_google_account
+from connections.google_accounts import (
+    disconnect_google_account,
+    ensure_service_account,
+    mark_needs_reconnect,
+    save_google_account,
+)
 from sheets.errors import GoogleReconnectRequired
 from store import db
 from store.crypto import decrypt_json
-from store.models import Exporter, GoogleAccount, GoogleAccountStatus
+from store.models import Exporter, ExporterState, GoogleAccount, GoogleAccountStatus
 from tests import factories
 from tests.sheets import conftest as sheet_fixtures
 
@@ -83,7 +88,8 @@ def test_disconnect_revokes_and_keeps_the_exporters(google_settings):
         exporter_id = exporter.id
     with db.session_scope() as session:
         exporter = session.get(Exporter, exporter_id)
-        assert exporter.google_account_id is None and email in exporter.destination_error
+        assert exporter.google_account_id is None and email in exporter.paused_reason
+        assert not exporter.enabled and exporter.state == ExporterState.PAUSED_GOOGLE
         assert session.exec(select(GoogleAccount).where(GoogleAccount.email == email)).first() is None
     refused = requests.post(
         google_settings.google_token_url,
@@ -113,3 +119,42 @@ def test_the_service_account_becomes_a_google_account_of_the_workspace(google_se
         assert account.kind == "service_account" and account.email == key["client_email"]
         assert ensure_service_account(session, workspace.id).id == account.id
         assert gspread_client_for(account).http_client.calls == 0
+
+
+def test_a_disconnected_account_pauses_its_exporters_and_reconnecting_it_reattaches_them(google_settings):
+    """On main the exporters stayed enabled with no account (Run now then failed) and stayed detached after
+    the same account was connected again, each to be re-saved."""
+    email = f"owner-{uuid.uuid4().hex[:6]}@example.com"
+    with db.session_scope() as session:
+        workspace = factories.workspace(session)
+        account, _ = save_google_account(session, workspace.id, None, _issue(google_settings, email))
+        exporter_id = factories.exporter(session, workspace.id, google_account_id=account.id).id
+        disconnect_google_account(session, account)
+    with db.session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        assert not exporter.enabled and "was disconnected" in exporter.paused_reason
+    with db.session_scope() as session:
+        again, created = save_google_account(session, workspace.id, None, _issue(google_settings, email))
+        assert created
+        again_id = again.id
+    with db.session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        assert exporter.google_account_id == again_id
+        assert exporter.enabled and exporter.state == ExporterState.ACTIVE and exporter.paused_reason == ""
+
+
+def test_a_refused_account_pauses_its_exporters_until_reconnected(google_settings):
+    email = f"owner-{uuid.uuid4().hex[:6]}@example.com"
+    with db.session_scope() as session:
+        workspace = factories.workspace(session)
+        account, _ = save_google_account(session, workspace.id, None, _issue(google_settings, email))
+        exporter_id = factories.exporter(session, workspace.id, google_account_id=account.id).id
+        mark_needs_reconnect(session, account, "invalid_grant")
+    with db.session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        assert (
+            exporter.state == ExporterState.PAUSED_GOOGLE and "needs reconnecting" in exporter.paused_reason
+        )
+        save_google_account(session, workspace.id, None, _issue(google_settings, email))
+    with db.session_scope() as session:
+        assert session.get(Exporter, exporter_id).enabled

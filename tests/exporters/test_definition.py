@@ -6,10 +6,18 @@ from __future__ import annotations
 import pytest
 
 from connections.companies import remove_company
-from exporters.definition import DefinitionRefused, ExporterDefinition, FieldError, save, validate
+from connections.pausing import pause_exporters
+from exporters.definition import (
+    DefinitionRefused,
+    ExporterDefinition,
+    FieldError,
+    definition_of,
+    save,
+    validate,
+)
 from store import db
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, RunStatus
+from store.models import Company, Exporter, ExporterState, RunStatus
 from tests.exporters.test_pipeline import World
 
 
@@ -109,3 +117,30 @@ def test_a_header_rewritten_by_another_exporter_names_it(world):
     assert "another tab" in run.error
     with db.session_scope() as session:
         assert session.get(Exporter, mine).sheet_state.labels == ["Number", "Total"]
+
+
+def test_the_definitions_switch_is_the_users_hold_and_leaves_a_companys_hold(world):
+    """`enabled` in a definition goes through store.states: off is the saver's own hold, on lifts only that
+    hold; an exporter held by a disconnected company stays held whatever the definition says."""
+    company = world.company("Held Co", 1)
+    with db.session_scope() as session:
+        exporter = save(
+            session, world.workspace_id, definition(world, [company], enabled=False), by="ann@x.io"
+        )
+        exporter_id = exporter.id
+        assert (exporter.state, exporter.enabled) == (ExporterState.DISABLED, False)
+        assert exporter.pauses.disabled_by == "ann@x.io" and definition_of(session, exporter).enabled is False
+    with db.session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        save(session, world.workspace_id, definition(world, [company], enabled=True), exporter)
+        assert (exporter.state, exporter.enabled, exporter.pauses.disabled_by) == (
+            ExporterState.ACTIVE,
+            True,
+            None,
+        )
+        pause_exporters(session, session.get(Company, company))
+    with db.session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        save(session, world.workspace_id, definition(world, [company], enabled=True), exporter)
+        assert (exporter.state, exporter.enabled) == (ExporterState.PAUSED_COMPANY, False)
+        assert definition_of(session, exporter).enabled is True  # the user's switch is still on

@@ -50,7 +50,8 @@ def test_documents_round_trip_through_the_database_as_models(database_url):
         customer_ids=["58", "59"],
         where="TotalAmt > '100'",
         on_deleted="mark",
-        paused_by_companies=[3],
+        refresh_on_changes=True,
+        missing_company="keep",
     )
     with Session(engine) as session:
         exporter = factories.exporter(session, factories.workspace(session).id, options=options)

@@ -15,8 +15,8 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, SQLModel, select
 
 from store import db
-from store.documents import ExporterOptions, RelativeRange, RunStats, SheetState
-from store.models import Company, Exporter, ExporterCompany, Run
+from store.documents import CompanyHold, ExporterOptions, RelativeRange, RunStats, SheetState
+from store.models import Company, Exporter, ExporterCompany, ExporterState, Run
 from tests import factories, infra
 
 
@@ -93,9 +93,11 @@ def test_rows_stored_in_the_old_shape_read_back_typed_after_upgrade(database_url
             customer_ids=["58"],
             class_ids=["3", "4"],
             layout="tidy",
-            paused_by_companies=[7],
             reset_tab=True,
         )
+        # 0005 moved the pausing companies out of the options into the typed pauses
+        assert exporter.pauses.companies == [CompanyHold(company_id=7, name="company 7")]
+        assert exporter.state == ExporterState.PAUSED_COMPANY
         assert exporter.sheet_state == SheetState(labels=["Number"], keys=["number"], sheet_id=0, rows=12)
         assert run.stats == RunStats(incremental=True, added=1, changed=2, deleted=3)
     engine.dispose()

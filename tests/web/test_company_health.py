@@ -107,8 +107,10 @@ def test_the_five_year_hard_cap_warns_then_needs_reconnect(
         refresh_now(connected, redis_url)
     page = user.get("/companies/")
     assert page.has("needs reconnect") and page.has("invalid_grant")
-    assert exporter_state() == (False, "Paused: the QuickBooks company Health Co needs to be reconnected.")
-    assert user.get("/exporters/").has("Paused: the QuickBooks company Health Co needs to be reconnected.")
+    paused = "Paused: the QuickBooks company Health Co needs to be reconnected"
+    enabled, reason = exporter_state()
+    assert not enabled and reason.startswith(paused) and "Reconnect it under Companies" in reason
+    assert user.get("/exporters/").has(paused)
 
     connect_quickbooks(user, connected.realm_id)
     assert exporter_state() == (True, "")

@@ -298,7 +298,6 @@ EVERY_OPTION = {
         snapshot_column=False,
         reset_tab=True,
         count=False,  # not in the editor: kept as it was
-        paused_by_companies=[99],  # not in the editor: kept as it was
     ),
     "customers": ExporterOptions(include_inactive=True, where="DisplayName LIKE 'A%'"),
     "profit_and_loss": ExporterOptions(

@@ -51,7 +51,9 @@ def exporters(store_settings) -> dict[str, int]:
             company = Company(workspace_id=workspace.id, realm_id=realm, name=f"c{n}")
             session.add(company)
             session.flush()
-            exporter = factories.exporter(session, workspace.id, name=f"e{n}", enabled=enabled)
+            exporter = factories.exporter(
+                session, workspace.id, name=f"e{n}", enabled=enabled, options={"refresh_on_changes": True}
+            )
             exporter.source = source
             session.add(ExporterCompany(exporter_id=exporter.id, company_id=company.id))
             ids[f"{realm}/{source}/{enabled}"] = exporter.id

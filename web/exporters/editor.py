@@ -35,7 +35,7 @@ FORM_OPTIONS = (
     *(f"{party}_ids" for party in PARTIES),
     *WRITE_OPTIONS,
 )
-# What the editor leaves as it was: fields others keep (connections' paused_by_companies, ...).
+# What the editor leaves as it was: options it has no field for.
 KEPT_OPTIONS = tuple(name for name in ExporterOptions.model_fields if name not in (*FORM_OPTIONS, "version"))
 
 
@@ -181,7 +181,7 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.tab.data, form.write_mode.data = exporter.tab, exporter.write_mode
     load_write_options(form, options)
     form.schedule.data = choice_of(exporter.schedule_minutes)
-    form.enabled.data = exporter.enabled
+    form.enabled.data = exporter.pauses.disabled_by is None  # the user's own switch, not the other holds
 
 
 def options_from(form: ExporterForm, source: Any) -> ExporterOptions | None:

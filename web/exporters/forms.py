@@ -109,4 +109,14 @@ class ExporterForm(Form):
     )
     reset_tab = BooleanField("Reset the tab on the next run (after its header cells were edited)")
     schedule = SelectField("Schedule", choices=SCHEDULES, default="60")
+    refresh_on_changes = BooleanField("Refresh when QuickBooks changes", default=False)
+    missing_company = RadioField(
+        "A company disconnected (several companies)",
+        choices=[
+            ("pause", "Pause the exporter until it is reconnected"),
+            ("keep", "Continue with the others; keep its rows as they were"),
+            ("mark", "Continue with the others; mark its rows as missing"),
+        ],
+        default="pause",
+    )
     enabled = BooleanField("Enabled", default=True)

@@ -6,7 +6,6 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
-from connections.pausing import paused_by_companies
 from exporters.definition import (
     DefinitionRefused,
     company_ids,
@@ -17,8 +16,9 @@ from exporters.definition import (
     validate,
 )
 from exporters.schedules import label_of
+from store import states
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, GoogleAccount, Run, RunTrigger
+from store.models import Company, Exporter, ExporterState, GoogleAccount, Run, RunStatus, RunTrigger
 from store.rows import saved_id
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
@@ -117,7 +117,7 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
         return None
     created = exporter is None
     try:
-        saved = save(session, g.workspace.id, definition, exporter)
+        saved = save(session, g.workspace.id, definition, exporter, by=g.user.email)
     except DefinitionRefused as refused:
         show_errors(form, refused.errors)
         flash(f"The exporter was not saved: {refused}", "error")
@@ -171,22 +171,27 @@ def _checked_post() -> None:
 @bp.post("/<int:exporter_id>/toggle")
 @login_required
 def toggle(exporter_id: int) -> Response:
-    """Enable or disable; an exporter paused for a company waits for that company's reconnect."""
+    """Enable or disable (store.states); an exporter paused for a company or a Google account waits for
+    that reconnect, whatever the user's switch."""
     exporter = get_scoped(Exporter, exporter_id)
     _checked_post()
-    back = redirect(url_for("exporters.show", exporter_id=exporter.id))
-    if exporter.enabled:
-        exporter.enabled, exporter.paused_reason = False, f"Disabled by {g.user.email}."
-        flash(f"Disabled {exporter.name}: it won't run on its schedule or on webhooks.", "success")
-    elif paused_by_companies(exporter):
-        flash(f"{exporter.name} stays paused: {exporter.paused_reason} Reconnect it first.", "error")
-        return back
+    session = get_session()
+    if states.can_apply(exporter, states.Event.USER_ENABLED):
+        state = states.apply(session, exporter, states.Event.USER_ENABLED)
+        if state == ExporterState.ACTIVE:
+            flash(f"Enabled {exporter.name}.", "success")
+        else:
+            flash(f"{exporter.name} stays paused: {exporter.paused_reason}", "error")
     else:
-        exporter.enabled, exporter.paused_reason = True, ""
-        flash(f"Enabled {exporter.name}.", "success")
-    get_session().add(exporter)
-    get_session().commit()
-    return back
+        states.apply(session, exporter, states.Event.USER_DISABLED, by=g.user.email)
+        for run in session.exec(
+            select(Run).where(Run.exporter_id == exporter.id, Run.status == RunStatus.QUEUED)
+        ).all():
+            states.move_run(run, RunStatus.CANCELLED, error=f"Cancelled: {exporter.name} was disabled.")
+            session.add(run)
+        flash(f"Disabled {exporter.name}: it won't run on its schedule or on webhooks.", "success")
+    session.commit()
+    return redirect(url_for("exporters.show", exporter_id=exporter.id))
 
 
 @bp.route("/<int:exporter_id>/delete", methods=["GET", "POST"])
@@ -208,7 +213,7 @@ def delete(exporter_id: int) -> str | Response:
 def run_now(exporter_id: int) -> Response:
     exporter = get_scoped(Exporter, exporter_id)
     _checked_post()
-    if paused_by_companies(exporter):
+    if exporter.state in (ExporterState.PAUSED_COMPANY, ExporterState.PAUSED_GOOGLE):
         flash(f"{exporter.name} can't run: {exporter.paused_reason}", "error")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
     if not company_ids(get_session(), exporter):

@@ -19,6 +19,8 @@ def load_write_options(form: ExporterForm, options: ExporterOptions) -> None:
     form.snapshot_column.data = options.snapshot_column
     form.on_deleted.data = options.on_deleted
     form.reset_tab.data = options.reset_tab
+    form.refresh_on_changes.data = options.refresh_on_changes
+    form.missing_company.data = options.missing_company
 
 
 def write_options_from(form: ExporterForm) -> dict[str, Any]:
@@ -28,4 +30,6 @@ def write_options_from(form: ExporterForm) -> dict[str, Any]:
         "snapshot_column": bool(form.snapshot_column.data),
         "on_deleted": form.on_deleted.data,
         "reset_tab": bool(form.reset_tab.data),
+        "refresh_on_changes": bool(form.refresh_on_changes.data),
+        "missing_company": form.missing_company.data or "pause",
     }

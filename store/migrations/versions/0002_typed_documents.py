@@ -51,8 +51,16 @@ def _current(model: type[Document]) -> Rewrite:
     return lambda stored: model.read(stored).model_dump(mode="json")
 
 
+def _options(stored: Any) -> Any:
+    """The current options; the pausing companies (moved out of the options by 0005) carried for 0005."""
+    out = _current(ExporterOptions)(stored)
+    if isinstance(stored, dict) and "paused_by_companies" in stored:
+        out["paused_by_companies"] = stored["paused_by_companies"]
+    return out
+
+
 def upgrade() -> None:
-    _rewrite(exporter, {"options": _current(ExporterOptions), "sheet_state": _current(SheetState)})
+    _rewrite(exporter, {"options": _options, "sheet_state": _current(SheetState)})
     _rewrite(run, {"stats": _current(RunStats)})
 
 

@@ -41,13 +41,16 @@ def upgrade() -> None:
         ).all()
     )
     for row in connection.execute(sa.select(exporter.c.id, exporter.c.options, exporter.c.sheet_state)).all():
-        options = ExporterOptions.read(row.options)
+        stored = dict(row.options or {})
+        carried = stored.pop("paused_by_companies", None)  # moved to the exporter's pauses by 0005
+        options = ExporterOptions.read(stored)
         wrote_them = "realm_id" in (row.sheet_state or {}).get("keys", [])
         if counts.get(row.id, 0) > 1 or wrote_them:
             options = options.model_copy(update={"company_columns": True})
-        connection.execute(
-            sa.update(exporter).where(exporter.c.id == row.id).values(options=options.model_dump(mode="json"))
-        )
+        written = options.model_dump(mode="json")
+        if carried:
+            written["paused_by_companies"] = carried
+        connection.execute(sa.update(exporter).where(exporter.c.id == row.id).values(options=written))
 
 
 def _options_v1(stored: Any) -> dict[str, Any]:
