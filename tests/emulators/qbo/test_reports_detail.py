@@ -1,4 +1,4 @@
-"""ProfitAndLossDetail and TransactionList: the ledger's postings add up to the P&L; one row per transaction."""
+"""ProfitAndLossDetail and TransactionList: postings add up to the P&L; one row per transaction."""
 
 from __future__ import annotations
 
@@ -11,9 +11,18 @@ from tests.emulators.qbo import report_checks as check
 from tests.emulators.qbo.report_fixtures import ENTITIES, FakeCompany
 
 RANGE = {"start_date": "2024-01-01", "end_date": "2024-06-15"}
-TRANSACTION_TYPES = (
-    "JournalEntry Invoice CreditMemo Payment Deposit SalesReceipt Bill BillPayment Purchase Transfer".split()
-)
+TRANSACTION_TYPES = [
+    "JournalEntry",
+    "Invoice",
+    "CreditMemo",
+    "Payment",
+    "Deposit",
+    "SalesReceipt",
+    "Bill",
+    "BillPayment",
+    "Purchase",
+    "Transfer",
+]
 
 
 @pytest.fixture
