@@ -28,7 +28,7 @@ def detail_columns(sections: bool) -> list[Column]:
         Column("transaction_type", "Transaction type", description="Invoice, Bill, Journal Entry, ..."),
         Column("number", "Num", description="The transaction's number (DocNumber)"),
         Column("name", "Name", description="Customer, vendor or employee"),
-        Column("memo", "Memo/Description"),
+        Column("memo", "Memo/Description", description="The memo or the line's description"),
         Column("account", "Account", description="The account posted to (Full name)"),
         Column("account_id", "Account ID", default=False, description="QBO's id of the account"),
         Column("split", "Split", description='The other account of the transaction, or "-Split-"'),
