@@ -7,12 +7,14 @@ its Account cell. Cells are picked by QBO's ColKey, so `columns=` or a reorderin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from exporters.columns import Column, Row
-from exporters.reports.tidy import RUNNING_BALANCE, tidy_lines
+from exporters.reports.tidy import RUNNING_BALANCE, TIDY_COLUMNS, tidy_lines
 from exporters.reports.tree import basis, column_keys, columns_of, lines, report_currency
 from qbo.client import JsonObject
 
+TIDY = {c.key: c for c in TIDY_COLUMNS}  # the columns every report's rows share
 SECTION_PATH = Column(
     "section_path", "Section path", description="P&L sections above the account, e.g. Expenses"
 )
@@ -21,8 +23,8 @@ SECTION_PATH = Column(
 def detail_columns(sections: bool) -> list[Column]:
     """The typed columns; `sections`: the report groups postings in P&L sections (P&L Detail)."""
     return [
-        Column("company", "Company", description="The QuickBooks company"),
-        Column("realm_id", "Realm ID", default=False, description="The company's QuickBooks realm id"),
+        TIDY["company"],
+        replace(TIDY["realm_id"], default=False),
         *([SECTION_PATH] if sections else []),
         Column("date", "Date", "date", description="The transaction date"),
         Column("transaction_type", "Transaction type", description="Invoice, Bill, Journal Entry, ..."),
@@ -33,8 +35,7 @@ def detail_columns(sections: bool) -> list[Column]:
         Column("account_id", "Account ID", default=False, description="QBO's id of the account"),
         Column("split", "Split", description='The other account of the transaction, or "-Split-"'),
         Column("amount", "Amount", "money", description="In the account's natural sign, home currency"),
-        Column("accounting_method", "Accounting method", default=False, description="Accrual or Cash"),
-        Column("currency", "Currency", default=False, description="The home currency"),
+        *(replace(TIDY[k], default=False) for k in ("accounting_method", "currency")),
     ]
 
 

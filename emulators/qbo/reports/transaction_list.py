@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from .company_access import Company
 from .context import ReportContext
+from .general_ledger import COLUMNS as GL_COLUMNS
 from .general_ledger import columns as column_list
 from .general_ledger import parse_columns, posting_cells, row_cells, splitter
 from .layout import data_row
 from .postings import Posting
 
-# ColKey -> (ColTitle, ColType), QBO's keys for this report.
+# ColKey -> (ColTitle, ColType): the General Ledger's, the account and its split under this report's keys.
 COLUMNS = {
-    "tx_date": ("Date", "Date"),
-    "txn_type": ("Transaction Type", "String"),
-    "doc_num": ("Num", "String"),
-    "name": ("Name", "String"),
-    "memo": ("Memo/Description", "String"),
+    **{k: GL_COLUMNS[k] for k in ("tx_date", "txn_type", "doc_num", "name", "memo")},
     "account_name": ("Account", "String"),
-    "other_account": ("Split", "String"),
-    "subt_nat_amount": ("Amount", "Money"),
+    "other_account": GL_COLUMNS["split_acc"],
+    "subt_nat_amount": GL_COLUMNS["subt_nat_amount"],
 }
 
 
