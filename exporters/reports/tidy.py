@@ -34,7 +34,8 @@ def tidy_lines(report_lines: list[Line], detail: bool = False) -> Iterator[tuple
     """(line, row type, posting date) of lines with amounts; a parent's own postings become an account row.
 
     In a detail report (General Ledger) a row inside an account's section is a posting of that account:
-    it becomes an account row of the section's account (label, id and path), dated by its first cell."""
+    it becomes an account row of the section's account (label, id and path, its other cells as `texts`),
+    dated by its first cell."""
     section_ids: dict[tuple[str, ...], str | None] = {}
     for line in report_lines:
         if line.kind == "header":
@@ -43,11 +44,12 @@ def tidy_lines(report_lines: list[Line], detail: bool = False) -> Iterator[tuple
                 own = Line("account", line.label, line.depth, line.path, line.account_id, line.values)
                 yield own, "account", None
             continue
-        posted = _day(line.label) if detail and line.kind in ("account", "computed") and line.path else None
-        if posted is not None:
+        posted = _day(line.label) if detail and line.kind in ("account", "computed") else None
+        if posted is not None:  # in a flat list (Transaction List) a posting has no account section
             account = section_ids.get(line.path)
+            label = line.path[-1] if line.path else ""
             yield (
-                Line("posting", line.path[-1], line.depth, line.path[:-1], account, line.values),
+                Line("posting", label, line.depth, line.path[:-1], account, line.values, texts=line.texts),
                 "account",
                 posted,
             )

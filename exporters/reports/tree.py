@@ -54,6 +54,12 @@ def _meta(column: JsonObject) -> dict[str, str]:
     return {m.get("Name"): m.get("Value") for m in column.get("MetaData") or []}
 
 
+def column_keys(report: JsonObject) -> list[str]:
+    """Every column's ColKey (else its title), in order: a detail report's cells by what they hold."""
+    raw = (report.get("Columns") or {}).get("Column") or []
+    return [str(_meta(c).get("ColKey") or c.get("ColTitle") or "") for c in raw]
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 

@@ -10,6 +10,7 @@ from datetime import date
 from exporters.columns import Column, Row
 from exporters.dates import resolve_range
 from exporters.reports import statement as st
+from exporters.reports.detail import detail_columns, detail_rows
 from exporters.reports.ledger import joined
 from exporters.reports.pieces import by_date, fetch_whole
 from exporters.reports.tidy import TIDY_COLUMNS, tidy_rows
@@ -38,6 +39,8 @@ class ReportSource:
     aging: bool = False
     periods: bool = True  # takes summarize_column_by (TrialBalance, GeneralLedger and aging reports don't)
     ledger: bool = False  # General Ledger: a refused range is cut by date, the pieces joined into one report
+    detail: bool = False  # P&L Detail, Transaction List: only rows, one per posting or transaction
+    section_path: bool = False  # a detail report whose postings sit in P&L sections
     filter_params: tuple[Party, ...] = PARTIES  # the id filters QBO takes for this report
     dimensions: bool = False  # also takes summarize_column_by Customers/Vendors/Classes/Departments
     kind: str = "report"
@@ -45,7 +48,12 @@ class ReportSource:
     description: str = ""  # for the catalog (list_sources); empty: the label says it
 
     def layout(self, options: ExporterOptions) -> Layout:
-        return options.layout
+        return "tidy" if self.detail else options.layout
+
+    @property
+    def layouts(self) -> bool:
+        """Whether the analyst chooses between a statement and tidy rows (a detail report is only rows)."""
+        return not self.detail
 
     def as_statement(self, options: ExporterOptions) -> ReportSource | None:
         """Itself in the statement layout (one table written whole); None in the tidy layout (rows)."""
@@ -62,6 +70,8 @@ class ReportSource:
     def columns(self, options: ExporterOptions | None = None) -> list[Column]:
         """Tidy columns; a statement's amount columns depend on the periods and are known at run time."""
         options = options or ExporterOptions()
+        if self.detail:
+            return detail_columns(self.section_path)
         if options.layout == "tidy":
             # Aging buckets and customer/vendor/... columns are no periods: their title is chosen by default.
             titled = self.aging or options.summarize_column_by in DIMENSIONS
@@ -128,6 +138,10 @@ class ReportSource:
     ) -> Iterator[Row]:
         """Tidy rows, or (one company) the statement's rows."""
         reports = self.fetch(client, options, run)
+        if self.detail:
+            for report in reports:
+                yield from detail_rows(report, company.name, company.realm_id)
+            return
         if options.layout == "tidy":
             for report in reports:
                 yield from tidy_rows(report, company.name, company.realm_id)
@@ -207,4 +221,25 @@ REPORT_SOURCES: tuple[ReportSource, ...] = (
         filter_params=("vendor",),
     ),
     ReportSource("general_ledger", "General ledger", "GeneralLedger", periods=False, ledger=True),
+    ReportSource(
+        "profit_and_loss_detail",
+        "Profit and loss detail",
+        "ProfitAndLossDetail",
+        periods=False,
+        ledger=True,
+        detail=True,
+        section_path=True,
+        description="One row per posting to an income or expense account, with its P&L section; "
+        "per account they add up to the Profit and loss",
+    ),
+    ReportSource(
+        "transaction_list",
+        "Transaction list",
+        "TransactionList",
+        periods=False,
+        ledger=True,
+        detail=True,
+        description="One row per transaction in the date range: date, type, number, name, memo, "
+        "account, split and amount",
+    ),
 )

@@ -57,7 +57,8 @@ def features(source: Any) -> dict[str, Any]:
     return {
         "date_range": report or bool(spec and spec.date_field),
         "report": report,
-        "layouts": report and not budget,  # a statement or tidy rows, companies side by side or in blocks
+        # a statement or tidy rows, companies side by side or in blocks (detail reports are only rows)
+        "layouts": report and not budget and bool(getattr(source, "layouts", True)),
         "budget": budget,
         "periods": report and bool(getattr(source, "periods", False)),
         "filters": filters,

@@ -16,7 +16,16 @@ Builder = Callable[[Company, dict[str, str]], dict]
 
 
 def _builders() -> dict[str, Builder]:
-    from . import aging, balance_sheet, cash_flow, general_ledger, profit_and_loss, trial_balance
+    from . import (
+        aging,
+        balance_sheet,
+        cash_flow,
+        general_ledger,
+        profit_and_loss,
+        profit_and_loss_detail,
+        transaction_list,
+        trial_balance,
+    )
 
     return {
         "ProfitAndLoss": profit_and_loss.build,
@@ -24,6 +33,8 @@ def _builders() -> dict[str, Builder]:
         "TrialBalance": trial_balance.build,
         "CashFlow": cash_flow.build,
         "GeneralLedger": general_ledger.build,
+        "ProfitAndLossDetail": profit_and_loss_detail.build,
+        "TransactionList": transaction_list.build,
         "AgedReceivables": aging.receivables,
         "AgedPayables": aging.payables,
     }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
+from .accounts import Account
 from .company_access import Company
 from .context import ReportContext
 from .errors import ReportParamError
@@ -26,36 +28,39 @@ COLUMNS = {
 }
 
 
-def parse_columns(raw: dict[str, str]) -> list[str]:
+def parse_columns(raw: dict[str, str], known: dict[str, tuple[str, str]]) -> list[str]:
+    """The `columns=` parameter: a subset of the report's ColKeys, in the order asked; all by default."""
     value = raw.get("columns")
     if not value:
-        return list(COLUMNS)
+        return list(known)
     keys = [k.strip() for k in value.split(",") if k.strip()]
-    unknown = [k for k in keys if k not in COLUMNS]
+    unknown = [k for k in keys if k not in known]
     if unknown:
-        raise ReportParamError(f"columns: unsupported {', '.join(unknown)} (use {', '.join(COLUMNS)})")
+        raise ReportParamError(f"columns: unsupported {', '.join(unknown)} (use {', '.join(known)})")
     return keys
 
 
 def build(company: Company, raw: dict[str, str]) -> dict:
     ctx = ReportContext.build(company, raw)
-    p = ctx.params
+    keys = parse_columns(raw, COLUMNS)
+    rows = [row for _account, row, _total in account_sections(ctx, keys)]
+    return {
+        "Header": ctx.report_header("GeneralLedger", not rows, "Total"),
+        "Columns": columns(keys, COLUMNS),
+        "Rows": {"Row": rows},
+    }
+
+
+def columns(keys: list[str], known: dict[str, tuple[str, str]]) -> dict:
+    return {"Column": [column(known[k][0], known[k][1], k) for k in keys]}
+
+
+def splitter(ctx: ReportContext) -> Callable[[Posting], str]:
+    """The Split of a posting: the transaction's other account, "-Split-" when several, "" when none."""
     chart = ctx.ledger.chart
-    keys = parse_columns(raw)
     by_txn: dict[tuple[str, str], set[str]] = defaultdict(set)
     for posting in ctx.postings:
         by_txn[(posting.txn_type, posting.txn_id)].add(posting.account_id)
-    opening: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    activity: dict[str, list[Posting]] = defaultdict(list)
-    year = fiscal_year_start(p.start, p.first_month)
-    for posting in ctx.postings:
-        if not ctx.keep(posting) or posting.date > p.end:
-            continue
-        account = chart.get(posting.account_id)
-        if posting.date >= p.start:
-            activity[account.id].append(posting)
-        elif not account.is_profit_and_loss or posting.date >= year:
-            opening[account.id] += posting.amount * account.sign
 
     def split(posting: Posting) -> str:
         others = by_txn[(posting.txn_type, posting.txn_id)] - {posting.account_id}
@@ -63,16 +68,56 @@ def build(company: Company, raw: dict[str, str]) -> dict:
             return chart.get(next(iter(others))).fully_qualified_name
         return "-Split-" if others else ""
 
-    rows = []
-    for account in sorted((chart.get(a) for a in set(opening) | set(activity)), key=lambda a: a.sort_key):
-        balance = opening[account.id]
+    return split
+
+
+def posting_cells(posting: Posting, amount: Decimal, split: str, account: str = "") -> dict[str, dict]:
+    """The detail cells of one posting, by ColKey (General Ledger, P&L Detail and Transaction List keys)."""
+    return {
+        "tx_date": cell(posting.date.isoformat()),
+        "txn_type": cell(txn_label(posting.txn_type), posting.txn_id),
+        "doc_num": cell(posting.doc_num),
+        "name": cell(posting.name, posting.customer_id or posting.vendor_id),
+        "memo": cell(posting.memo),
+        "account_name": cell(account),
+        "split_acc": cell(split),
+        "other_account": cell(split),
+        "subt_nat_amount": cell(money(amount)),
+    }
+
+
+def account_sections(
+    ctx: ReportContext, keys: list[str], only: Callable[[Account], bool] | None = None, opening: bool = True
+) -> list[tuple[Account, dict, Decimal]]:
+    """(account, Section, total amount) per account with postings in the range (or, with `opening`, a
+    beginning balance), in chart order; `only` picks the accounts (P&L Detail: one P&L block's)."""
+    p = ctx.params
+    chart = ctx.ledger.chart
+    split = splitter(ctx)
+    openings: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    activity: dict[str, list[Posting]] = defaultdict(list)
+    year = fiscal_year_start(p.start, p.first_month)
+    for posting in ctx.postings:
+        if not ctx.keep(posting) or posting.date > p.end:
+            continue
+        account = chart.get(posting.account_id)
+        if only is not None and not only(account):
+            continue
+        if posting.date >= p.start:
+            activity[account.id].append(posting)
+        elif opening and (not account.is_profit_and_loss or posting.date >= year):
+            openings[account.id] += posting.amount * account.sign
+
+    out = []
+    for account in sorted((chart.get(a) for a in set(openings) | set(activity)), key=lambda a: a.sort_key):
+        balance = openings[account.id]
         if balance == 0 and not activity[account.id]:
             continue
         lines = []
         if balance:
             lines.append(
                 data_row(
-                    _cells(
+                    row_cells(
                         keys, {"tx_date": cell("Beginning Balance"), "rbal_nat_amount": cell(money(balance))}
                     )
                 )
@@ -82,34 +127,21 @@ def build(company: Company, raw: dict[str, str]) -> dict:
             amount = posting.amount * account.sign
             total += amount
             balance += amount
-            lines.append(
-                data_row(
-                    _cells(
-                        keys,
-                        {
-                            "tx_date": cell(posting.date.isoformat()),
-                            "txn_type": cell(_txn_label(posting.txn_type), posting.txn_id),
-                            "doc_num": cell(posting.doc_num),
-                            "name": cell(posting.name, posting.customer_id or posting.vendor_id),
-                            "memo": cell(posting.memo),
-                            "split_acc": cell(split(posting)),
-                            "subt_nat_amount": cell(money(amount)),
-                            "rbal_nat_amount": cell(money(balance)),
-                        },
-                    )
-                )
-            )
+            values = posting_cells(posting, amount, split(posting))
+            lines.append(data_row(row_cells(keys, {**values, "rbal_nat_amount": cell(money(balance))})))
         label = account.fully_qualified_name
-        summary = _cells(keys, {"tx_date": cell(f"Total for {label}"), "subt_nat_amount": cell(money(total))})
-        rows.append(section([cell(label, account.id), *blanks(len(keys) - 1)], lines, summary))
-    return {
-        "Header": ctx.report_header("GeneralLedger", not rows, "Total"),
-        "Columns": {"Column": [column(COLUMNS[k][0], COLUMNS[k][1], k) for k in keys]},
-        "Rows": {"Row": rows},
-    }
+        summary = row_cells(keys, total_cells(f"Total for {label}", total))
+        head = [cell(label, account.id), *blanks(len(keys) - 1)]
+        out.append((account, section(head, lines, summary), total))
+    return out
 
 
-def _cells(keys: list[str], values: dict[str, dict]) -> list[dict]:
+def total_cells(label: str, total: Decimal) -> dict[str, dict]:
+    """A section's Summary: its label in the first column, the amount total."""
+    return {"tx_date": cell(label), "subt_nat_amount": cell(money(total))}
+
+
+def row_cells(keys: list[str], values: dict[str, dict]) -> list[dict]:
     """One cell per requested column; the first column always carries the row's label."""
     out = [values.get(k, cell("")) for k in keys]
     if "tx_date" not in keys and "tx_date" in values and not values["tx_date"]["value"][:1].isdigit():
@@ -127,5 +159,5 @@ TXN_LABELS = {
 }
 
 
-def _txn_label(txn_type: str) -> str:
+def txn_label(txn_type: str) -> str:
     return TXN_LABELS.get(txn_type, txn_type)
