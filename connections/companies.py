@@ -13,8 +13,9 @@ from connections.rows import saved_id
 from qbo.errors import QboError
 from qbo.oauth import IntuitOAuth, TokenSet, utcnow
 from store import states
+from store.crud import delete_exporter
 from store.crypto import decrypt
-from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Run, Watermark
+from store.models import Company, CompanyStatus, Exporter, ExporterCompany, Watermark
 from store.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def remove_company(session: Session, company: Company) -> str | None:
             )
         ).first()
         if others is None and exporter.id is not None:
-            _delete_exporter(session, exporter.id)
+            delete_exporter(session, exporter.id)
     session.exec(delete(Watermark).where(col(Watermark.company_id) == company_id))
     session.exec(delete(ExporterCompany).where(col(ExporterCompany.company_id) == company_id))
     session.delete(company)
@@ -105,10 +106,3 @@ def remove_company(session: Session, company: Company) -> str | None:
     for exporter in session.exec(select(Exporter).where(Exporter.workspace_id == company.workspace_id)).all():
         states.settle(session, exporter)  # no exporter stays held by a company that is gone
     return warning
-
-
-def _delete_exporter(session: Session, exporter_id: int) -> None:
-    session.exec(delete(Run).where(col(Run.exporter_id) == exporter_id))
-    session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter_id))
-    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter_id))
-    session.exec(delete(Exporter).where(col(Exporter.id) == exporter_id))

@@ -25,9 +25,10 @@ from exporters.tab_owners import writers_of
 from exporters.where_check import qbo_refusal
 from sheets.append import SnapshotColumn
 from sheets.client import parse_spreadsheet_id
-from store import states
+from store import crud, states
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, Watermark, WriteMode, utcnow
+from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Watermark, WriteMode, utcnow
+from store.rows import saved_id
 
 SCHEDULE_MINUTES = tuple(minutes_of(choice) for choice, _label in SCHEDULES)
 # Write options do not change which rows the tab should hold.
@@ -378,7 +379,4 @@ def _what_it_pulls(session: Session, exporter: Exporter) -> tuple[object, ...]:
 
 def delete_exporter(session: Session, exporter: Exporter) -> None:
     """The exporter with its companies, watermarks and run history (the spreadsheet stays in Drive)."""
-    session.exec(delete(Run).where(col(Run.exporter_id) == exporter.id))
-    session.exec(delete(Watermark).where(col(Watermark.exporter_id) == exporter.id))
-    session.exec(delete(ExporterCompany).where(col(ExporterCompany.exporter_id) == exporter.id))
-    session.delete(exporter)
+    crud.delete_exporter(session, saved_id(exporter))
