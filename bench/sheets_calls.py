@@ -70,9 +70,11 @@ def rows(cols: list[Col], n: int, offset: int = 0) -> Iterator[list]:
 
 
 def payload_bytes(cols: list[Col], n: int, offset: int = 0) -> int:
+    """The least any typed writer must send: each row's RAW values (numbers, date serials, text) as JSON."""
     encoder, kinds = CellEncoder(), [c.type for c in cols]
     return sum(
-        len(json.dumps(encoder.row(r, kinds), separators=(",", ":"))) + 1 for r in rows(cols, n, offset)
+        len(json.dumps([encoder.raw(v, k) for v, k in zip(r, kinds, strict=True)], separators=(",", ":"))) + 1
+        for r in rows(cols, n, offset)
     )
 
 
