@@ -20,7 +20,7 @@ from exporters.catalog import Source, UnknownSource, get_source, written_columns
 from exporters.columns import CUSTOM_PREFIX, Column
 from exporters.destination import DestinationProblem, create_spreadsheet, open_spreadsheet
 from exporters.filters import WhereError, validate_where
-from exporters.schedules import SCHEDULES, minutes_of
+from exporters.schedules import ScheduleError, ScheduleSpec, schedule_of
 from exporters.tab_owners import writers_of
 from exporters.where_check import qbo_refusal
 from sheets.append import SnapshotColumn
@@ -30,7 +30,7 @@ from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Watermark, WriteMode, utcnow
 from store.rows import saved_id
 
-SCHEDULE_MINUTES = tuple(minutes_of(choice) for choice, _label in SCHEDULES)
+HOURLY = ScheduleSpec(cron="0 * * * *", timezone="UTC")
 # Write options do not change which rows the tab should hold.
 WRITE_OPTIONS = ("oversize", "snapshot_column", "on_deleted", "reset_tab")
 
@@ -51,8 +51,8 @@ class ExporterDefinition(BaseModel):
     columns: list[str] = Field(default_factory=list)  # column keys in the order written
     options: ExporterOptions = Field(default_factory=ExporterOptions)
     write_mode: WriteMode = WriteMode.REPLACE
-    schedule_minutes: int = 60  # 0: only on demand
-    time_zone: str = "UTC"
+    schedule: ScheduleSpec | None = HOURLY  # None: only on demand (exporters.schedules)
+    time_zone: str = "UTC"  # today's date for relative date ranges
     enabled: bool = True  # the user's own switch; other holds (companies, Google, failures) stay
 
 
@@ -98,9 +98,8 @@ def validate(
             validate_where(getattr(source, "query_fields", dict)(), definition.options.where)
         except WhereError as exc:
             errors.append(FieldError("options.where", str(exc)))
-    if definition.schedule_minutes not in SCHEDULE_MINUTES:
-        offered = ", ".join(label.lower() for _choice, label in SCHEDULES)
-        errors.append(FieldError("schedule_minutes", f"Choose a schedule: {offered}."))
+    if (schedule := _schedule_error(definition.schedule)) is not None:
+        errors.append(schedule)
     if (zone := _time_zone_error(definition.time_zone)) is not None:
         errors.append(zone)
     account = session.get(GoogleAccount, definition.google_account_id or 0)
@@ -138,6 +137,16 @@ def _columns_errors(source: Source, definition: ExporterDefinition) -> list[Fiel
     if unknown:
         return [FieldError("columns", f"The source has no column {', '.join(unknown)}.")]
     return []
+
+
+def _schedule_error(spec: ScheduleSpec | None) -> FieldError | None:
+    if spec is None:
+        return None
+    try:
+        schedule_of(spec.cron, spec.timezone)
+    except ScheduleError as exc:
+        return FieldError(f"schedule.{exc.part}", str(exc))
+    return None
 
 
 def _time_zone_error(name: str) -> FieldError | None:
@@ -255,7 +264,9 @@ def definition_of(session: Session, exporter: Exporter) -> ExporterDefinition:
         columns=list(exporter.columns),
         options=exporter.options,
         write_mode=WriteMode(exporter.write_mode),
-        schedule_minutes=exporter.schedule_minutes or 0,
+        schedule=ScheduleSpec(cron=exporter.schedule_cron, timezone=exporter.schedule_time_zone)
+        if exporter.schedule_cron
+        else None,
         time_zone=exporter.time_zone or "UTC",
         enabled=exporter.pauses.disabled_by is None,
     )
@@ -318,7 +329,7 @@ def _write(
 ) -> Exporter:
     now = utcnow()
     exporter = exporter or Exporter(workspace_id=workspace_id, name="", source=definition.source)
-    previous_minutes = exporter.schedule_minutes if exporter.id else -1
+    previous_schedule = (exporter.schedule_cron, exporter.schedule_time_zone)
     before = _what_it_pulls(session, exporter) if exporter.id else None
     source = get_source(definition.source)
     where = definition.options.where.strip()
@@ -333,8 +344,12 @@ def _write(
     exporter.tab = definition.tab.strip()
     exporter.write_mode = definition.write_mode
     exporter.time_zone = definition.time_zone.strip() or "UTC"
-    minutes = definition.schedule_minutes
-    states.set_schedule(exporter, minutes, now, minutes != previous_minutes)
+    spec = definition.schedule
+    schedule = schedule_of(spec.cron, spec.timezone) if spec is not None else None
+    exporter.schedule_cron = schedule.cron if schedule else ""
+    exporter.schedule_time_zone = schedule.timezone if schedule else exporter.time_zone
+    changed = (exporter.schedule_cron, exporter.schedule_time_zone) != previous_schedule
+    states.set_schedule(exporter, schedule.next_after(now) if schedule else None, now, changed)
     exporter.destination_error = ""
     session.add(exporter)
     session.flush()

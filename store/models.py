@@ -162,8 +162,10 @@ class Exporter(TypedDocuments, SQLModel, table=True):
     spreadsheet_title: str = ""
     tab: str = "Sheet1"
     write_mode: str = WriteMode.REPLACE
-    schedule_minutes: int | None = 60  # None: only on demand
-    time_zone: str = "UTC"
+    # exporters.schedules: a cron expression ("" = manual only) read in schedule_time_zone.
+    schedule_cron: str = Field(default="0 * * * *", sa_column_kwargs={"server_default": ""})
+    schedule_time_zone: str = Field(default="UTC", sa_column_kwargs={"server_default": "UTC"})
+    time_zone: str = "UTC"  # today's date for relative date ranges and statuses
     # Written only by store.states: the state, derived from the pauses (enabled == state is active).
     next_run_at: datetime | None = Field(default=None, index=True)
     enabled: bool = True

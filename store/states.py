@@ -265,31 +265,31 @@ def missing_companies(exporter: Exporter) -> list[int]:
 # -- the schedule ----------------------------------------------------------------------------------------
 
 
-def next_run_after(now: datetime, schedule_minutes: int | None) -> datetime | None:
-    """When a scheduled exporter is next due: one interval after now, so missed slots run once."""
-    return None if not schedule_minutes else now + timedelta(minutes=schedule_minutes)
+# The schedule's arithmetic is exporters.schedules' (a cron expression in a time zone); the callers pass the
+# times it computed, and this module decides which of them becomes next_run_at.
 
 
-def set_schedule(exporter: Exporter, minutes: int | None, now: datetime, changed: bool) -> None:
-    """The analyst saved the schedule: due at once when new or changed, unchanged otherwise."""
-    exporter.schedule_minutes = minutes
-    previous = exporter.next_run_at
-    if not minutes:
+def set_schedule(exporter: Exporter, next_at: datetime | None, now: datetime, changed: bool) -> None:
+    """The analyst saved the schedule; `next_at` is its first slot after now (None: manual only).
+    A new exporter is due at once (its first fill), a changed schedule moves to its first slot, an
+    unchanged one keeps its pending slot."""
+    if next_at is None:
         exporter.next_run_at = None
-    elif changed or previous is None or previous - now > timedelta(minutes=minutes):
+    elif exporter.id is None:
         exporter.next_run_at = now
+    elif changed or exporter.next_run_at is None:
+        exporter.next_run_at = next_at
 
 
-def restart_clock(exporter: Exporter, now: datetime) -> None:
-    """ "Run now" on a scheduled exporter: the next scheduled run is one interval after the click."""
-    if exporter.enabled and exporter.next_run_at is not None:
-        exporter.next_run_at = next_run_after(now, exporter.schedule_minutes)
+def restart_clock(exporter: Exporter, next_at: datetime | None) -> None:
+    """ "Run now": an overdue slot is served by this run, so the next scheduled run is the schedule's
+    next slot after the click (`next_at`); a slot still ahead stays."""
+    if exporter.enabled and exporter.next_run_at is not None and next_at is not None:
+        exporter.next_run_at = next_at
 
 
-def claim_slot(
-    session: Session, exporter_id: int, due_at: datetime, now: datetime, minutes: int | None
-) -> bool:
-    """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
+def claim_slot(session: Session, exporter_id: int, due_at: datetime, next_at: datetime | None) -> bool:
+    """Move the exporter's next_run_at to `next_at` iff it is still the value we saw: only one tick wins."""
     result = session.execute(
         update(Exporter)
         .where(
@@ -297,20 +297,15 @@ def claim_slot(
             col(Exporter.enabled).is_(True),
             col(Exporter.next_run_at) == due_at,
         )
-        .values(next_run_at=next_run_after(now, minutes))
+        .values(next_run_at=next_at)
     )
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 
-def give_back_slot(
-    session: Session, exporter_id: int, due_at: datetime, now: datetime, minutes: int | None
-) -> None:
+def give_back_slot(session: Session, exporter_id: int, due_at: datetime, next_at: datetime | None) -> None:
     """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
-    session.execute(
-        update(Exporter)
-        .where(col(Exporter.id) == exporter_id, col(Exporter.next_run_at) == next_run_after(now, minutes))
-        .values(next_run_at=due_at)
-    )
+    moved = col(Exporter.next_run_at).is_(None) if next_at is None else col(Exporter.next_run_at) == next_at
+    session.execute(update(Exporter).where(col(Exporter.id) == exporter_id, moved).values(next_run_at=due_at))
 
 
 # -- follow-up runs (a QuickBooks change during a run) ---------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rq.job import Job
 from sqlmodel import Session, col, select
 
+from exporters.schedules import next_slot
 from store import redis_keys, states
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
@@ -45,7 +46,9 @@ def enqueue_run(
             session.add(run)
             states.take_follow_up(exporter)  # this run reads after the change: it is the follow-up
             if trigger == RunTrigger.MANUAL:
-                states.restart_clock(exporter, utcnow())
+                states.restart_clock(
+                    exporter, next_slot(exporter.schedule_cron, exporter.schedule_time_zone, utcnow())
+                )
             session.add(exporter)
         submit(saved_id(run), at_front=trigger == RunTrigger.MANUAL)
     return run

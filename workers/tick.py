@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from sqlmodel import col, select
 
+from exporters.schedules import next_slot
 from store import states
 from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
@@ -35,36 +36,36 @@ class DueExporter(NamedTuple):
     exporter_id: int
     workspace_id: int
     due_at: datetime
-    schedule_minutes: int | None
+    next_at: datetime | None  # its schedule's first slot after this tick: missed slots run once
 
 
-def claim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> bool:
+def claim(exporter_id: int, due_at: datetime, next_at: datetime | None) -> bool:
     """Move the exporter's next_run_at forward iff it is still the value we saw: only one tick wins."""
     with session_scope() as session:
-        return states.claim_slot(session, exporter_id, due_at, now, schedule_minutes)
+        return states.claim_slot(session, exporter_id, due_at, next_at)
 
 
-def unclaim(exporter_id: int, due_at: datetime, now: datetime, schedule_minutes: int | None) -> None:
+def unclaim(exporter_id: int, due_at: datetime, next_at: datetime | None) -> None:
     """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
     with session_scope() as session:
-        states.give_back_slot(session, exporter_id, due_at, now, schedule_minutes)
+        states.give_back_slot(session, exporter_id, due_at, next_at)
 
 
 def due_exporters(now: datetime) -> list[DueExporter]:
     """The enabled exporters whose time has come."""
     with session_scope() as session:
-        statement = select(
-            col(Exporter.id), Exporter.workspace_id, col(Exporter.next_run_at), Exporter.schedule_minutes
-        ).where(
+        statement = select(Exporter).where(
             col(Exporter.enabled).is_(True),
             col(Exporter.next_run_at).is_not(None),
             col(Exporter.next_run_at) <= now,
         )
         # The primary key is never NULL and the WHERE leaves no NULL next_run_at: the test narrows the type.
         return [
-            DueExporter(exporter_id, workspace_id, due_at, minutes)
-            for exporter_id, workspace_id, due_at, minutes in session.exec(statement)
-            if exporter_id is not None and due_at is not None
+            DueExporter(
+                e.id, e.workspace_id, e.next_run_at, next_slot(e.schedule_cron, e.schedule_time_zone, now)
+            )
+            for e in session.exec(statement)
+            if e.id is not None and e.next_run_at is not None
         ]
 
 
@@ -81,14 +82,14 @@ def tick(now: datetime | None = None) -> TickResult:
     """Reap dead runs, then queue one run for every due exporter this tick manages to claim."""
     now = now or utcnow()
     result = TickResult(reaped=reap(now))
-    for exporter_id, workspace_id, due_at, interval in due_exporters(now):
-        if not claim(exporter_id, due_at, now, interval):
+    for exporter_id, workspace_id, due_at, next_at in due_exporters(now):
+        if not claim(exporter_id, due_at, next_at):
             continue
         try:
             run = enqueue_run(exporter_id, workspace_id, trigger=RunTrigger.SCHEDULE)
         except Exception:
             log.exception("tick: could not queue exporter %s; it stays due for the next tick", exporter_id)
-            unclaim(exporter_id, due_at, now, interval)
+            unclaim(exporter_id, due_at, next_at)
             result.failed.append(exporter_id)
             continue
         if run is None:

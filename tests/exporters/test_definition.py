@@ -35,7 +35,7 @@ def definition(world: World, company_ids: list[int], **fields) -> ExporterDefini
         "spreadsheet_id": world.spreadsheet.id,
         "tab": "Invoices",
         "columns": ["number", "date", "total"],
-        "schedule_minutes": 0,
+        "schedule": None,
         **fields,
     }
     return ExporterDefinition(**values)

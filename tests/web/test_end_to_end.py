@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from connections.clients import gspread_client_for
+from exporters.schedules import Schedule
 from store import crypto
 from store.db import get_engine
 from store.models import Company, Exporter, GoogleAccount, Run, RunStatus, utcnow
@@ -115,10 +116,10 @@ def story(user: Browser, qbo_emulator, google_emulator, settings, database_url) 
 
 def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, settings, qbo_emulator, caplog):
     caplog.set_level(logging.DEBUG)
-    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="60")
+    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="0 * * * *")
     assert page.has("Created the exporter Invoices"), page.html[:2000]
     exporter = the_exporter()
-    assert exporter.tab == "Invoices" and exporter.schedule_minutes == 60 and exporter.spreadsheet_id
+    assert exporter.tab == "Invoices" and exporter.schedule_cron == "0 * * * *" and exporter.spreadsheet_id
 
     page = story.get(f"/exporters/{exporter.id}")
     page = story.submit(story.form("Run now"))
@@ -155,9 +156,10 @@ def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, se
     viewer = requests.get(run_page.link("Open the sheet"), timeout=30)
     assert viewer.ok and invoices[0]["DocNumber"] in viewer.text and invoices[-1]["DocNumber"] in viewer.text
 
-    # "Run now" restarted the hourly clock: the tick does nothing until an hour later, then queues it.
+    # "Run now" served the overdue first slot: the next scheduled run is the next top of the hour; the
+    # tick does nothing until then, then queues it.
     due = the_exporter().next_run_at
-    assert due - utcnow() > timedelta(minutes=59)
+    assert due == Schedule("0 * * * *").next_after(utcnow())
     assert tick().queued == []
     [scheduled] = tick(now=due + timedelta(seconds=1)).queued
     work(settings)

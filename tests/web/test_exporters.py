@@ -44,11 +44,11 @@ def create(browser: Browser, **values: str | list[str]):
 
 
 def test_create_with_a_new_spreadsheet(ready: Browser) -> None:
-    page = create(ready, destination="new", spreadsheet_title="Board pack", schedule="60")
+    page = create(ready, destination="new", spreadsheet_title="Board pack", schedule="0 * * * *")
     assert page.has("Created the exporter Open invoices"), re.findall(r"class=\"error\">([^<]*)", page.html)
     assert page.has("Board pack") and page.has("Hourly") and page.has("Open the sheet")
     [exporter] = exporters()
-    assert exporter.spreadsheet_id and exporter.tab == "Invoices" and exporter.schedule_minutes == 60
+    assert exporter.spreadsheet_id and exporter.tab == "Invoices" and exporter.schedule_cron == "0 * * * *"
     assert exporter.columns and exporter.next_run_at is not None
     with Session(get_engine()) as session:
         assert len(session.exec(select(ExporterCompany)).all()) == 1
@@ -400,7 +400,7 @@ def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: B
             return len(session.exec(select(Watermark)).all())
 
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
-    ready.submit(form, "Save exporter", name="Open invoices (renamed)", schedule="1440")
+    ready.submit(form, "Save exporter", name="Open invoices (renamed)", schedule="0 6 * * *")
     assert watermarks() == 1  # a name or schedule changes nothing in the tab
 
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")

@@ -154,7 +154,7 @@ def test_only_exporters_asked_to_refresh_on_changes_run_on_webhooks(store_settin
     """On main every exporter reading the company ran on a webhook, manual-only ones included."""
     with session_scope() as session:
         ws = factories.workspace(session)
-        manual = _reading(session, ws.id, "4621", schedule_minutes=None)
+        manual = _reading(session, ws.id, "4621", schedule_cron="")
         other = factories.workspace(session, "Other books")
         watched = _reading(session, other.id, "4621", options={"refresh_on_changes": True})
     assert process_delivery(_delivery("4621")) == {"received": 1, "queued": 1}

@@ -9,6 +9,7 @@ import pytest
 from rq.job import Job
 from sqlmodel import select
 
+from exporters.schedules import Schedule
 from store.db import session_scope
 from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
 from tests import factories
@@ -23,7 +24,7 @@ def due_exporter(store_settings) -> int:
     with session_scope() as session:
         ws = factories.workspace(session)
         row = factories.exporter(
-            session, ws.id, next_run_at=utcnow() - timedelta(minutes=1), schedule_minutes=60
+            session, ws.id, next_run_at=utcnow() - timedelta(minutes=1), schedule_cron="0 * * * *"
         )
         return row.id
 
@@ -70,7 +71,7 @@ def test_a_scheduler_that_was_down_runs_a_missed_exporter_once(store_settings):
     with session_scope() as session:
         ws = factories.workspace(session)
         exporter_id = factories.exporter(
-            session, ws.id, next_run_at=now - timedelta(hours=7), schedule_minutes=60
+            session, ws.id, next_run_at=now - timedelta(hours=7), schedule_cron="0 * * * *"
         ).id
 
     tick(now)
@@ -78,7 +79,8 @@ def test_a_scheduler_that_was_down_runs_a_missed_exporter_once(store_settings):
 
     assert len(runs_of(exporter_id)) == 1
     with session_scope() as session:
-        assert session.get(Exporter, exporter_id).next_run_at == now + timedelta(hours=1)
+        # the first slot after the tick that served it, not the seven it missed
+        assert session.get(Exporter, exporter_id).next_run_at == Schedule("0 * * * *").next_after(now)
 
 
 def test_exporter_with_an_active_run_is_not_queued_again(due_exporter):
@@ -99,7 +101,7 @@ def test_disabled_and_unscheduled_exporters_are_left_alone(store_settings):
     with session_scope() as session:
         ws = factories.workspace(session)
         factories.exporter(session, ws.id, next_run_at=past, enabled=False, name="paused")
-        factories.exporter(session, ws.id, next_run_at=None, schedule_minutes=None, name="manual only")
+        factories.exporter(session, ws.id, next_run_at=None, schedule_cron="", name="manual only")
 
     assert tick(utcnow()).queued == []
     assert get_queue().job_ids == []
@@ -149,8 +151,8 @@ def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(st
     due = utcnow() - timedelta(minutes=1)
     with session_scope() as session:
         ws = factories.workspace(session)
-        broken = factories.exporter(session, ws.id, next_run_at=due, schedule_minutes=60).id
-        fine = factories.exporter(session, ws.id, next_run_at=due, schedule_minutes=60).id
+        broken = factories.exporter(session, ws.id, next_run_at=due, schedule_cron="0 * * * *").id
+        fine = factories.exporter(session, ws.id, next_run_at=due, schedule_cron="0 * * * *").id
     real_enqueue = workers.tick.enqueue_run
 
     def flaky(exporter_id: int, *args, **kwargs):

@@ -14,7 +14,7 @@ from wtforms import Field
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.definition import WRITE_OPTIONS, ExporterDefinition, FieldError, company_ids
-from exporters.schedules import SCHEDULES, choice_of, minutes_of
+from exporters.schedules import CUSTOM, MANUAL, ScheduleSpec, preset_of
 from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
 from store.models import Company, Exporter, GoogleAccount, GoogleAccountStatus, WriteMode
 from web.current import scoped
@@ -181,7 +181,9 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.spreadsheet_title.data = exporter.spreadsheet_title
     form.tab.data, form.write_mode.data = exporter.tab, exporter.write_mode
     load_write_options(form, options)
-    form.schedule.data = choice_of(exporter.schedule_minutes)
+    form.schedule.data = preset_of(exporter.schedule_cron)
+    form.schedule_cron.data = exporter.schedule_cron
+    form.schedule_time_zone.data = exporter.schedule_time_zone
     form.enabled.data = exporter.pauses.disabled_by is None  # the user's own switch, not the other holds
 
 
@@ -270,10 +272,21 @@ def definition_from(
         if exporter is not None
         else options,
         write_mode=form.write_mode.data if form.write_mode.data in set(WriteMode) else WriteMode.REPLACE,
-        schedule_minutes=minutes_of(form.schedule.data) if form.schedule.data in dict(SCHEDULES) else -1,
+        schedule=schedule_from(form),
         time_zone=form.time_zone.data or "UTC",
         enabled=bool(form.enabled.data),
     )
+
+
+def schedule_from(form: ExporterForm) -> ScheduleSpec | None:
+    """The schedule the form asks for: a preset's cron expression or the typed one, in the schedule's
+    zone (default: the exporter's time zone)."""
+    choice = form.schedule.data or MANUAL
+    if choice == MANUAL:
+        return None
+    cron = (form.schedule_cron.data or "") if choice == CUSTOM else choice
+    zone = (form.schedule_time_zone.data or "").strip() or (form.time_zone.data or "").strip() or "UTC"
+    return ScheduleSpec(cron=cron, timezone=zone)
 
 
 def shown_options(form: ExporterForm) -> ExporterOptions:
@@ -290,7 +303,8 @@ def shown_options(form: ExporterForm) -> ExporterOptions:
 FIELD_OF = {
     "company_ids": "companies",
     "spreadsheet_id": "spreadsheet",
-    "schedule_minutes": "schedule",
+    "schedule.cron": "schedule_cron",
+    "schedule.timezone": "schedule_time_zone",
     "options.where": "where",
 }
 

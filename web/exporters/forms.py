@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from exporters.schedules import SCHEDULES
+from exporters.schedules import SCHEDULE_CHOICES
 from exporters.sources.reports import SUMMARIZE
 from store.documents import RELATIVE, STATUSES
 from web.forms import Form
@@ -108,7 +108,9 @@ class ExporterForm(Form):
         default="remove",
     )
     reset_tab = BooleanField("Reset the tab on the next run (after its header cells were edited)")
-    schedule = SelectField("Schedule", choices=SCHEDULES, default="60")
+    schedule = SelectField("Schedule", choices=SCHEDULE_CHOICES, default="0 * * * *")
+    schedule_cron = StringField("Cron expression", validators=[Optional(), Length(max=120)])
+    schedule_time_zone = StringField("Schedule time zone", validators=[Optional(), Length(max=64)])
     refresh_on_changes = BooleanField("Refresh when QuickBooks changes", default=False)
     missing_company = RadioField(
         "A company disconnected (several companies)",

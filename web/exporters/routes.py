@@ -15,7 +15,7 @@ from exporters.definition import (
     tab_labels,
     validate,
 )
-from exporters.schedules import label_of
+from exporters.schedules import label_of, upcoming_runs
 from store import states
 from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterState, GoogleAccount, Run, RunStatus, RunTrigger
@@ -158,7 +158,8 @@ def show(exporter_id: int) -> str:
         exporter_names=None,
         written=tab_labels(definition_of(session, exporter)),
         sheet_url=sheet_link(exporter),
-        schedule=label_of(exporter.schedule_minutes),
+        schedule=label_of(exporter),
+        upcoming=upcoming_runs(exporter),
         form=ConfirmForm(),
     )
 

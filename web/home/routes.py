@@ -59,7 +59,7 @@ def index() -> str:
         ],
         last_runs=last_runs,
         sheet_links={e.id: sheet_link(e) for e in exporters},
-        schedules={e.id: label_of(e.schedule_minutes) for e in exporters},
+        schedules={e.id: label_of(e) for e in exporters},
         source_labels={key: source.label for key, source in SOURCES.items()},
         exporter_names={e.id: e.name for e in exporters},
         runs=runs,
