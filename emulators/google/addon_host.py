@@ -87,7 +87,9 @@ def event_object(
     auth = authorization(current_app.config)
     scopes = list(deployment.get("oauthScopes") or [])
     common: dict = {"hostApp": "SHEETS", "platform": "WEB"}
-    if ((deployment.get("addOns") or {}).get("common") or {}).get("useLocaleFromApp") and LOCALE_SCOPE in scopes:
+    if ((deployment.get("addOns") or {}).get("common") or {}).get(
+        "useLocaleFromApp"
+    ) and LOCALE_SCOPE in scopes:
         common |= {"userLocale": "en-US", "timeZone": _zone(time_zone)}
     if inputs is not None:
         common["formInputs"] = form_inputs(inputs)
@@ -97,7 +99,9 @@ def event_object(
     meta = _backend().files.get(spreadsheet_id)
     if granted and meta is not None:
         sheets |= {"id": spreadsheet_id, "title": meta.name}
-    user_token = _backend().id_tokens.token(auth.oauth_client_id, subject(email), email, azp=auth.oauth_client_id)
+    user_token = _backend().id_tokens.token(
+        auth.oauth_client_id, subject(email), email, azp=auth.oauth_client_id
+    )
     return {
         "commonEventObject": common,
         "authorizationEventObject": {
@@ -141,7 +145,11 @@ def invoke() -> Response:
         raise invalid_argument(f"The add-on is not installed for {email}.")
     spreadsheet_id = str(body.get("spreadsheet_id") or "")
     if body.get("action"):
-        url, inputs, parameters = str(body["action"]), body.get("form_inputs") or {}, body.get("parameters") or {}
+        url, inputs, parameters = (
+            str(body["action"]),
+            body.get("form_inputs") or {},
+            body.get("parameters") or {},
+        )
     elif body.get("trigger") in TRIGGERS:
         url, inputs, parameters = trigger_url(deployment, body["trigger"]), None, None
     else:
@@ -153,7 +161,14 @@ def invoke() -> Response:
         granted = _store().has_file(email, deployment["name"], spreadsheet_id)
     system = system_token(url)
     event = event_object(
-        deployment, email, spreadsheet_id, bool(granted), system, inputs, parameters, body.get("time_zone") or "UTC"
+        deployment,
+        email,
+        spreadsheet_id,
+        bool(granted),
+        system,
+        inputs,
+        parameters,
+        body.get("time_zone") or "UTC",
     )
     try:
         answer = requests.post(url, json=event, headers=_header(deployment, system, event), timeout=30)

@@ -73,7 +73,9 @@ class AddonStore:
         with self._lock:
             found = self.deployments.get(deployment_id)
             if found is None:
-                found = next((d for n, d in self.deployments.items() if n.rsplit("/", 1)[-1] == deployment_id), None)
+                found = next(
+                    (d for n, d in self.deployments.items() if n.rsplit("/", 1)[-1] == deployment_id), None
+                )
             return found
 
     def install(self, email: str, name: str, installed: bool = True) -> None:

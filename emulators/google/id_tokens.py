@@ -39,7 +39,7 @@ def _uint(number: int) -> str:
 
 
 class IdTokenSigner:
-    """One RSA signing key with its self-signed certificate (kept in the records, so tokens outlive a restart)."""
+    """One RSA signing key and its self-signed certificate (kept in the records: tokens outlive a restart)."""
 
     def __init__(self, records: Records) -> None:
         self._lock = threading.Lock()
@@ -63,10 +63,14 @@ class IdTokenSigner:
                 self._kid = secrets.token_hex(20)
                 self._cert_pem = _certificate(key).public_bytes(serialization.Encoding.PEM).decode()
                 private_pem = key.private_bytes(
-                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
                 ).decode()
                 self._records.put(
-                    "meta", "id_token_key", {"kid": self._kid, "cert_pem": self._cert_pem, "private_pem": private_pem}
+                    "meta",
+                    "id_token_key",
+                    {"kid": self._kid, "cert_pem": self._cert_pem, "private_pem": private_pem},
                 )
             self._key = key
             return key
@@ -79,7 +83,7 @@ class IdTokenSigner:
         return signing_input + "." + _b64(signature)
 
     def token(self, audience: str, sub: str, email: str, lifetime: int = LIFETIME_SECONDS, **extra) -> str:
-        """An ID token for `email` with this audience, issued now (real time: verifiers use their own clock)."""
+        """An ID token for `email` with this audience, issued now (real time: verifiers use their clock)."""
         now = int(time.time())
         claims = {
             "iss": ISSUER,
@@ -102,7 +106,14 @@ class IdTokenSigner:
     def jwks(self) -> dict:
         """The JWK Set, the v3 format."""
         numbers = self._ensure().public_key().public_numbers()
-        key = {"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self._kid, "n": _uint(numbers.n), "e": _uint(numbers.e)}
+        key = {
+            "kty": "RSA",
+            "alg": "RS256",
+            "use": "sig",
+            "kid": self._kid,
+            "n": _uint(numbers.n),
+            "e": _uint(numbers.e),
+        }
         return {"keys": [key]}
 
 
