@@ -13,13 +13,16 @@ from werkzeug.wrappers import Response
 from store.models import OutboxEmail, PasswordReset, User, utcnow
 from store.outbox import LINK, deliver, queue_email, stored_text
 from store.settings import get_settings
+from web.addon.links import links_of
 from web.auth import bp, ratelimit
 from web.auth.accounts import create_account, find_user
 from web.auth.forms import AccountForm, ForgotForm, LoginForm, ResetForm, SignupForm
 from web.auth.passwords import hash_password, verify_password
 from web.current import login_required, sign_in, sign_out
 from web.database import get_session
+from web.forms import ConfirmForm
 from web.links import external_url
+from web.security_headers import OPEN_LINK, relax_headers
 from web.tokens import hash_token, new_token
 from web.viewer_time import BROWSER_COOKIE, zone_or_none
 
@@ -42,7 +45,10 @@ def _user_by_email(email: str) -> User | None:
     return find_user(get_session(), email)
 
 
+# Signing up or in may happen in the window the Sheets add-on opened to link an account: without COOP,
+# or the add-on never sees that window close (web.addon.pages).
 @bp.route("/signup", methods=["GET", "POST"])
+@relax_headers(OPEN_LINK)
 def signup() -> str | Response:
     """Create a user and their own workspace, in which they are the owner."""
     form = SignupForm()
@@ -63,6 +69,7 @@ def signup() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@relax_headers(OPEN_LINK)
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
@@ -187,6 +194,11 @@ def account() -> str | Response | tuple[str, int]:
             flash(f"Times are shown in {name or 'your browser’s time zone'}.", "success")
             return redirect(url_for("auth.account"))
     page = render_template(
-        "auth/account.html", form=form, browser_zone=request.cookies.get(BROWSER_COOKIE), now=utcnow()
+        "auth/account.html",
+        form=form,
+        browser_zone=request.cookies.get(BROWSER_COOKIE),
+        now=utcnow(),
+        addon_links=links_of(get_session(), g.user.id),
+        unlink_form=ConfirmForm(),
     )
     return page if not form.errors else (page, 400)
