@@ -78,6 +78,7 @@ class Settings:
     addon_service_account_email: str = ""
     addon_oauth_client_id: str = ""
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    google_addons_api_base: str = "https://gsuiteaddons.googleapis.com"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -120,6 +121,7 @@ class Settings:
             google_api_base=google_url,
             google_web_base=google_url,
             google_certs_url=f"{google_url}/oauth2/v1/certs",
+            google_addons_api_base=google_url,
         )
 
     def as_environment(self) -> dict[str, str]:
