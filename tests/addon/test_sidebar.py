@@ -11,7 +11,7 @@ from rq import Queue, Worker
 from sqlmodel import select
 
 from store import db
-from store.models import Run, Workspace
+from store.models import Run, RunStatus, Workspace
 from tests import factories
 from tests.addon.host import AddonHost, links
 from tests.web.browser import Browser
@@ -232,3 +232,63 @@ def test_a_linked_user_never_sees_another_workspaces_exporter(addon: AddonHost):
     with db.session_scope() as session:
         assert session.exec(select(Run).where(Run.exporter_id == theirs_id)).first() is None
     assert ours_id != theirs_id
+
+
+def test_a_running_refresh_shows_its_progress_and_unlinking_asks_to_sign_in_again(addon: AddonHost):
+    email = f"cy-{uuid.uuid4().hex[:6]}@example.com"
+    cy = analyst(addon, "Cy", email)
+    sheet = addon.spreadsheet(email, "Running books")
+    with db.session_scope() as session:
+        workspace = session.exec(select(Workspace).where(Workspace.name == "Cy's workspace")).one()
+        exporter = factories.exporter(
+            session, workspace.id, name="Big ledger", spreadsheet_id=sheet, tab="GL"
+        )
+        session.add(
+            Run(
+                exporter_id=exporter.id,
+                workspace_id=workspace.id,
+                status=RunStatus.RUNNING,
+                progress="Fetched 2,000 of 5,400 invoices from Cy Co",
+            )
+        )
+    link(addon, cy, email)
+    home = top_card(addon.invoke(email, sheet, trigger="homepage", file_scope_granted=True)["body"])
+    assert "Refreshing… Fetched 2,000 of 5,400 invoices from Cy Co" in words(home)
+    assert on_click(home, "Refresh now") and '"disabled": true' in words(home)
+
+    page = cy.get("/account")
+    assert email in page.text
+    cy.submit(cy.form("Unlink"))
+    assert "Unlinked" in cy.page.text and links() == []
+    again = addon.invoke(email, sheet, trigger="homepage", file_scope_granted=True)["body"]
+    assert "custom_authorization_prompt" in again
+
+
+def test_the_deployment_names_our_endpoints_under_public_url(addon: AddonHost):
+    """Every runFunction of `sheetbooks addon deployment` is an endpoint of ours at PUBLIC_URL + path, and
+    the Add-ons API stored it as printed."""
+    from web.addon.deployment import deployment_resource
+
+    resource = deployment_resource(addon.settings)
+    stored = requests.get(
+        f"{addon.emulator}/v1/projects/sheetbooks-emulator/deployments/{addon.deployment}",
+        headers={"Authorization": f"Bearer {addon.access_token('developer@example.com')}"},
+        timeout=30,
+    ).json()
+    assert stored["addOns"] == resource["addOns"] and stored["oauthScopes"] == resource["oauthScopes"]
+    assert set(resource["oauthScopes"]) == {
+        "https://www.googleapis.com/auth/userinfo.email",
+        "https://www.googleapis.com/auth/drive.file",
+        "https://www.googleapis.com/auth/script.locale",
+    }
+    functions = [
+        resource["addOns"]["common"]["homepageTrigger"]["runFunction"],
+        resource["addOns"]["sheets"]["homepageTrigger"]["runFunction"],
+        resource["addOns"]["sheets"]["onFileScopeGrantedTrigger"]["runFunction"],
+    ]
+    app = create_app({"SETTINGS": addon.settings})
+    adapter = app.url_map.bind("localhost")
+    for url in functions:
+        assert url.startswith(addon.backend + "/addon/")
+        endpoint, _ = adapter.match(url[len(addon.backend) :], method="POST")
+        assert endpoint.startswith("addon.")
