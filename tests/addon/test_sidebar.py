@@ -14,7 +14,7 @@ from store import db
 from store.models import Run, RunStatus, Workspace
 from tests import factories
 from tests.addon.host import AddonHost, links
-from tests.web.browser import Browser
+from tests.web.browser import PASSWORD, Browser
 from tests.web.oauth import connect_google, connect_quickbooks
 from web import create_app
 from workers.queue import get_redis
@@ -292,3 +292,24 @@ def test_the_deployment_names_our_endpoints_under_public_url(addon: AddonHost):
         assert url.startswith(addon.backend + "/addon/")
         endpoint, _ = adapter.match(url[len(addon.backend) :], method="POST")
         assert endpoint.startswith("addon.")
+
+
+def test_the_link_window_signs_in_itself_without_coop(addon: AddonHost):
+    """The sign-in window never sends Cross-Origin-Opener-Policy (the add-on would miss its closing), so it
+    signs in on its own page; a forged or stale state is refused."""
+    email = f"di-{uuid.uuid4().hex[:6]}@example.com"
+    analyst(addon, "Di", email)
+    addon.install(email)
+    prompt = top_card(addon.invoke(email, trigger="homepage")["body"])
+    url = on_click(prompt, "Sign in to Sheetbooks")["openLink"]["url"]
+    anonymous = Browser(create_app({"SETTINGS": addon.settings, "TESTING": True}).test_client())
+    response = anonymous.client.get(url[len(addon.backend) :])
+    assert response.status_code == 200 and "Cross-Origin-Opener-Policy" not in response.headers
+    anonymous._done(response)
+    anonymous.submit(anonymous.form("Log in"), email=email, password="wrong password!")
+    assert "don't match an account" in anonymous.page.text and links() == []
+    anonymous.submit(anonymous.form("Log in"), email=email, password=PASSWORD)
+    anonymous.submit(anonymous.form("Link"))
+    assert [row.google_email for row in links()] == [email]
+    forged = anonymous.client.get("/addon/link?state=" + url.rsplit("=", 1)[1][:-3] + "abc")
+    assert forged.status_code == 400 and "expired or is not valid" in forged.get_data(as_text=True)

@@ -77,7 +77,7 @@ def test_the_sidebar_links_grants_creates_runs_and_refreshes(
         panel.get_by_role("button", name="Sign in to Sheetbooks").click()
     popup = opened.value
     popup.wait_for_load_state()
-    assert popup.url.startswith(addon.backend + "/login")
+    assert popup.url.startswith(addon.backend + "/addon/link")
     popup.fill("input[name=email]", EMAIL)
     popup.fill("input[name=password]", PASSWORD)
     popup.click("button[type=submit]")

@@ -8,6 +8,8 @@ from werkzeug.wrappers import Response
 
 from web.addon import pages
 from web.addon.links import identity_of, link, unlink
+from web.auth.forms import LoginForm
+from web.auth.routes import log_in_with
 from web.current import login_required
 from web.database import get_session
 from web.forms import ConfirmForm
@@ -23,7 +25,7 @@ def link_account() -> str | Response | tuple[str, int]:
     if identity is None:
         return render_template("addon/link.html", expired=True), 400
     if g.user is None:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return _sign_in(state)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -33,6 +35,20 @@ def link_account() -> str | Response | tuple[str, int]:
         session.commit()
         return render_template("addon/linked.html", identity=identity)
     return render_template("addon/link.html", expired=False, identity=identity, form=form, state=state)
+
+
+def _sign_in(state: str) -> str | Response | tuple[str, int]:
+    """The sign-in form in this window itself: the dashboard's login page sends COOP, which would hide the
+    window's closing from the add-on. The same login limits and messages (web.auth.routes.log_in_with)."""
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        refusal, status = log_in_with(form)
+        if refusal is None:
+            return redirect(url_for("addon_pages.link_account", state=state), 303)
+        flash(refusal, "error")
+    page = render_template("addon/sign_in.html", form=form, state=state)
+    return (page, status) if status != 200 else page
 
 
 @pages.post("/links/<int:link_id>/unlink")

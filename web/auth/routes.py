@@ -22,7 +22,6 @@ from web.current import login_required, sign_in, sign_out
 from web.database import get_session
 from web.forms import ConfirmForm
 from web.links import external_url
-from web.security_headers import OPEN_LINK, relax_headers
 from web.tokens import hash_token, new_token
 from web.viewer_time import BROWSER_COOKIE, zone_or_none
 
@@ -45,10 +44,7 @@ def _user_by_email(email: str) -> User | None:
     return find_user(get_session(), email)
 
 
-# Signing up or in may happen in the window the Sheets add-on opened to link an account: without COOP,
-# or the add-on never sees that window close (web.addon.pages).
 @bp.route("/signup", methods=["GET", "POST"])
-@relax_headers(OPEN_LINK)
 def signup() -> str | Response:
     """Create a user and their own workspace, in which they are the owner."""
     form = SignupForm()
@@ -69,24 +65,33 @@ def signup() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@relax_headers(OPEN_LINK)
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
-        email, address = form.email.data.strip().lower(), request.remote_addr or "-"
-        refusal = ratelimit.blocked(email, address)
-        if refusal is not None:
-            flash(refusal, "error")
-            return render_template("auth/login.html", form=form), 429
-        user = _user_by_email(email)
-        if verify_password(user.password_hash if user else None, form.password.data) and user:
-            ratelimit.clear(email, address)
-            sign_in(user)
+        refusal, status = log_in_with(form)
+        if refusal is None:
             flash("You are logged in.", "success")
             return redirect(_next_url())
-        ratelimit.record_failure(email, address)
-        flash("That email and password don't match an account.", "error")
+        flash(refusal, "error")
+        if status == 429:
+            return render_template("auth/login.html", form=form), 429
     return render_template("auth/login.html", form=form)
+
+
+def log_in_with(form: LoginForm) -> tuple[str | None, int]:
+    """Sign in with a validated login form, under the login limits: (None, 200) when signed in, else
+    (why not, its HTTP status). Also the add-on's link page (web.addon.link_pages) signs in with it."""
+    email, address = form.email.data.strip().lower(), request.remote_addr or "-"
+    refusal = ratelimit.blocked(email, address)
+    if refusal is not None:
+        return refusal, 429
+    user = _user_by_email(email)
+    if verify_password(user.password_hash if user else None, form.password.data) and user:
+        ratelimit.clear(email, address)
+        sign_in(user)
+        return None, 200
+    ratelimit.record_failure(email, address)
+    return "That email and password don't match an account.", 200
 
 
 @bp.post("/logout")
