@@ -290,3 +290,14 @@ class SpentOAuthState(SQLModel, table=True):
 
     state_hash: str = Field(primary_key=True)
     spent_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AddonLink(SQLModel, table=True):
+    """A Google identity of the Sheets add-on (the verified user ID token's `sub`) linked to a Sheetbooks
+    user: the add-on shows that user's workspaces' exporters."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    google_sub: str = Field(index=True, unique=True)
+    google_email: str = ""  # a hint for the account page; the `sub` is the key
+    user_id: int = Field(foreign_key="user.id", index=True)
+    linked_at: datetime = Field(default_factory=utcnow)

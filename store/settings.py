@@ -73,6 +73,12 @@ class Settings:
     google_web_base: str = "https://docs.google.com"
     google_scopes: str = "openid email https://www.googleapis.com/auth/drive.file"
     google_service_account_file: str = ""
+    # The Sheets add-on (web/addon): who signs its requests and the audience of its users' ID tokens, both
+    # from `gcloud workspace-add-ons get-authorization`; Google's certs verify both tokens.
+    addon_service_account_email: str = ""
+    addon_oauth_client_id: str = ""
+    google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    google_addons_api_base: str = "https://gsuiteaddons.googleapis.com"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -114,6 +120,8 @@ class Settings:
             google_userinfo_url=f"{google_url}/v1/userinfo",
             google_api_base=google_url,
             google_web_base=google_url,
+            google_certs_url=f"{google_url}/oauth2/v1/certs",
+            google_addons_api_base=google_url,
         )
 
     def as_environment(self) -> dict[str, str]:

@@ -63,8 +63,33 @@ def _refuse_public_demo(settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import auth, companies, exporters, google, health, home, internal, runs, webhooks, workspaces
+    from web import (
+        addon,
+        auth,
+        companies,
+        exporters,
+        google,
+        health,
+        home,
+        internal,
+        runs,
+        webhooks,
+        workspaces,
+    )
 
-    blueprints = (health, internal, auth, home, workspaces, companies, google, exporters, runs, webhooks)
+    blueprints = (
+        health,
+        internal,
+        auth,
+        home,
+        workspaces,
+        companies,
+        google,
+        exporters,
+        runs,
+        webhooks,
+        addon,
+    )
     for module in blueprints:
         app.register_blueprint(module.bp)
+    app.register_blueprint(addon.pages)

@@ -1,4 +1,4 @@
-"""The `sheetbooks` command: web, worker, tick, demo, emulate, db, keys."""
+"""The `sheetbooks` command: web, worker, tick, demo, emulate, addon, db, keys."""
 
 from __future__ import annotations
 
@@ -47,6 +47,15 @@ def _emulate(args: argparse.Namespace) -> None:
     else:
         from emulators.google.cli import main as emulate
     emulate(args.rest)
+
+
+def _addon(args: argparse.Namespace) -> None:
+    import json
+
+    from store.settings import get_settings
+    from web.addon.deployment import deployment_resource
+
+    print(json.dumps(deployment_resource(get_settings()), indent=2))
 
 
 def _db(args: argparse.Namespace) -> None:
@@ -98,6 +107,12 @@ def parser() -> argparse.ArgumentParser:
     emulate.add_argument("kind", choices=["qbo", "google"])
     emulate.add_argument("rest", nargs=argparse.REMAINDER, help="options of the emulator (--port, --db, ...)")
     emulate.set_defaults(func=_emulate)
+
+    addon = commands.add_parser("addon", help="the Sheets add-on")
+    addon.add_argument(
+        "action", choices=["deployment"], help="print the deployment resource for PUBLIC_URL (gcloud's file)"
+    )
+    addon.set_defaults(func=_addon)
 
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])

@@ -139,6 +139,44 @@ def _seed_demo_login(settings: Settings) -> None:
     ensure_demo_user(DEMO_EMAIL, DEMO_PASSWORD)
 
 
+ADDON_USERS = ("analyst@example.com", DEMO_EMAIL)  # whoever the demo's Google consent page signs in
+
+
+def _wait_for_http(url: str, deadline_seconds: float = 30.0) -> None:
+    import requests
+
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def register_demo_addon(settings: Settings, google_url: str) -> Settings:
+    """Create and install the add-on's deployment in the Google emulator (as gcloud would), and configure the
+    backend from its get-authorization answer: the viewer then shows Sheetbooks in its side panel."""
+    import requests
+
+    from web.addon.register import register_deployment
+
+    _wait_for_http(f"{google_url}/oauth2/v1/certs")
+    authorization = None
+    for email in ADDON_USERS:
+        token = requests.post(
+            f"{google_url}/_emulator/tokens",
+            json={"email": email, "scopes": ["https://www.googleapis.com/auth/cloud-platform"]},
+            timeout=30,
+        ).json()["access_token"]
+        authorization = register_deployment(settings, "sheetbooks-emulator", "sheetbooks-demo", token)
+    assert authorization is not None  # ADDON_USERS is not empty
+    log.info("add-on deployment installed for %s", ", ".join(ADDON_USERS))
+    return authorization.settings_of(settings)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -156,7 +194,29 @@ def run_demo(args: argparse.Namespace) -> None:
         _seed_demo_login(settings)
         env = {**os.environ, **settings.as_environment(), "PYTHONUNBUFFERED": "1"}
         cli = [sys.executable, "-m", "web.cli"]
+        google_url = f"http://127.0.0.1:{args.google_port}"
         procs = {
+            "google": _start(
+                "google",
+                [
+                    *cli,
+                    "emulate",
+                    "google",
+                    "--port",
+                    str(args.google_port),
+                    "--db",
+                    str(instance / "google-emulator.db"),
+                ],
+                env,
+            ),
+        }
+        try:
+            settings = register_demo_addon(settings, google_url)
+        except Exception:
+            _stop_all(procs)
+            raise
+        env = {**os.environ, **settings.as_environment(), "PYTHONUNBUFFERED": "1"}
+        procs |= {
             "qbo": _start(
                 "qbo",
                 [
@@ -174,19 +234,6 @@ def run_demo(args: argparse.Namespace) -> None:
                 ],
                 env,
             ),
-            "google": _start(
-                "google",
-                [
-                    *cli,
-                    "emulate",
-                    "google",
-                    "--port",
-                    str(args.google_port),
-                    "--db",
-                    str(instance / "google-emulator.db"),
-                ],
-                env,
-            ),
             "web": _start("web", [*cli, "web", "--port", str(args.port)], env),
             "worker": _start("worker", [*cli, "worker"], env),
             "tick": _start("tick", [*cli, "tick", "--loop"], env),
@@ -195,7 +242,7 @@ def run_demo(args: argparse.Namespace) -> None:
             f"\n  Sheetbooks demo\n"
             f"    dashboard        {settings.public_url}   (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})\n"
             f"    QuickBooks emu   http://127.0.0.1:{args.qbo_port}\n"
-            f"    Google emu       http://127.0.0.1:{args.google_port}   (spreadsheet viewer)\n"
+            f"    Google emu       {google_url}   (spreadsheet viewer; Sheetbooks add-on in its side panel)\n"
             f"    database         {settings.database_url}\n"
             f"  Ctrl-C stops everything.\n",
             flush=True,

@@ -27,6 +27,8 @@ DEFAULTS = {
     "PROJECT_ID": "sheetbooks-emulator",
     "PROJECT_NUMBER": "123456789012",
     "REFRESH_TOKEN_LIFETIME_SECONDS": None,
+    # The add-on's OAuth client id (get-authorization's oauthClientId): the audience of users' ID tokens.
+    "ADDON_OAUTH_CLIENT_ID": "104857600000000000001",
 }
 
 
@@ -78,12 +80,15 @@ def _register_sheets(app: Flask) -> None:
 def create_app(config: dict | None = None) -> Flask:
     """A fresh emulator; `config` overrides DEFAULTS (see README)."""
     from emulators.google import (
+        addon_host,
+        addons,
         admin,
         drive,
         drive_comments,
         drive_copy,
         drive_import,
         drive_ownership,
+        id_tokens,
         oauth,
         viewer,
     )
@@ -104,9 +109,12 @@ def create_app(config: dict | None = None) -> Flask:
         drive_import.blueprint,
         drive_ownership.blueprint,
         viewer.blueprint,
+        addons.blueprint,
+        id_tokens.blueprint,
     ):
         app.register_blueprint(blueprint)
     if app.config["ADMIN"]:
         app.register_blueprint(admin.blueprint)
+        app.register_blueprint(addon_host.blueprint)
     _register_sheets(app)
     return app

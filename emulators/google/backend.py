@@ -11,7 +11,9 @@ from typing import Any
 
 from flask import g, request
 
+from emulators.google.addons import AddonStore
 from emulators.google.errors import not_found, permission_denied, unauthenticated
+from emulators.google.id_tokens import IdTokenSigner
 from emulators.google.persistence import Clock, Records
 from emulators.google.quota import LIMIT_KEYS, Quotas, exhausted
 from emulators.google.service_account import ServiceAccounts
@@ -70,6 +72,8 @@ class Backend:
         self.clock = Clock(self.records.all("meta").get("clock", {}).get("offset", 0.0))
         self.tokens = TokenStore(self.records, self.clock, config.get("REFRESH_TOKEN_LIFETIME_SECONDS"))
         self.service_accounts = ServiceAccounts(self.records)
+        self.id_tokens = IdTokenSigner(self.records)
+        self.addons = AddonStore(self.records)
         limits = {key: int(config[name]) for key, name in LIMIT_KEYS.items()}
         self.quotas = Quotas(limits, self.clock.now, str(config["PROJECT_NUMBER"]))
         self.faults = Faults()

@@ -76,6 +76,12 @@ def spreadsheet(spreadsheet_id: str) -> str:
     current = next((s for s in sheets if s.sheet_id == gid), visible[0])
     grid = spreadsheet.formatted_grid(current.sheet_id)
     shown_rows, columns = _extent(current, grid)
+    # The add-ons installed for whoever looks (`?as=`, else the owner) get a side panel (addon_host.py).
+    viewer_email = (request.args.get("as") or meta.owner).strip().lower()
+    addons = [
+        {"id": d["name"].rsplit("/", 1)[-1], "name": d["addOns"]["common"]["name"]}
+        for d in backend.addons.installed_for(viewer_email)
+    ]
     return render_template(
         "spreadsheet.html",
         meta=meta,
@@ -87,4 +93,6 @@ def spreadsheet(spreadsheet_id: str) -> str:
         columns=[column_letter(i) for i in range(columns)],
         refresh=request.args.get("refresh", type=int),
         modified=rfc3339(meta.modified),
+        viewer_email=viewer_email,
+        addons=addons if current_app.config["ADMIN"] else [],
     )

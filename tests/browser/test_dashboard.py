@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,16 +24,6 @@ from web import create_app
 from workers.queue import get_redis
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _free_port() -> int:
@@ -53,20 +42,6 @@ def live(sqlite_url, redis_url, qbo_emulator, google_emulator) -> Iterator[str]:
         server = serve_in_thread(create_app({"SETTINGS": s}), port=port)
         yield base
         server.stop()
-
-
-@pytest.fixture
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("no chromium: `make test` installs Debian's chromium (scripts/browser.sh)")
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emulator):

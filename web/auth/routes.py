@@ -13,12 +13,14 @@ from werkzeug.wrappers import Response
 from store.models import OutboxEmail, PasswordReset, User, utcnow
 from store.outbox import LINK, deliver, queue_email, stored_text
 from store.settings import get_settings
+from web.addon.links import links_of
 from web.auth import bp, ratelimit
 from web.auth.accounts import create_account, find_user
 from web.auth.forms import AccountForm, ForgotForm, LoginForm, ResetForm, SignupForm
 from web.auth.passwords import hash_password, verify_password
 from web.current import login_required, sign_in, sign_out
 from web.database import get_session
+from web.forms import ConfirmForm
 from web.links import external_url
 from web.tokens import hash_token, new_token
 from web.viewer_time import BROWSER_COOKIE, zone_or_none
@@ -66,20 +68,30 @@ def signup() -> str | Response:
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
-        email, address = form.email.data.strip().lower(), request.remote_addr or "-"
-        refusal = ratelimit.blocked(email, address)
-        if refusal is not None:
-            flash(refusal, "error")
-            return render_template("auth/login.html", form=form), 429
-        user = _user_by_email(email)
-        if verify_password(user.password_hash if user else None, form.password.data) and user:
-            ratelimit.clear(email, address)
-            sign_in(user)
+        refusal, status = log_in_with(form)
+        if refusal is None:
             flash("You are logged in.", "success")
             return redirect(_next_url())
-        ratelimit.record_failure(email, address)
-        flash("That email and password don't match an account.", "error")
+        flash(refusal, "error")
+        if status == 429:
+            return render_template("auth/login.html", form=form), 429
     return render_template("auth/login.html", form=form)
+
+
+def log_in_with(form: LoginForm) -> tuple[str | None, int]:
+    """Sign in with a validated login form, under the login limits: (None, 200) when signed in, else
+    (why not, its HTTP status). Also the add-on's link page (web.addon.link_pages) signs in with it."""
+    email, address = form.email.data.strip().lower(), request.remote_addr or "-"
+    refusal = ratelimit.blocked(email, address)
+    if refusal is not None:
+        return refusal, 429
+    user = _user_by_email(email)
+    if verify_password(user.password_hash if user else None, form.password.data) and user:
+        ratelimit.clear(email, address)
+        sign_in(user)
+        return None, 200
+    ratelimit.record_failure(email, address)
+    return "That email and password don't match an account.", 200
 
 
 @bp.post("/logout")
@@ -187,6 +199,11 @@ def account() -> str | Response | tuple[str, int]:
             flash(f"Times are shown in {name or 'your browser’s time zone'}.", "success")
             return redirect(url_for("auth.account"))
     page = render_template(
-        "auth/account.html", form=form, browser_zone=request.cookies.get(BROWSER_COOKIE), now=utcnow()
+        "auth/account.html",
+        form=form,
+        browser_zone=request.cookies.get(BROWSER_COOKIE),
+        now=utcnow(),
+        addon_links=links_of(get_session(), g.user.id),
+        unlink_form=ConfirmForm(),
     )
     return page if not form.errors else (page, 400)
