@@ -142,7 +142,7 @@ def test_link_grant_create_run_refresh(addon: AddonHost, qbo_emulator):
         source="invoices",
         tab="Invoices",
         write_mode="replace",
-        schedule="60",
+        schedule="0 * * * *",
     )
     assert "Name the exporter." in words(top_card(refused))
     created = click(
@@ -155,7 +155,7 @@ def test_link_grant_create_run_refresh(addon: AddonHost, qbo_emulator):
         source="invoices",
         tab="Invoices",
         write_mode="replace",
-        schedule="60",
+        schedule="0 * * * *",
     )
     assert "first run is queued" in words(created), words(created)[:3000]
     home = top_card(created)
@@ -183,7 +183,7 @@ def test_link_grant_create_run_refresh(addon: AddonHost, qbo_emulator):
         source="invoices",
         tab="invoices",
         write_mode="replace",
-        schedule="60",
+        schedule="0 * * * *",
     )
     assert "already writes the tab" in words(top_card(again))
 

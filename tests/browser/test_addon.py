@@ -101,7 +101,7 @@ def test_the_sidebar_links_grants_creates_runs_and_refreshes(
     panel.get_by_label("Panel Pottery").check()
     panel.locator("select[name=source]").select_option("invoices")
     panel.locator("#addon-input-tab").fill("Invoices")
-    panel.locator("select[name=schedule]").select_option("60")
+    panel.locator("select[name=schedule]").select_option("0 * * * *")
     shot("5-new-exporter")
     panel.get_by_role("button", name="Create and run").click()
     panel.get_by_text("first run is queued").first.wait_for()

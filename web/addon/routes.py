@@ -204,7 +204,7 @@ def definition_from(event: AddonEvent, spreadsheet_id: str) -> ExporterDefinitio
             columns=columns,
             write_mode=event.value("write_mode", "replace"),
             time_zone=event.time_zone,
-            **schedule_fields(event.value("schedule")),
+            **schedule_fields(event.value("schedule"), event.time_zone),
         )
     except ValueError as exc:  # pydantic's ValidationError too
         field = str(exc.errors()[0]["loc"][0]) if isinstance(exc, ValidationError) else "company_ids"

@@ -158,7 +158,7 @@ def new_exporter(
     by_field: dict[str, list[str]] = {}
     for error in errors:
         key = error.field if error.field in FORM_FIELDS else "other"
-        by_field.setdefault("schedule" if error.field == "schedule_minutes" else key, []).append(
+        by_field.setdefault("schedule" if error.field.startswith("schedule") else key, []).append(
             error.message
         )
 

@@ -1,7 +1,7 @@
 """addon links: a Google identity of the Sheets add-on linked to a Sheetbooks user
 
-Revision ID: 0006_i14_addon_links
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-10 09:00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_i14_addon_links"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
