@@ -112,7 +112,7 @@ def _revoke(account: GoogleAccount) -> str | None:
     except requests.RequestException as exc:
         log.warning("revoking Google account %s failed: %s", account.id, type(exc).__name__)
         return (
-            f"Google could not be reached to revoke Sheetbooks' access ({type(exc).__name__}). Sheetbooks "
+            "Google could not be reached to revoke Sheetbooks' access. Sheetbooks "
             f"deleted the tokens anyway; to be sure, remove Sheetbooks at myaccount.google.com/permissions "
             f"signed in as {account.email}."
         )

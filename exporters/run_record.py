@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exporters.failures import Failure
+from exporters.retries import retry_once
 from sheets.result import WriteResult
 from store import db, states
 from store.documents import RunStats, SheetState
-from store.models import Exporter, Run, RunStatus
+from store.models import Exporter, Run, RunStatus, utcnow
 
 
 @dataclass
@@ -48,7 +49,11 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
         run = session.get(Run, run_id)
         if run is None:
             return
-        _finish(run, RunStatus.FAILED, outcome or Outcome(), error=failure.message, progress="Failed")
+        message = failure.message
+        if failure.retry:  # not the export's fault: once more, a little later
+            _retry, said = retry_once(session, run, utcnow())
+            message = f"{message} {said}"
+        _finish(run, RunStatus.FAILED, outcome or Outcome(), error=message, progress="Failed")
         exporter = session.get(Exporter, run.exporter_id)
         if failure.destination_error and exporter is not None and exporter.workspace_id == run.workspace_id:
             exporter.destination_error = failure.destination_error[:1000]
