@@ -17,8 +17,11 @@ from store.models import ACTIVE_RUN_STATUSES, Exporter, Run
 from store.settings import get_settings
 
 NOT_RETRIED = "It was already a retry, so it was not retried again: run it again, or wait for its next run."
-PAUSED = "Its exporter is paused, so it was not retried."
-BUSY = "Another run of the exporter is already queued, so it was not retried."
+PAUSED = "Its exporter is paused, so it was not retried: run it again once the exporter is enabled."
+BUSY = (
+    "Another run of the exporter is already queued, so it was not retried: that run will bring the tab up "
+    "to date."
+)
 
 
 def retry_delay() -> timedelta:

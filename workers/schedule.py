@@ -16,7 +16,7 @@ KEEP_ALIVE_EVERY_SECONDS = 6 * 60 * 60
 
 def run_forever(stop: threading.Event, interval_seconds: float = 60.0) -> None:
     """Tick until `stop` is set; a failing tick is logged and the loop goes on."""
-    last_keep_alive = -KEEP_ALIVE_EVERY_SECONDS  # at the first tick (monotonic time may start near 0)
+    last_keep_alive = -float(KEEP_ALIVE_EVERY_SECONDS)  # at the first tick (monotonic time may start near 0)
     while not stop.is_set():
         started = time.monotonic()
         try:

@@ -9,6 +9,7 @@ import pytest
 from rq.job import Job
 from sqlmodel import select
 
+from exporters.retries import BUSY
 from store.db import session_scope
 from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
 from tests import factories
@@ -140,7 +141,7 @@ def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(s
         failed = session.get(Run, dead.id)
         assert failed.status == RunStatus.FAILED and WENT_SILENT in failed.error
         # the other run of the exporter is still going: no automatic retry on top of it
-        assert failed.error.endswith("Another run of the exporter is already queued, so it was not retried.")
+        assert failed.error.endswith(BUSY)
 
 
 def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(store_settings, monkeypatch):
