@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from exporters.failures import Failure
@@ -10,6 +11,8 @@ from sheets.result import WriteResult
 from store import db, states
 from store.documents import RunStats, SheetState
 from store.models import Exporter, Run, RunStatus, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,7 +30,7 @@ def record_success(run_id: int, outcome: Outcome) -> None:
     rows = result.rows_written if result is not None else 0
     with db.session_scope() as session:
         run = session.get(Run, run_id)
-        if run is None:
+        if run is None or not _still_running(run):
             return
         _finish(run, RunStatus.SUCCEEDED, outcome, progress=f"Done: {rows:,} rows")
         exporter = session.get(Exporter, run.exporter_id)
@@ -47,7 +50,7 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
     destination is at fault."""
     with db.session_scope() as session:
         run = session.get(Run, run_id)
-        if run is None:
+        if run is None or not _still_running(run):
             return
         message = failure.message
         if failure.retry:  # not the export's fault: once more, a little later
@@ -66,3 +69,14 @@ def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, err
     run.qbo_calls = outcome.qbo_calls
     run.stats = outcome.stats
     run.progress = progress
+
+
+def _still_running(run: Run) -> bool:
+    """Whether the run's outcome is still ours to record: not when it was ended meanwhile (cancelled, or
+    failed by the reaper that took its worker for dead); that ending stands."""
+    ended = RunStatus(run.status) in states.FINISHED
+    if ended:
+        log.warning(
+            "run %s ended as %s before its worker finished; its outcome is not recorded", run.id, run.status
+        )
+    return not ended

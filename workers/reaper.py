@@ -18,15 +18,19 @@ from store import states
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus, utcnow
 from store.rows import saved_id
+from store.settings import get_settings
 from workers.enqueue import job_id, submit
 from workers.queue import get_redis
 
-# A run younger than this is left alone: its job may still be on its way to Redis.
-GRACE = timedelta(minutes=2)
 DEAD_JOB_STATUSES = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 WORKER_STOPPED = "The worker running this export stopped before it finished ({cause})."
 JOB_DIED = "its process was killed or crashed"
-WENT_SILENT = f"it sent no sign of life for {int(states.HEARTBEAT_TIMEOUT.total_seconds() // 60)} minutes"
+WENT_SILENT = "it stopped sending signs of life: its machine or process was stopped"
+
+
+def grace() -> timedelta:
+    """A run younger than this is left alone: its job may still be on its way to Redis (2 minutes)."""
+    return timedelta(seconds=get_settings().run_grace_seconds)
 
 
 def _job_status(run_id: int) -> JobStatus | None:
@@ -57,7 +61,7 @@ def fail_dead_run(run_id: int, cause: str) -> bool:
 def _submittable(run: Run, now: datetime) -> bool:
     """A queued run whose job should be on the queue by now: a retry whose wait is over, any other after
     the grace period (its job may still be on its way to Redis)."""
-    return due_for_submission(run, now) if run.retry_of_id is not None else run.queued_at < now - GRACE
+    return due_for_submission(run, now) if run.retry_of_id is not None else run.queued_at < now - grace()
 
 
 def reap(now: datetime) -> list[int]:
@@ -65,7 +69,7 @@ def reap(now: datetime) -> list[int]:
     repaired: list[int] = []
     to_submit: list[int] = []
     with session_scope() as session:
-        oldest = now - min(GRACE, retry_delay())
+        oldest = now - min(grace(), retry_delay())
         stale = session.exec(
             select(Run)
             .where(col(Run.status).in_(ACTIVE_RUN_STATUSES), col(Run.queued_at) < oldest)
@@ -77,7 +81,7 @@ def reap(now: datetime) -> list[int]:
                 if _submittable(run, now) and _job_status(run_id) is None:
                     to_submit.append(run_id)
                 continue
-            if run.queued_at >= now - GRACE:
+            if run.queued_at >= now - grace():
                 continue
             if _job_status(run_id) in DEAD_JOB_STATUSES:
                 worker_stopped(session, run, now, JOB_DIED)

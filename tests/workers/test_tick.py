@@ -15,7 +15,7 @@ from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
 from tests import factories
 from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id
 from workers.queue import get_queue, get_redis
-from workers.reaper import GRACE, WENT_SILENT
+from workers.reaper import WENT_SILENT, grace
 from workers.tick import tick
 
 
@@ -107,7 +107,7 @@ def test_disabled_and_unscheduled_exporters_are_left_alone(store_settings):
 
 
 def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(store_settings):
-    long_ago = utcnow() - GRACE - timedelta(minutes=1)
+    long_ago = utcnow() - grace() - timedelta(minutes=1)
     beyond_timeout = utcnow() - timedelta(seconds=JOB_TIMEOUT_SECONDS, minutes=1)
     with session_scope() as session:
         ws = factories.workspace(session)
