@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint services browser clean
+.PHONY: demo test lint services browser clean chaos
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -28,6 +28,10 @@ test: $(STAMP) services browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider -n 2
+
+# The chaos suite's long profile (about 10 minutes; `make test` runs its short one): figures on stdout.
+chaos: $(STAMP) services
+	SHEETBOOKS_CHAOS=long $(BIN)/pytest -q -p no:cacheprovider -s -m chaos tests/chaos
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

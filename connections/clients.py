@@ -50,8 +50,9 @@ def realm_budget(realm_id: str, redis: Redis) -> RealmBudget:
     )
 
 
-def gspread_client_for(account: GoogleAccount) -> gspread.Client:
-    """A client writing as the account, paced with every other worker writing as it."""
+def gspread_client_for(account: GoogleAccount, redis: Redis | None = None) -> gspread.Client:
+    """A client writing as the account, paced with every other worker writing as it (through `redis`: a
+    run passes its patient client, store.redis_client; else a quick one of REDIS_URL)."""
     if account.status != GoogleAccountStatus.CONNECTED:
         raise reconnect_required(account.email, account.status_reason or "it was marked as needing reconnect")
     settings = get_settings()
@@ -60,5 +61,6 @@ def gspread_client_for(account: GoogleAccount) -> gspread.Client:
         if account.kind == SERVICE_ACCOUNT
         else user_account_credentials(account)
     )
-    pacer = WritePacer.from_url(settings.redis_url, f"google-account-{account.id}")
+    key = f"google-account-{account.id}"
+    pacer = WritePacer(redis, key) if redis is not None else WritePacer.from_url(settings.redis_url, key)
     return make_client(creds, settings, pacer=pacer)

@@ -65,11 +65,13 @@ class _StoredCredentials(Credentials):
         try:
             super().refresh(request)  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
         except RefreshError as exc:
+            # google-auth's text is a tuple's repr holding Google's whole answer: keep its first words
+            reason = str(exc.args[0]) if exc.args else "Google refused the grant"
             with db.session_scope() as session:
                 account = session.get(GoogleAccount, self.account_id)
                 if account is not None:
-                    mark_needs_reconnect(session, account, str(exc))
-            raise reconnect_required(self.email, str(exc)) from exc
+                    mark_needs_reconnect(session, account, reason)
+            raise reconnect_required(self.email, reason) from exc
         with db.session_scope() as session:
             account = session.get(GoogleAccount, self.account_id)
             if account is not None:
@@ -112,7 +114,7 @@ def _revoke(account: GoogleAccount) -> str | None:
     except requests.RequestException as exc:
         log.warning("revoking Google account %s failed: %s", account.id, type(exc).__name__)
         return (
-            f"Google could not be reached to revoke Sheetbooks' access ({type(exc).__name__}). Sheetbooks "
+            "Google could not be reached to revoke Sheetbooks' access. Sheetbooks "
             f"deleted the tokens anyway; to be sure, remove Sheetbooks at myaccount.google.com/permissions "
             f"signed in as {account.email}."
         )

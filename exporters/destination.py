@@ -20,6 +20,16 @@ class DestinationProblem(ValueError):
     """A destination the analyst must fix; the message says how."""
 
 
+def google_failure(exc: Exception) -> str:
+    """What went wrong with Google, for the analyst: our own errors say it already; an HTTP error by its
+    status; a network error in words (its text names hosts and ports)."""
+    if isinstance(exc, SheetsError):
+        return str(exc)
+    if isinstance(exc, gspread.exceptions.APIError):
+        return f"Google answered HTTP {exc.code}. Try again in a minute."
+    return "Google could not be reached. Try again in a minute."
+
+
 def create_spreadsheet(account: GoogleAccount, title: str, tab: str = "") -> tuple[str, str]:
     """A new spreadsheet owned by the account: (id, title). Its first tab is named `tab`, so the
     analyst does not find Google's empty "Sheet1" beside the exporter's tab."""
@@ -29,7 +39,9 @@ def create_spreadsheet(account: GoogleAccount, title: str, tab: str = "") -> tup
             spreadsheet.sheet1.update_title(tab)
     except (gspread.exceptions.GSpreadException, SheetsError, RequestException) as exc:
         log.warning("creating a spreadsheet as account %s failed: %s", account.id, type(exc).__name__)
-        raise DestinationProblem(f"Google did not create the spreadsheet as {account.email}: {exc}") from None
+        raise DestinationProblem(
+            f"Google did not create the spreadsheet as {account.email}: {google_failure(exc)}"
+        ) from None
     return spreadsheet.id, spreadsheet.title
 
 
@@ -58,7 +70,7 @@ def open_spreadsheet(account: GoogleAccount, pasted: str) -> tuple[str, str]:
     except (gspread.exceptions.SpreadsheetNotFound, gspread.exceptions.APIError):
         raise DestinationProblem(cannot_open) from None
     except (SheetsError, RequestException) as exc:
-        raise DestinationProblem(f"We couldn't reach Google as {email}: {exc}") from None
+        raise DestinationProblem(f"We couldn't reach Google as {email}: {google_failure(exc)}") from None
     if not writable:
         raise DestinationProblem(
             f"{email} can see “{title}” but can't edit it: share it with {email} as Editor."

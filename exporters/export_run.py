@@ -48,6 +48,7 @@ from sheets.writer import SheetWriter
 from store import db
 from store.documents import RunStats
 from store.models import GoogleAccount, WriteMode, utcnow
+from store.redis_client import patient_redis
 from store.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,9 @@ class ExportRun:
         progress = Progress(inputs.run_id, source.label.lower(), last_rows)
         zone = exporter.time_zone or "UTC"
         context = RunContext(now=utcnow(), time_zone=zone, on_fetched=progress.fetched, last_rows=last_rows)
-        companies = connect(inputs)
-        writer = make_writer(inputs, inputs.account, context, progress)
+        redis = patient_redis(get_settings().redis_url)  # a Redis restart mid-run is waited out
+        companies = connect(inputs, redis)
+        writer = make_writer(inputs, inputs.account, context, progress, redis)
         return cls(inputs, source, context, progress, companies, writer)
 
     # -- what the run records ---------------------------------------------------------------------------
@@ -344,9 +346,8 @@ def write_stats(result: WriteResult) -> dict[str, Any]:
 # -- connecting ------------------------------------------------------------------------------------------
 
 
-def connect(inputs: RunInputs) -> list[ReadCompany]:
+def connect(inputs: RunInputs, redis: Redis) -> list[ReadCompany]:
     """A QBO client per company (counted for qbo_calls); a company needing reconnect fails the run by name."""
-    redis = Redis.from_url(get_settings().redis_url)
     out = []
     for company in inputs.companies:
         name = company.name or company.realm_id
@@ -361,12 +362,12 @@ def connect(inputs: RunInputs) -> list[ReadCompany]:
 
 
 def make_writer(
-    inputs: RunInputs, account: GoogleAccount, run: RunContext, progress: Progress
+    inputs: RunInputs, account: GoogleAccount, run: RunContext, progress: Progress, redis: Redis
 ) -> SheetWriter:
     """The sheet writer of the exporter's tab, writing as its Google account."""
     exporter, options = inputs.exporter, inputs.write_options
     return SheetWriter(
-        gspread_client_for(account),
+        gspread_client_for(account, redis),
         exporter.spreadsheet_id,
         exporter.tab or "Sheet1",
         oversize=options.oversize,

@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
 from exporters.catalog import UnknownSource
 from exporters.dates import DateRangeError
 from exporters.filters import WhereError
@@ -21,14 +25,33 @@ class SetupError(Exception):
     """The exporter can't run as configured (no destination, no company...); the message says what to fix."""
 
 
+# Redis (queues, locks, request budgets) stayed away longer than a run waits for it (store.redis_client).
+REDIS_LOST = (
+    "The run lost its connection to Sheetbooks' job queue (Redis) for over a minute and stopped before "
+    "finishing. The tab was not left half-written."
+)
+DATABASE_LOST = "The run lost its connection to Sheetbooks' database and stopped before finishing."
+UNEXPECTED = (
+    "The run stopped on an unexpected error before finishing. Run the exporter again; if it fails the same "
+    "way, ask whoever runs your Sheetbooks to look this run up in the worker log (it has the details)."
+)
+
+
 @dataclass
 class Failure:
+    """A run's error message, the exporter's destination error if the destination is at fault, and whether
+    the failure was outside the export (infrastructure), so the run is retried once automatically."""
+
     message: str
     destination_error: str | None = None
+    retry: bool = False
 
 
 def describe(exc: BaseException, google_email: str = "") -> Failure:
-    """The run's error message for an exception (and the exporter's destination error, if any)."""
+    """The run's error message for an exception (and the exporter's destination error, if any).
+
+    Messages say what happened and what to do; they never carry an address, a class name or a traceback's
+    text (an unexpected error is logged with its details instead)."""
     company = ""
     if isinstance(exc, CompanyFailed):
         company, exc = exc.company, exc.error
@@ -52,5 +75,11 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
         | UnknownSource,
     ):
         return Failure(str(exc))
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        log.warning("run lost Redis: %s", exc)
+        return Failure(REDIS_LOST, retry=True)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated or isinstance(exc, OperationalError):
+        log.warning("run lost the database: %s", exc)
+        return Failure(DATABASE_LOST, retry=True)
     log.exception("run failed unexpectedly", exc_info=exc)
-    return Failure(f"Unexpected error ({type(exc).__name__}): {exc}. The team has been notified in the logs.")
+    return Failure(UNEXPECTED)

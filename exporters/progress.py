@@ -43,11 +43,12 @@ def set_progress(run_id: int, text: str) -> None:
 
 
 class Heartbeat:
-    """While a run executes, a thread writes its heartbeat every `states.HEARTBEAT_EVERY` (also between
+    """While a run executes, a thread writes its heartbeat every `states.heartbeat_every()` (also between
     progress writes, e.g. during a long Sheets call): the reaper fails a run whose worker died."""
 
-    def __init__(self, run_id: int, every: float = states.HEARTBEAT_EVERY.total_seconds()) -> None:
-        self.run_id, self.every = run_id, every
+    def __init__(self, run_id: int, every: float | None = None) -> None:
+        self.run_id = run_id
+        self.every = every if every is not None else states.heartbeat_every().total_seconds()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from exporters.failures import Failure
+from exporters.retries import retry_once
 from sheets.result import WriteResult
 from store import db, states
 from store.documents import RunStats, SheetState
-from store.models import Exporter, Run, RunStatus
+from store.models import Exporter, Run, RunStatus, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -26,7 +30,7 @@ def record_success(run_id: int, outcome: Outcome) -> None:
     rows = result.rows_written if result is not None else 0
     with db.session_scope() as session:
         run = session.get(Run, run_id)
-        if run is None:
+        if run is None or not _still_running(run):
             return
         _finish(run, RunStatus.SUCCEEDED, outcome, progress=f"Done: {rows:,} rows")
         exporter = session.get(Exporter, run.exporter_id)
@@ -46,9 +50,13 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
     destination is at fault."""
     with db.session_scope() as session:
         run = session.get(Run, run_id)
-        if run is None:
+        if run is None or not _still_running(run):
             return
-        _finish(run, RunStatus.FAILED, outcome or Outcome(), error=failure.message, progress="Failed")
+        message = failure.message
+        if failure.retry:  # not the export's fault: once more, a little later
+            _retry, said = retry_once(session, run, utcnow())
+            message = f"{message} {said}"
+        _finish(run, RunStatus.FAILED, outcome or Outcome(), error=message, progress="Failed")
         exporter = session.get(Exporter, run.exporter_id)
         if failure.destination_error and exporter is not None and exporter.workspace_id == run.workspace_id:
             exporter.destination_error = failure.destination_error[:1000]
@@ -61,3 +69,14 @@ def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, err
     run.qbo_calls = outcome.qbo_calls
     run.stats = outcome.stats
     run.progress = progress
+
+
+def _still_running(run: Run) -> bool:
+    """Whether the run's outcome is still ours to record: not when it was ended meanwhile (cancelled, or
+    failed by the reaper that took its worker for dead); that ending stands."""
+    ended = RunStatus(run.status) in states.FINISHED
+    if ended:
+        log.warning(
+            "run %s ended as %s before its worker finished; its outcome is not recorded", run.id, run.status
+        )
+    return not ended

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import requests
 
-from qbo.errors import QboError, QboFault, QboRateLimited, QboUnavailable
+from qbo.errors import QboError, QboFault, QboRateLimited, QboUnavailable, network_failure
 from qbo.paging import ByPosition, Paging, Row
 from qbo.readonly import read_only
 from qbo.statements import select
@@ -145,7 +145,7 @@ class QboClient:
                 log.warning("qbo %s %s: %s (try %d)", method, path, type(exc).__name__, attempt)
                 if attempt >= self.tries:
                     raise QboUnavailable(
-                        f"QuickBooks could not be reached after {attempt} tries ({type(exc).__name__}); "
+                        f"QuickBooks could not be reached after {attempt} tries ({network_failure(exc)}); "
                         "the next run will try again"
                     ) from None
                 self._wait(attempt, None)

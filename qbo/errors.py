@@ -7,6 +7,12 @@ def _with_tid(message: str, intuit_tid: str | None) -> str:
     return f"{message} (Intuit support id: {intuit_tid})" if intuit_tid else message
 
 
+def network_failure(exc: BaseException) -> str:
+    """A transport failure in words: the exception's text names hosts and ports, its class is jargon."""
+    timed_out = "Timeout" in type(exc).__name__  # requests' Timeout, ConnectTimeout, ReadTimeout
+    return "the request timed out" if timed_out else "the connection failed"
+
+
 class QboError(Exception):
     """Base of the qbo package's errors; carries Intuit's `intuit_tid` correlation id when known."""
 

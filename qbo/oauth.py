@@ -14,7 +14,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
-from qbo.errors import QboConfigError, QboError, QboUnavailable, ReconnectRequired
+from qbo.errors import QboConfigError, QboError, QboUnavailable, ReconnectRequired, network_failure
 from store.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,9 @@ class IntuitOAuth:
                     withhold_token=True,
                 )
         except requests.RequestException as exc:
-            reason = type(exc).__name__
-            raise QboUnavailable(f"Intuit's revoke endpoint could not be reached ({reason})") from exc
+            raise QboUnavailable(
+                f"Intuit's revoke endpoint could not be reached ({network_failure(exc)})"
+            ) from exc
         self._remember_tid(response)
         if response.status_code >= 400:
             raise QboError(
@@ -158,7 +159,7 @@ class IntuitOAuth:
                         self.last_intuit_tid,
                     ) from None
                 if attempt == TRANSIENT_TRIES:
-                    what = f"HTTP {status}" if status is not None else type(exc).__name__
+                    what = f"HTTP {status}" if status is not None else network_failure(exc)
                     raise QboUnavailable(
                         f"Intuit's token endpoint kept failing ({what}) after "
                         f"{TRANSIENT_TRIES} tries; the next run will try again",

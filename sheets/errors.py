@@ -58,8 +58,54 @@ class QuotaExhausted(SheetsError):
     """Google kept answering 'too many requests' after the bounded retries."""
 
 
+# What each write mode was doing, and what a failure of Google's leaves behind (every mode writes the live
+# tab in one batchUpdate at the end: replace swaps, append adds its block, upsert applies its changes).
+DOING = {
+    "replace": "replacing the tab's rows",
+    "append": "appending this run's rows to the tab",
+    "upsert": "updating the tab's rows in place",
+}
+LEFT = {
+    "replace": "The tab shows the previous run's rows or this run's, never a mix.",
+    "append": "The tab has this run's rows either all or not at all.",
+    "upsert": "The next run reads the same QuickBooks changes again (the watermark moves only after a "
+    "successful write).",
+}
+MAYBE_APPLIED = {
+    "replace": "Run the exporter again: a replace rewrites the whole tab.",
+    "append": "Look at the tab's last rows: if this run's rows are there, keep them; if not, run the "
+    "exporter again.",
+    "upsert": "The next run reads the same changes again and reconciles the tab by key: run it again, or "
+    "wait for its next scheduled run.",
+}
+AGAIN = "Run the exporter again later, or wait for its next scheduled run."
+
+
 class SheetsUnavailable(SheetsError):
-    """Google kept failing (5xx or network errors) after the bounded retries."""
+    """Google kept failing (5xx or network errors) after the bounded retries, or failed on a batch that adds
+    or removes rows, which it may have applied (`may_have_applied`: then it was not sent twice).
+
+    The retrying client does not know the write mode; the writer names it (`during`), so the message says
+    what the mode that was actually running left behind and what to do."""
+
+    def __init__(self, failure: str, *, may_have_applied: bool = False, mode: str = "") -> None:
+        self.failure, self.may_have_applied, self.mode = failure, may_have_applied, mode
+        super().__init__(self.message())
+
+    def during(self, mode: str) -> SheetsUnavailable:
+        """The same failure, said for the write mode that was running."""
+        return SheetsUnavailable(self.failure, may_have_applied=self.may_have_applied, mode=mode)
+
+    def message(self) -> str:
+        doing = DOING.get(self.mode, "writing to the tab")
+        if self.may_have_applied:
+            advice = MAYBE_APPLIED.get(self.mode, "Check the tab before running the exporter again.")
+            return (
+                f"Google Sheets failed ({self.failure}) while {doing} and may have applied the change "
+                f"anyway, so it was not sent twice. {advice}"
+            )
+        left = LEFT.get(self.mode, "")
+        return f"Google Sheets {self.failure} while {doing}. {left} {AGAIN}".replace("  ", " ")
 
 
 class UpsertNotPossible(SheetsError):

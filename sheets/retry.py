@@ -80,6 +80,11 @@ def is_repeatable(body: Mapping[str, Any] | None) -> bool:
     )
 
 
+def transport_failure(exc: Exception) -> str:
+    """A network failure in words (never the exception's text: it holds hosts and ports)."""
+    return "the request timed out" if isinstance(exc, requests.Timeout) else "the connection failed"
+
+
 def may_have_been_applied(exc: Exception) -> bool:
     """A 5xx or a read timeout: Google may have applied the request before failing (not so a 429, or a
     connection that never opened)."""
@@ -144,19 +149,15 @@ class RetryingHTTPClient(HTTPClient):
                 self._refuse_to_repeat(exc, json)
                 if attempt >= self.policy.tries:
                     raise SheetsUnavailable(
-                        f"Google Sheets could not be reached after {attempt} tries ({exc}). "
-                        "The next scheduled run will try again."
+                        f"could not be reached after {attempt} tries ({transport_failure(exc)})"
                     ) from exc
                 self._wait(attempt, None)
 
     def _refuse_to_repeat(self, exc: Exception, body: Mapping[str, Any] | None) -> None:
         """Fail now rather than risk applying a row-shifting batch twice; the run's next try redoes it."""
         if may_have_been_applied(exc) and not is_repeatable(body):
-            raise SheetsUnavailable(
-                f"Google Sheets failed while adding or removing rows ({exc}) and may have applied the "
-                "change anyway, so it was not sent twice. An upsert's next run reconciles the tab; "
-                "after an append, check the tab's last rows before running it again."
-            ) from exc
+            failure = f"HTTP {exc.code}" if isinstance(exc, APIError) else transport_failure(exc)
+            raise SheetsUnavailable(failure, may_have_applied=True) from exc
 
     def _wait(self, attempt: int, retry_after: float | None) -> None:
         delay = self.policy.delay(attempt, retry_after)
@@ -172,7 +173,4 @@ class RetryingHTTPClient(HTTPClient):
                 "Too many exporters write through this Google account at once; spread their "
                 "schedules out. The next scheduled run will try again."
             )
-        return SheetsUnavailable(
-            f"Google Sheets kept failing with HTTP {exc.code} after {tries}. "
-            "The next scheduled run will try again."
-        )
+        return SheetsUnavailable(f"kept failing with HTTP {exc.code} after {tries}")

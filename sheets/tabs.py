@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import gspread
 from gspread.exceptions import APIError
 
-from sheets.errors import DestinationMissing, SheetsError
+from sheets.errors import DestinationMissing, SheetsError, SheetsUnavailable
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,13 @@ def quoted(title: str) -> str:
 
 
 @contextmanager
-def translated_errors(spreadsheet_id: str) -> Iterator[None]:
-    """Google's errors as the writer's: a missing or unshared spreadsheet becomes DestinationMissing."""
+def translated_errors(spreadsheet_id: str, mode: str = "") -> Iterator[None]:
+    """Google's errors as the writer's: a missing or unshared spreadsheet becomes DestinationMissing; Google
+    failing is said for the write `mode` that was running."""
     try:
         yield
+    except SheetsUnavailable as exc:
+        raise exc.during(mode) from exc
     except APIError as exc:
         if exc.code in (403, 404):
             request = getattr(exc.response, "request", None)

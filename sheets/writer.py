@@ -65,7 +65,7 @@ class SheetWriter:
         expected_rows: int | None = None,
     ) -> WriteResult:
         """Swap the tab's content for `rows` in one atomic batchUpdate (staging tab for big tables)."""
-        with translated_errors(self.tab.spreadsheet_id):
+        with translated_errors(self.tab.spreadsheet_id, "replace"):
             return replace(self.tab, columns, rows, expected_rows)
 
     def append(
@@ -77,7 +77,7 @@ class SheetWriter:
         expected_rows: int | None = None,
     ) -> WriteResult:
         """Add `rows` under the existing ones; refused before any write if the spreadsheet can't hold them."""
-        with translated_errors(self.tab.spreadsheet_id):
+        with translated_errors(self.tab.spreadsheet_id, "append"):
             return append(self.tab, columns, rows, snapshot_at, expected_rows)
 
     def upsert(
@@ -95,5 +95,5 @@ class SheetWriter:
         """
         if on_deleted not in ("remove", "mark"):
             raise ValueError("on_deleted is 'remove' or 'mark'")
-        with translated_errors(self.tab.spreadsheet_id):
+        with translated_errors(self.tab.spreadsheet_id, "upsert"):
             return upsert(self.tab, columns, key_columns, changed_rows, deleted_keys, on_deleted)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -198,6 +198,8 @@ class Run(TypedDocuments, SQLModel, table=True):
     exporter_id: int = Field(foreign_key="exporter.id", index=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     trigger: str = RunTrigger.MANUAL
+    # The run this one retries automatically (its worker died, or Redis went away): exporters.retries.
+    retry_of_id: int | None = None
     status: str = Field(default=RunStatus.QUEUED, index=True)
     queued_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
@@ -273,6 +275,12 @@ class WebhookEvent(SQLModel, table=True):
     id: str = Field(primary_key=True)
     realm_id: str = Field(index=True)
     received_at: datetime = Field(default_factory=utcnow)
+
+
+# How long a sign-in lasts (the web app's PERMANENT_SESSION_LIFETIME): a LoginSession, or an OAuth state
+# spent by a cookie, older than this can no longer be used by any cookie and is purged
+# (workers.maintenance.purge_expired_sign_ins).
+SIGN_IN_LIFETIME = timedelta(days=31)
 
 
 class LoginSession(SQLModel, table=True):

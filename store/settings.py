@@ -39,6 +39,13 @@ class Settings:
     token_keys: tuple[str, ...] = ()
     demo_mode: bool = False
     queue_name: str = "sheetbooks"
+    # A run whose worker died (or that lost Redis) is retried once, this long after (at the next tick).
+    run_retry_delay_seconds: float = 30.0
+    # A running run whose heartbeat is older than this is dead (its worker beats 10 times as often); a
+    # queued run is left this long for its job to reach Redis before the reaper queues it again. Only the
+    # chaos suite shortens them, to compress minutes of recovery into seconds.
+    run_heartbeat_timeout_seconds: float = 300.0
+    run_grace_seconds: float = 120.0
     # Reverse proxies in front of the web process that set X-Forwarded-For/-Proto (App Engine: 1). Only
     # these hops are trusted; 0 trusts none, so a client cannot pick the address the login limit counts.
     proxy_hops: int = 0

@@ -8,8 +8,8 @@ Runs
 A run is queued, then running, then succeeded or failed; a queued run may be cancelled (its exporter
 was disabled) or skipped (its exporter was paused before a worker took it); a running run may be
 cancelled. `RUN_TRANSITIONS` is the whole table. A running run proves it is alive by its heartbeat
-(`beat`, every progress write and every `HEARTBEAT_EVERY`); the reaper fails one silent for
-`HEARTBEAT_TIMEOUT` (`silent`), whatever Redis remembers.
+(`beat`, every progress write and every `heartbeat_every()`); the reaper fails one silent for
+`heartbeat_timeout()` (`silent`), whatever Redis remembers.
 
 Exporters
 ---------
@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from store.documents import CompanyHold, ExporterPauses, GoogleHold
 from store.models import Exporter, ExporterCompany, ExporterState, Run, RunStatus, utcnow
+from store.settings import get_settings
 
 # -- runs ------------------------------------------------------------------------------------------------
 
@@ -50,8 +51,15 @@ RUN_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 }
 FINISHED = frozenset(s for s, nexts in RUN_TRANSITIONS.items() if not nexts)
 
-HEARTBEAT_EVERY = timedelta(seconds=30)
-HEARTBEAT_TIMEOUT = timedelta(minutes=5)  # ten missed beats: the worker is gone
+
+def heartbeat_timeout() -> timedelta:
+    """How long a running run may go without a heartbeat before it counts as dead (5 minutes)."""
+    return timedelta(seconds=get_settings().run_heartbeat_timeout_seconds)
+
+
+def heartbeat_every() -> timedelta:
+    """How often a running run beats: ten missed beats and the worker is gone."""
+    return heartbeat_timeout() / 10
 
 
 class IllegalTransition(RuntimeError):
@@ -94,7 +102,7 @@ def beat(session: Session, run_id: int, now: datetime | None = None) -> None:
 def silent(run: Run, now: datetime) -> bool:
     """A running run whose worker stopped beating: dead, whatever Redis remembers."""
     last = run.heartbeat_at or run.started_at or run.queued_at
-    return run.status == R and last < now - HEARTBEAT_TIMEOUT
+    return run.status == R and last < now - heartbeat_timeout()
 
 
 # -- exporters: holds, events, state ---------------------------------------------------------------------

@@ -45,45 +45,75 @@ def redis_server() -> Iterator[str]:
         yield private
 
 
+class RedisServer:
+    """A redis-server of our own on a fixed free port that a test can stop and start again (a restart loses
+    every key: no persistence, like a Redis whose memory was lost)."""
+
+    def __init__(self, port: int | None = None) -> None:
+        binary = shutil.which("redis-server")
+        if not binary:
+            raise RuntimeError("no Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server")
+        self.binary, self.port = binary, port or free_port()
+        self.workdir = tempfile.mkdtemp(prefix="sheetbooks-redis-")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.proc = subprocess.Popen([self.binary, *args, "--dir", self.workdir], stdout=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port)
+        for _ in range(500):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("redis-server exited at start") from None
+                time.sleep(0.02)
+        raise RuntimeError("redis-server did not answer")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
 @contextmanager
 def private_redis_server() -> Iterator[str]:
     """A redis-server of our own on a free port (nobody else's keys in it), stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        raise RuntimeError("no Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server")
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="sheetbooks-redis-")
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    with running_redis() as server:
+        yield server.url
+
+
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A RedisServer started, stopped afterwards (a test may stop and start it in between)."""
+    server = RedisServer()
+    server.start()
     try:
-        client = redis.Redis(port=port)
-        for _ in range(200):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                proc.poll()
-                if proc.returncode is not None:
-                    raise RuntimeError("redis-server exited at start") from None
-                time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}"
+        yield server
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop()
+
+
+def process_children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(entry))
+    return children
 
 
 def postgres_url() -> str | None:

@@ -15,13 +15,16 @@ def _web(args: argparse.Namespace) -> None:
 
 
 def _worker(args: argparse.Namespace) -> None:
-    from rq import Worker
-
     from workers.jobs import preload
-    from workers.queue import get_queue, get_redis
+    from workers.worker import work_until_stopped
 
     preload()  # each job's forked work-horse inherits the imported job code instead of importing it
-    Worker([get_queue()], connection=get_redis()).work(burst=args.burst)
+    if args.burst:
+        work_until_stopped(burst=True)
+        return
+    from workers.supervisor import Supervisor
+
+    Supervisor(work_until_stopped, processes=args.processes).run()
 
 
 def _tick(args: argparse.Namespace) -> None:
@@ -87,8 +90,13 @@ def parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=int, default=5000)
     web.set_defaults(func=_web)
 
-    worker = commands.add_parser("worker", help="run an RQ worker for exporter runs")
-    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker = commands.add_parser(
+        "worker", help="run RQ worker processes for exporter runs, restarted if they die (SIGTERM stops them)"
+    )
+    worker.add_argument(
+        "--burst", action="store_true", help="one worker in this process; stop when the queue is empty"
+    )
+    worker.add_argument("--processes", type=int, default=1, help="worker processes to keep (default 1)")
     worker.set_defaults(func=_worker)
 
     tick = commands.add_parser("tick", help="queue the runs of due exporters (once, or every minute)")

@@ -1,4 +1,4 @@
-"""Endpoints for App Engine cron (cron.yaml): the tick and the refresh-token keep-alive.
+"""Endpoints for App Engine cron (cron.yaml): the tick, the refresh-token keep-alive, the sign-in purge.
 
 App Engine strips `X-Appengine-Cron` from outside requests, so there only its cron can call these.
 Anywhere else anyone could send that header, so they answer 403 unless the App Engine runtime
@@ -39,3 +39,12 @@ def keep_alive() -> dict[str, list[int]]:
 
     _from_cron()
     return {"refreshed": keep_companies_alive()}
+
+
+@bp.get("/purge")
+def purge() -> dict[str, int]:
+    """Delete sign-ins and spent OAuth states that no cookie can use any more."""
+    from workers.maintenance import purge_expired_sign_ins
+
+    _from_cron()
+    return purge_expired_sign_ins()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from store.db import get_engine
+from store.redis_client import REDIS_DOWN
+
+log = logging.getLogger(__name__)
 
 
 def preload() -> None:
@@ -30,7 +35,10 @@ def run_export(run_id: int) -> None:
             run = session.get(Run, run_id)
             exporter_id = run.exporter_id if run is not None else None
         if exporter_id is not None:
-            queue_follow_up(exporter_id)
+            try:
+                queue_follow_up(exporter_id)
+            except REDIS_DOWN:  # the run is recorded; the tick queues the follow-up once Redis is back
+                log.warning("run %s: Redis unreachable, its follow-up is left to the tick", run_id)
 
 
 def tick() -> None:
@@ -45,6 +53,13 @@ def keep_companies_alive() -> None:
     from workers.maintenance import keep_companies_alive as run
 
     run()
+
+
+def purge_expired_sign_ins() -> dict[str, int]:
+    """Delete sign-ins and spent OAuth states no cookie can use any more."""
+    from workers.maintenance import purge_expired_sign_ins as run
+
+    return run()
 
 
 def process_webhook(body: bytes) -> dict[str, int]:

@@ -1,13 +1,15 @@
-"""Maintenance passes that keep connections healthy while nobody is looking."""
+"""Maintenance passes while nobody is looking: keep connections healthy, purge expired sign-ins."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
+from sqlalchemy import CursorResult, delete, or_
 from sqlmodel import col, select
 
 from store.db import session_scope
-from store.models import Company
+from store.models import SIGN_IN_LIFETIME, Company, LoginSession, SpentOAuthState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +31,27 @@ def keep_companies_alive() -> list[int]:
         except Exception:
             log.exception("keep-alive failed for company %s", company_id)
     return refreshed
+
+
+def purge_expired_sign_ins(now: datetime | None = None) -> dict[str, int]:
+    """Delete the rows no cookie can use any more; how many of each.
+
+    A sign-in ended by logout, or older than a cookie lives (`SIGN_IN_LIFETIME`), signs nobody in: a cookie
+    whose row is gone is refused like an ended one (web.current). An OAuth state spent longer ago than a
+    cookie lives can no longer be replayed: every cookie that held it was signed before it was spent."""
+    oldest = (now or utcnow()) - SIGN_IN_LIFETIME
+    with session_scope() as session:
+        ended = session.execute(
+            delete(LoginSession).where(
+                or_(col(LoginSession.ended_at).is_not(None), col(LoginSession.created_at) < oldest)
+            )
+        )
+        spent = session.execute(delete(SpentOAuthState).where(col(SpentOAuthState.spent_at) < oldest))
+    counts = {"sign_ins": _count(ended), "oauth_states": _count(spent)}
+    if any(counts.values()):
+        log.info("purged %(sign_ins)s ended or expired sign-ins, %(oauth_states)s spent OAuth states", counts)
+    return counts
+
+
+def _count(result: object) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0

@@ -1,6 +1,9 @@
-"""Finds runs whose job is gone: re-queues the queued ones (Redis was flushed), fails the running ones
-whose job died or whose heartbeat stopped (store.states.silent), whatever Redis remembers; the
-exporter is free again for its next run."""
+"""Finds runs whose job is gone: submits the queued ones (Redis was flushed; a retry whose wait is over),
+fails the running ones whose job died or whose heartbeat stopped (store.states.silent), whatever Redis
+remembers, and retries those once (exporters.retries); the exporter is free again for its next run.
+
+The worker calls `fail_dead_run` itself the moment it sees its work-horse killed; the reaper is the
+safety net for a worker that died with its horse (a SIGKILL of the whole machine, a deploy)."""
 
 from __future__ import annotations
 
@@ -8,22 +11,26 @@ from datetime import datetime, timedelta
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from exporters.retries import due_for_submission, retry_delay, retry_once
 from store import states
 from store.db import session_scope
-from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus, utcnow
 from store.rows import saved_id
+from store.settings import get_settings
 from workers.enqueue import job_id, submit
 from workers.queue import get_redis
 
-# A run younger than this is left alone: its job may still be on its way to Redis.
-GRACE = timedelta(minutes=2)
 DEAD_JOB_STATUSES = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
-WORKER_DIED = (
-    "The worker running this export stopped before it finished (it was restarted or killed). "
-    "Nothing was swapped into the sheet; run it again or wait for the next scheduled run."
-)
+WORKER_STOPPED = "The worker running this export stopped before it finished ({cause})."
+JOB_DIED = "its process was killed or crashed"
+WENT_SILENT = "it stopped sending signs of life: its machine or process was stopped"
+
+
+def grace() -> timedelta:
+    """A run younger than this is left alone: its job may still be on its way to Redis (2 minutes)."""
+    return timedelta(seconds=get_settings().run_grace_seconds)
 
 
 def _job_status(run_id: int) -> JobStatus | None:
@@ -33,22 +40,55 @@ def _job_status(run_id: int) -> JobStatus | None:
         return None
 
 
-def reap(now: datetime) -> list[int]:
-    """Repair active runs older than the grace period whose RQ job is missing or dead; return their ids."""
-    repaired: list[int] = []
+def worker_stopped(session: Session, run: Run, now: datetime, cause: str) -> None:
+    """Fail a running run whose worker stopped, saying why and what happens next, and retry it once."""
+    _retry, said = retry_once(session, run, now)
+    states.move_run(run, RunStatus.FAILED, now, error=f"{WORKER_STOPPED.format(cause=cause)} {said}")
+    run.progress = "Failed"
+    session.add(run)
+
+
+def fail_dead_run(run_id: int, cause: str) -> bool:
+    """The run's work-horse died (the worker saw it): fail and retry the run now; False when it had ended."""
     with session_scope() as session:
+        run = session.get(Run, run_id, with_for_update=True)
+        if run is None or run.status != RunStatus.RUNNING:
+            return False
+        worker_stopped(session, run, utcnow(), cause)
+    return True
+
+
+def _submittable(run: Run, now: datetime) -> bool:
+    """A queued run whose job should be on the queue by now: a retry whose wait is over, any other after
+    the grace period (its job may still be on its way to Redis)."""
+    return due_for_submission(run, now) if run.retry_of_id is not None else run.queued_at < now - grace()
+
+
+def reap(now: datetime) -> list[int]:
+    """Repair active runs whose RQ job is missing or dead, or whose retry is due; return their ids."""
+    repaired: list[int] = []
+    to_submit: list[int] = []
+    with session_scope() as session:
+        oldest = now - min(grace(), retry_delay())
         stale = session.exec(
-            select(Run).where(col(Run.status).in_(ACTIVE_RUN_STATUSES), col(Run.queued_at) < now - GRACE)
+            select(Run)
+            .where(col(Run.status).in_(ACTIVE_RUN_STATUSES), col(Run.queued_at) < oldest)
+            .with_for_update()
         ).all()
         for run in stale:
             run_id = saved_id(run)
-            status = _job_status(run_id)
-            if run.status == RunStatus.QUEUED and status is None:
-                submit(run_id)
+            if run.status == RunStatus.QUEUED:
+                if _submittable(run, now) and _job_status(run_id) is None:
+                    to_submit.append(run_id)
+                continue
+            if run.queued_at >= now - grace():
+                continue
+            if _job_status(run_id) in DEAD_JOB_STATUSES:
+                worker_stopped(session, run, now, JOB_DIED)
                 repaired.append(run_id)
-            elif status in DEAD_JOB_STATUSES or states.silent(run, now):
-                states.move_run(run, RunStatus.FAILED, now, error=WORKER_DIED)
-                run.progress = "Failed"
-                session.add(run)
+            elif states.silent(run, now):
+                worker_stopped(session, run, now, WENT_SILENT)
                 repaired.append(run_id)
-    return repaired
+    for run_id in to_submit:  # after the commit: a worker taking the job finds the run as saved
+        submit(run_id)
+    return repaired + to_submit

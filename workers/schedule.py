@@ -1,4 +1,5 @@
-"""The tick loop for `sheetbooks tick --loop`: a tick at every interval, keep-alive a few times a day."""
+"""The tick loop for `sheetbooks tick --loop`: a tick at every interval; keep-alive and the purge of expired
+sign-ins a few times a day."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 import threading
 import time
 
-from workers.maintenance import keep_companies_alive
+from workers.maintenance import keep_companies_alive, purge_expired_sign_ins
 from workers.tick import tick
 
 log = logging.getLogger(__name__)
@@ -15,13 +16,14 @@ KEEP_ALIVE_EVERY_SECONDS = 6 * 60 * 60
 
 def run_forever(stop: threading.Event, interval_seconds: float = 60.0) -> None:
     """Tick until `stop` is set; a failing tick is logged and the loop goes on."""
-    last_keep_alive = 0.0
+    last_keep_alive = -float(KEEP_ALIVE_EVERY_SECONDS)  # at the first tick (monotonic time may start near 0)
     while not stop.is_set():
         started = time.monotonic()
         try:
             tick()
             if started - last_keep_alive >= KEEP_ALIVE_EVERY_SECONDS:
                 keep_companies_alive()
+                purge_expired_sign_ins()
                 last_keep_alive = started
         except Exception:
             log.exception("tick failed")

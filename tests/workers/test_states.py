@@ -15,7 +15,7 @@ from store.models import Company, Exporter, ExporterCompany, ExporterState, Run,
 from tests import factories
 from workers.enqueue import enqueue_run, job_id, submit
 from workers.queue import get_redis
-from workers.reaper import WORKER_DIED, reap
+from workers.reaper import WENT_SILENT, reap
 from workers.tick import tick
 from workers.webhooks import process_delivery
 
@@ -81,8 +81,10 @@ def test_a_running_run_whose_heartbeat_stopped_is_failed_whatever_redis_knows(ex
     assert reap(utcnow()) == [silent]
     with session_scope() as session:
         run = session.get(Run, silent)
-        assert run.status == RunStatus.FAILED and run.error == WORKER_DIED
-    assert enqueue_run(exporter_id, run.workspace_id) is not None  # the exporter is free again
+        assert run.status == RunStatus.FAILED and WENT_SILENT in run.error
+        retry = session.exec(select(Run).where(Run.retry_of_id == silent)).one()
+    assert run.error.endswith(f"Retried automatically as run #{retry.id}.")
+    assert retry.status == RunStatus.QUEUED and retry.exporter_id == exporter_id  # the exporter goes on
     assert get_redis().exists(f"rq:job:{job_id(silent)}")  # Redis still had its job
 
 

@@ -84,8 +84,16 @@ def callback() -> Response:
             external_url("google.callback"),
             pending["code_verifier"],
         )
-    except (SheetsError, OSError) as exc:
+    except SheetsError as exc:
         flash(f"Google did not connect the account: {exc}", "error")
+        return back
+    except OSError:  # the network (its text names hosts and ports: the log has it, the analyst gets words)
+        log.warning("finishing a Google connection failed", exc_info=True)
+        flash(
+            "Google could not be reached to finish connecting the account. Nothing changed; click "
+            "“Connect Google” to try again.",
+            "error",
+        )
         return back
     session.commit()
     verb = "Connected" if created else "Reconnected"

@@ -23,6 +23,7 @@ class RunJson(TypedDict):
     id: int
     exporter_id: int
     trigger: str
+    retry_of_id: int | None
     status: str
     active: bool
     queued_at: str | None
@@ -42,6 +43,7 @@ def run_json(run: Run) -> RunJson:
         "id": saved_id(run),
         "exporter_id": run.exporter_id,
         "trigger": run.trigger,
+        "retry_of_id": run.retry_of_id,
         "status": run.status,
         "active": run.status in ACTIVE_RUN_STATUSES,
         "queued_at": run.queued_at.isoformat() if run.queued_at else None,
@@ -70,9 +72,11 @@ def index() -> str:
 def show(run_id: int) -> str:
     run = get_scoped(Run, run_id)
     exporter = get_scoped(Exporter, run.exporter_id)
+    retried_as = get_session().exec(scoped(Run).where(Run.retry_of_id == run_id)).first()
     return render_template(
         "runs/show.html",
         run=run,
+        retried_as=retried_as,
         exporter=exporter,
         sheet_url=sheet_link(exporter),
         active=run.status in ACTIVE_RUN_STATUSES,

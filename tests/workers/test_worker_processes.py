@@ -1,0 +1,172 @@
+"""`sheetbooks worker` as production runs it: real forked processes, SIGKILLs, a Redis restart.
+
+On main a 20-second Redis restart made every worker exit ("unhandled exception, quitting") and a run
+killed with its work-horse stayed "running" until the reaper noticed, then waited for its next schedule.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import select
+
+from emulators.google import create_app as google_app
+from emulators.qbo import create_app as qbo_app
+from emulators.serving import RunningServer, serve_in_thread
+from store import db
+from store.models import Run, RunStatus
+from tests.conftest import installed, make_settings
+from tests.exporters.test_pipeline import World
+from tests.infra import RedisServer, running_redis
+from tests.qbo.intuit import Admin, EmulatorClock
+from tests.workers.fleet import WorkerFleet, eventually
+from workers.enqueue import submit
+from workers.tick import tick
+
+INVOICES = 30
+REDIS_OUTAGE_SECONDS = 20  # the restart the issue reproduced
+
+
+def _serve(app) -> Iterator[RunningServer]:
+    server = serve_in_thread(app)
+    server.server.app.config["BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def qbo() -> Iterator[RunningServer]:
+    """The module's own emulators: the tests slow them down, which no other test may feel."""
+    yield from _serve(qbo_app({}))
+
+
+@pytest.fixture(scope="module")
+def google() -> Iterator[RunningServer]:
+    yield from _serve(google_app({"QUOTA_READ_PER_MINUTE": 10**6, "QUOTA_WRITE_PER_MINUTE": 10**6}))
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    with running_redis() as server:
+        yield server
+
+
+@pytest.fixture
+def admin(qbo) -> Iterator[Admin]:
+    admin = Admin(qbo.url)
+    admin.clear_faults()
+    yield admin
+    admin.clear_faults()
+
+
+@pytest.fixture
+def world(sqlite_url, redis_server, qbo, google, admin) -> Iterator[World]:
+    settings = make_settings(sqlite_url, redis_server.url, qbo.url, google.url).with_overrides(
+        run_retry_delay_seconds=1.0
+    )
+    with installed(settings):
+        yield World(settings, admin, EmulatorClock())
+
+
+@pytest.fixture
+def fleet(world, tmp_path) -> Iterator[WorkerFleet]:
+    fleet = WorkerFleet(world.settings, tmp_path / "worker.log")
+    yield fleet
+    fleet.stop()
+
+
+def queue_run(world: World, exporter_id: int) -> int:
+    with db.session_scope() as session:
+        run = Run(exporter_id=exporter_id, workspace_id=world.workspace_id)
+        session.add(run)
+    submit(run.id)
+    return run.id
+
+
+def load(run_id: int) -> Run:
+    with db.session_scope() as session:
+        return session.get(Run, run_id)
+
+
+def ended(run_id: int) -> Run | None:
+    run = load(run_id)
+    return run if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED) else None
+
+
+def running_in_a_horse(fleet: WorkerFleet, run_id: int) -> list[int]:
+    return fleet.horses() if load(run_id).status == RunStatus.RUNNING else []
+
+
+def test_a_run_killed_with_its_work_horse_fails_saying_so_and_its_retry_succeeds(world, fleet, admin):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(5000, kind="query")  # the first attempt reads slowly: it is killed mid-run
+    fleet.start()
+    workers = fleet.workers()
+    run_id = queue_run(world, exporter_id)
+    [horse] = eventually(lambda: running_in_a_horse(fleet, run_id), 60, "the run to be running")
+
+    fleet.kill(horse)
+
+    first = eventually(lambda: ended(run_id), 60, "the killed run to be failed")
+    with db.session_scope() as session:
+        retry = session.exec(select(Run).where(Run.retry_of_id == run_id)).one()
+    assert first.status == RunStatus.FAILED
+    assert first.error == (
+        "The worker running this export stopped before it finished (its process was killed (SIGKILL: out "
+        f"of memory, a deploy, or an operator)). Retried automatically as run #{retry.id}."
+    )
+    assert (retry.status, retry.trigger, retry.exporter_id) == (RunStatus.QUEUED, first.trigger, exporter_id)
+
+    admin.clear_faults()
+    # The tick submits the retry once its wait is over; a worker runs it.
+    retried = eventually(lambda: tick() and ended(retry.id), 60, "the retry to run", every=0.5)
+    assert retried.status == RunStatus.SUCCEEDED, retried.error
+    assert retried.rows == INVOICES and len(world.values("Invoices")) == 1 + INVOICES
+    assert fleet.workers() == workers  # the worker outlived its work-horse
+
+
+def test_a_redis_restart_mid_run_neither_stops_the_worker_nor_fails_the_run(
+    world, fleet, admin, redis_server
+):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(3000, kind="query")
+    fleet.start()
+    workers = fleet.workers()
+    run_id = queue_run(world, exporter_id)
+    eventually(lambda: running_in_a_horse(fleet, run_id), 60, "the run to be running")
+
+    redis_server.stop()
+    time.sleep(REDIS_OUTAGE_SECONDS)  # the fault itself: Redis is away this long
+    redis_server.start()  # empty: a restart without persistence loses every job and lock
+
+    run = eventually(lambda: ended(run_id), 120, "the run to end")
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert len(world.values("Invoices")) == 1 + INVOICES
+    assert fleet.proc.poll() is None and fleet.workers() == workers  # no worker process exited
+
+    admin.clear_faults()
+    again = queue_run(world, exporter_id)  # the same worker takes new work from the new Redis
+    assert eventually(lambda: ended(again), 60, "a run after the restart").status == RunStatus.SUCCEEDED
+
+
+def test_the_supervisor_restarts_a_killed_worker_process_and_stops_on_sigterm(world, tmp_path):
+    fleet = WorkerFleet(world.settings, tmp_path / "worker.log", processes=2).start()
+    try:
+        first, second = fleet.workers()
+        fleet.kill(first)
+
+        def replaced() -> list[int]:
+            now = fleet.workers()
+            return now if len(now) == 2 and first not in now else []
+
+        restarted = eventually(replaced, 30, "a new worker process")
+        assert second in restarted
+        assert "ended with signal SIGKILL; starting it again in" in fleet.log()
+        exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+        run_id = queue_run(world, exporter_id)
+        assert eventually(lambda: ended(run_id), 60, "a run").status == RunStatus.SUCCEEDED
+    finally:
+        code = fleet.stop()
+    assert code == 0  # the first SIGTERM was enough: warm shutdown of both workers
