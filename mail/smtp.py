@@ -62,6 +62,8 @@ def send(settings: Settings, to: str, subject: str, text: str) -> None:
             connection.send_message(message(settings, to, subject, text))
     except smtplib.SMTPAuthenticationError as exc:
         raise MailNotSent(f"the SMTP server {where} refused SMTP_USER's login ({exc.smtp_code})") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        raise MailNotSent(f"the SMTP server {where} closed the connection: {exc}"[:500]) from None
     except smtplib.SMTPException as exc:
         raise MailNotSent(f"the SMTP server {where} refused the message: {exc}"[:500]) from None
     except OSError as exc:  # refused, timed out, TLS failed (ssl.SSLError is one)
