@@ -83,7 +83,7 @@ class Mailbox:
             and auth_data.password.decode() == PASSWORD
         )
         self.logins.append((auth_data.login.decode(), ok))
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535
 
     def start(self) -> Mailbox:
         kwargs: dict = {}
