@@ -92,7 +92,7 @@ class Mailbox:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(*self.cert)
             if self.security == "ssl":
-                # TLS from the first byte: aiosmtpd does not see it, so it must not wait for STARTTLS to offer AUTH
+                # TLS from the first byte, which aiosmtpd does not see: offer AUTH without STARTTLS
                 kwargs = {"ssl_context": context, "auth_require_tls": False}
             else:
                 kwargs = {"tls_context": context, "require_starttls": True}
