@@ -114,4 +114,5 @@ def text_of(message: Message) -> str:
     """The plain-text body of a received message."""
     part = message.get_body(("plain",)) if hasattr(message, "get_body") else message
     payload = (part or message).get_payload(decode=True)
-    return payload.decode() if isinstance(payload, bytes) else str(payload)
+    text = payload.decode() if isinstance(payload, bytes) else str(payload)
+    return text.replace("\r\n", "\n")  # SMTP lines end in CRLF

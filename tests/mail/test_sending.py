@@ -81,7 +81,9 @@ def test_with_smtp_down_the_reset_page_is_fine_and_the_mail_leaves_when_smtp_is_
     assert mail_pass(utcnow() + timedelta(hours=2)) == []  # delivered: never again
 
 
-def test_two_passes_queue_one_send_and_a_stale_job_sends_nothing(mail_settings, mailbox) -> None:
+def test_two_passes_queue_one_send_and_a_stale_job_sends_nothing(
+    database_url, mail_settings, mailbox
+) -> None:
     with session_scope() as session:
         email = queue_email(session, "ada@example.com", "Hello", "Once.")
     now = utcnow()
