@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from connections.pausing import pause_exporters
 from connections.rows import aware
+from mail import notices
 from qbo.errors import ReconnectRequired
 from qbo.oauth import IntuitOAuth, TokenSet, utcnow
 from qbo.tokens import TokenManager
@@ -47,11 +48,15 @@ def clear_tokens(company: Company) -> None:
 
 
 def mark_needs_reconnect(session: Session, company: Company, reason: str) -> None:
-    """Stop using the company until an analyst reconnects it, and pause its exporters."""
+    """Stop using the company until an analyst reconnects it, pause its exporters, and tell the workspace's
+    owners (once, when it changes: mail.notices, sent by a job, so mail trouble cannot fail the caller)."""
+    newly = company.status != CompanyStatus.NEEDS_RECONNECT
     company.status = CompanyStatus.NEEDS_RECONNECT
     company.status_reason = f"QuickBooks refused the connection: {reason}"[:500]
     session.add(company)
-    pause_exporters(session, company)
+    paused = pause_exporters(session, company)
+    if newly:
+        notices.company_needs_reconnect(session, company, reason, paused)
 
 
 class CompanyTokenStore:

@@ -12,7 +12,13 @@ from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 from sqlmodel import Session, select
 
-from connections.pausing import clear_refused_account, flag_refused_account, release_disconnected_account
+from connections.pausing import (
+    clear_refused_account,
+    flag_refused_account,
+    release_disconnected_account,
+    writing_through,
+)
+from mail import notices
 from sheets.credentials import (
     GoogleOAuth,
     credentials_info,
@@ -96,11 +102,15 @@ def user_account_credentials(account: GoogleAccount) -> Credentials:
 
 
 def mark_needs_reconnect(session: Session, account: GoogleAccount, reason: str) -> None:
-    """Stop using the account until someone reconnects it; its exporters show the reason."""
+    """Stop using the account until someone reconnects it; its exporters show the reason, and the
+    workspace's owners are told (once, when it changes: mail.notices)."""
+    newly = account.status != GoogleAccountStatus.NEEDS_RECONNECT
     account.status = GoogleAccountStatus.NEEDS_RECONNECT
     account.status_reason = reason[:500]
     session.add(account)
     flag_refused_account(session, account)
+    if newly:
+        notices.google_account_needs_reconnect(session, account, writing_through(session, account))
 
 
 def _revoke(account: GoogleAccount) -> str | None:

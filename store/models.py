@@ -53,6 +53,14 @@ class WriteMode(StrEnum):
     UPSERT = "upsert"
 
 
+class FailureMail(StrEnum):
+    """What a user hears of failed runs in the workspaces they own (mail.failures)."""
+
+    IMMEDIATE = "immediate"  # within a minute of the failure
+    DIGEST = "digest"  # once a day
+    OFF = "off"
+
+
 class RunStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -93,6 +101,9 @@ class User(SQLModel, table=True):
     password_hash: str
     # The zone the dashboard shows times in (an IANA name); "" until set: the browser's zone, else UTC.
     time_zone: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # Mail about failed runs (mail.failures): immediate, digest (daily) or off; and up to when it was mailed.
+    failure_mail: str = Field(default=FailureMail.DIGEST, sa_column_kwargs={"server_default": "digest"})
+    failures_mailed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -267,6 +278,11 @@ class OutboxEmail(SQLModel, table=True):
     link_enc: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     delivered_at: datetime | None = None
+    # Sending (mail.sending): failed attempts so far, when the next may start (also a lease while one is
+    # queued), and the SMTP server's last answer.
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: datetime | None = Field(default=None, index=True)
+    last_error: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class WebhookEvent(SQLModel, table=True):

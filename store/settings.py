@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,9 @@ def _env_number(name: str, kind: type[int] | type[float]) -> int | float:
         return kind(os.environ[name])
     except ValueError:
         raise ValueError(f"{name} must be a {kind.__name__}, not {os.environ[name]!r}") from None
+
+
+SMTP_SECURITIES = ("none", "starttls", "ssl")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,17 @@ class Settings:
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
     google_addons_api_base: str = "https://gsuiteaddons.googleapis.com"
 
+    # Mail (mail/): the SMTP server the send job talks to; no host means no mail leaves (the demo shows its
+    # outbox page instead). SMTP_SECURITY is none | starttls | ssl (ssl: TLS from the first byte, port 465).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)  # never in a repr, hence never in a log line
+    mail_from: str = "Sheetbooks <sheetbooks@localhost>"
+    # The local hour (in each user's time zone) the daily digest of failed runs goes out.
+    mail_digest_hour: int = 7
+
     @classmethod
     def from_env(cls) -> Settings:
         """Read each field from the environment variable of the same name, upper-cased (REDIS_URL, ...)."""
@@ -104,10 +118,23 @@ class Settings:
             else:
                 values[f.name] = _env(name)
         settings = cls(**values)
+        if settings.smtp_security not in SMTP_SECURITIES:
+            choices = ", ".join(SMTP_SECURITIES)
+            raise ValueError(f"SMTP_SECURITY must be one of {choices}, not {settings.smtp_security!r}")
         if not settings.database_url:
             INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
             settings = replace(settings, database_url=f"sqlite:///{INSTANCE_DIR.resolve()}/sheetbooks.db")
         return settings
+
+    @property
+    def smtp_configured(self) -> bool:
+        """Whether mail can leave through an SMTP server."""
+        return bool(self.smtp_host)
+
+    @property
+    def mail_delivered(self) -> bool:
+        """Whether a queued email reaches anyone: through SMTP, or on the demo's outbox page."""
+        return self.smtp_configured or self.demo_mode
 
     def pointed_at_emulators(self, qbo_url: str, google_url: str) -> Settings:
         """A copy whose Intuit and Google endpoints are the local emulators (tests, the demo)."""

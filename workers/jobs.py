@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from store.db import get_engine
 from store.redis_client import REDIS_DOWN
@@ -14,6 +15,7 @@ def preload() -> None:
     """Import the job code once in the worker, before it forks a work-horse per job: a forked horse
     then starts with the export pipeline loaded (~1 s of imports otherwise paid by every run)."""
     import exporters.export_run  # noqa: F401
+    import workers.mail
     import workers.maintenance
     import workers.tick
     import workers.webhooks  # noqa: F401
@@ -60,6 +62,14 @@ def purge_expired_sign_ins() -> dict[str, int]:
     from workers.maintenance import purge_expired_sign_ins as run
 
     return run()
+
+
+def send_email(email_id: int, lease: datetime) -> bool:
+    """Send one email of the outbox (mail.sending); False when it did not go out (retried later)."""
+    from mail.sending import send_one
+
+    get_engine().dispose(close=False)
+    return send_one(email_id, lease)
 
 
 def process_webhook(body: bytes) -> dict[str, int]:

@@ -15,6 +15,7 @@ from store.db import session_scope
 from store.models import Exporter, RunTrigger, utcnow
 from store.rows import saved_id
 from workers.enqueue import enqueue_run, queue_follow_up
+from workers.mail import mail_pass
 from workers.reaper import reap
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class TickResult:
     busy: list[int] = field(default_factory=list)
     reaped: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)  # exporters left due for the next tick
+    emails: list[int] = field(default_factory=list)  # outbox emails handed to a send job
 
 
 class DueExporter(NamedTuple):
@@ -97,6 +99,7 @@ def tick(now: datetime | None = None) -> TickResult:
         else:
             result.queued.append(saved_id(run))
     result.queued += [saved_id(run) for run in map(queue_follow_up, follow_ups()) if run is not None]
+    result.emails = mail_pass(now)
     if result.queued or result.busy or result.reaped or result.failed:
         log.info(
             "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",

@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from store.settings import Settings
+from tests.infra import free_port
 from tests.web.browser import Browser
 from web import create_app
 
@@ -21,7 +23,13 @@ def app(request) -> Iterator[Flask]:
     (the `settings` fixture) when the test asks for one of them."""
     needs_emulators = EMULATORS & set(request.fixturenames)
     settings = request.getfixturevalue("settings" if needs_emulators else "store_settings")
-    yield create_app({"SETTINGS": settings, "TESTING": True})
+    yield create_app({"SETTINGS": with_mail(settings), "TESTING": True})
+
+
+def with_mail(settings: Settings) -> Settings:
+    """Mail configured (the reset page offers its form), towards a port where no SMTP server listens: the
+    web tests read the outbox as the send job would (store.outbox.deliver); tests/mail sends for real."""
+    return settings.with_overrides(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_security="none")
 
 
 @pytest.fixture

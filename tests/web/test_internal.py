@@ -16,6 +16,12 @@ def test_on_app_engine_only_requests_from_its_cron_run_the_tick_and_keep_alive(c
     monkeypatch.setenv("GAE_ENV", "standard")
     assert client.get("/internal/tick").status_code == 403
     tick = client.get("/internal/tick", headers=CRON)
-    assert tick.status_code == 200 and tick.json == {"queued": [], "busy": [], "reaped": [], "failed": []}
+    assert tick.status_code == 200 and tick.json == {
+        "queued": [],
+        "busy": [],
+        "reaped": [],
+        "failed": [],
+        "emails": [],
+    }
     keep_alive = client.get("/internal/keep-alive", headers=CRON)
     assert keep_alive.status_code == 200 and keep_alive.json == {"refreshed": []}

@@ -16,6 +16,7 @@ from store.settings import Settings
 from tests import factories
 from tests.conftest import installed
 from tests.web.browser import Browser
+from tests.web.conftest import with_mail
 from tests.web.test_webhooks import VERIFIER, sign
 from web import create_app
 
@@ -35,7 +36,9 @@ def _app(settings: Settings) -> Flask:
 @pytest.fixture
 def redis_down(store_settings: Settings, closed_port: int) -> Iterator[Flask]:
     """The dashboard on the test's database, with Redis unreachable."""
-    with installed(store_settings.with_overrides(redis_url=f"redis://127.0.0.1:{closed_port}/0")) as down:
+    with installed(
+        with_mail(store_settings).with_overrides(redis_url=f"redis://127.0.0.1:{closed_port}/0")
+    ) as down:
         yield _app(down)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from store.models import FailureMail
 from web.forms import EMAIL_RULES, Form
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
@@ -34,3 +35,12 @@ class ResetForm(Form):
 
 class AccountForm(Form):
     time_zone = StringField("Time zone", validators=[Length(max=64)])
+    failure_mail = RadioField(
+        "Email me about failed runs",
+        choices=[
+            (FailureMail.IMMEDIATE, "As they fail (within a minute)"),
+            (FailureMail.DIGEST, "In a daily digest"),
+            (FailureMail.OFF, "Never (nor when an exporter pauses or a connection needs reconnecting)"),
+        ],
+        default=FailureMail.DIGEST,
+    )

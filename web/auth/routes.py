@@ -24,6 +24,7 @@ from web.forms import ConfirmForm
 from web.links import external_url
 from web.tokens import hash_token, new_token
 from web.viewer_time import BROWSER_COOKIE, zone_or_none
+from workers.mail import send_soon
 
 RESET_VALID_FOR = timedelta(hours=1)
 
@@ -102,9 +103,11 @@ def logout() -> Response:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-def forgot() -> str | Response:
+def forgot() -> str | Response | tuple[str, int]:
     """Email a single-use reset link valid for an hour (at most 3 an hour); the answer is always the same."""
     form = ForgotForm()
+    if not get_settings().mail_delivered:
+        return render_template("auth/forgot.html", form=form, mail_off=True), 503
     if form.validate_on_submit():
         user = _user_by_email(form.email.data)
         if user is not None and user.id is not None and ratelimit.may_send_reset(user.email):
@@ -115,7 +118,7 @@ def forgot() -> str | Response:
                     user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + RESET_VALID_FOR
                 )
             )
-            queue_email(
+            email = queue_email(
                 session,
                 user.email,
                 "Reset your Sheetbooks password",
@@ -125,6 +128,7 @@ def forgot() -> str | Response:
                 link=external_url("auth.reset", token=token),
             )
             session.commit()
+            send_soon([email])
         flash("If an account uses that email, we sent it a link to reset the password.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
@@ -182,10 +186,12 @@ def outbox() -> str:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> str | Response | tuple[str, int]:
-    """Your settings: the time zone the dashboard shows times in (empty: the browser's)."""
+    """Your settings: the time zone the dashboard shows times in (empty: the browser's), and the mail you
+    get about failed runs (mail.failures)."""
     form = AccountForm()
     if request.method == "GET":
         form.time_zone.data = g.user.time_zone
+        form.failure_mail.data = g.user.failure_mail
     elif form.validate_on_submit():
         name = (form.time_zone.data or "").strip()
         if name and zone_or_none(name) is None:
@@ -194,9 +200,10 @@ def account() -> str | Response | tuple[str, int]:
             ]
         else:
             g.user.time_zone = name
+            g.user.failure_mail = form.failure_mail.data
             get_session().add(g.user)
             get_session().commit()
-            flash(f"Times are shown in {name or 'your browser’s time zone'}.", "success")
+            flash(f"Saved. Times are shown in {name or 'your browser’s time zone'}.", "success")
             return redirect(url_for("auth.account"))
     page = render_template(
         "auth/account.html",
@@ -205,5 +212,7 @@ def account() -> str | Response | tuple[str, int]:
         now=utcnow(),
         addon_links=links_of(get_session(), g.user.id),
         unlink_form=ConfirmForm(),
+        mail_delivered=get_settings().mail_delivered,
+        digest_hour=get_settings().mail_digest_hour,
     )
     return page if not form.errors else (page, 400)

@@ -10,6 +10,8 @@ from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from store.models import Invite, Membership, Role, User, Workspace, utcnow
+from store.outbox import LINK, queue_email
+from store.settings import get_settings
 from web.current import login_required, owner_required, scoped
 from web.database import get_session
 from web.dates import has_passed
@@ -17,6 +19,8 @@ from web.forms import ConfirmForm
 from web.links import external_url
 from web.tokens import hash_token, new_token
 from web.workspaces import bp
+from web.workspaces.forms import InviteForm
+from workers.mail import send_soon
 
 INVITE_VALID_FOR = timedelta(days=7)
 
@@ -39,6 +43,7 @@ def members() -> str:
         invites=pending,
         new_link=cookie.pop("invite_link", None),
         form=ConfirmForm(),
+        invite_form=InviteForm(),
     )
 
 
@@ -46,10 +51,15 @@ def members() -> str:
 @login_required
 @owner_required
 def create_invite() -> Response:
-    """A new invite link, shown once to the owner who created it."""
-    form = ConfirmForm()
+    """A new invite link: emailed to the address given (sent by a job, workers.mail), else shown once to
+    the owner who created it."""
+    form = InviteForm()
     if not form.validate_on_submit():
+        if form.email.errors:
+            flash(f"Invite not created: {form.email.errors[0]}", "error")
+            return redirect(url_for("workspaces.members"))
         abort(400)
+    to = (form.email.data or "").strip()
     token = new_token()
     session = get_session()
     session.add(
@@ -61,9 +71,26 @@ def create_invite() -> Response:
             expires_at=utcnow() + INVITE_VALID_FOR,
         )
     )
+    link = external_url("workspaces.accept", token=token)
+    if to and get_settings().mail_delivered:
+        email = queue_email(
+            session,
+            to,
+            f"{g.user.email} invites you to {g.workspace.name} on Sheetbooks",
+            f"{g.user.email} invites you to join the workspace {g.workspace.name} on Sheetbooks, where "
+            f"your team exports QuickBooks data to Google Sheets.\n\nJoin it here (the link works once, "
+            f"for 7 days; log in or sign up when asked):\n{LINK}\n\n"
+            "If you don't know them, ignore this email.",
+            link=link,
+        )
+        session.commit()
+        send_soon([email])
+        flash(f"Invite sent to {to}. The link in it works once, for 7 days.", "success")
+        return redirect(url_for("workspaces.members"))
     session.commit()
-    cookie["invite_link"] = external_url("workspaces.accept", token=token)
-    flash("Invite link created. Send it to your colleague: it works once, for 7 days.", "success")
+    cookie["invite_link"] = link
+    unsent = f"Mail is not configured, so nothing was sent to {to}. " if to else ""
+    flash(f"{unsent}Invite link created. Send it to your colleague: it works once, for 7 days.", "success")
     return redirect(url_for("workspaces.members"))
 
 
