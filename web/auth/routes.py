@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -13,7 +14,6 @@ from werkzeug.wrappers import Response
 from store.models import OutboxEmail, PasswordReset, User, utcnow
 from store.outbox import LINK, deliver, queue_email, stored_text
 from store.settings import get_settings
-from web.addon.links import links_of
 from web.auth import bp, ratelimit
 from web.auth.accounts import create_account, find_user
 from web.auth.forms import AccountForm, ForgotForm, LoginForm, ResetForm, SignupForm
@@ -210,9 +210,17 @@ def account() -> str | Response | tuple[str, int]:
         form=form,
         browser_zone=request.cookies.get(BROWSER_COOKIE),
         now=utcnow(),
-        addon_links=links_of(get_session(), g.user.id),
+        addon_links=addon_links_of(g.user.id),
         unlink_form=ConfirmForm(),
         mail_delivered=get_settings().mail_delivered,
         digest_hour=get_settings().mail_digest_hour,
     )
     return page if not form.errors else (page, 400)
+
+
+def addon_links_of(user_id: int) -> list[Any]:
+    """The add-on links shown on the account page (imported here: web.addon's link page signs in with
+    this module's log_in_with, so a top-level import would be circular)."""
+    from web.addon.links import links_of
+
+    return list(links_of(get_session(), user_id))
