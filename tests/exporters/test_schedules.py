@@ -57,5 +57,6 @@ def test_a_schedule_that_cant_be_used_says_which_part_and_why(cron, zone, part, 
 
 def test_schedules_read_in_words_with_their_zone():
     assert schedule_of("0 7 * * 1-5", NEW_YORK).describe() == "Every weekday at 07:00 (America/New_York)"
-    assert schedule_of("0 6 L * *", "UTC").describe() == "At 06:00 on the last day of every month (UTC)"
+    assert schedule_of("0 6 L * *", "UTC").describe() == "Monthly on the last day at 06:00 (UTC)"
+    assert schedule_of("0 9 * 1 *", "UTC").describe() == "At 09:00 every day in January (UTC)"
     assert schedule_of("", NEW_YORK) is None
