@@ -75,7 +75,8 @@ class ScheduleKind(BaseModel):
 def _hm(text: str) -> tuple[int, int]:
     match = TIME.match(text.strip())
     if match is None:
-        raise KindError(f"{text.strip() or 'An empty time'!r} is not a time: write HH:MM, e.g. 07:00.", "times")
+        shown = text.strip() or "An empty time"
+        raise KindError(f"{shown!r} is not a time: write HH:MM, e.g. 07:00.", "times")
     return int(match[1]), int(match[2])
 
 

@@ -76,7 +76,8 @@ def test_every_kind_says_itself_in_words_with_its_zone():
     }
     for kind, words in said.items():
         assert words in schedule_of(cron_of(kind), NY).describe()
-    assert words_of(ScheduleKind(kind=Kind.MANUAL)) == "Manual only" and cron_of(ScheduleKind(kind=Kind.MANUAL)) == ""
+    manual = ScheduleKind(kind=Kind.MANUAL)
+    assert words_of(manual) == "Manual only" and cron_of(manual) == ""
 
 
 def test_stored_crons_read_back_as_their_kind_and_others_stay_cron_expressions():
