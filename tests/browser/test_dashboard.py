@@ -103,7 +103,7 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     page.select_option("select[name=source]", "invoices")
     page.check("input[name=companies]")
     page.fill("input[name=spreadsheet_title]", "Bakery books")
-    page.select_option("select[name=schedule]", "60")
+    page.select_option("select[name=schedule]", "hourly")
     page.click("button[value=save]")
     assert "Created the exporter Bakery invoices" in page.content()
 

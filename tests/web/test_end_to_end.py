@@ -116,7 +116,7 @@ def story(user: Browser, qbo_emulator, google_emulator, settings, database_url) 
 
 def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, settings, qbo_emulator, caplog):
     caplog.set_level(logging.DEBUG)
-    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="0 * * * *")
+    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="hourly")
     assert page.has("Created the exporter Invoices"), page.html[:2000]
     exporter = the_exporter()
     assert exporter.tab == "Invoices" and exporter.schedule_cron == "0 * * * *" and exporter.spreadsheet_id

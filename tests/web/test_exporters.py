@@ -44,7 +44,7 @@ def create(browser: Browser, **values: str | list[str]):
 
 
 def test_create_with_a_new_spreadsheet(ready: Browser) -> None:
-    page = create(ready, destination="new", spreadsheet_title="Board pack", schedule="0 * * * *")
+    page = create(ready, destination="new", spreadsheet_title="Board pack", schedule="hourly")
     assert page.has("Created the exporter Open invoices"), re.findall(r"class=\"error\">([^<]*)", page.html)
     assert page.has("Board pack") and page.has("Hourly") and page.has("Open the sheet")
     [exporter] = exporters()
@@ -400,7 +400,7 @@ def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: B
             return len(session.exec(select(Watermark)).all())
 
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
-    ready.submit(form, "Save exporter", name="Open invoices (renamed)", schedule="0 6 * * *")
+    ready.submit(form, "Save exporter", name="Open invoices (renamed)", schedule="daily", schedule_times="06:00")
     assert watermarks() == 1  # a name or schedule changes nothing in the tab
 
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
