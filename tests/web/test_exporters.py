@@ -400,7 +400,9 @@ def test_an_edit_that_changes_what_the_tab_holds_forgets_the_watermarks(ready: B
             return len(session.exec(select(Watermark)).all())
 
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")
-    ready.submit(form, "Save exporter", name="Open invoices (renamed)", schedule="daily", schedule_times="06:00")
+    ready.submit(
+        form, "Save exporter", name="Open invoices (renamed)", schedule="daily", schedule_times="06:00"
+    )
     assert watermarks() == 1  # a name or schedule changes nothing in the tab
 
     form = ready.get(f"/exporters/{exporter.id}/edit") and ready.form("Save exporter")

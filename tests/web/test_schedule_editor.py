@@ -27,7 +27,9 @@ def set_zone(browser: Browser, zone: str) -> None:
 
 def test_weekdays_at_seven_in_the_workspace_zone_saved_shown_and_reopened(ready: Browser) -> None:  # noqa: F811
     set_zone(ready, "America/New_York")
-    assert ready.get("/exporters/new").form("Save exporter").data()["schedule_time_zone"] == "America/New_York"
+    assert (
+        ready.get("/exporters/new").form("Save exporter").data()["schedule_time_zone"] == "America/New_York"
+    )
     page = create(
         ready, destination="new", spreadsheet_title="Standup", schedule="weekly", schedule_times="07:00",
         schedule_days=["1", "2", "3", "4", "5"],
@@ -57,7 +59,9 @@ def test_fields_that_make_no_schedule_keep_the_form_with_the_reason(ready: Brows
         ready, destination="new", spreadsheet_title="Twice", schedule="daily", schedule_times="07:00, 13:30"
     )
     assert ready.status == 400 and page.has("share their minutes") and not saved_any()
-    page = create(ready, destination="new", spreadsheet_title="Often", schedule="cron", schedule_cron="*/5 * * * *")
+    page = create(
+        ready, destination="new", spreadsheet_title="Often", schedule="cron", schedule_cron="*/5 * * * *"
+    )
     assert ready.status == 400 and page.has("at most every 15 minutes") and not saved_any()
 
 
@@ -70,12 +74,22 @@ def test_the_preview_says_the_schedule_and_its_next_five_runs_as_it_changes(read
     client = ready.client
     answer = client.get(
         "/exporters/schedule-preview",
-        query_string={"schedule": "working_hours", "schedule_minute": "30", "schedule_from_hour": "9",
-                      "schedule_to_hour": "17", "schedule_days": ["1", "3"], "schedule_time_zone": "Europe/London"},
-    ).get_json()  # fmt: skip
-    assert answer["text"] == "Hourly from 09:30 to 17:30, every Mon, Wed (Europe/London)" and not answer["error"]
+        query_string={
+            "schedule": "working_hours",
+            "schedule_minute": "30",
+            "schedule_from_hour": "9",
+            "schedule_to_hour": "17",
+            "schedule_days": ["1", "3"],
+            "schedule_time_zone": "Europe/London",
+        },
+    ).get_json()
+    assert (
+        answer["text"] == "Hourly from 09:30 to 17:30, every Mon, Wed (Europe/London)" and not answer["error"]
+    )
     runs = [datetime.fromisoformat(at) for at in answer["next_runs"]]
-    assert len(runs) == 5 and all(at.minute == 30 and 9 <= at.hour <= 17 and at.weekday() in (0, 2) for at in runs)
+    assert len(runs) == 5 and all(
+        at.minute == 30 and 9 <= at.hour <= 17 and at.weekday() in (0, 2) for at in runs
+    )
     wrong = client.get("/exporters/schedule-preview", query_string={"schedule": "weekly"}).get_json()
     assert wrong["field"] == "schedule_days" and "at least one day" in wrong["error"]
     manual = client.get("/exporters/schedule-preview", query_string={"schedule": "manual"}).get_json()

@@ -16,9 +16,9 @@ from web.current import login_required, owner_required, scoped
 from web.database import get_session
 from web.dates import has_passed
 from web.forms import ConfirmForm, Form
-from web.viewer_time import zone_or_none
 from web.links import external_url
 from web.tokens import hash_token, new_token
+from web.viewer_time import zone_or_none
 from web.workspaces import bp
 
 INVITE_VALID_FOR = timedelta(days=7)
