@@ -207,9 +207,9 @@ def _recognised(fields: list[str]) -> ScheduleKind | None:
     if m is not None and day == "*" and weekday == "*":
         if hour == "*":
             return ScheduleKind(kind=Kind.HOURLY, minute=m)
-        hours = _listed(hour) or []
-        if len(hours) > 1 and hours[0] == 0 and 24 // len(hours) in HOUR_STEPS:
-            return ScheduleKind(kind=Kind.EVERY_N_HOURS, minute=m, every_hours=24 // len(hours))
+        stepped = _listed(hour) or []
+        if len(stepped) > 1 and stepped[0] == 0 and 24 // len(stepped) in HOUR_STEPS:
+            return ScheduleKind(kind=Kind.EVERY_N_HOURS, minute=m, every_hours=24 // len(stepped))
     if m is not None and days is not None and day == "*" and re.fullmatch(r"\d+-\d+", hour):
         low, high = map(int, hour.split("-"))
         return ScheduleKind(kind=Kind.WORKING_HOURS, minute=m, from_hour=low, to_hour=high, days=days)

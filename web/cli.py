@@ -18,10 +18,11 @@ def _worker(args: argparse.Namespace) -> None:
     from rq import Worker
 
     from workers.jobs import preload
-    from workers.queue import get_queue, get_redis
+    from workers.queue import get_queues, get_redis
 
     preload()  # each job's forked work-horse inherits the imported job code instead of importing it
-    Worker([get_queue()], connection=get_redis()).work(burst=args.burst)
+    # Run now first (workers.queue); the scheduler puts runs deferred for fair sharing back on their queue.
+    Worker(get_queues(), connection=get_redis()).work(burst=args.burst, with_scheduler=True)
 
 
 def _tick(args: argparse.Namespace) -> None:

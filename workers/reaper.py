@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from store import states
 from store.db import session_scope
-from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus, RunTrigger
 from store.rows import saved_id
 from workers.enqueue import job_id, submit
 from workers.queue import get_redis
@@ -44,7 +44,7 @@ def reap(now: datetime) -> list[int]:
             run_id = saved_id(run)
             status = _job_status(run_id)
             if run.status == RunStatus.QUEUED and status is None:
-                submit(run_id)
+                submit(run_id, priority=run.trigger == RunTrigger.MANUAL)
                 repaired.append(run_id)
             elif status in DEAD_JOB_STATUSES or states.silent(run, now):
                 states.move_run(run, RunStatus.FAILED, now, error=WORKER_DIED)

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from rq import Queue, Worker
+from rq import Worker
 
 from emulators.serving import serve_in_thread
-from store.settings import get_settings
 from tests.conftest import installed, make_settings
 from web import create_app
-from workers.queue import get_redis
+from workers.queue import get_queues, get_redis
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +110,7 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     queued = re.search(r"Queued run #(\d+)", page.content())
     assert queued, page.content()[:3000]
     redis = get_redis()
-    Worker([Queue(get_settings().queue_name, connection=redis)], connection=redis).work(burst=True)
+    Worker(get_queues(), connection=redis).work(burst=True)
 
     page.goto(f"{live}/runs/{queued.group(1)}")
     body = page.content()
