@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from exporters import failure_streak
 from exporters.failures import Failure
 from sheets.result import WriteResult
 from store import db, states
 from store.documents import RunStats, SheetState
-from store.models import Exporter, Run, RunStatus
+from store.models import Exporter, Run, RunStatus, utcnow
 
 
 @dataclass
@@ -38,22 +39,30 @@ def record_success(run_id: int, outcome: Outcome) -> None:
                 if exporter.options.reset_tab:  # done once: the tab is the exporter's again
                     exporter.options = exporter.options.model_copy(update={"reset_tab": False})
                 session.add(exporter)
+        if exporter is not None:
+            failure_streak.count_success(session, exporter)
         session.add(run)
 
 
 def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None) -> None:
     """The run failed: the message on the run (never a run left running), and on the exporter when the
-    destination is at fault."""
+    destination is at fault; one more failure in a row for the exporter (exporters.failure_streak)."""
+    paused = False
     with db.session_scope() as session:
         run = session.get(Run, run_id)
         if run is None:
             return
         _finish(run, RunStatus.FAILED, outcome or Outcome(), error=failure.message, progress="Failed")
         exporter = session.get(Exporter, run.exporter_id)
-        if failure.destination_error and exporter is not None and exporter.workspace_id == run.workspace_id:
-            exporter.destination_error = failure.destination_error[:1000]
+        if exporter is not None and exporter.workspace_id == run.workspace_id:
+            if failure.destination_error:
+                exporter.destination_error = failure.destination_error[:1000]
+            paused = failure_streak.count_failure(session, exporter, failure.message, utcnow())
             session.add(exporter)
+        exporter_id = run.exporter_id
         session.add(run)
+    if paused:
+        failure_streak.exporter_paused_itself(exporter_id)
 
 
 def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, error: str = "") -> None:

@@ -64,6 +64,8 @@ def admit(run_id: int) -> bool:
     waiting = f"Waiting: {cap} runs of {name} are already running (fair sharing)"
     with session_scope() as session:  # the run page says why it has not started
         session.execute(
-            update(Run).where(col(Run.id) == run_id, Run.status == RunStatus.QUEUED).values(progress=waiting)
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
+            .values(progress=waiting)
         )
     raise RunDeferred(waiting)
