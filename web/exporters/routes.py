@@ -20,6 +20,7 @@ from store import states
 from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterState, GoogleAccount, Run, RunStatus, RunTrigger
 from store.rows import saved_id
+from store.settings import get_settings
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.exporters import bp
@@ -35,6 +36,7 @@ from web.exporters.editor import (
     shown_options,
 )
 from web.exporters.forms import ID_HELP, ExporterForm
+from web.exporters.run_chart import run_chart
 from web.exporters.schedule_form import FIELDS_OF, ScheduleFields, preview
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
@@ -177,6 +179,8 @@ def show(exporter_id: int) -> str:
         sheet_url=sheet_link(exporter),
         schedule=label_of(exporter),
         upcoming=upcoming_runs(exporter),
+        chart=run_chart(runs),
+        pause_after=get_settings().pause_after_failures,
         form=ConfirmForm(),
     )
 
