@@ -82,7 +82,7 @@ def schedule_of(cron: str, timezone: str) -> Schedule | None:
         return None
     try:
         zone = ZoneInfo(timezone.strip() or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         raise ScheduleError(
             f"There is no time zone {timezone!r}: use an IANA name such as America/New_York or UTC.",
             "timezone",

@@ -47,6 +47,7 @@ def test_the_last_day_of_the_month_in_london():
         ("* * * * *", "UTC", "cron", "every 15 minutes"),
         ("*/5 9 * * *", "UTC", "cron", "every 15 minutes"),
         ("0 7 * * 1-5", "Mars/Olympus", "timezone", "no time zone"),
+        ("0 7 * * 1-5", "x" * 5000, "timezone", "no time zone"),
     ],
 )
 def test_a_schedule_that_cant_be_used_says_which_part_and_why(cron, zone, part, words):

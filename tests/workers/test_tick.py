@@ -43,7 +43,7 @@ def test_due_exporter_gets_one_scheduled_run_on_the_queue(due_exporter):
     assert run.trigger == RunTrigger.SCHEDULE and run.status == RunStatus.QUEUED
     assert get_queue().job_ids == [job_id(run.id)]
     with session_scope() as session:
-        assert session.get(Exporter, due_exporter).next_run_at == now + timedelta(minutes=60)
+        assert session.get(Exporter, due_exporter).next_run_at == Schedule("0 * * * *").next_after(now)
 
 
 def test_two_ticks_at_once_queue_the_exporter_once(database_url, due_exporter):
