@@ -133,3 +133,29 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     if target:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=target, full_page=True)
+
+
+def test_the_schedule_preview_follows_the_editor_as_it_changes(live, chromium):
+    """The editor's static script (no inline JS under the CSP) shows only the chosen kind's fields and
+    the schedule in words with its next runs, before anything is saved."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(f"{live}/signup")
+    page.fill("input[name=name]", "Hopper")
+    page.fill("input[name=email]", "hopper@example.com")
+    page.fill("input[name=password]", "correct horse battery")
+    if page.locator("input[name=confirm]").count():
+        page.fill("input[name=confirm]", "correct horse battery")
+    page.click("button[type=submit]")
+
+    page.goto(f"{live}/exporters/new")
+    assert page.locator("input[name=schedule_times]").is_hidden()  # hourly: minute only
+    page.select_option("select[name=schedule]", "monthly")
+    assert page.locator("input[name=schedule_times]").is_visible()
+    page.fill("input[name=schedule_times]", "06:00")
+    page.select_option("select[name=schedule_day_of_month]", "0")
+    page.fill("input[name=schedule_time_zone]", "Europe/London")
+    preview = page.locator("#schedule-preview")
+    preview.get_by_text("Monthly on the last day at 06:00 (Europe/London)").wait_for(timeout=10_000)
+    assert preview.inner_text().count("06:00") >= 6  # the words and five next runs
+    page.fill("input[name=schedule_times]", "7 am")
+    preview.get_by_text("is not a time").wait_for(timeout=10_000)
