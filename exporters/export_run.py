@@ -72,12 +72,13 @@ class PulledChanges:
     highs: list[datetime | None] = field(default_factory=list)
 
 
-def run_export(run_id: int) -> None:
-    """Execute one run; every failure ends on the run as a message, never as a run left running."""
+def run_export(run_id: int, claimed: bool = False) -> None:
+    """Execute one run; every failure ends on the run as a message, never as a run left running.
+    `claimed`: the caller already moved it to running (workers.fair_share)."""
     inputs: RunInputs | None = None
     run: ExportRun | None = None
     try:
-        inputs = claim_run(run_id)
+        inputs = claim_run(run_id, claimed)
         if inputs is None:
             log.warning("run %s not found or no longer queued: nothing to do", run_id)
             return

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from exporters.failures import SetupError
 from store import db, states
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run
+from store.models import Company, Exporter, ExporterCompany, GoogleAccount, Run, RunStatus
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,13 @@ class RunInputs:
         return self.exporter.sheet_state.header_state()
 
 
-def claim_run(run_id: int) -> RunInputs | None:
+def claim_run(run_id: int, claimed: bool = False) -> RunInputs | None:
     """The run's inputs, the run marked running; None when the run is gone or no longer queued (a job
-    pushed twice, e.g. by two reapers, runs once)."""
+    pushed twice, e.g. by two reapers, runs once). `claimed`: it is already running (the caller won it)."""
     with db.session_scope() as session:
-        run = session.get(Run, run_id) if states.claim_run(session, run_id) else None
+        run = session.get(Run, run_id) if claimed or states.claim_run(session, run_id) else None
+        if run is not None and run.status != RunStatus.RUNNING:
+            return None
         if run is None:
             return None
         exporter = session.get(Exporter, run.exporter_id)

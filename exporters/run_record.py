@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from exporters import failure_streak
 from exporters.failures import Failure
 from exporters.retries import retry_once
 from sheets.result import WriteResult
@@ -42,12 +43,15 @@ def record_success(run_id: int, outcome: Outcome) -> None:
                 if exporter.options.reset_tab:  # done once: the tab is the exporter's again
                     exporter.options = exporter.options.model_copy(update={"reset_tab": False})
                 session.add(exporter)
+        if exporter is not None:
+            failure_streak.count_success(session, exporter)
         session.add(run)
 
 
 def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None) -> None:
     """The run failed: the message on the run (never a run left running), and on the exporter when the
-    destination is at fault."""
+    destination is at fault; one more failure in a row for the exporter (exporters.failure_streak) unless
+    the run is retried because it wasn't the export's fault (its worker died)."""
     with db.session_scope() as session:
         run = session.get(Run, run_id)
         if run is None or not _still_running(run):
@@ -58,8 +62,12 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
             message = f"{message} {said}"
         _finish(run, RunStatus.FAILED, outcome or Outcome(), error=message, progress="Failed")
         exporter = session.get(Exporter, run.exporter_id)
-        if failure.destination_error and exporter is not None and exporter.workspace_id == run.workspace_id:
-            exporter.destination_error = failure.destination_error[:1000]
+        if exporter is not None and exporter.workspace_id == run.workspace_id:
+            if failure.destination_error:
+                exporter.destination_error = failure.destination_error[:1000]
+            counted = not failure.retry
+            if counted and failure_streak.count_failure(session, exporter, failure.message, utcnow()):
+                failure_streak.exporter_paused_itself(session, exporter)
             session.add(exporter)
         session.add(run)
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict
 
+from exporters.schedule_kinds import kind_of, words_of
 from store.models import Exporter
 
 SHORTEST_GAP = timedelta(minutes=15)  # Google's write budget and QBO's metered reads: not more often
@@ -63,8 +64,8 @@ class Schedule:
 
     def describe(self) -> str:
         """In words, with the zone: "Every weekday at 07:00 (America/New_York)"; a cron expression
-        the editor has no name for as cronsim says it ("At 06:00 on the last day of every month")."""
-        words = dict(SCHEDULE_CHOICES).get(self.cron) or CronSim(self.cron, datetime.now(UTC)).explain()
+        that is none of the editor's kinds as cronsim says it ("At minute 5 past every 5th hour")."""
+        words = words_of(kind_of(self.cron)) or CronSim(self.cron, datetime.now(UTC)).explain()
         return f"{words} ({self.timezone})"
 
     def _runs(self, after: datetime) -> CronSim:
@@ -81,7 +82,7 @@ def schedule_of(cron: str, timezone: str) -> Schedule | None:
         return None
     try:
         zone = ZoneInfo(timezone.strip() or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         raise ScheduleError(
             f"There is no time zone {timezone!r}: use an IANA name such as America/New_York or UTC.",
             "timezone",
@@ -112,28 +113,7 @@ def describe(schedule: Schedule | None) -> str:
     return "Manual only" if schedule is None else schedule.describe()
 
 
-# -- what the editor offers ------------------------------------------------------------------------------
-
-MANUAL = "manual"
-CUSTOM = "custom"
-SCHEDULE_CHOICES: list[tuple[str, str]] = [
-    ("*/15 * * * *", "Every 15 minutes"),
-    ("*/30 * * * *", "Every 30 minutes"),
-    ("0 * * * *", "Hourly"),
-    ("0 */6 * * *", "Every 6 hours"),
-    ("0 6 * * *", "Daily at 06:00"),
-    ("0 7 * * 1-5", "Every weekday at 07:00"),
-    ("0 6 1 * *", "Monthly on the 1st at 06:00"),
-    (MANUAL, "Manual only"),
-    (CUSTOM, "Custom (cron expression)"),
-]
-
-
-def preset_of(cron: str) -> str:
-    """The editor's choice for a stored cron expression."""
-    if not cron:
-        return MANUAL
-    return cron if cron in dict(SCHEDULE_CHOICES) else CUSTOM
+# -- an exporter's schedule ----------------------------------------------------------------------------
 
 
 def schedule_of_exporter(exporter: Exporter) -> Schedule | None:

@@ -92,6 +92,8 @@ class RunTrigger(StrEnum):
 class Workspace(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
+    # The zone new schedules follow unless the analyst names another (an IANA name).
+    time_zone: str = Field(default="UTC", sa_column_kwargs={"server_default": "UTC"})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -186,6 +188,8 @@ class Exporter(TypedDocuments, SQLModel, table=True):
         default_factory=ExporterPauses, sa_column=Column(TypedJSON(ExporterPauses), nullable=False)
     )
     follow_up_at: datetime | None = None  # a QuickBooks change came during a run: run once more after it
+    # Failed runs since the last success (store.states.run_ended): the backoff and the self-pause read it.
+    failure_streak: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     destination_error: str = ""
     # What the sheet writer last wrote (header, sheetId, ...): its column contract with the analyst.
     sheet_state: SheetState = Field(
@@ -213,6 +217,8 @@ class Run(TypedDocuments, SQLModel, table=True):
     retry_of_id: int | None = None
     status: str = Field(default=RunStatus.QUEUED, index=True)
     queued_at: datetime = Field(default_factory=utcnow)
+    # When it should have started: its slot (scheduled), the click (Run now), the change (webhook).
+    due_at: datetime | None = None
     started_at: datetime | None = None
     heartbeat_at: datetime | None = None  # a running run's last sign of life (store.states.beat)
     finished_at: datetime | None = None
@@ -222,6 +228,13 @@ class Run(TypedDocuments, SQLModel, table=True):
     progress: str = ""
     error: str = ""
     stats: RunStats = Field(default_factory=RunStats, sa_column=Column(TypedJSON(RunStats), nullable=False))
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """The due -> running delay: how long it waited for a worker (and its company's turn)."""
+        if self.started_at is None:
+            return None
+        return max(0.0, (self.started_at - (self.due_at or self.queued_at)).total_seconds())
 
     @property
     def duration_seconds(self) -> float | None:

@@ -12,6 +12,7 @@ they are kept apart by the queue name and by `run_job_id`, which starts with it.
 | `qbo_budget(realm_id, window)` | sorted sets | the realm's request budget (`qbo.ratelimit.RealmBudget`) |
 | `sheets_write_pace(account_key)` | sorted set | a Google account's write pace (`sheets.pacing.WritePacer`) |
 | `exporter_enqueue_lock(exporter_id)` | lock | queueing a run of the exporter (`workers.enqueue`) |
+| `company_admission_lock(company_id)` | lock | a run starting under its company's cap (`fair_share`) |
 | `login_failures(email, address)` | counter | failed logins (`web.auth.ratelimit`) |
 | `login_failures_by_address(address)` | counter | failed logins from one address, any email |
 | `reset_emails(email)` | counter | password-reset emails sent (`web.auth.ratelimit`) |
@@ -57,6 +58,11 @@ def sheets_write_pace(account_key: str) -> str:
 def exporter_enqueue_lock(exporter_id: int) -> str:
     """Makes "check for an active run, insert a run" one step per exporter."""
     return f"{namespace()}:exporter:{exporter_id}:enqueue"
+
+
+def company_admission_lock(company_id: int) -> str:
+    """Makes "count the company's running runs, start one more" one step (fair sharing)."""
+    return f"{namespace()}:company:{company_id}:admission"
 
 
 def login_failures(email: str, address: str) -> str:

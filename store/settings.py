@@ -41,7 +41,6 @@ class Settings:
     # Fernet keys, newest first; older keys only decrypt (MultiFernet rotation).
     token_keys: tuple[str, ...] = ()
     demo_mode: bool = False
-    queue_name: str = "sheetbooks"
     # A run whose worker died (or that lost Redis) is retried once, this long after (at the next tick).
     run_retry_delay_seconds: float = 30.0
     # A running run whose heartbeat is older than this is dead (its worker beats 10 times as often); a
@@ -49,6 +48,15 @@ class Settings:
     # chaos suite shortens them, to compress minutes of recovery into seconds.
     run_heartbeat_timeout_seconds: float = 300.0
     run_grace_seconds: float = 120.0
+    queue_name: str = "sheetbooks"  # and "{queue_name}-now" for Run now (workers.queue)
+    # Fair sharing: at most this many runs of one QuickBooks company at once (0: no cap); a run over it is
+    # put back on its queue for `defer_seconds` (workers.fair_share).
+    company_concurrency: int = 2
+    defer_seconds: int = 10
+    # An exporter that keeps failing waits 2^failures minutes (at most this many) before its next slot,
+    # and pauses itself after this many failed runs in a row (0: never) (exporters.failure_streak).
+    failure_backoff_cap_minutes: int = 60
+    pause_after_failures: int = 5
     # Reverse proxies in front of the web process that set X-Forwarded-For/-Proto (App Engine: 1). Only
     # these hops are trusted; 0 trusts none, so a client cannot pick the address the login limit counts.
     proxy_hops: int = 0

@@ -1,7 +1,8 @@
 """The states of exporters and runs and every allowed transition, in one place (design.md, Decision 11).
 
 Every write of `Run.status`, `Run.heartbeat_at`, `Exporter.enabled`, `Exporter.state`,
-`Exporter.paused_reason`, `Exporter.pauses` and `Exporter.next_run_at` goes through this module.
+`Exporter.paused_reason`, `Exporter.pauses`, `Exporter.failure_streak` and `Exporter.next_run_at` goes
+through this module.
 
 Runs
 ----
@@ -116,7 +117,8 @@ class Event(StrEnum):
     GOOGLE_REFUSED = "google_refused"  # Google refused the account's grant
     GOOGLE_DISCONNECTED = "google_disconnected"
     GOOGLE_BACK = "google_back"  # reconnected, or the exporter was given another connected account
-    FAILED_REPEATEDLY = "failed_repeatedly"  # (issue 15 decides when)
+    FAILED_REPEATEDLY = "failed_repeatedly"  # PAUSE_AFTER_FAILURES failed runs in a row (`run_failed`)
+    RUN_SUCCEEDED = "run_succeeded"  # any successful run (a Run now of a paused one too) lifts that hold
 
 
 S = ExporterState
@@ -169,7 +171,10 @@ EXPORTER_EVENTS: dict[Event, Transition] = {
         lambda p, a: _set(p, failures=int(str(a["failures"])), failure_error=str(a["error"])[:1000]),
         frozenset({S.ACTIVE}),
     ),
+    Event.RUN_SUCCEEDED: Transition(lambda p, a: _set(p, failures=0, failure_error="")),
 }
+# Events after which the exporter's failures in a row count from zero again.
+RESTARTS_FAILURE_COUNT = frozenset({Event.USER_ENABLED, Event.RUN_SUCCEEDED})
 
 # The state an exporter shows is its first hold in this order (the one the analyst must lift first).
 PRECEDENCE = (S.DISABLED, S.PAUSED_GOOGLE, S.PAUSED_COMPANY, S.PAUSED_FAILURES)
@@ -258,6 +263,8 @@ def apply(session: Session, exporter: Exporter, event: Event, **args: object) ->
     if current not in transition.from_states:
         raise IllegalTransition(f"exporter {exporter.id}: {event} does not apply to a {current} exporter")
     exporter.pauses = transition.holds(exporter.pauses, args)
+    if event in RESTARTS_FAILURE_COUNT:
+        exporter.failure_streak = 0
     return settle(session, exporter)
 
 
@@ -314,6 +321,38 @@ def give_back_slot(session: Session, exporter_id: int, due_at: datetime, next_at
     """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
     moved = col(Exporter.next_run_at).is_(None) if next_at is None else col(Exporter.next_run_at) == next_at
     session.execute(update(Exporter).where(col(Exporter.id) == exporter_id, moved).values(next_run_at=due_at))
+
+
+# -- failures in a row: backoff and self-pause -----------------------------------------------------------
+
+
+def run_succeeded(session: Session, exporter: Exporter) -> None:
+    """A run succeeded: its failures in a row count from zero, and a failures hold is lifted."""
+    apply(session, exporter, Event.RUN_SUCCEEDED)
+
+
+def run_failed(
+    session: Session, exporter: Exporter, error: str, backoff_until: datetime | None, pause_after: int
+) -> bool:
+    """A run failed: one more failure in a row. At `pause_after` (0: never) an active exporter pauses
+    itself (True: it just did); before that its next scheduled run waits at least until `backoff_until`
+    (the schedule's first slot after the backoff, computed by the caller)."""
+    exporter.failure_streak += 1
+    if (
+        pause_after
+        and exporter.failure_streak >= pause_after
+        and can_apply(exporter, Event.FAILED_REPEATEDLY)
+    ):
+        apply(session, exporter, Event.FAILED_REPEATEDLY, failures=exporter.failure_streak, error=error)
+        return True
+    if (
+        backoff_until is not None
+        and exporter.next_run_at is not None
+        and exporter.next_run_at < backoff_until
+    ):
+        exporter.next_run_at = backoff_until
+    session.add(exporter)
+    return False
 
 
 # -- follow-up runs (a QuickBooks change during a run) ---------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from rq import Retry
 from rq.job import Job
 from sqlmodel import Session, col, select
 
@@ -10,6 +13,7 @@ from store import redis_keys, states
 from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
 from store.rows import saved_id
+from store.settings import get_settings
 from workers.queue import get_queue, get_redis
 
 JOB_TIMEOUT_SECONDS = 3 * 60 * 60
@@ -22,7 +26,12 @@ def active_run(session: Session, exporter_id: int) -> Run | None:
 
 
 def enqueue_run(
-    exporter_id: int, workspace_id: int, trigger: str = RunTrigger.MANUAL, *, follow_up: bool = False
+    exporter_id: int,
+    workspace_id: int,
+    trigger: str = RunTrigger.MANUAL,
+    *,
+    follow_up: bool = False,
+    due_at: datetime | None = None,
 ) -> Run | None:
     """Queue a run of the workspace's exporter; None when one is already queued or running (then, with
     `follow_up`, one more run is wanted after it: `queue_follow_up`).
@@ -31,6 +40,10 @@ def enqueue_run(
     clicks, a click and a tick, or two ticks never queue the same exporter twice. "Run now" on a
     scheduled exporter restarts its clock: the next scheduled run is one interval after the click,
     not a minute later with the same data.
+
+    "Run now" (trigger MANUAL, from the dashboard, the API or the add-on) goes to the priority queue that
+    workers take before scheduled work (workers.queue). `due_at` is when the run should start (the tick's
+    slot; default now): the run page shows how long it waited past it.
     """
     with get_redis().lock(redis_keys.exporter_enqueue_lock(exporter_id), timeout=30, blocking_timeout=30):
         with session_scope() as session:
@@ -42,15 +55,18 @@ def enqueue_run(
                     states.want_follow_up(exporter)
                     session.add(exporter)
                 return None
-            run = Run(exporter_id=exporter_id, workspace_id=workspace_id, trigger=trigger)
+            now = utcnow()
+            run = Run(
+                exporter_id=exporter_id, workspace_id=workspace_id, trigger=trigger, due_at=due_at or now
+            )
             session.add(run)
             states.take_follow_up(exporter)  # this run reads after the change: it is the follow-up
             if trigger == RunTrigger.MANUAL:
                 states.restart_clock(
-                    exporter, next_slot(exporter.schedule_cron, exporter.schedule_time_zone, utcnow())
+                    exporter, next_slot(exporter.schedule_cron, exporter.schedule_time_zone, now)
                 )
             session.add(exporter)
-        submit(saved_id(run), at_front=trigger == RunTrigger.MANUAL)
+        submit(saved_id(run), priority=trigger == RunTrigger.MANUAL)
     return run
 
 
@@ -70,15 +86,19 @@ def job_id(run_id: int) -> str:
     return redis_keys.run_job_id(run_id)
 
 
-def submit(run_id: int, at_front: bool = False) -> Job:
-    """Put an existing run's job on the queue ("Run now" goes ahead of the clock)."""
-    return get_queue().enqueue(
+def submit(run_id: int, priority: bool = False) -> Job:
+    """Put an existing run's job on its queue ("Run now" on the priority queue, ahead of the clock).
+
+    A run deferred for fair sharing (workers.fair_share) comes back through RQ's retry: the same job, put
+    back on its queue after `defer_seconds`, up to `DEFERRALS` times (about the job's timeout)."""
+    defer = get_settings().defer_seconds
+    return get_queue(priority).enqueue(
         "workers.jobs.run_export",
         run_id,
         job_id=job_id(run_id),
         job_timeout=JOB_TIMEOUT_SECONDS,
         result_ttl=24 * 60 * 60,
         failure_ttl=7 * 24 * 60 * 60,
-        at_front=at_front,
+        retry=Retry(max=max(1, JOB_TIMEOUT_SECONDS // max(defer, 1)), interval=defer),
         description=f"run {run_id}",
     )

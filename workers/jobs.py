@@ -27,11 +27,14 @@ def run_export(run_id: int) -> None:
     from store.db import session_scope
     from store.models import Run
     from workers.enqueue import queue_follow_up
+    from workers.fair_share import admit
 
     # A forked work-horse must not reuse the parent's pooled connections.
     get_engine().dispose(close=False)
+    if not admit(run_id):  # RunDeferred (its company is at its cap): RQ puts the job back on its queue
+        return
     try:
-        execute(run_id)
+        execute(run_id, claimed=True)
     finally:
         with session_scope() as session:
             run = session.get(Run, run_id)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from exporters.retries import due_for_submission, retry_delay, retry_once
 from store import states
 from store.db import session_scope
-from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus, utcnow
+from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus, RunTrigger, utcnow
 from store.rows import saved_id
 from store.settings import get_settings
 from workers.enqueue import job_id, submit
@@ -67,7 +67,7 @@ def _submittable(run: Run, now: datetime) -> bool:
 def reap(now: datetime) -> list[int]:
     """Repair active runs whose RQ job is missing or dead, or whose retry is due; return their ids."""
     repaired: list[int] = []
-    to_submit: list[int] = []
+    to_submit: list[tuple[int, bool]] = []  # (run, on the Run-now queue)
     with session_scope() as session:
         oldest = now - min(grace(), retry_delay())
         stale = session.exec(
@@ -79,7 +79,7 @@ def reap(now: datetime) -> list[int]:
             run_id = saved_id(run)
             if run.status == RunStatus.QUEUED:
                 if _submittable(run, now) and _job_status(run_id) is None:
-                    to_submit.append(run_id)
+                    to_submit.append((run_id, run.trigger == RunTrigger.MANUAL))
                 continue
             if run.queued_at >= now - grace():
                 continue
@@ -89,6 +89,6 @@ def reap(now: datetime) -> list[int]:
             elif states.silent(run, now):
                 worker_stopped(session, run, now, WENT_SILENT)
                 repaired.append(run_id)
-    for run_id in to_submit:  # after the commit: a worker taking the job finds the run as saved
-        submit(run_id)
-    return repaired + to_submit
+    for run_id, priority in to_submit:  # after the commit: a worker taking the job finds the run as saved
+        submit(run_id, priority=priority)
+    return repaired + [run_id for run_id, _priority in to_submit]

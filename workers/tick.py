@@ -88,7 +88,7 @@ def tick(now: datetime | None = None) -> TickResult:
         if not claim(exporter_id, due_at, next_at):
             continue
         try:
-            run = enqueue_run(exporter_id, workspace_id, trigger=RunTrigger.SCHEDULE)
+            run = enqueue_run(exporter_id, workspace_id, trigger=RunTrigger.SCHEDULE, due_at=due_at)
         except Exception:
             log.exception("tick: could not queue exporter %s; it stays due for the next tick", exporter_id)
             unclaim(exporter_id, due_at, next_at)

@@ -23,6 +23,7 @@ from rq.job import Job
 from store.redis_client import REDIS_DOWN, patient_redis
 from store.settings import get_settings
 from workers.backoff import Backoff
+from workers.queue import queue_names
 from workers.reaper import fail_dead_run
 
 log = logging.getLogger(__name__)
@@ -106,14 +107,16 @@ class RunWorker(Worker):
 def work_until_stopped(burst: bool = False, stop: threading.Event | None = None) -> None:
     """Run a RunWorker on the runs' queue until asked to stop (SIGTERM/SIGINT); if its loop quits for any
     other reason (Redis away, an unexpected error) start it again after a backoff. `burst` stops when the
-    queue is empty."""
+    queues are empty."""
     settings = get_settings()
     backoff = Backoff()
     while stop is None or not stop.is_set():
         redis = patient_redis(settings.redis_url)
-        worker = RunWorker([Queue(settings.queue_name, connection=redis)], connection=redis)
+        # Run now first (workers.queue); RQ's scheduler puts runs deferred for fair sharing back on
+        # their queue.
+        worker = RunWorker([Queue(name, connection=redis) for name in queue_names()], connection=redis)
         try:
-            worker.work(burst=burst, logging_level="INFO")
+            worker.work(burst=burst, logging_level="INFO", with_scheduler=True)
             quit_cleanly = True
         except REDIS_DOWN as exc:  # RQ's own teardown needs Redis too
             log.warning("worker %s: Redis unreachable (%s)", worker.name, exc)

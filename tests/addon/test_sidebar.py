@@ -17,7 +17,7 @@ from tests.addon.host import AddonHost, links
 from tests.web.browser import PASSWORD, Browser
 from tests.web.oauth import connect_google, connect_quickbooks
 from web import create_app
-from workers.queue import get_redis
+from workers.queue import get_redis, queue_names
 
 
 def top_card(body: dict) -> dict:
@@ -97,10 +97,9 @@ def link(host: AddonHost, browser: Browser, google_email: str) -> None:
 
 
 def work() -> None:
-    from store.settings import get_settings
 
     redis = get_redis()
-    Worker([Queue(get_settings().queue_name, connection=redis)], connection=redis).work(burst=True)
+    Worker([Queue(name, connection=redis) for name in queue_names()], connection=redis).work(burst=True)
 
 
 def test_link_grant_create_run_refresh(addon: AddonHost, qbo_emulator):

@@ -18,13 +18,12 @@ import pytest
 import requests
 from rq import Queue, Worker
 
-from store.settings import get_settings
 from tests.addon.host import AddonHost, running_addon
 from tests.addon.test_sidebar import analyst
 from tests.conftest import make_settings
 from tests.web.browser import PASSWORD
 from tests.web.oauth import connect_google, connect_quickbooks
-from workers.queue import get_redis
+from workers.queue import get_redis, queue_names
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +38,7 @@ def addon(sqlite_url, redis_url, qbo_emulator, google_emulator) -> Iterator[Addo
 
 def work() -> None:
     redis = get_redis()
-    Worker([Queue(get_settings().queue_name, connection=redis)], connection=redis).work(burst=True)
+    Worker([Queue(name, connection=redis) for name in queue_names()], connection=redis).work(burst=True)
 
 
 def test_the_sidebar_links_grants_creates_runs_and_refreshes(

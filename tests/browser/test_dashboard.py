@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from rq import Queue, Worker
+from rq import Worker
 
 from emulators.serving import serve_in_thread
-from store.settings import get_settings
 from tests.conftest import installed, make_settings
 from web import create_app
-from workers.queue import get_redis
+from workers.queue import get_queues, get_redis
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +77,7 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     page.select_option("select[name=source]", "invoices")
     page.check("input[name=companies]")
     page.fill("input[name=spreadsheet_title]", "Bakery books")
-    page.select_option("select[name=schedule]", "0 * * * *")
+    page.select_option("select[name=schedule]", "hourly")
     page.click("button[value=save]")
     assert "Created the exporter Bakery invoices" in page.content()
 
@@ -86,7 +85,7 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     queued = re.search(r"Queued run #(\d+)", page.content())
     assert queued, page.content()[:3000]
     redis = get_redis()
-    Worker([Queue(get_settings().queue_name, connection=redis)], connection=redis).work(burst=True)
+    Worker(get_queues(), connection=redis).work(burst=True)
 
     page.goto(f"{live}/runs/{queued.group(1)}")
     body = page.content()
@@ -109,3 +108,29 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     if target:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=target, full_page=True)
+
+
+def test_the_schedule_preview_follows_the_editor_as_it_changes(live, chromium):
+    """The editor's static script (no inline JS under the CSP) shows only the chosen kind's fields and
+    the schedule in words with its next runs, before anything is saved."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(f"{live}/signup")
+    page.fill("input[name=name]", "Hopper")
+    page.fill("input[name=email]", "hopper@example.com")
+    page.fill("input[name=password]", "correct horse battery")
+    if page.locator("input[name=confirm]").count():
+        page.fill("input[name=confirm]", "correct horse battery")
+    page.click("button[type=submit]")
+
+    page.goto(f"{live}/exporters/new")
+    assert page.locator("input[name=schedule_times]").is_hidden()  # hourly: minute only
+    page.select_option("select[name=schedule]", "monthly")
+    assert page.locator("input[name=schedule_times]").is_visible()
+    page.fill("input[name=schedule_times]", "06:00")
+    page.select_option("select[name=schedule_day_of_month]", "0")
+    page.fill("input[name=schedule_time_zone]", "Europe/London")
+    preview = page.locator("#schedule-preview")
+    preview.get_by_text("Monthly on the last day at 06:00 (Europe/London)").wait_for(timeout=10_000)
+    assert preview.inner_text().count("06:00") >= 6  # the words and five next runs
+    page.fill("input[name=schedule_times]", "7 am")
+    preview.get_by_text("is not a time").wait_for(timeout=10_000)

@@ -47,6 +47,7 @@ def test_the_last_day_of_the_month_in_london():
         ("* * * * *", "UTC", "cron", "every 15 minutes"),
         ("*/5 9 * * *", "UTC", "cron", "every 15 minutes"),
         ("0 7 * * 1-5", "Mars/Olympus", "timezone", "no time zone"),
+        ("0 7 * * 1-5", "x" * 5000, "timezone", "no time zone"),
     ],
 )
 def test_a_schedule_that_cant_be_used_says_which_part_and_why(cron, zone, part, words):
@@ -57,5 +58,6 @@ def test_a_schedule_that_cant_be_used_says_which_part_and_why(cron, zone, part, 
 
 def test_schedules_read_in_words_with_their_zone():
     assert schedule_of("0 7 * * 1-5", NEW_YORK).describe() == "Every weekday at 07:00 (America/New_York)"
-    assert schedule_of("0 6 L * *", "UTC").describe() == "At 06:00 on the last day of every month (UTC)"
+    assert schedule_of("0 6 L * *", "UTC").describe() == "Monthly on the last day at 06:00 (UTC)"
+    assert schedule_of("0 9 * 1 *", "UTC").describe() == "At 09:00 every day in January (UTC)"
     assert schedule_of("", NEW_YORK) is None

@@ -10,6 +10,7 @@ from rq import Queue, Worker
 
 from store.settings import Settings, configure, get_settings
 from tests.mail.mailbox import Mailbox
+from workers.queue import queue_names
 
 
 @pytest.fixture
@@ -42,4 +43,4 @@ def work() -> None:
     """Run every queued job (send jobs included) in a forked RQ worker, as production does, then stop."""
     settings = get_settings()
     redis = Redis.from_url(settings.redis_url)
-    Worker([Queue(settings.queue_name, connection=redis)], connection=redis).work(burst=True)
+    Worker([Queue(name, connection=redis) for name in queue_names()], connection=redis).work(burst=True)

@@ -124,3 +124,41 @@ def test_with_smtp_down_a_company_intuit_refuses_is_marked_and_its_notice_waits_
     body = text_of(message)
     assert "invalid_grant" in body and "http://localhost/companies/" in body
     assert "- Open invoices: http://localhost/exporters/" in body
+
+
+def test_an_exporter_failing_until_it_pauses_itself_queues_the_owners_notice_once(
+    mail_settings, mailbox
+) -> None:
+    """The run recorder's self-pause (exporters.failure_streak) writes the notice in the pausing
+    transaction: the Nth failure in a row mails the owners once; later failures of the paused exporter
+    mail nobody again."""
+    from exporters.failures import Failure
+    from exporters.run_record import record_failure
+    from store import states
+    from store.models import Run, RunTrigger
+    from tests.conftest import installed
+
+    subject = "Sheetbooks paused the exporter AP aging"
+    with installed(mail_settings.with_overrides(pause_after_failures=2)):
+        with session_scope() as session:
+            workspace = factories.workspace(session, "Acme books")
+            person(session, "owner@example.com", workspace.id, failure_mail=FailureMail.DIGEST)
+            exporter_id, workspace_id = (
+                factories.exporter(session, workspace.id, name="AP aging").id,
+                workspace.id,
+            )
+        for _ in range(3):
+            with session_scope() as session:
+                run = Run(exporter_id=exporter_id, workspace_id=workspace_id, trigger=RunTrigger.MANUAL)
+                session.add(run)
+                session.flush()
+                states.claim_run(session, run.id)
+                run_id = run.id
+            record_failure(run_id, Failure("QuickBooks is down for maintenance."))
+        with session_scope() as session:
+            queued = session.exec(select(OutboxEmail).where(OutboxEmail.subject == subject)).all()
+            assert [e.to for e in queued] == ["owner@example.com"]
+        mail_pass()
+        work()
+    [message] = mailbox.messages
+    assert message["Subject"] == subject and "QuickBooks is down for maintenance." in text_of(message)

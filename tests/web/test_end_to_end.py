@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 import requests
-from rq import Queue, Worker
+from rq import Worker
 from sqlalchemy import text
 from sqlmodel import Session, select
 
@@ -26,7 +26,7 @@ from store.db import get_engine
 from store.models import Company, Exporter, GoogleAccount, Run, RunStatus, utcnow
 from tests.web.browser import Browser
 from tests.web.oauth import connect_google, connect_quickbooks
-from workers.queue import get_redis
+from workers.queue import get_queues, get_redis
 from workers.tick import tick
 
 INVOICES = 1040  # more than one page of 1000: the worker must page with STARTPOSITION
@@ -46,7 +46,7 @@ def create(browser: Browser, **values: str):
 def work(settings) -> None:
     """A real RQ worker (forking a work horse per job) that stops when the queue is empty."""
     redis = get_redis()
-    Worker([Queue(settings.queue_name, connection=redis)], connection=redis).work(burst=True)
+    Worker(get_queues(), connection=redis).work(burst=True)
 
 
 def runs() -> list[Run]:
@@ -116,7 +116,7 @@ def story(user: Browser, qbo_emulator, google_emulator, settings, database_url) 
 
 def test_invoices_reach_the_sheet_and_the_tick_refreshes_them(story: Browser, settings, qbo_emulator, caplog):
     caplog.set_level(logging.DEBUG)
-    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="0 * * * *")
+    page = create(story, name="Invoices", spreadsheet_title="Skeleton books", schedule="hourly")
     assert page.has("Created the exporter Invoices"), page.html[:2000]
     exporter = the_exporter()
     assert exporter.tab == "Invoices" and exporter.schedule_cron == "0 * * * *" and exporter.spreadsheet_id

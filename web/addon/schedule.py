@@ -1,14 +1,23 @@
 """Everything the add-on knows about schedules, in one place: the words for an exporter's schedule, the
-choices the new-exporter card offers (exporters.schedules' presets), and how a choice goes into the
-definition (a cron expression in the workspace's zone)."""
+choices the new-exporter card offers (the common kinds, each a cron expression; the dashboard's editor
+offers every kind), and how a choice goes into the definition (in the add-on user's zone)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from exporters.schedules import CUSTOM, MANUAL, SCHEDULE_CHOICES, ScheduleSpec, label_of
+from exporters.schedules import ScheduleSpec, label_of
 from store.models import Exporter
 
+MANUAL = "manual"
+CHOICES: list[tuple[str, str]] = [
+    ("*/15 * * * *", "Every 15 minutes"),
+    ("0 * * * *", "Hourly"),
+    ("0 6 * * *", "Daily at 06:00"),
+    ("0 7 * * 1-5", "Every weekday at 07:00"),
+    ("0 6 1 * *", "Monthly on the 1st at 06:00"),
+    (MANUAL, "Manual only"),
+]
 DEFAULT_CHOICE = "0 * * * *"
 
 
@@ -17,8 +26,8 @@ def schedule_words(exporter: Exporter) -> str:
 
 
 def schedule_choices() -> list[tuple[str, str]]:
-    """(value, text) of each schedule the card offers (a custom cron expression is the dashboard's)."""
-    return [(value, text) for value, text in SCHEDULE_CHOICES if value != CUSTOM]
+    """(value, text) of each schedule the card offers."""
+    return list(CHOICES)
 
 
 def schedule_fields(choice: str, timezone: str = "UTC") -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -14,11 +14,13 @@ from wtforms import Field
 from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.definition import WRITE_OPTIONS, ExporterDefinition, FieldError, company_ids
-from exporters.schedules import CUSTOM, MANUAL, ScheduleSpec, preset_of
+from exporters.schedule_kinds import KindError
+from exporters.schedules import ScheduleSpec
 from store.documents import PARTIES, ExporterOptions, FixedRange, RelativeRange
 from store.models import Company, Exporter, GoogleAccount, GoogleAccountStatus, WriteMode
 from web.current import scoped
 from web.exporters.forms import ExporterForm
+from web.exporters.schedule_form import field_of, load_exporter_schedule, schedule_from
 from web.exporters.writing import load_write_options, write_options_from
 
 FORM_OPTIONS = (
@@ -181,9 +183,7 @@ def load(form: ExporterForm, exporter: Exporter, session: Session) -> None:
     form.spreadsheet_title.data = exporter.spreadsheet_title
     form.tab.data, form.write_mode.data = exporter.tab, exporter.write_mode
     load_write_options(form, options)
-    form.schedule.data = preset_of(exporter.schedule_cron)
-    form.schedule_cron.data = exporter.schedule_cron
-    form.schedule_time_zone.data = exporter.schedule_time_zone
+    load_exporter_schedule(form, exporter)
     form.enabled.data = exporter.pauses.disabled_by is None  # the user's own switch, not the other holds
 
 
@@ -272,21 +272,31 @@ def definition_from(
         if exporter is not None
         else options,
         write_mode=form.write_mode.data if form.write_mode.data in set(WriteMode) else WriteMode.REPLACE,
-        schedule=schedule_from(form),
+        schedule=_schedule(form),
         time_zone=form.time_zone.data or "UTC",
         enabled=bool(form.enabled.data),
     )
 
 
-def schedule_from(form: ExporterForm) -> ScheduleSpec | None:
-    """The schedule the form asks for: a preset's cron expression or the typed one, in the schedule's
-    zone (default: the exporter's time zone)."""
-    choice = form.schedule.data or MANUAL
-    if choice == MANUAL:
+def default_zone() -> str:
+    """The zone a schedule follows unless the analyst names one: the workspace's."""
+    return g.workspace.time_zone or "UTC"
+
+
+def schedule_errors(form: ExporterForm) -> list[FieldError]:
+    """Schedule fields that make no schedule (the definition's rules check the schedule they make)."""
+    try:
+        schedule_from(form, default_zone())
+    except KindError as error:
+        return [FieldError(field_of(error, form), str(error))]
+    return []
+
+
+def _schedule(form: ExporterForm) -> ScheduleSpec | None:
+    try:
+        return schedule_from(form, default_zone())
+    except KindError:  # reported by schedule_errors; meanwhile the page treats it as manual only
         return None
-    cron = (form.schedule_cron.data or "") if choice == CUSTOM else choice
-    zone = (form.schedule_time_zone.data or "").strip() or (form.time_zone.data or "").strip() or "UTC"
-    return ScheduleSpec(cron=cron, timezone=zone)
 
 
 def shown_options(form: ExporterForm) -> ExporterOptions:
@@ -303,7 +313,6 @@ def shown_options(form: ExporterForm) -> ExporterOptions:
 FIELD_OF = {
     "company_ids": "companies",
     "spreadsheet_id": "spreadsheet",
-    "schedule.cron": "schedule_cron",
     "schedule.timezone": "schedule_time_zone",
     "options.where": "where",
 }
@@ -314,6 +323,8 @@ def show_errors(form: ExporterForm, errors: list[FieldError]) -> None:
     for error in errors:
         if error.field == "spreadsheet_id" and form.destination.data != "existing":
             field = form.spreadsheet_title
+        elif error.field == "schedule.cron":  # a cron the kind made (too frequent): on the kind's fields
+            field = form.schedule_cron if form.schedule.data == "cron" else form.schedule
         else:
             name = FIELD_OF.get(error.field, error.field.removeprefix("options."))
             field = getattr(form, name, None)

@@ -9,17 +9,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from exporters.schedules import SCHEDULE_CHOICES
 from exporters.sources.reports import SUMMARIZE
 from store.documents import RELATIVE, STATUSES
-from web.forms import Form
+from web.exporters.fields import MultiCheckboxField
+from web.exporters.schedule_form import ScheduleFields
 
 
 def _range_label(name: str) -> str:
@@ -39,14 +37,7 @@ COMPANIES_LAYOUT_CHOICES = [
 ID_HELP = "QuickBooks ids, separated by commas (the number at the end of the record's QuickBooks URL)."
 
 
-class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]  # wtforms ships no type hints
-    """Checkboxes for a multiple choice, in the order of `choices`."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ExporterForm(Form):
+class ExporterForm(ScheduleFields):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     source = SelectField("Source", validators=[DataRequired()])
     companies = MultiCheckboxField("Companies", coerce=int)
@@ -108,9 +99,6 @@ class ExporterForm(Form):
         default="remove",
     )
     reset_tab = BooleanField("Reset the tab on the next run (after its header cells were edited)")
-    schedule = SelectField("Schedule", choices=SCHEDULE_CHOICES, default="0 * * * *")
-    schedule_cron = StringField("Cron expression", validators=[Optional(), Length(max=120)])
-    schedule_time_zone = StringField("Schedule time zone", validators=[Optional(), Length(max=64)])
     refresh_on_changes = BooleanField("Refresh when QuickBooks changes", default=False)
     missing_company = RadioField(
         "A company disconnected (several companies)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
@@ -20,19 +20,24 @@ from store import states
 from store.documents import ExporterOptions
 from store.models import Company, Exporter, ExporterState, GoogleAccount, Run, RunStatus, RunTrigger
 from store.rows import saved_id
+from store.settings import get_settings
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
 from web.exporters import bp
 from web.exporters.editor import (
+    default_zone,
     definition_from,
     features,
     load,
     options_from,
     prepare,
+    schedule_errors,
     show_errors,
     shown_options,
 )
 from web.exporters.forms import ID_HELP, ExporterForm
+from web.exporters.run_chart import run_chart
+from web.exporters.schedule_form import FIELDS_OF, ScheduleFields, preview
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
 from workers.enqueue import enqueue_run
@@ -81,6 +86,8 @@ def _editor(exporter: Exporter | None) -> EditorPage:
     form = ExporterForm()
     if exporter is not None and request.method == "GET":
         load(form, exporter, session)
+    elif request.method == "GET":
+        form.schedule_time_zone.data = form.time_zone.data = default_zone()
     action = request.form.get("action", "")
     source = prepare(form, session, list(exporter.columns) if exporter else None, action)
     refreshing = action == "refresh" or action.startswith(("up:", "down:"))
@@ -99,6 +106,8 @@ def _editor(exporter: Exporter | None) -> EditorPage:
         written=tab_labels(definition_from(form, exporter, shown_options(form))) if source else [],
         features=features(source),
         id_help=ID_HELP,
+        schedule_preview=preview(form, default_zone()),
+        fields_of=FIELDS_OF,
     )
     return page if status == 200 else (page, status)
 
@@ -111,6 +120,7 @@ def _try_save(form: ExporterForm, exporter: Exporter | None, source: object) -> 
     fallback = ExporterOptions(where=(form.where.data or "").strip() if features(source).get("where") else "")
     definition = definition_from(form, exporter, options or fallback)
     errors = validate(session, g.workspace.id, definition, exporter.id if exporter else None)
+    errors += schedule_errors(form)
     if errors or options is None:
         show_errors(form, errors)
         flash("The exporter was not saved: fix the fields marked below.", "error")
@@ -139,6 +149,15 @@ def edit(exporter_id: int) -> EditorPage:
     return _editor(get_scoped(Exporter, exporter_id))
 
 
+@bp.get("/schedule-preview")
+@login_required
+def schedule_preview() -> Response:
+    """The schedule the editor's fields describe, in words with its next five runs (the editor's script
+    asks as the analyst changes them; nothing is saved)."""
+    form = ScheduleFields(request.args, meta={"csrf": False})
+    return jsonify(preview(form, default_zone()).as_json())
+
+
 @bp.get("/<int:exporter_id>")
 @login_required
 def show(exporter_id: int) -> str:
@@ -160,6 +179,8 @@ def show(exporter_id: int) -> str:
         sheet_url=sheet_link(exporter),
         schedule=label_of(exporter),
         upcoming=upcoming_runs(exporter),
+        chart=run_chart(runs),
+        pause_after=get_settings().pause_after_failures,
         form=ConfirmForm(),
     )
 

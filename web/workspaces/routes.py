@@ -8,6 +8,8 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from store.models import Invite, Membership, Role, User, Workspace, utcnow
 from store.outbox import LINK, queue_email
@@ -15,9 +17,10 @@ from store.settings import get_settings
 from web.current import login_required, owner_required, scoped
 from web.database import get_session
 from web.dates import has_passed
-from web.forms import ConfirmForm
+from web.forms import ConfirmForm, Form
 from web.links import external_url
 from web.tokens import hash_token, new_token
+from web.viewer_time import zone_or_none
 from web.workspaces import bp
 from web.workspaces.forms import InviteForm
 from workers.mail import send_soon
@@ -44,7 +47,32 @@ def members() -> str:
         new_link=cookie.pop("invite_link", None),
         form=ConfirmForm(),
         invite_form=InviteForm(),
+        zone_form=WorkspaceZoneForm(time_zone=g.workspace.time_zone),
     )
+
+
+class WorkspaceZoneForm(Form):
+    time_zone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
+
+
+@bp.post("/time-zone")
+@login_required
+@owner_required
+def set_time_zone() -> Response:
+    """The zone new exporters' schedules follow unless the analyst names another (saved schedules keep
+    theirs: changing this moves no exporter)."""
+    form = WorkspaceZoneForm()
+    name = (form.time_zone.data or "").strip()
+    if not form.validate_on_submit():
+        flash("Enter a time zone such as America/New_York.", "error")
+    elif zone_or_none(name) is None:
+        flash(f"Unknown time zone '{name}': use a name like America/New_York, Europe/London or UTC.", "error")
+    else:
+        g.workspace.time_zone = name
+        get_session().add(g.workspace)
+        get_session().commit()
+        flash(f"New schedules follow {name}.", "success")
+    return redirect(url_for("workspaces.members"))
 
 
 @bp.post("/invites")

@@ -1,0 +1,116 @@
+"""Pacing with real Redis and forked RQ workers: Run now overtakes queued scheduled runs, every run records
+how long it waited past its due time, slots missed while workers were down run once, and one QuickBooks
+company's runs wait their turn (deferred, not failed) so the others' runs go ahead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from rq import Worker
+from rq.registry import ScheduledJobRegistry
+from sqlmodel import col, select
+
+from store.db import session_scope
+from store.models import Company, ExporterCompany, Run, RunStatus, RunTrigger, utcnow
+from tests import factories
+from tests.conftest import installed
+from workers.enqueue import enqueue_run, job_id
+from workers.queue import get_queue, get_queues, get_redis
+from workers.tick import tick
+
+
+def work(with_scheduler: bool = False) -> None:
+    """A real RQ worker on every queue, forking a work horse per job, until the queues are empty."""
+    Worker(get_queues(), connection=get_redis()).work(burst=True, with_scheduler=with_scheduler)
+
+
+def all_runs() -> list[Run]:
+    with session_scope() as session:
+        return list(session.exec(select(Run).order_by(col(Run.id))).all())
+
+
+def test_run_now_overtakes_twenty_queued_scheduled_runs(store_settings):
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        scheduled = [factories.exporter(session, ws.id, name=f"Nightly {i}").id for i in range(20)]
+        clicked = factories.exporter(session, ws.id, name="Board pack").id
+        workspace_id = ws.id
+    for exporter_id in scheduled:
+        enqueue_run(exporter_id, workspace_id, RunTrigger.SCHEDULE)
+    [now_run] = [enqueue_run(clicked, workspace_id, RunTrigger.MANUAL)]
+    assert len(get_queue().jobs) == 20 and get_queue(priority=True).job_ids == [job_id(now_run.id)]
+
+    work()
+
+    runs = all_runs()
+    assert all(r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED) and r.started_at for r in runs)
+    order = [r.exporter_id for r in sorted(runs, key=lambda r: r.started_at)]
+    assert order[0] == clicked and order[1:] == scheduled  # then the clock's, in the order they were due
+
+
+def test_workers_down_for_three_slots_run_the_exporter_once_and_its_wait_is_measured(store_settings):
+    slot = utcnow().replace(second=0, microsecond=0) - timedelta(hours=3)
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        exporter_id = factories.exporter(session, ws.id, next_run_at=slot, schedule_cron="0 * * * *").id
+
+    queued = tick(slot + timedelta(seconds=5)).queued  # the first slot: queued, but no worker is up
+    for hours in (1, 2, 3):  # three more slots pass with the run still waiting
+        assert tick(slot + timedelta(hours=hours, seconds=5)).busy == [exporter_id]
+
+    work()  # the workers are back
+
+    [run] = all_runs()
+    assert [run.id] == queued and run.trigger == RunTrigger.SCHEDULE and run.due_at == slot
+    assert run.wait_seconds is not None and run.wait_seconds >= 3 * 3600  # due 3 h before a worker took it
+
+
+@pytest.fixture
+def one_at_a_time(store_settings) -> Iterator[None]:
+    with installed(store_settings.with_overrides(company_concurrency=1, defer_seconds=1)):
+        yield
+
+
+def test_a_company_at_its_cap_waits_its_turn_and_another_company_goes_ahead(one_at_a_time):
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        busy = Company(workspace_id=ws.id, realm_id="111", name="Busy Co")
+        other = Company(workspace_id=ws.id, realm_id="222", name="Other Co")
+        session.add_all([busy, other])
+        session.flush()
+        exporters = {}
+        for name, company in (("running", busy), ("busy next", busy), ("other", other)):
+            exporters[name] = factories.exporter(session, ws.id, name=name).id
+            session.add(ExporterCompany(exporter_id=exporters[name], company_id=company.id))
+        # Busy Co already has a run going on another worker (alive: it beats)
+        session.add(
+            Run(exporter_id=exporters["running"], workspace_id=ws.id, status=RunStatus.RUNNING,
+                started_at=utcnow(), heartbeat_at=utcnow())
+        )  # fmt: skip
+        workspace_id = ws.id
+    waiting = enqueue_run(exporters["busy next"], workspace_id, RunTrigger.SCHEDULE)
+    ahead = enqueue_run(exporters["other"], workspace_id, RunTrigger.SCHEDULE)
+
+    work()
+
+    with session_scope() as session:
+        deferred, went = session.get(Run, waiting.id), session.get(Run, ahead.id)
+        assert went.status == RunStatus.FAILED and went.started_at  # it ran (no sheet to write: failed)
+        assert deferred.status == RunStatus.QUEUED and deferred.started_at is None and not deferred.error
+        assert "Waiting: 1 runs of Busy Co are already running" in deferred.progress
+    assert job_id(waiting.id) in ScheduledJobRegistry(queue=get_queue()).get_job_ids()
+
+    with session_scope() as session:  # the other worker's run ends
+        blocker = session.exec(select(Run).where(Run.status == RunStatus.RUNNING)).one()
+        blocker.status, blocker.finished_at = RunStatus.SUCCEEDED, utcnow()
+        session.add(blocker)
+    deadline = utcnow() + timedelta(seconds=60)
+    while utcnow() < deadline:  # its retry comes due after defer_seconds; a worker's scheduler requeues it
+        work(with_scheduler=True)
+        with session_scope() as session:
+            if session.get(Run, waiting.id).status != RunStatus.QUEUED:
+                break
+    with session_scope() as session:
+        assert session.get(Run, waiting.id).started_at is not None
