@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import requests
 from rq import Queue, Worker
-from werkzeug.test import TestResponse as Response
 from sqlmodel import select
+from werkzeug.test import TestResponse as Response
 
 from store import db
 from store.models import Run, RunStatus, Workspace
