@@ -1,7 +1,8 @@
 """The Sheets add-on in a real browser: the Google emulator's spreadsheet viewer plays Sheets, its side panel
 renders the backend's cards and sends their actions through the emulator's add-on host.
 
-Grace opens her spreadsheet, opens Sheetbooks in the side panel, links her account in the sign-in window,
+Grace opens her spreadsheet, opens Sheetbooks in the side panel, links her account in the sign-in window
+(Sheetbooks sign-in, confirm, Google sign-in as the account the add-on is open as; the window closes),
 grants the add-on this spreadsheet, creates an Invoices exporter into a new tab, sees it run and the tab
 fill, presses Refresh now and watches the status change. A screenshot of each step goes to the test's tmp
 dir; SHEETBOOKS_ADDON_SCREENSHOT=path keeps the one of the filled tab (README's docs/addon.png).
@@ -83,8 +84,14 @@ def test_the_sidebar_links_grants_creates_runs_and_refreshes(
     popup.click("button[type=submit]")
     popup.get_by_role("button", name=f"Link {EMAIL}").wait_for()
     popup.screenshot(path=str(shots / "3-link-confirm.png"))
+    popup.get_by_role("button", name=f"Link {EMAIL}").click()
+    # Google's sign-in in the same window, suggesting the account the add-on is open as.
+    popup.get_by_role("button", name="Allow").wait_for()
+    assert popup.url.startswith(addon.emulator + "/o/oauth2/v2/auth")
+    assert popup.input_value("input[name=email]") == EMAIL
+    popup.screenshot(path=str(shots / "3b-google-sign-in.png"))
     with popup.expect_event("close"):
-        popup.get_by_role("button", name=f"Link {EMAIL}").click()
+        popup.get_by_role("button", name="Allow").click()
 
     # The window closed: the panel reloads (onClose RELOAD) and asks for this spreadsheet only.
     panel.get_by_role("button", name="Grant access to this spreadsheet").wait_for()
