@@ -4,9 +4,8 @@ renders the backend's cards and sends their actions through the emulator's add-o
 Grace opens her spreadsheet, opens Sheetbooks in the side panel, links her account in the sign-in window
 (Sheetbooks sign-in, confirm, Google sign-in as the account the add-on is open as; the window closes),
 grants the add-on this spreadsheet, creates an Invoices exporter into a new tab (in her workspace, after a
-look at the other one she belongs to), sees it run and the tab
-fill, presses Refresh now and watches the status change. A screenshot of each step goes to the test's tmp
-dir; SHEETBOOKS_ADDON_SCREENSHOT=path keeps the one of the filled tab (README's docs/addon.png).
+look at the other one she belongs to), sees it run and the tab fill, presses Refresh now and watches the
+status change. A screenshot of each step goes to the test's tmp dir; SHEETBOOKS_ADDON_SCREENSHOT=path keeps the one of the filled tab (README's docs/addon.png).
 """
 
 from __future__ import annotations
