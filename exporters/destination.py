@@ -67,7 +67,8 @@ def open_spreadsheet(account: GoogleAccount, pasted: str) -> tuple[str, str]:
         spreadsheet = gspread_client_for(account).open_by_key(spreadsheet_id)
         title = spreadsheet.title
         writable = _can_write(spreadsheet, email)
-    except (gspread.exceptions.SpreadsheetNotFound, gspread.exceptions.APIError):
+    except (gspread.exceptions.SpreadsheetNotFound, gspread.exceptions.APIError, PermissionError):
+        # gspread turns a 403 (the account may not open it) into the builtin PermissionError
         raise DestinationProblem(cannot_open) from None
     except (SheetsError, RequestException) as exc:
         raise DestinationProblem(f"We couldn't reach Google as {email}: {google_failure(exc)}") from None

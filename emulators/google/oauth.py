@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
@@ -123,30 +120,12 @@ def _authenticated_client() -> str:
     return client_id
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def id_token(email: str, client_id: str, secret: str, nonce: str | None) -> str:
-    """An OpenID Connect ID token, HS256-signed with the client secret (OIDC allows it)."""
-    now = int(_backend().clock.now())
-    claims = {
-        "iss": _backend().base_url(),
-        "aud": client_id,
-        "azp": client_id,
-        "sub": subject(email),
-        "email": email,
-        "email_verified": True,
-        "iat": now,
-        "exp": now + ACCESS_TOKEN_SECONDS + 1,
-    }
-    if nonce:
-        claims["nonce"] = nonce
-    signing_input = (
-        _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + _b64(json.dumps(claims).encode())
-    )
-    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
-    return signing_input + "." + _b64(signature)
+def id_token(email: str, client_id: str, nonce: str | None) -> str:
+    """An OpenID Connect ID token as Google's /token returns it: RS256-signed with the key served at
+    /oauth2/v1/certs, issuer https://accounts.google.com, and the same `sub` the add-on host puts in the
+    user ID tokens of the same user (Google's `sub` is one per account, whatever the client)."""
+    extra = {"azp": client_id, **({"nonce": nonce} if nonce else {})}
+    return _backend().id_tokens.token(client_id, subject(email), email, **extra)
 
 
 def token_response(grant: Grant, with_refresh: bool, nonce: str | None = None) -> dict:
@@ -161,8 +140,7 @@ def token_response(grant: Grant, with_refresh: bool, nonce: str | None = None) -
     if with_refresh and grant.refresh_token:
         body["refresh_token"] = grant.refresh_token
     if "openid" in grant.scopes and grant.kind == "user":
-        secret = current_app.config["CLIENTS"].get(grant.client_id, {}).get("secret", "")
-        body["id_token"] = id_token(grant.email, grant.client_id, secret, nonce)
+        body["id_token"] = id_token(grant.email, grant.client_id, nonce)
     return body
 
 

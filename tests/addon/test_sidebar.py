@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from urllib.parse import urlsplit
 
 import requests
 from rq import Queue, Worker
 from sqlmodel import select
+from werkzeug.test import TestResponse as Response
 
 from store import db
 from store.models import Run, RunStatus, Workspace
 from tests import factories
 from tests.addon.host import AddonHost, links
 from tests.web.browser import PASSWORD, Browser
-from tests.web.oauth import connect_google, connect_quickbooks
+from tests.web.oauth import connect_google, connect_quickbooks, consent_redirect
 from web import create_app
 from workers.queue import get_redis, queue_names
 
@@ -85,14 +87,30 @@ def analyst(host: AddonHost, name: str, email: str) -> Browser:
     return browser
 
 
-def link(host: AddonHost, browser: Browser, google_email: str) -> None:
-    """Open the add-on, follow its sign-in button as the signed-in analyst, confirm the link."""
+def link_url(host: AddonHost, google_email: str) -> str:
+    """The URL the add-on's "Sign in to Sheetbooks" button opens for this Google account."""
     host.install(google_email)
     prompt = top_card(host.invoke(google_email, trigger="homepage")["body"])
-    url = on_click(prompt, "Sign in to Sheetbooks")["openLink"]["url"]
-    page = browser.get(url)
-    assert google_email in page.text
-    browser.submit(browser.form("Link"))
+    return str(on_click(prompt, "Sign in to Sheetbooks")["openLink"]["url"])
+
+
+def confirm_link(browser: Browser, url: str, signs_in_to_google_as: str, button: str = "allow") -> Response:
+    """In the link window of a signed-in analyst: confirm, sign in to Google as someone, come back."""
+    browser.get(url)
+    authorize = browser.redirect_of(browser.form("Link"))
+    back = urlsplit(consent_redirect(authorize, button, email=signs_in_to_google_as))
+    assert back.path == "/addon/link/google"
+    response = browser.client.get(f"{back.path}?{back.query}")
+    browser._done(response)
+    return response
+
+
+def link(host: AddonHost, browser: Browser, google_email: str) -> None:
+    """Open the add-on, follow its sign-in button as the signed-in analyst, confirm the link and sign in
+    to Google as the same account."""
+    url = link_url(host, google_email)
+    assert google_email in browser.get(url).text
+    confirm_link(browser, url, google_email)
     assert "is linked to" in browser.page.text
 
 
@@ -308,7 +326,8 @@ def test_the_link_window_signs_in_itself_without_coop(addon: AddonHost):
     anonymous.submit(anonymous.form("Log in"), email=email, password="wrong password!")
     assert "don't match an account" in anonymous.page.text and links() == []
     anonymous.submit(anonymous.form("Log in"), email=email, password=PASSWORD)
-    anonymous.submit(anonymous.form("Link"))
+    linked = confirm_link(anonymous, url, email)
+    assert linked.status_code == 200 and "Cross-Origin-Opener-Policy" not in linked.headers
     assert [row.google_email for row in links()] == [email]
     forged = anonymous.client.get("/addon/link?state=" + url.rsplit("=", 1)[1][:-3] + "abc")
     assert forged.status_code == 400 and "expired or is not valid" in forged.get_data(as_text=True)

@@ -69,6 +69,27 @@ def test_pasted_unknown_spreadsheet_keeps_the_form(ready: Browser) -> None:
     assert exporters() == []
 
 
+def test_a_pasted_spreadsheet_the_account_may_not_open_is_a_field_error_not_a_500(
+    ready: Browser, google_emulator
+) -> None:
+    """Another Google user's spreadsheet, not shared: Google answers 403 (gspread: PermissionError)."""
+    token = requests.post(
+        f"{google_emulator.url}/_emulator/tokens", json={"email": "stranger@example.com"}, timeout=30
+    ).json()["access_token"]
+    theirs = requests.post(
+        f"{google_emulator.url}/v4/spreadsheets",
+        json={"properties": {"title": "Not yours"}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()["spreadsheetId"]
+    page = create(ready, destination="existing", spreadsheet=theirs)
+    assert ready.status == 400
+    assert page.has(
+        f"We couldn't open that spreadsheet with {WRITER}: check the link or share it with {WRITER}"
+    )
+    assert exporters() == []
+
+
 def test_pasted_spreadsheet_url_is_used(ready: Browser) -> None:
     create(ready, destination="new", spreadsheet_title="Existing book", name="First")
     [first] = exporters()

@@ -79,17 +79,24 @@ SelectionType = Literal["CHECK_BOX", "RADIO_BUTTON", "SWITCH", "DROPDOWN"]
 
 
 def selection(
-    name: str, label: str, kind: SelectionType, items: list[tuple[str, str]], selected: set[str]
+    name: str,
+    label: str,
+    kind: SelectionType,
+    items: list[tuple[str, str]],
+    selected: set[str],
+    on_change: Json | None = None,
 ) -> Json:
-    """A selection input; `items` are (value, text)."""
-    return {
-        "selectionInput": {
-            "name": name,
-            "label": label,
-            "type": kind,
-            "items": [{"text": text, "value": value, "selected": value in selected} for value, text in items],
-        }
+    """A selection input; `items` are (value, text). `on_change` (an `action(...)`) is called with the
+    form's inputs whenever the choice changes, so the card can follow it."""
+    widget: Json = {
+        "name": name,
+        "label": label,
+        "type": kind,
+        "items": [{"text": text, "value": value, "selected": value in selected} for value, text in items],
     }
+    if on_change is not None:
+        widget["onChangeAction"] = on_change["action"]
+    return {"selectionInput": widget}
 
 
 def error_text(message: str) -> Json:

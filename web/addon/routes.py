@@ -146,13 +146,25 @@ def refresh() -> Response:
 
 
 def _form_workspace(caller: Caller) -> Workspace | None:
-    raw = caller.event.parameters.get("workspace_id", "")
+    """The workspace the form is for: its Workspace dropdown (what the user sees), else the button's
+    parameter, else the user's first; None when it is not one of theirs."""
+    raw = caller.event.value("workspace_id") or caller.event.parameters.get("workspace_id", "")
     wanted = int(raw) if raw.isdigit() else (caller.workspace_ids[0] if caller.workspace_ids else 0)
     return get_session().get(Workspace, wanted) if wanted in caller.workspace_ids else None
 
 
-def _form(caller: Caller, workspace: Workspace, errors: list[FieldError]) -> Json:
+# Inputs that name rows of one workspace: dropped when the form moves to another.
+WORKSPACE_ROWS = ("company_ids", "google_account_id")
+
+
+def _form(
+    caller: Caller, workspace: Workspace, errors: list[FieldError], values: dict[str, list[str]] | None = None
+) -> Json:
+    """The new-exporter card; refilled from the event's inputs after errors, or from `values`."""
     session = get_session()
+    workspaces = session.exec(
+        select(Workspace).where(col(Workspace.id).in_(caller.workspace_ids)).order_by(col(Workspace.name))
+    ).all()
     companies = session.exec(
         select(Company).where(Company.workspace_id == workspace.id).order_by(col(Company.name))
     ).all()
@@ -161,13 +173,14 @@ def _form(caller: Caller, workspace: Workspace, errors: list[FieldError]) -> Jso
         .where(GoogleAccount.workspace_id == workspace.id)
         .order_by(col(GoogleAccount.email))
     ).all()
-    values = caller.event.inputs if errors else {}
+    refill = caller.event.inputs if errors else (values or {})
     return screens.new_exporter(
         workspace,
+        list(workspaces),
         list(companies),
         list(accounts),
         caller.spreadsheet_id,
-        values,
+        refill,
         errors,
         caller.event.google_email,
     )
@@ -182,6 +195,20 @@ def new_exporter() -> Response:
     if workspace is None:
         return jsonify(cards.render(notification="That workspace is not one of yours."))
     return jsonify(cards.render(_form(gate, workspace, []), push=True))
+
+
+@bp.post("/actions/exporter-workspace")
+def exporter_workspace() -> Response:
+    """The Workspace dropdown changed (onChangeAction): the same form in place, with the chosen workspace's
+    companies and Google accounts; what was typed stays."""
+    gate = _gate(verified_event(), as_action=True)
+    if not isinstance(gate, Caller):
+        return jsonify(gate)
+    workspace = _form_workspace(gate)
+    if workspace is None:
+        return jsonify(cards.render(notification="That workspace is not one of yours."))
+    kept = {k: v for k, v in gate.event.inputs.items() if k not in WORKSPACE_ROWS}
+    return jsonify(cards.render(_form(gate, workspace, [], kept)))
 
 
 def definition_from(event: AddonEvent, spreadsheet_id: str) -> ExporterDefinition | FieldError:

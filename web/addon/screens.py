@@ -141,8 +141,26 @@ def message(text: str) -> Json:
     return cards.card("message", PRODUCT, [cards.section(cards.paragraph(text))])
 
 
+def _workspace_choice(workspace: Workspace, workspaces: list[Workspace], spreadsheet_id: str) -> list[Json]:
+    """The workspace the exporter belongs to, when the user has several: changing it re-renders the form
+    with that workspace's companies and Google accounts (onChangeAction)."""
+    if len(workspaces) < 2:
+        return []
+    return [
+        cards.selection(
+            "workspace_id",
+            "Workspace",
+            "DROPDOWN",
+            [(str(w.id), w.name) for w in workspaces],
+            {str(workspace.id)},
+            on_change=cards.action(url("/addon/actions/exporter-workspace"), spreadsheet_id=spreadsheet_id),
+        )
+    ]
+
+
 def new_exporter(
     workspace: Workspace,
+    workspaces: list[Workspace],
     companies: list[Company],
     accounts: list[GoogleAccount],
     spreadsheet_id: str,
@@ -150,7 +168,8 @@ def new_exporter(
     errors: list[FieldError],
     google_email: str,
 ) -> Json:
-    """The form of an exporter into this spreadsheet; `values` refill it, errors stand above their fields."""
+    """The form of an exporter into this spreadsheet, in `workspace` (one of the user's `workspaces`);
+    `values` refill it, errors stand above their fields."""
 
     def first(name: str, default: str = "") -> str:
         return (values.get(name) or [default])[0]
@@ -172,6 +191,7 @@ def new_exporter(
         values.get("company_ids") or ([str(companies[0].id)] if len(companies) == 1 else [])
     )
     widgets: list[Json] = [*(cards.error_text(m) for m in by_field.get("other", []))]
+    widgets += _workspace_choice(workspace, workspaces, spreadsheet_id)
     widgets += field("name", cards.text_input("name", "Name", first("name"), "e.g. Open invoices"))
     widgets += field(
         "company_ids",
