@@ -44,6 +44,7 @@ from sheets.contract import HeaderState
 from sheets.errors import ColumnContractBroken, UpsertNotPossible
 from sheets.result import WriteResult
 from sheets.stamp import RunStamp
+from sheets.upsert import key_of
 from sheets.writer import SheetWriter
 from store import db
 from store.documents import RunStats
@@ -67,8 +68,15 @@ class PulledChanges:
     """Every company's changes since its watermark, as the writer's upsert takes them."""
 
     rows: list[list[Any]] = field(default_factory=list)
-    deleted_keys: list[list[str]] = field(default_factory=list)
+    deleted_keys: list[list[str]] = field(default_factory=list)  # deleted in QuickBooks
+    left_keys: list[list[str]] = field(default_factory=list)  # changed so they left the filters
     highs: list[datetime | None] = field(default_factory=list)
+
+    def gone(self, removed: Sequence[Sequence[str]]) -> tuple[int, int]:
+        """Of the rows the writer removed (or marked), how many were deleted and how many left the filters."""
+        deleted = {key_of(k) for k in self.deleted_keys}
+        gone = [key_of(k) for k in removed]
+        return sum(k in deleted for k in gone), sum(k not in deleted for k in gone)
 
 
 def run_export(run_id: int) -> None:
@@ -233,8 +241,9 @@ class ExportRun:
                 return None
             rows = source.rows_from(changes.records, company.context, self.context, keys)
             pulled.rows += self.values(columns, rows)
-            gone = [*changes.deleted_ids, *changes.left_filter_ids]
-            pulled.deleted_keys += [[company.context.realm_id, i] if several else [i] for i in gone]
+            realm = [company.context.realm_id] if several else []
+            pulled.deleted_keys += [[*realm, i] for i in changes.deleted_ids]
+            pulled.left_keys += [[*realm, i] for i in changes.left_filter_ids]
             pulled.highs.append(changes.high)
             counts.add(changes)
         self.refresh, self.counts = INCREMENTAL, counts
@@ -249,7 +258,7 @@ class ExportRun:
                 columns,
                 self.upsert_keys(source),
                 changes.rows,
-                changes.deleted_keys,
+                [*changes.deleted_keys, *changes.left_keys],
                 self.write_options.on_deleted,
             )
         except UpsertNotPossible as refused:  # nothing was written: rewrite the whole tab, and say why
@@ -261,6 +270,8 @@ class ExportRun:
             )
             return result
         self.save_watermarks(source, changes.highs, full=False)
+        if self.counts is not None:  # what the tab lost: a deletion seen again in the overlap is not counted
+            self.counts.deleted, self.counts.left_filter = changes.gone(result.removed_keys)
         return result
 
     def full_refresh(self, source: IncrementalSource) -> WriteResult:
