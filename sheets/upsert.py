@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from gspread.utils import rowcol_to_a1
-
 from sheets import batch, limits
 from sheets.batch import Request
 from sheets.cells import CellData, ColumnLike
@@ -31,27 +29,12 @@ MARK_FORMAT = {
 }
 
 
-def _letter(index: int) -> str:
-    return rowcol_to_a1(1, index + 1)[:-1]
-
-
 def key_of(values: Sequence[Any]) -> tuple[str, ...]:
     """Keys compare as text: realm ids and QBO Ids are strings, sheet reads may give numbers."""
     return tuple(
         "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
         for v in values
     )
-
-
-def _runs(indexes: list[int]) -> list[tuple[int, int]]:
-    """Contiguous [start, end) runs of sorted row indexes, last run first (so deletes don't shift)."""
-    runs: list[tuple[int, int]] = []
-    for i in sorted(set(indexes)):
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    return runs[::-1]
 
 
 def _size(body: list[Request], rows: list[RowData]) -> int:
@@ -68,7 +51,9 @@ def _live_keys(
         raise UpsertNotPossible(f"the tab '{tab.title}' does not exist yet")
     if tab.reset_tab:
         raise UpsertNotPossible(f"the tab '{tab.title}' is to be reset")
-    ranges = [tab.a1("1:1")] + [tab.a1(f"{_letter(p)}:{_letter(p)}") for p in positions]
+    ranges = [tab.a1("1:1")] + [
+        tab.a1(f"{batch.column_letter(p)}:{batch.column_letter(p)}") for p in positions
+    ]
     header_rows, *keys_read = tab.read_values(ranges)
     header = [str(v) for v in (header_rows[0] if header_rows else [])]
     while header and header[-1] == "":
@@ -117,7 +102,7 @@ def upsert(
     gone_keys = list(dict.fromkeys(k for k in map(key_of, deleted_keys) if k in found))
     marking = on_deleted != "remove"
     checked = [*in_place, *(found[k] for k in gone_keys if marking)]
-    now = tab.read_cells(_runs(checked), cols) if checked else {}
+    now = tab.read_cells(batch.row_runs(checked), cols) if checked else {}
     in_place = {at: row for at, row in in_place.items() if _differs(now.get(at), row)}
     if marking:
         gone_keys = [k for k in gone_keys if not marked_deleted(now.get(found[k]))]
@@ -139,7 +124,7 @@ def upsert(
         body += batch.append_rows(sheet_id, end + len(appended) - live.rows)
         body += [batch.update_cells(sheet_id, end, appended, fields=table.fields)]
         body += batch.column_formats(sheet_id, columns, end, end + len(appended), table.per_row)
-    for start, stop in _runs([found[k] for k in gone_keys]):
+    for start, stop in batch.row_runs([found[k] for k in gone_keys]):
         body.append(
             _mark(sheet_id, start, stop, cols) if marking else batch.delete_rows(sheet_id, start, stop)
         )
@@ -178,10 +163,4 @@ def marked_deleted(cells: list[CellData] | None) -> bool:
 def _mark(sheet_id: int, start: int, stop: int, cols: int) -> Request:
     """Strike through rows deleted in QuickBooks, with a note saying so."""
     note = f"{DELETED_NOTE} (seen {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)"
-    return {
-        "repeatCell": {
-            "range": batch.grid(sheet_id, start, stop, 0, cols),
-            "cell": {"userEnteredFormat": MARK_FORMAT, "note": note},
-            "fields": "userEnteredFormat.textFormat,note",
-        }
-    }
+    return batch.mark_rows(sheet_id, start, stop, cols, MARK_FORMAT, note)
