@@ -43,8 +43,8 @@ from qbo.errors import QboError
 from sheets.contract import HeaderState
 from sheets.errors import ColumnContractBroken, UpsertNotPossible
 from sheets.result import WriteResult
+from sheets.rows import key_of
 from sheets.stamp import RunStamp
-from sheets.upsert import key_of
 from sheets.writer import SheetWriter
 from store import db
 from store.documents import RunStats

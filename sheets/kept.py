@@ -16,9 +16,9 @@ from typing import Any
 from sheets import batch
 from sheets.batch import Request
 from sheets.cells import EPOCH, ColumnLike
+from sheets.rows import key_of
 from sheets.tabs import quoted
 from sheets.target import TargetTab
-from sheets.upsert import key_of
 
 # Rows of a disconnected company, kept: grey italics (rows deleted in QuickBooks are struck through).
 MISSING_FORMAT = {

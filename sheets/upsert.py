@@ -18,7 +18,7 @@ from sheets.cells import CellData, ColumnLike
 from sheets.contract import check_header
 from sheets.errors import UpsertNotPossible
 from sheets.result import WriteResult
-from sheets.rows import RowData
+from sheets.rows import RowData, key_of
 from sheets.tabs import Tab
 from sheets.target import TargetTab
 
@@ -27,14 +27,6 @@ DELETED_NOTE = "Deleted in QuickBooks"
 MARK_FORMAT = {
     "textFormat": {"strikethrough": True, "foregroundColor": {"red": 0.6, "green": 0.6, "blue": 0.6}}
 }
-
-
-def key_of(values: Sequence[Any]) -> tuple[str, ...]:
-    """Keys compare as text: realm ids and QBO Ids are strings, sheet reads may give numbers."""
-    return tuple(
-        "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-        for v in values
-    )
 
 
 def _size(body: list[Request], rows: list[RowData]) -> int:
