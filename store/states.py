@@ -18,7 +18,8 @@ the user disabled it, a company it reads was disconnected, its Google account ne
 it failed too often. `EXPORTER_EVENTS` says which hold each event sets or clears; the state is the
 first hold in `PRECEDENCE` that holds, else active. A hold never outlives its cause: a company edited
 out of the exporter or removed no longer holds it (`settle`), reconnecting a Google account re-attaches
-the exporters it was taken from.
+the exporters it was taken from. Nor is a cause without its hold: a disconnected company an edit adds to
+the exporter holds it from that save (`settle`).
 """
 
 from __future__ import annotations
