@@ -155,7 +155,7 @@ def run(row_counts: list[int], ncols: int, changes: int) -> list[str]:
             SheetWriter(gc, sh.id, "Data", header_state=state).upsert(cols, ["c0", "c1"], changed, [])
             up = bench.since(email, before)
             alt = "values.update per changed row + 1 key read"
-            out.append(line(f"upsert {changes} changes", shape, "–", 3, up, alt, changes + 1))
+            out.append(line(f"upsert {changes} changes", shape, "–", 4, up, alt, changes + 1))
 
             more = max(n // 10, 1)
             size = payload_bytes(cols, more, offset=2 * n)

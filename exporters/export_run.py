@@ -43,15 +43,19 @@ from qbo.errors import QboError
 from sheets.contract import HeaderState
 from sheets.errors import ColumnContractBroken, UpsertNotPossible
 from sheets.result import WriteResult
+from sheets.rows import key_of
 from sheets.stamp import RunStamp
 from sheets.writer import SheetWriter
 from store import db
 from store.documents import RunStats
-from store.models import GoogleAccount, WriteMode, utcnow
+from store.models import Company, GoogleAccount, WriteMode, utcnow
 from store.redis_client import patient_redis
 from store.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+REALM_KEY = "realm_id"  # the column that says which company a row is from (with company columns)
+MISSING_NOTE = "Not refreshed"  # the note on a kept row of a disconnected company (mark mode)
 
 
 @dataclass
@@ -68,8 +72,15 @@ class PulledChanges:
     """Every company's changes since its watermark, as the writer's upsert takes them."""
 
     rows: list[list[Any]] = field(default_factory=list)
-    deleted_keys: list[list[str]] = field(default_factory=list)
+    deleted_keys: list[list[str]] = field(default_factory=list)  # deleted in QuickBooks
+    left_keys: list[list[str]] = field(default_factory=list)  # changed so they left the filters
     highs: list[datetime | None] = field(default_factory=list)
+
+    def gone(self, removed: Sequence[Sequence[str]]) -> tuple[int, int]:
+        """Of the rows the writer removed (or marked), how many were deleted and how many left the filters."""
+        deleted = {key_of(k) for k in self.deleted_keys}
+        gone = [key_of(k) for k in removed]
+        return sum(k in deleted for k in gone), sum(k not in deleted for k in gone)
 
 
 def run_export(run_id: int, claimed: bool = False) -> None:
@@ -158,6 +169,8 @@ class ExportRun:
             stats |= self.refresh.stats()
         if result is not None:
             stats |= write_stats(result)
+        if self.inputs.missing:
+            stats["continued_without"] = self.went_without()
         return Outcome(qbo_calls=self.qbo_calls, stats=RunStats.model_validate(stats), result=result)
 
     # -- the write modes -----------------------------------------------------------------------------
@@ -185,15 +198,17 @@ class ExportRun:
         )
 
     def replace(self) -> WriteResult:
-        """Every company's rows, replacing the tab's."""
+        """Every company's rows, replacing the tab's (a company the run goes on without keeps its rows)."""
         columns = self.table_columns()
-        return self.writer.replace(columns, self.values(columns, read_ahead(self.stream(columns))))
+        kept = self.kept_rows(columns)
+        result = self.writer.replace(columns, self.values(columns, read_ahead(self.stream(columns, kept))))
+        return self.mark_kept(columns, result)
 
     def append(self) -> WriteResult:
         """Every company's rows under the tab's existing ones (with a snapshot time unless turned off)."""
         columns = self.table_columns()
         snapshot_at = self.context.now if self.write_options.snapshot_column else None
-        rows = self.values(columns, read_ahead(self.stream(columns)))
+        rows = self.values(columns, read_ahead(self.stream(columns, {})))
         return self.writer.append(columns, rows, snapshot_at)
 
     def upsert(self, source: IncrementalSource, changes: PulledChanges | None) -> WriteResult:
@@ -236,8 +251,9 @@ class ExportRun:
                 return None
             rows = source.rows_from(changes.records, company.context, self.context, keys)
             pulled.rows += self.values(columns, rows)
-            gone = [*changes.deleted_ids, *changes.left_filter_ids]
-            pulled.deleted_keys += [[company.context.realm_id, i] if several else [i] for i in gone]
+            realm = [company.context.realm_id] if several else []
+            pulled.deleted_keys += [[*realm, i] for i in changes.deleted_ids]
+            pulled.left_keys += [[*realm, i] for i in changes.left_filter_ids]
             pulled.highs.append(changes.high)
             counts.add(changes)
         self.refresh, self.counts = INCREMENTAL, counts
@@ -252,7 +268,7 @@ class ExportRun:
                 columns,
                 self.upsert_keys(source),
                 changes.rows,
-                changes.deleted_keys,
+                [*changes.deleted_keys, *changes.left_keys],
                 self.write_options.on_deleted,
             )
         except UpsertNotPossible as refused:  # nothing was written: rewrite the whole tab, and say why
@@ -264,25 +280,33 @@ class ExportRun:
             )
             return result
         self.save_watermarks(source, changes.highs, full=False)
+        self.mark_kept(columns, result)
+        if self.counts is not None:  # what the tab lost: a deletion seen again in the overlap is not counted
+            self.counts.deleted, self.counts.left_filter = changes.gone(result.removed_keys)
         return result
 
     def full_refresh(self, source: IncrementalSource) -> WriteResult:
         """Rewrite the whole tab, remembering each company's newest LastUpdatedTime as its watermark."""
         columns = self.upsert_columns(source)
         keys = [c.key for c in columns]
-        waters = [incremental.HighWater() for _ in self.companies]
+        waters = {c.company_id: incremental.HighWater() for c in self.companies}
+        kept = self.kept_rows(columns)
 
         def rows() -> Iterator[Row]:
-            for company, water in zip(self.companies, waters, strict=True):
+            for company in self.in_order(kept):
+                if not isinstance(company, ReadCompany):
+                    yield from company
+                    continue
                 with self.reading(company):
                     source.prepare(company.context, company.client, keys)
                     records = source.records(company.client, self.options, self.context, keys=keys)
-                    yield from source.rows_from(water.track(records), company.context, self.context, keys)
+                    track = waters[company.company_id].track(records)
+                    yield from source.rows_from(track, company.context, self.context, keys)
 
         result = self.writer.replace(columns, self.values(columns, read_ahead(rows())))
         self.counts = ChangeCounts(added=result.rows_written)
-        self.save_watermarks(source, [w.high for w in waters], full=True)
-        return result
+        self.save_watermarks(source, [w.high for w in waters.values()], full=True)
+        return self.mark_kept(columns, result)
 
     def save_watermarks(
         self, source: IncrementalSource, highs: Sequence[datetime | None], full: bool
@@ -312,12 +336,83 @@ class ExportRun:
         """The tab's columns as the exporter's definition decides them (catalog.written_columns)."""
         return written_columns(self.source, self.exporter.columns, self.options)
 
-    def stream(self, columns: Sequence[Column]) -> Iterator[Row]:
-        """Every company's rows, one company after the other, QBO errors named by company."""
+    def stream(self, columns: Sequence[Column], kept: dict[str, list[Row]]) -> Iterator[Row]:
+        """Every company's rows, one company after the other, QBO errors named by company; the kept rows of
+        a company the run goes on without in its place."""
         keys = [c.key for c in columns]
-        for company in self.companies:
+        for company in self.in_order(kept):
+            if not isinstance(company, ReadCompany):
+                yield from company
+                continue
             with self.reading(company):
                 yield from self.source.rows(company.client, company.context, self.options, self.context, keys)
+
+    # -- the companies the run goes on without (options.missing_company keep or mark) ----------------
+
+    @property
+    def keeping(self) -> str | None:
+        """ "keep" or "mark" when the run goes on without some of its companies and keeps their rows (the
+        tab has a Realm ID column to find them by); None otherwise."""
+        how = self.options.missing_company
+        return how if self.inputs.missing and how != "pause" and self.options.company_columns else None
+
+    def kept_rows(self, columns: Sequence[Column]) -> dict[str, list[Row]]:
+        """The rows the tab holds of each company the run goes on without, by realm id (read before the
+        write starts)."""
+        if self.keeping is None:
+            return {}
+        keys = [c.key for c in columns]
+        realms = [c.realm_id for c in self.inputs.missing]
+        found = self.writer.read_rows(columns, REALM_KEY, realms)
+        return {realm: [dict(zip(keys, v, strict=True)) for v in rows] for realm, rows in found.items()}
+
+    def in_order(self, kept: dict[str, list[Row]]) -> Iterator[ReadCompany | list[Row]]:
+        """The companies to read and, in place of each one the run goes on without, its kept rows: in the
+        exporter's order, so the tab's rows stay where they were."""
+        reading = {c.company_id: c for c in self.companies}
+        missing = {c.id: c.realm_id for c in self.inputs.missing}
+        for company_id in self.inputs.order or list(reading):
+            if company_id in reading:
+                yield reading[company_id]
+            elif company_id in missing:
+                yield kept.get(missing[company_id], [])
+
+    def mark_kept(self, columns: Sequence[Column], result: WriteResult) -> WriteResult:
+        """In mark mode, mark the kept rows as a disconnected company's; an upsert then forgets that
+        company's watermark, so its return is a full pull that rewrites its rows unmarked."""
+        if self.keeping != "mark":
+            return result
+        when = f"{self.context.now:%Y-%m-%d %H:%M} UTC"
+        notes = {
+            c.realm_id: f"{MISSING_NOTE}: {name_of(c)} was disconnected; not refreshed since (run of {when})"
+            for c in self.inputs.missing
+        }
+        self.writer.mark_rows(columns, REALM_KEY, notes, result.sheet_id)
+        if self.exporter.write_mode == WriteMode.UPSERT:
+            with db.session_scope() as session:
+                for company in self.inputs.missing:
+                    if company.id is not None:
+                        incremental.forget(session, self.inputs.exporter_id, company.id)
+        return result
+
+    def went_without(self) -> list[str]:
+        """What the run did without each company it went on without, in the analyst's words."""
+        why = {h.company_id: h.why for h in self.exporter.pauses.companies}
+        out = []
+        for company in self.inputs.missing:
+            lost = "needs reconnecting" if why.get(company.id or 0) == "needs_reconnect" else "disconnected"
+            if self.source.as_statement(self.options) is not None:
+                did = "the statement is written without it"
+            elif self.exporter.write_mode == WriteMode.APPEND:
+                did = "not in this snapshot; its earlier rows stay"
+            elif self.keeping == "keep":
+                did = "its rows kept as they were"
+            elif self.keeping == "mark":
+                did = "its rows kept, marked in grey italics"
+            else:
+                did = "not in this run's rows"
+            out.append(f"{name_of(company)} ({lost}): {did}")
+        return out
 
     @contextmanager
     def reading(self, company: ReadCompany) -> Iterator[None]:
@@ -347,11 +442,15 @@ def write_stats(result: WriteResult) -> dict[str, Any]:
 # -- connecting ------------------------------------------------------------------------------------------
 
 
+def name_of(company: Company) -> str:
+    return company.name or company.realm_id
+
+
 def connect(inputs: RunInputs, redis: Redis) -> list[ReadCompany]:
     """A QBO client per company (counted for qbo_calls); a company needing reconnect fails the run by name."""
     out = []
     for company in inputs.companies:
-        name = company.name or company.realm_id
+        name = name_of(company)
         if company.id is None:
             raise SetupError(f"The company {name} was never saved")
         try:
@@ -376,7 +475,7 @@ def make_writer(
         reset_tab=options.reset_tab,
         stamp=RunStamp(
             exporter=exporter.name,
-            companies=tuple(c.name or c.realm_id for c in inputs.companies),
+            companies=tuple(name_of(c) for c in inputs.companies),
             data_as_of=run.now.astimezone(ZoneInfo(run.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
             run_id=inputs.run_id,
         ),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from exporters.columns import to_datetime
 from exporters.sources.base import IncrementalSource, RunContext
@@ -71,6 +71,14 @@ def save(
         mark.last_full_pull_at = now
     mark.updated_at = now
     session.add(mark)
+
+
+def forget(session: Session, exporter_id: int, company_id: int) -> None:
+    """Drop the company's watermarks of this exporter: its next pull is a full one."""
+    for mark in session.exec(
+        select(Watermark).where(Watermark.exporter_id == exporter_id, Watermark.company_id == company_id)
+    ).all():
+        session.delete(mark)
 
 
 @dataclass

@@ -6,7 +6,7 @@ The exporter's settings (typed documents, `store.documents`) are read here and n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import col, select
@@ -33,8 +33,12 @@ class RunInputs:
 
     run_id: int
     exporter: Exporter
-    companies: list[Company]
+    companies: list[Company]  # the ones the run reads, in the exporter's order
     account: GoogleAccount | None
+    # The exporter's disconnected companies the run goes on without (`missing_company` keep/mark), and every
+    # company id in the exporter's order (where their kept rows go back)
+    missing: list[Company] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)
 
     @property
     def exporter_id(self) -> int:
@@ -75,16 +79,19 @@ def claim_run(run_id: int, claimed: bool = False) -> RunInputs | None:
         exporter = session.get(Exporter, run.exporter_id)
         if exporter is None or exporter.workspace_id != run.workspace_id:
             raise SetupError("The run's exporter no longer exists")
-        companies = session.exec(
+        every = session.exec(
             select(Company)
             .join(ExporterCompany, col(ExporterCompany.company_id) == col(Company.id))
             .where(ExporterCompany.exporter_id == exporter.id, Company.workspace_id == run.workspace_id)
-            .where(col(Company.id).not_in(states.missing_companies(exporter)))
             .order_by(col(ExporterCompany.position), col(Company.id))
         ).all()
+        gone = set(states.missing_companies(exporter))
+        companies = [c for c in every if c.id not in gone]
+        missing = [c for c in every if c.id in gone]
         account = (
             session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
         )
         if account is not None and account.workspace_id != run.workspace_id:
             account = None
-        return RunInputs(run_id, exporter, list(companies), account)
+        order = [c.id for c in every if c.id is not None]
+        return RunInputs(run_id, exporter, companies, account, missing, order)

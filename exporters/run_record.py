@@ -33,7 +33,8 @@ def record_success(run_id: int, outcome: Outcome) -> None:
         run = session.get(Run, run_id)
         if run is None or not _still_running(run):
             return
-        _finish(run, RunStatus.SUCCEEDED, outcome, progress=f"Done: {rows:,} rows")
+        without = "".join(f"; without {what}" for what in outcome.stats.continued_without)
+        _finish(run, RunStatus.SUCCEEDED, outcome, progress=f"Done: {rows:,} rows{without}")
         exporter = session.get(Exporter, run.exporter_id)
         if result is not None:
             run.rows, run.sheets_calls = result.rows_written, result.calls

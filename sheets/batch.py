@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from gspread.utils import rowcol_to_a1
+
 from sheets.cells import ColumnLike, cell_of, number_format
 from sheets.rows import FormatRun, RawRow, RowData
 
@@ -27,6 +29,33 @@ def grid(
         if value is not None:
             out[name] = value
     return out
+
+
+def column_letter(index: int) -> str:
+    """The A1 letter(s) of a 0-based column index."""
+    return rowcol_to_a1(1, index + 1)[:-1]
+
+
+def row_runs(indexes: Collection[int]) -> list[tuple[int, int]]:
+    """Contiguous [start, end) runs of row indexes, last run first (so deletes don't shift)."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(set(indexes)):
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs[::-1]
+
+
+def mark_rows(sheet_id: int, start: int, stop: int, cols: int, fmt: dict[str, Any], note: str) -> Request:
+    """Rows [start, stop) in a text format, with a note on each cell saying why."""
+    return {
+        "repeatCell": {
+            "range": grid(sheet_id, start, stop, 0, cols),
+            "cell": {"userEnteredFormat": fmt, "note": note},
+            "fields": "userEnteredFormat.textFormat,note",
+        }
+    }
 
 
 def add_sheet(sheet_id: int, title: str, rows: int, cols: int, *, hidden: bool = False) -> Request:

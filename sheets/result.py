@@ -17,5 +17,6 @@ class WriteResult:
     truncated_cells: int = 0  # cells cut to 50,000 characters (oversize="truncate")
     rows_updated: int = 0  # upsert: rows changed in place
     rows_appended: int = 0  # append and upsert: rows added under the others
-    rows_removed: int = 0  # upsert: rows deleted (or marked deleted) in QuickBooks
+    rows_removed: int = 0  # upsert: rows removed (or newly marked) because their objects are gone
+    removed_keys: tuple[tuple[str, ...], ...] = ()  # upsert: the keys of those rows (as text)
     runs_left: int | None = None  # append: how many more runs of this size fit in the spreadsheet

@@ -26,6 +26,14 @@ RowData = dict[str, list[CellData]]  # a Sheets RowData (JSON): {"values": [Cell
 RawRow = list[Any]  # a row of RAW `values`: numbers, bools, strings, None for an empty cell
 
 
+def key_of(values: Sequence[Any]) -> tuple[str, ...]:
+    """Keys compare as text: realm ids and QBO Ids are strings, sheet reads may give numbers."""
+    return tuple(
+        "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+        for v in values
+    )
+
+
 @dataclass
 class FormatRun:
     """Rows [start, end) of one column (0-based data rows) sharing one number format."""

@@ -16,7 +16,7 @@ from gspread.utils import rowcol_to_a1
 
 from sheets import batch, limits, staging
 from sheets.batch import Request
-from sheets.cells import CellEncoder, ColumnLike
+from sheets.cells import CellData, CellEncoder, ColumnLike
 from sheets.chunks import CHUNK_BYTES, Chunk, ChunkStats, chunked, encoded_rows
 from sheets.client import calls_of, spreadsheet_url
 from sheets.contract import HeaderState, check_header
@@ -24,6 +24,8 @@ from sheets.result import WriteResult
 from sheets.rows import RawRow, TableEncoder
 from sheets.staging import StagingTab
 from sheets.tabs import SpreadsheetLayout, Tab, quoted, read_layout
+
+MAX_RANGES = 50  # ranges in one read (they go in the request's URL)
 
 
 @dataclass
@@ -63,6 +65,29 @@ class TargetTab:
         }
         reply = self.client.http_client.values_batch_get(self.spreadsheet_id, list(ranges), params=params)
         return [vr.get("values", []) for vr in reply.get("valueRanges", [])]
+
+    def read_cells(self, row_runs: Sequence[tuple[int, int]], cols: int) -> dict[int, list[CellData]]:
+        """The entered values and notes of grid rows [start, stop) in `row_runs` (one `spreadsheets.get`),
+        by grid row; cells missing at a row's end are empty. Many runs are read as one range around them
+        (a request's URL holds only so many ranges)."""
+        if not row_runs:
+            return {}
+        if len(row_runs) > MAX_RANGES:
+            row_runs = [(min(a for a, _ in row_runs), max(b for _, b in row_runs))]
+        last = rowcol_to_a1(1, max(cols, 1))[:-1]
+        params: dict[str, str | int | bool | float | list[str] | None] = {
+            "ranges": [self.a1(f"A{a + 1}:{last}{b}") for a, b in row_runs],
+            "fields": "sheets(data(startRow,rowData(values(userEnteredValue,note))))",
+        }
+        reply = self.client.http_client.fetch_sheet_metadata(self.spreadsheet_id, params=params)
+        out: dict[int, list[CellData]] = {}
+        for sheet in reply.get("sheets", []):
+            for data in sheet.get("data", []):
+                start = int(data.get("startRow", 0))
+                for offset, row in enumerate(data.get("rowData", [])):
+                    cells = list(row.get("values", []))
+                    out[start + offset] = cells + [{}] * (cols - len(cells))
+        return out
 
     def check_contract(self, live: Tab | None) -> None:
         """Read the live header once and refuse to write if the analyst edited it."""
@@ -173,6 +198,7 @@ class TargetTab:
         rows_updated: int = 0,
         rows_appended: int = 0,
         rows_removed: int = 0,
+        removed_keys: tuple[tuple[str, ...], ...] = (),
         runs_left: int | None = None,
     ) -> WriteResult:
         """The write summed up; `tab_rows` (data rows now in the tab) defaults to `rows_written`."""
@@ -192,5 +218,6 @@ class TargetTab:
             rows_updated=rows_updated,
             rows_appended=rows_appended,
             rows_removed=rows_removed,
+            removed_keys=removed_keys,
             runs_left=runs_left,
         )

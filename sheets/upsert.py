@@ -12,45 +12,21 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from gspread.utils import rowcol_to_a1
-
 from sheets import batch, limits
 from sheets.batch import Request
-from sheets.cells import ColumnLike
+from sheets.cells import CellData, ColumnLike
 from sheets.contract import check_header
 from sheets.errors import UpsertNotPossible
 from sheets.result import WriteResult
-from sheets.rows import RowData
+from sheets.rows import RowData, key_of
 from sheets.tabs import Tab
 from sheets.target import TargetTab
 
 IN_PLACE = "userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.textFormat,note"
+DELETED_NOTE = "Deleted in QuickBooks"
 MARK_FORMAT = {
     "textFormat": {"strikethrough": True, "foregroundColor": {"red": 0.6, "green": 0.6, "blue": 0.6}}
 }
-
-
-def _letter(index: int) -> str:
-    return rowcol_to_a1(1, index + 1)[:-1]
-
-
-def key_of(values: Sequence[Any]) -> tuple[str, ...]:
-    """Keys compare as text: realm ids and QBO Ids are strings, sheet reads may give numbers."""
-    return tuple(
-        "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-        for v in values
-    )
-
-
-def _runs(indexes: list[int]) -> list[tuple[int, int]]:
-    """Contiguous [start, end) runs of sorted row indexes, last run first (so deletes don't shift)."""
-    runs: list[tuple[int, int]] = []
-    for i in sorted(set(indexes)):
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    return runs[::-1]
 
 
 def _size(body: list[Request], rows: list[RowData]) -> int:
@@ -67,7 +43,9 @@ def _live_keys(
         raise UpsertNotPossible(f"the tab '{tab.title}' does not exist yet")
     if tab.reset_tab:
         raise UpsertNotPossible(f"the tab '{tab.title}' is to be reset")
-    ranges = [tab.a1("1:1")] + [tab.a1(f"{_letter(p)}:{_letter(p)}") for p in positions]
+    ranges = [tab.a1("1:1")] + [
+        tab.a1(f"{batch.column_letter(p)}:{batch.column_letter(p)}") for p in positions
+    ]
     header_rows, *keys_read = tab.read_values(ranges)
     header = [str(v) for v in (header_rows[0] if header_rows else [])]
     while header and header[-1] == "":
@@ -92,26 +70,40 @@ def upsert(
     deleted_keys: Iterable[Sequence[Any]],
     on_deleted: str,
 ) -> WriteResult:
-    """Read the header and key columns once, then write every change in one batchUpdate."""
+    """Read the header and key columns once (and the cells of the rows the changes touch), then write
+    every change in one batchUpdate.
+
+    Only what changes the tab is written and counted: a row whose cells already hold the new values (an
+    object re-read inside the incremental pull's overlap, or changed in a field the tab doesn't show) is
+    left alone, a deleted object's row already removed or already marked is not removed or marked again.
+    """
     labels, cols = [c.label for c in columns], len(columns)
     positions = [next(i for i, c in enumerate(columns) if c.key == k) for k in key_columns]
     layout = tab.read_layout()
     live, found, height = _live_keys(tab, layout.tab(tab.title), labels, positions)
     sheet_id = live.sheet_id
-    body: list[Request] = []
-    updated, appended = 0, []
     table = tab.table(columns)
+    in_place: dict[int, RowData] = {}
+    appended: list[RowData] = []
     for values in changed_rows:
         at = found.get(key_of([values[p] for p in positions]))
         if at is None:
             appended.append(table.row(values))
-            continue
-        # A row in place gets its formats back too: a row marked deleted comes back unmarked.
-        body += [batch.update_cells(sheet_id, at, [table.row(values, every_format=True)], fields=IN_PLACE)]
-        updated += 1
+        else:  # in place, with its formats back too: a row marked deleted comes back unmarked
+            in_place[at] = table.row(values, every_format=True)
+    gone_keys = list(dict.fromkeys(k for k in map(key_of, deleted_keys) if k in found))
+    marking = on_deleted != "remove"
+    checked = [*in_place, *(found[k] for k in gone_keys if marking)]
+    now = tab.read_cells(batch.row_runs(checked), cols) if checked else {}
+    in_place = {at: row for at, row in in_place.items() if _differs(now.get(at), row)}
+    if marking:
+        gone_keys = [k for k in gone_keys if not marked_deleted(now.get(found[k]))]
+    body: list[Request] = [
+        batch.update_cells(sheet_id, at, [row], fields=IN_PLACE) for at, row in sorted(in_place.items())
+    ]
     if _size(body, appended) > tab.chunk_bytes:
         raise UpsertNotPossible(
-            f"{updated + len(appended):,} changed rows are more than one request to Google holds"
+            f"{len(in_place) + len(appended):,} changed rows are more than one request to Google holds"
         )
     end = max(height, 1)
     if appended:
@@ -124,34 +116,43 @@ def upsert(
         body += batch.append_rows(sheet_id, end + len(appended) - live.rows)
         body += [batch.update_cells(sheet_id, end, appended, fields=table.fields)]
         body += batch.column_formats(sheet_id, columns, end, end + len(appended), table.per_row)
-    gone = [found[k] for k in map(key_of, deleted_keys) if k in found]
-    for start, stop in _runs(gone):
-        if on_deleted == "remove":
-            body.append(batch.delete_rows(sheet_id, start, stop))
-        else:
-            body.append(_mark(sheet_id, start, stop, cols))
+    for start, stop in batch.row_runs([found[k] for k in gone_keys]):
+        body.append(
+            _mark(sheet_id, start, stop, cols) if marking else batch.delete_rows(sheet_id, start, stop)
+        )
     body.append(tab.header(sheet_id, columns))
     tab.batch(body)
-    rows = end - 1 + len(appended) - (len(gone) if on_deleted == "remove" else 0)
-    tab.progress(updated + len(appended))
+    written = len(in_place) + len(appended)
+    rows = end - 1 + len(appended) - (0 if marking else len(gone_keys))
+    tab.progress(written)
     return tab.result(
         columns,
         sheet_id,
-        updated + len(appended),
+        written,
         tab_rows=rows,
-        rows_updated=updated,
+        rows_updated=len(in_place),
         rows_appended=len(appended),
-        rows_removed=len(gone),
+        rows_removed=len(gone_keys),
+        removed_keys=tuple(gone_keys),
     )
+
+
+def _differs(cells: list[CellData] | None, row: RowData) -> bool:
+    """Whether writing `row` over the tab's `cells` changes them (or unmarks a row marked deleted)."""
+    if cells is None or marked_deleted(cells):
+        return True
+    new = row["values"]
+    return any(
+        c.get("userEnteredValue") != n.get("userEnteredValue") for c, n in zip(cells, new, strict=False)
+    )
+
+
+def marked_deleted(cells: list[CellData] | None) -> bool:
+    """Whether the tab's row is already marked deleted (its first cell has our note)."""
+    return cells is not None and bool(cells) and str(cells[0].get("note", "")).startswith(DELETED_NOTE)
 
 
 def _mark(sheet_id: int, start: int, stop: int, cols: int) -> Request:
     """Strike through rows deleted in QuickBooks, with a note saying so."""
-    note = f"Deleted in QuickBooks (seen {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)"
-    return {
-        "repeatCell": {
-            "range": batch.grid(sheet_id, start, stop, 0, cols),
-            "cell": {"userEnteredFormat": MARK_FORMAT, "note": note},
-            "fields": "userEnteredFormat.textFormat,note",
-        }
-    }
+    note = f"{DELETED_NOTE} (seen {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)"
+    return batch.mark_rows(sheet_id, start, stop, cols, MARK_FORMAT, note)

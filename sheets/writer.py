@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
 import gspread
 
+from sheets import kept
 from sheets.append import append
 from sheets.cells import CellEncoder, ColumnLike
 from sheets.chunks import CHUNK_BYTES
@@ -97,3 +98,17 @@ class SheetWriter:
             raise ValueError("on_deleted is 'remove' or 'mark'")
         with translated_errors(self.tab.spreadsheet_id, "upsert"):
             return upsert(self.tab, columns, key_columns, changed_rows, deleted_keys, on_deleted)
+
+    def read_rows(
+        self, columns: Sequence[ColumnLike], group_key: str, groups: Sequence[str]
+    ) -> dict[str, list[list[Any]]]:
+        """The tab's rows of each group (by the value of `group_key`), to be written again as they are."""
+        with translated_errors(self.tab.spreadsheet_id):
+            return kept.read_rows(self.tab, columns, group_key, groups)
+
+    def mark_rows(
+        self, columns: Sequence[ColumnLike], group_key: str, notes: Mapping[str, str], sheet_id: int
+    ) -> int:
+        """Mark the rows of each group in `notes` (grey italics and the group's note); rows marked."""
+        with translated_errors(self.tab.spreadsheet_id):
+            return kept.mark_rows(self.tab, columns, group_key, notes, sheet_id)

@@ -122,7 +122,8 @@ DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 Oversize = Literal["fail", "truncate"]
 OnDeleted = Literal["remove", "mark"]
 # A multi-company exporter one of whose companies is disconnected: pause it, or go on with the others and
-# keep the missing company's rows as they were or mark them (struck through, like deleted ones).
+# keep the missing company's rows as they were, or keep them marked (grey italics and a "Not refreshed"
+# note on each cell; rows deleted in QuickBooks are struck through instead).
 MissingCompany = Literal["pause", "keep", "mark"]
 Party = Literal["customer", "vendor", "class", "department"]
 PARTIES: tuple[Party, ...] = get_args(Party)
@@ -349,6 +350,9 @@ class RunStats(Document):
     deleted: int = 0
     left_filter: int = 0
     rechecked: int = 0
+    # a multi-company exporter that went on without a disconnected company (options.missing_company keep or
+    # mark): per company, its name, why, and what became of its rows (a new field: older rows read as [])
+    continued_without: list[str] = Field(default_factory=list)
     # the write
     truncated_cells: int = 0
     runs_left: int | None = None  # append: how many more runs of this size fit in the spreadsheet

@@ -19,7 +19,8 @@ the user disabled it, a company it reads was disconnected, its Google account ne
 it failed too often. `EXPORTER_EVENTS` says which hold each event sets or clears; the state is the
 first hold in `PRECEDENCE` that holds, else active. A hold never outlives its cause: a company edited
 out of the exporter or removed no longer holds it (`settle`), reconnecting a Google account re-attaches
-the exporters it was taken from.
+the exporters it was taken from. Nor is a cause without its hold: a disconnected company an edit adds to
+the exporter holds it from that save (`settle`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,16 @@ from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from store.documents import CompanyHold, ExporterPauses, GoogleHold
-from store.models import Exporter, ExporterCompany, ExporterState, Run, RunStatus, utcnow
+from store.models import (
+    Company,
+    CompanyStatus,
+    Exporter,
+    ExporterCompany,
+    ExporterState,
+    Run,
+    RunStatus,
+    utcnow,
+)
 from store.settings import get_settings
 
 # -- runs ------------------------------------------------------------------------------------------------
@@ -241,11 +251,35 @@ def reason(exporter: Exporter, state: ExporterState) -> str:
     return ""
 
 
+LOST = (CompanyStatus.DISCONNECTED, CompanyStatus.NEEDS_RECONNECT)
+
+
+def _lost_without_hold(session: Session, ids: list[int], held: set[int]) -> list[CompanyHold]:
+    """Holds for companies the exporter reads that were lost before it read them (an edit added them):
+    their COMPANY_LOST event came before, so their hold is set here, and lifted by their reconnect."""
+    lost = session.exec(
+        select(Company)
+        .where(col(Company.id).in_(ids), col(Company.status).in_(LOST))
+        .order_by(col(Company.id))
+    ).all()
+    return [
+        CompanyHold(
+            company_id=c.id,
+            name=c.name or c.realm_id,
+            why="needs_reconnect" if c.status == CompanyStatus.NEEDS_RECONNECT else "disconnected",
+        )
+        for c in lost
+        if c.id is not None and c.id not in held
+    ]
+
+
 def settle(session: Session, exporter: Exporter) -> ExporterState:
-    """Recompute the state from the holds: drop holds of companies the exporter no longer reads, then write
+    """Recompute the state from the holds: drop holds of companies the exporter no longer reads, add one for
+    a lost company it reads without one (added by an edit), then write
     `state`, `enabled` and `paused_reason`. Called after every event and every edit of its companies."""
     ids = _company_ids(session, exporter)
     kept = [c for c in exporter.pauses.companies if c.company_id in ids]
+    kept += _lost_without_hold(session, ids, {c.company_id for c in kept})
     if kept != list(exporter.pauses.companies):
         exporter.pauses = _set(exporter.pauses, companies=kept)
     state = state_of(exporter, ids)

@@ -206,6 +206,28 @@ def test_an_exporter_whose_disconnected_company_was_edited_out_resumes(workspace
     assert state(both) == (True, "")
 
 
+def test_an_exporter_edited_to_read_a_disconnected_company_waits_for_it(workspace_id):
+    """Found by tests/lifecycle: the company was lost before the exporter read it, so no hold was set, and
+    once its other company was removed the exporter was active on a disconnected company alone."""
+    with session_scope() as session:
+        acme, beta = connect(session, workspace_id, "1"), connect(session, workspace_id, "2")
+        reader = exporter_reading(session, workspace_id, acme).id
+        disconnect(session, beta)
+    assert state(reader) == (True, "")
+    with session_scope() as session:  # the analyst adds Beta (the editor settles the state on save)
+        session.add(ExporterCompany(exporter_id=reader, company_id=beta.id, position=1))
+        session.flush()
+        states.settle(session, session.get(Exporter, reader))
+    enabled, why = state(reader)
+    assert enabled is False and "Realm 2 was disconnected" in why
+    with session_scope() as session:
+        remove_company(session, session.get(Company, acme.id))
+    assert state(reader)[0] is False  # Beta alone, still disconnected: still waiting
+    with session_scope() as session:
+        connect(session, workspace_id, "2")
+    assert state(reader) == (True, "")
+
+
 def test_removing_the_disconnected_company_resumes_its_other_exporters(workspace_id):
     with session_scope() as session:
         acme, beta = connect(session, workspace_id, "1"), connect(session, workspace_id, "2")

@@ -204,7 +204,17 @@ def test_upsert_updates_appends_and_removes_in_one_call(spreadsheet, gc, google_
     assert [r[1] for r in values(spreadsheet, "Invoices")[1:]] == ["1", "2", "3", "5", "7"]
     assert values(spreadsheet, "Invoices")[2][3] == 99
     assert (result.rows_updated, result.rows_appended, result.rows_removed) == (1, 1, 1)
-    assert calls["sheets.batchUpdate"] == 1 and sum(calls.values()) <= 3
+    # layout, header + keys, the cells of the rows touched (to skip unchanged ones), one write
+    assert calls["sheets.batchUpdate"] == 1 and sum(calls.values()) <= 4
+
+
+def test_upsert_of_rows_the_tab_already_holds_writes_none(spreadsheet, gc):
+    state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(i) for i in range(1, 4)])
+    again = SheetWriter(gc, spreadsheet.id, "Invoices", header_state=state.header_state).upsert(
+        COLUMNS, ["realm_id", "id"], [row(1), row(2, "99.00"), row(3)]
+    )
+    assert (again.rows_written, again.rows_updated, again.rows_appended) == (1, 1, 0)
+    assert [r[3] for r in values(spreadsheet, "Invoices")[1:]] == [10.5, 99, 10.5]
 
 
 def fallback_case(case: str, spreadsheet, gc) -> tuple[SheetWriter, list]:

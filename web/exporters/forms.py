@@ -105,7 +105,7 @@ class ExporterForm(ScheduleFields):
         choices=[
             ("pause", "Pause the exporter until it is reconnected"),
             ("keep", "Continue with the others; keep its rows as they were"),
-            ("mark", "Continue with the others; mark its rows as missing"),
+            ("mark", "Continue with the others; keep its rows marked (grey italics, a “Not refreshed” note)"),
         ],
         default="pause",
     )
