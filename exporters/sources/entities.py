@@ -104,7 +104,9 @@ class EntitySource:
 
         Intuit meters every read, so the total behind "x of y" progress is asked for (COUNT) only
         when a first full page says the pull will take several and the last run left no row count to
-        estimate it by: a small source, or one run before, costs no COUNT.
+        estimate it by: a small source, or one run before, costs no COUNT. The COUNT never ends the pull:
+        it is taken after the first page, so a row of that page deleted in between makes it one short,
+        and stopping at it would leave the last row unread. Only a short (or empty) page ends a pull.
         """
         where = self.where(options, run) if where is None else where
         total = None
@@ -116,8 +118,6 @@ class EntitySource:
                 if total is None and options.count and run.last_rows is None:
                     total = client.count(self.entity, where)
                 run.fetched(done, total)
-                if total is not None and done >= total:
-                    break  # the COUNT says this was the last page: no empty page to ask for
         run.fetched(done, total)
 
     def explode(self, record: JsonObject) -> Iterator[JsonObject]:
