@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from exporters.catalog import UnknownSource
 from exporters.dates import DateRangeError
 from exporters.filters import WhereError
+from exporters.progress import RunCancelled
 from exporters.reports.pieces import ReportIncomplete
 from exporters.sources.base import CompanyFailed
 from exporters.sources.reports import ReportOptionError
@@ -49,7 +50,8 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
         | DateRangeError
         | ReportOptionError
         | ReportIncomplete
-        | UnknownSource,
+        | UnknownSource
+        | RunCancelled,
     ):
         return Failure(str(exc))
     log.exception("run failed unexpectedly", exc_info=exc)
