@@ -6,6 +6,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
+from exporters.catalog import features
 from exporters.definition import (
     DefinitionRefused,
     company_ids,
@@ -26,7 +27,6 @@ from web.database import get_session
 from web.exporters import bp
 from web.exporters.editor import (
     definition_from,
-    features,
     load,
     options_from,
     prepare,

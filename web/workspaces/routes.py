@@ -23,7 +23,11 @@ INVITE_VALID_FOR = timedelta(days=7)
 
 @bp.get("/members")
 @login_required
-def members() -> str:
+def members(new_token: str | None = None) -> str:
+    """The workspace page: members, invites, and the user's API tokens (`new_token`: just created)."""
+    from web.workspaces.api_tokens import token_list
+    from web.workspaces.forms import ApiTokenForm
+
     session = get_session()
     rows = session.exec(
         select(Membership, User)
@@ -39,6 +43,10 @@ def members() -> str:
         invites=pending,
         new_link=cookie.pop("invite_link", None),
         form=ConfirmForm(),
+        api_tokens=token_list(),
+        token_form=ApiTokenForm(formdata=None),
+        new_token=new_token,
+        now=utcnow(),
     )
 
 
