@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-import flask_openapi3_swagger  # type: ignore[import-untyped]  # ships assets, no type hints
+import flask_openapi3_swagger
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_from_directory
 from flask_openapi3.openapi import OpenAPI
 
