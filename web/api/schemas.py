@@ -215,7 +215,7 @@ class ExporterOut(BaseModel):
             "spreadsheet_title": "Board pack",
             "spreadsheet_url": "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
             "tab": "Invoices",
-            "columns": ["doc_number", "customer", "txn_date", "total_amt", "balance"],
+            "columns": ["number", "date", "customer", "total", "balance"],
             "options": {"version": 3, "status": "open"},
             "write_mode": "replace",
             "schedule": {"cron": "0 7 * * 1-5", "timezone": "America/New_York"},
