@@ -98,11 +98,39 @@ def from_validation(error: ValidationError) -> Response:
 
 
 def malformed_body() -> ApiError | None:
-    """400 when a request's body is not JSON (checked before the body is validated)."""
+    """400 when a request's body is not JSON; 422 when a text in it or in the query holds a NUL character,
+    which no database column can keep (checked before the body is validated)."""
+    if any("\x00" in value for values in request.args.listvalues() for value in values):
+        return ApiError(422, "Remove the NUL character (\\u0000) from the query.")
     if request.method not in ("POST", "PATCH", "PUT") or not request.get_data(cache=True):
         return None
-    if request.get_json(silent=True) is None:
+    body = request.get_json(silent=True)
+    if body is None:
         return ApiError(
             400, "The body is not valid JSON: send a JSON object with Content-Type: application/json."
         )
+    where = _nul_in(body, "")
+    if where is not None:
+        return ApiError(422, f"Remove the NUL character (\\u0000) from {where or 'the body'}.", where or None)
+    return None
+
+
+def _nul_in(value: object, where: str) -> str | None:
+    """The dotted path of the first text holding a NUL (in a key or a value); None when there is none."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    pairs = (
+        list(value.items())
+        if isinstance(value, dict)
+        else list(enumerate(value))
+        if isinstance(value, list)
+        else []
+    )
+    for key, item in pairs:
+        path = f"{where}.{key}" if where else str(key)
+        if "\x00" in str(key):
+            return path
+        found = _nul_in(item, path)
+        if found is not None:
+            return found
     return None
