@@ -19,8 +19,9 @@ ROW_ID = Field(ge=1, le=2**31 - 1, description="An id as the dashboard shows it"
 T = TypeVar("T")
 
 
-def examples(*values: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"examples": list(values)})
+def example(value: dict[str, Any]) -> ConfigDict:
+    """An example shown in the document (OpenAPI's Schema `example`: the key flask-openapi3's Schema keeps)."""
+    return ConfigDict(json_schema_extra={"example": value})
 
 
 # -- errors ----------------------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ class ErrorDetail(BaseModel):
 class ErrorBody(BaseModel):
     """Every error answer: the first problem in `error`, all of them in `errors`."""
 
-    model_config = examples(
+    model_config = example(
         {
             "error": {
                 "code": "tab_taken",
@@ -114,7 +115,7 @@ class TokenHealthOut(BaseModel):
 
 
 class CompanyOut(BaseModel):
-    model_config = examples(
+    model_config = example(
         {
             "id": 3,
             "name": "Craig's Design and Landscaping",
@@ -146,7 +147,7 @@ class CompanyOut(BaseModel):
 
 
 class GoogleAccountOut(BaseModel):
-    model_config = examples(
+    model_config = example(
         {
             "id": 2,
             "email": "analyst@example.com",
@@ -174,7 +175,7 @@ class ColumnOut(BaseModel):
 
 
 class SourceOut(BaseModel):
-    model_config = examples(
+    model_config = example(
         {
             "key": "invoices",
             "label": "Invoices",
@@ -204,7 +205,7 @@ class SourceOut(BaseModel):
 
 
 class ExporterOut(BaseModel):
-    model_config = examples(
+    model_config = example(
         {
             "id": 7,
             "name": "Open invoices",
@@ -285,7 +286,7 @@ class CallsOut(BaseModel):
 
 
 class RunOut(BaseModel):
-    model_config = examples(
+    model_config = example(
         {
             "id": 42,
             "exporter_id": 7,

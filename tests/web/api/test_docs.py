@@ -13,11 +13,14 @@ def test_openapi_document_is_public_with_examples(api: FlaskClient) -> None:
     document = answer.get_json()
     assert document["openapi"].startswith("3.1")
     schemas = document["components"]["schemas"]
-    assert schemas["ExporterOut"]["examples"][0]["schedule"] == {
+    assert schemas["ExporterOut"]["example"]["schedule"] == {
         "cron": "0 7 * * 1-5",
         "timezone": "America/New_York",
     }
     assert {"ExporterDefinition", "ScheduleSpec", "RunOut", "ErrorBody"} <= set(schemas)
+    assert all(
+        "example" in schemas[name] for name in ("CompanyOut", "GoogleAccountOut", "SourceOut", "RunOut")
+    )
     create = document["paths"]["/api/v1/exporters"]["post"]
     assert {"201", "409", "422"} <= set(create["responses"]) and create["security"] == [{"bearer": []}]
 
