@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 def example(value: dict[str, Any]) -> ConfigDict:
-    """An example shown in the document (OpenAPI's Schema `example`: the key flask-openapi3's Schema keeps)."""
+    """An example for the document (the Schema's `example`: the key flask-openapi3's Schema keeps)."""
     return ConfigDict(json_schema_extra={"example": value})
 
 
