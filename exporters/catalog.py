@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from exporters.columns import CUSTOM_PREFIX, Column, Field, Row
 from exporters.sources.base import (
@@ -141,3 +141,55 @@ def written_columns(
     known = {c.key: c for c in source.columns(options)}
     needed += [known[k] for k in keys if k not in have and k in known and known[k] not in needed]
     return needed + columns
+
+
+def features(source: Any) -> dict[str, Any]:
+    """Which options make sense for the source (the editor shows those fields, the API lists them)."""
+    if source is None:
+        return {}
+    report = source.kind == "report"
+    spec = None if report else getattr(source, "filters", None)
+    filters = list(source.filter_params) if report else [name for name, _ref in (spec.party if spec else ())]
+    budget = bool(getattr(source, "takes_budget", False))
+    return {
+        "date_range": report or bool(spec and spec.date_field),
+        "report": report,
+        # a statement or tidy rows, companies side by side or in blocks (detail reports are only rows)
+        "layouts": report and not budget and bool(getattr(source, "layouts", True)),
+        "budget": budget,
+        "periods": report and bool(getattr(source, "periods", False)),
+        "filters": filters,
+        "include_inactive": bool(spec and spec.name_list),
+        "status": bool(spec and spec.has_status),
+        "where": not report and hasattr(source, "query_fields"),
+        "custom_fields": not report,
+    }
+
+
+# Options every source takes: the Company columns and how the sheet writer and the schedule treat the tab.
+COMMON_OPTIONS = (
+    "company_columns",
+    "oversize",
+    "snapshot_column",
+    "on_deleted",
+    "reset_tab",
+    "refresh_on_changes",
+    "missing_company",
+)
+
+
+def option_names(source: Source) -> list[str]:
+    """The `ExporterOptions` fields the source reads, then the ones every exporter has."""
+    wanted = features(source)
+    names = [
+        *(["date_range"] if wanted["date_range"] else []),
+        *(["accounting_method"] if wanted["report"] else []),
+        *(["layout", "companies_layout"] if wanted["layouts"] else []),
+        *(["budget"] if wanted["budget"] else []),
+        *(["summarize_column_by"] if wanted["periods"] else []),
+        *(f"{party}_ids" for party in wanted["filters"]),
+        *(["include_inactive"] if wanted["include_inactive"] else []),
+        *(["status"] if wanted["status"] else []),
+        *(["where"] if wanted["where"] else []),
+    ]
+    return [*names, *COMMON_OPTIONS]

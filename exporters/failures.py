@@ -12,11 +12,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from exporters.catalog import UnknownSource
 from exporters.dates import DateRangeError
 from exporters.filters import WhereError
+from exporters.progress import RunCancelled
 from exporters.reports.pieces import ReportIncomplete
 from exporters.sources.base import CompanyFailed
 from exporters.sources.reports import ReportOptionError
 from qbo.errors import QboError, ReconnectRequired
 from sheets.errors import DestinationMissing, GoogleReconnectRequired, SheetsError
+from store.models import Exporter, Run, RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +74,8 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
         | DateRangeError
         | ReportOptionError
         | ReportIncomplete
-        | UnknownSource,
+        | UnknownSource
+        | RunCancelled,
     ):
         return Failure(str(exc))
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):
@@ -83,3 +86,20 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
         return Failure(DATABASE_LOST, retry=True)
     log.exception("run failed unexpectedly", exc_info=exc)
     return Failure(UNEXPECTED)
+
+
+def what_to_do(run: Run, exporter: Exporter) -> str:
+    """The next step after a failed run ("" for any other run): lift what holds the exporter, fix its
+    destination, reconnect what the error names, or fix the cause and run it again."""
+    if run.status != RunStatus.FAILED:
+        return ""
+    if exporter.paused_reason:
+        return exporter.paused_reason
+    if exporter.destination_error:
+        return "Fix the destination in the exporter's editor as the error says, then trigger a run."
+    if "reconnect" in run.error.lower():
+        return "Reconnect the account the error names (Companies or Google accounts), then trigger a run."
+    return (
+        "Fix what the error names (in the exporter's editor, QuickBooks or Google), then trigger a run; a "
+        "passing problem (a timeout, a busy service) clears by itself at the next scheduled run."
+    )

@@ -31,11 +31,17 @@ def last_run_rows(exporter_id: int) -> int | None:
         ).first()
 
 
+class RunCancelled(Exception):
+    """The run was cancelled while it ran (dashboard or API): it stops here, before writing further."""
+
+
 def set_progress(run_id: int, text: str) -> None:
     """Write the progress text in its own short transaction (visible at once to the dashboard); it is a
-    heartbeat too."""
+    heartbeat too, and where a running run learns it was cancelled (RunCancelled)."""
     with db.session_scope() as session:
         run = session.get(Run, run_id)
+        if run is not None and run.status == RunStatus.CANCELLED:
+            raise RunCancelled(f"run {run_id} was cancelled")
         if run is not None:
             run.progress = text[:500]
             session.add(run)

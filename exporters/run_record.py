@@ -74,9 +74,12 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
 
 
 def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, error: str = "") -> None:
-    states.move_run(run, status, error=error)
+    """The run's end; a run cancelled while it ran stays cancelled (its calls and what it wrote recorded)."""
     run.qbo_calls = outcome.qbo_calls
     run.stats = outcome.stats
+    if run.status == RunStatus.CANCELLED:
+        return
+    states.move_run(run, status, error=error)
     run.progress = progress
 
 

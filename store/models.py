@@ -338,3 +338,22 @@ class AddonLink(SQLModel, table=True):
     google_email: str = ""  # a hint for the account page; the `sub` is the key
     user_id: int = Field(foreign_key="user.id", index=True)
     linked_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    """A Bearer token for /api/v1, acting for one user in one workspace; only its SHA-256 is stored.
+
+    The token is 256 random bits, so a plain SHA-256 can't be reversed by guessing (unlike a password, it
+    needs no slow hash), and looking it up by hash stays one indexed query per API request. `prefix` is its
+    first characters, enough to tell tokens apart in the list and useless to an attacker."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = ""
+    prefix: str
+    token_hash: str = Field(index=True, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -16,6 +16,7 @@ they are kept apart by the queue name and by `run_job_id`, which starts with it.
 | `login_failures(email, address)` | counter | failed logins (`web.auth.ratelimit`) |
 | `login_failures_by_address(address)` | counter | failed logins from one address, any email |
 | `reset_emails(email)` | counter | password-reset emails sent (`web.auth.ratelimit`) |
+| `api_requests(token_id, minute)` | counter, 60 s | one API token's requests in a minute (`web.api.auth`) |
 | `run_job_id(run_id)` | RQ job id | a run's job (`workers.enqueue`): RQ's `rq:job:` key names the queue |
 """
 
@@ -76,6 +77,11 @@ def login_failures_by_address(address: str) -> str:
 
 def reset_emails(email: str) -> str:
     return f"{namespace()}:reset-emails:{email.lower()}:-"
+
+
+def api_requests(token_id: int, minute: int) -> str:
+    """Requests made with one API token in one clock minute (minutes since the epoch)."""
+    return f"{namespace()}:api-requests:{token_id}:{minute}"
 
 
 def run_job_id(run_id: int) -> str:

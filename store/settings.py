@@ -60,6 +60,8 @@ class Settings:
     # Reverse proxies in front of the web process that set X-Forwarded-For/-Proto (App Engine: 1). Only
     # these hops are trusted; 0 trusts none, so a client cannot pick the address the login limit counts.
     proxy_hops: int = 0
+    # Requests one API token may make a minute (/api/v1; Redis counter, 429 + Retry-After past it).
+    api_requests_per_minute: int = 120
 
     # QuickBooks Online (Intuit)
     qbo_client_id: str = ""

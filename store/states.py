@@ -36,6 +36,7 @@ from sqlmodel import Session, col, select
 
 from store.documents import CompanyHold, ExporterPauses, GoogleHold
 from store.models import (
+    ACTIVE_RUN_STATUSES,
     Company,
     CompanyStatus,
     Exporter,
@@ -90,6 +91,17 @@ def move_run(run: Run, to: RunStatus, now: datetime | None = None, *, error: str
         run.finished_at = now
         run.started_at = run.started_at or now
         run.error = error[:2000]
+
+
+def cancel_run(run: Run, by: str, now: datetime | None = None) -> bool:
+    """A queued or running run -> cancelled (False: it had already ended). A queued run is never taken by a
+    worker (`claim_run` takes only queued runs); a running one stops at its next progress write
+    (exporters.progress), before it swaps anything into the live tab."""
+    if RunStatus(run.status) not in ACTIVE_RUN_STATUSES:
+        return False
+    move_run(run, RunStatus.CANCELLED, now, error=f"Cancelled by {by}.")
+    run.progress = "Cancelled"
+    return True
 
 
 def claim_run(session: Session, run_id: int, now: datetime | None = None) -> bool:

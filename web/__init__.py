@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask_openapi3.models.info import Info
+from flask_openapi3.openapi import OpenAPI
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from store.models import SIGN_IN_LIFETIME
@@ -22,7 +24,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = get_settings()
     _refuse_public_demo(settings)
 
-    app = Flask(__name__)
+    from web.api.problems import from_validation
+    from web.api.schemas import ErrorBody
+
+    # flask-openapi3's Flask: it validates /api/v1's requests with pydantic and builds its OpenAPI document;
+    # its own doc pages are off (web.api.docs serves ours from vendored assets under the CSP).
+    app = OpenAPI(
+        __name__,
+        info=Info(
+            title="Sheetbooks API",
+            version="1",
+            description="Companies, Google accounts, sources, exporters and runs of one workspace. "
+            "Authenticate with `Authorization: Bearer <API token>` (Workspace page, or "
+            "`sheetbooks api-token create`).",
+        ),
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "description": "An API token"}},
+        doc_ui=False,
+        validation_error_status=422,
+        validation_error_model=ErrorBody,
+        validation_error_callback=from_validation,
+    )
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
@@ -64,7 +85,7 @@ def _refuse_public_demo(settings: Settings) -> None:
         )
 
 
-def _register_blueprints(app: Flask) -> None:
+def _register_blueprints(app: OpenAPI) -> None:
     from web import (
         addon,
         auth,
@@ -78,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
         webhooks,
         workspaces,
     )
+    from web.api import api, docs
+    from web.extensions import csrf
 
     blueprints = (
         health,
@@ -91,7 +114,10 @@ def _register_blueprints(app: Flask) -> None:
         runs,
         webhooks,
         addon,
+        docs,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(addon.pages)
+    csrf.exempt(api)  # Bearer tokens, never cookies: nothing for a cross-site form to ride on
+    app.register_api(api)

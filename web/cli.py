@@ -1,4 +1,4 @@
-"""The `sheetbooks` command: web, worker, tick, demo, emulate, addon, db, keys."""
+"""The `sheetbooks` command: web, worker, tick, demo, emulate, addon, db, keys, api-token."""
 
 from __future__ import annotations
 
@@ -79,6 +79,20 @@ def _keys(args: argparse.Namespace) -> None:
     print(f"re-encrypted {reencrypt_all()} secrets with the newest TOKEN_KEYS key")
 
 
+def _api_token(args: argparse.Namespace) -> None:
+    from store.api_tokens import TokenRefused, issue_for
+    from store.db import session_scope
+
+    try:
+        with session_scope() as session:
+            row, token = issue_for(session, args.email, args.workspace, args.name, args.expires_days)
+            expires = row.expires_at.isoformat() if row.expires_at else "never"
+    except TokenRefused as refused:
+        sys.exit(str(refused))
+    print(f"API token {row.prefix}… for {args.email} (expires: {expires}); it is shown only once:")
+    print(token)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="sheetbooks", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -129,6 +143,14 @@ def parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="token encryption keys")
     keys.add_argument("action", choices=["new", "rotate"])
     keys.set_defaults(func=_keys)
+
+    api_token = commands.add_parser("api-token", help="API tokens for /api/v1")
+    api_token.add_argument("action", choices=["create"])
+    api_token.add_argument("--email", required=True, help="the user the token acts for")
+    api_token.add_argument("--workspace", help="the workspace's name (default: the user's first)")
+    api_token.add_argument("--name", default="command line", help="what the token is for")
+    api_token.add_argument("--expires-days", type=int, default=None, help="expire after this many days")
+    api_token.set_defaults(func=_api_token)
     return root
 
 

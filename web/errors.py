@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
@@ -34,7 +34,11 @@ def _wants_json() -> bool:
     return request.path.endswith(".json") or request.path.startswith("/webhooks/")
 
 
-def _page(code: int, detail: str | None = None) -> Page:
+def _page(code: int, detail: str | None = None) -> Page | Response:
+    if request.path.startswith("/api/"):
+        from web.api.problems import http_answer
+
+        return http_answer(code)
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     if _wants_json():
         return {"error": title, "message": detail or message}, code
@@ -43,20 +47,20 @@ def _page(code: int, detail: str | None = None) -> Page:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> Page:
+    def csrf_error(error: CSRFError) -> Page | Response:
         return _page(400, EXPIRED_FORM)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Page:
+    def http_error(error: HTTPException) -> Page | Response:
         return _page(error.code or 500)
 
     @app.errorhandler(RedisError)
-    def redis_down(error: RedisError) -> Page:
+    def redis_down(error: RedisError) -> Page | Response:
         # Logged without the traceback's noise; the page names no host, port or exception class.
         log.error("Redis unavailable on %s %s: %s", request.method, request.path, error)
         return _page(503)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Page:
+    def unexpected(error: Exception) -> Page | Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _page(500)

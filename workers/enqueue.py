@@ -11,7 +11,15 @@ from sqlmodel import Session, col, select
 from exporters.schedules import next_slot
 from store import redis_keys, states
 from store.db import session_scope
-from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunTrigger, utcnow
+from store.models import (
+    ACTIVE_RUN_STATUSES,
+    Exporter,
+    ExporterCompany,
+    ExporterState,
+    Run,
+    RunTrigger,
+    utcnow,
+)
 from store.rows import saved_id
 from store.settings import get_settings
 from workers.queue import get_queue, get_redis
@@ -67,6 +75,40 @@ def enqueue_run(
                 )
             session.add(exporter)
         submit(saved_id(run), priority=trigger == RunTrigger.MANUAL)
+    return run
+
+
+class CannotRun(RuntimeError):
+    """ "Run now" refused: the message says why and what to do; `active_run_id` is the run already queued
+    or running, when that is the reason."""
+
+    def __init__(self, message: str, active_run_id: int | None = None) -> None:
+        super().__init__(message)
+        self.active_run_id = active_run_id
+
+
+def run_now(exporter_id: int, workspace_id: int) -> Run:
+    """ "Run now" from any front door: the new queued run, or CannotRun saying why not."""
+    with session_scope() as session:
+        exporter = session.get(Exporter, exporter_id)
+        if exporter is None or exporter.workspace_id != workspace_id:
+            raise LookupError(f"exporter {exporter_id} is not in workspace {workspace_id}")
+        if exporter.state in (ExporterState.PAUSED_COMPANY, ExporterState.PAUSED_GOOGLE):
+            raise CannotRun(f"{exporter.name} can't run: {exporter.paused_reason}")
+        reads = session.exec(
+            select(ExporterCompany).where(ExporterCompany.exporter_id == exporter_id)
+        ).first()
+        if reads is None:
+            raise CannotRun(f"{exporter.name} reads no company: edit it and choose one.")
+        name = exporter.name
+    run = enqueue_run(exporter_id, workspace_id, RunTrigger.MANUAL)
+    if run is None:
+        with session_scope() as session:
+            active = active_run(session, exporter_id)
+        raise CannotRun(
+            f"{name} is already queued or running; follow that run.",
+            active.id if active is not None else None,
+        )
     return run
 
 

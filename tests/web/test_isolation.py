@@ -57,7 +57,7 @@ def test_every_route_hides_b_rows_from_a(app: Flask, user: Browser, b_rows: dict
     checked = 0
     for rule in app.url_map.iter_rules():
         ids = set(rule.arguments) & set(PARAMS)
-        if not ids:
+        if not ids or rule.rule.startswith("/api/"):  # /api/v1 takes tokens, not cookies: tests/web/api
             continue
         with app.test_request_context():
             url = url_for(rule.endpoint, **{name: b_rows[PARAMS[name]] for name in rule.arguments})

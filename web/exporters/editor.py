@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from wtforms import Field
 
-from exporters.catalog import UnknownSource, get_source, list_sources, resolve_columns
+from exporters.catalog import UnknownSource, features, get_source, list_sources, resolve_columns
 from exporters.columns import CUSTOM_PREFIX, custom_field
 from exporters.definition import WRITE_OPTIONS, ExporterDefinition, FieldError, company_ids
 from exporters.schedule_kinds import KindError
@@ -46,29 +46,6 @@ def source_or_none(key: str | None) -> Any:
         return get_source(key or "")
     except UnknownSource:
         return None
-
-
-def features(source: Any) -> dict[str, Any]:
-    """Which option fields make sense for the source."""
-    if source is None:
-        return {}
-    report = source.kind == "report"
-    spec = None if report else getattr(source, "filters", None)
-    filters = list(source.filter_params) if report else [name for name, _ref in (spec.party if spec else ())]
-    budget = bool(getattr(source, "takes_budget", False))
-    return {
-        "date_range": report or bool(spec and spec.date_field),
-        "report": report,
-        # a statement or tidy rows, companies side by side or in blocks (detail reports are only rows)
-        "layouts": report and not budget and bool(getattr(source, "layouts", True)),
-        "budget": budget,
-        "periods": report and bool(getattr(source, "periods", False)),
-        "filters": filters,
-        "include_inactive": bool(spec and spec.name_list),
-        "status": bool(spec and spec.has_status),
-        "where": not report and hasattr(source, "query_fields"),
-        "custom_fields": not report,
-    }
 
 
 def custom_keys(text: str | None) -> list[str]:

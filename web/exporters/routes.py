@@ -6,6 +6,7 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
+from exporters.catalog import features
 from exporters.definition import (
     DefinitionRefused,
     company_ids,
@@ -16,9 +17,10 @@ from exporters.definition import (
     validate,
 )
 from exporters.schedules import label_of, upcoming_runs
+from exporters.switch import pause, resume
 from store import states
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, ExporterState, GoogleAccount, Run, RunStatus, RunTrigger
+from store.models import Company, Exporter, ExporterState, GoogleAccount, Run
 from store.rows import saved_id
 from store.settings import get_settings
 from web.current import get_scoped, login_required, scoped
@@ -27,7 +29,6 @@ from web.exporters import bp
 from web.exporters.editor import (
     default_zone,
     definition_from,
-    features,
     load,
     options_from,
     prepare,
@@ -40,7 +41,7 @@ from web.exporters.run_chart import run_chart
 from web.exporters.schedule_form import FIELDS_OF, ScheduleFields, preview
 from web.forms import ConfirmForm
 from web.sheets_links import sheet_link
-from workers.enqueue import enqueue_run
+from workers import enqueue
 
 # The editor's answer: the page (with 400 when a POST did not save), or a redirect once the exporter saved.
 EditorPage = str | tuple[str, int] | Response
@@ -199,18 +200,12 @@ def toggle(exporter_id: int) -> Response:
     _checked_post()
     session = get_session()
     if states.can_apply(exporter, states.Event.USER_ENABLED):
-        state = states.apply(session, exporter, states.Event.USER_ENABLED)
-        if state == ExporterState.ACTIVE:
+        if resume(session, exporter) == ExporterState.ACTIVE:
             flash(f"Enabled {exporter.name}.", "success")
         else:
             flash(f"{exporter.name} stays paused: {exporter.paused_reason}", "error")
     else:
-        states.apply(session, exporter, states.Event.USER_DISABLED, by=g.user.email)
-        for run in session.exec(
-            select(Run).where(Run.exporter_id == exporter.id, Run.status == RunStatus.QUEUED)
-        ).all():
-            states.move_run(run, RunStatus.CANCELLED, error=f"Cancelled: {exporter.name} was disabled.")
-            session.add(run)
+        pause(session, exporter, by=g.user.email)
         flash(f"Disabled {exporter.name}: it won't run on its schedule or on webhooks.", "success")
     session.commit()
     return redirect(url_for("exporters.show", exporter_id=exporter.id))
@@ -235,15 +230,10 @@ def delete(exporter_id: int) -> str | Response:
 def run_now(exporter_id: int) -> Response:
     exporter = get_scoped(Exporter, exporter_id)
     _checked_post()
-    if exporter.state in (ExporterState.PAUSED_COMPANY, ExporterState.PAUSED_GOOGLE):
-        flash(f"{exporter.name} can't run: {exporter.paused_reason}", "error")
-        return redirect(url_for("exporters.show", exporter_id=exporter.id))
-    if not company_ids(get_session(), exporter):
-        flash(f"{exporter.name} reads no company: edit it and choose one.", "error")
-        return redirect(url_for("exporters.show", exporter_id=exporter.id))
-    run = enqueue_run(saved_id(exporter), g.workspace.id, RunTrigger.MANUAL)
-    if run is None:
-        flash(f"{exporter.name} is already queued or running; follow that run below.", "info")
+    try:
+        run = enqueue.run_now(saved_id(exporter), g.workspace.id)
+    except enqueue.CannotRun as refused:
+        flash(str(refused), "info" if refused.active_run_id is not None else "error")
         return redirect(url_for("exporters.show", exporter_id=exporter.id))
     flash(f"Queued run #{run.id} of {exporter.name}.", "success")
     return redirect(url_for("runs.show", run_id=run.id))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("workspaces", __name__, url_prefix="/workspace")
 
-from web.workspaces import routes  # noqa: E402, F401
+from web.workspaces import api_tokens, routes  # noqa: E402, F401

@@ -30,7 +30,11 @@ INVITE_VALID_FOR = timedelta(days=7)
 
 @bp.get("/members")
 @login_required
-def members() -> str:
+def members(new_token: str | None = None) -> str:
+    """The workspace page: members, invites, and the user's API tokens (`new_token`: just created)."""
+    from web.workspaces.api_tokens import token_list
+    from web.workspaces.forms import ApiTokenForm
+
     session = get_session()
     rows = session.exec(
         select(Membership, User)
@@ -48,6 +52,10 @@ def members() -> str:
         form=ConfirmForm(),
         invite_form=InviteForm(),
         zone_form=WorkspaceZoneForm(time_zone=g.workspace.time_zone),
+        api_tokens=token_list(),
+        token_form=ApiTokenForm(formdata=None),
+        new_token=new_token,
+        now=utcnow(),
     )
 
 
