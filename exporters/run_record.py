@@ -57,6 +57,10 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
         run = session.get(Run, run_id)
         if run is None or not _still_running(run):
             return
+        if run.status == RunStatus.CANCELLED:  # stopped by the user: its calls recorded, nothing retried
+            _finish(run, RunStatus.FAILED, outcome or Outcome(), progress="Cancelled")
+            session.add(run)
+            return
         message = failure.message
         if failure.retry:  # not the export's fault: once more, a little later
             _retry, said = retry_once(session, run, utcnow())
@@ -84,9 +88,10 @@ def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, err
 
 
 def _still_running(run: Run) -> bool:
-    """Whether the run's outcome is still ours to record: not when it was ended meanwhile (cancelled, or
-    failed by the reaper that took its worker for dead); that ending stands."""
-    ended = RunStatus(run.status) in states.FINISHED
+    """Whether the run's outcome is still ours to record: not when it was ended meanwhile by the reaper that
+    took its worker for dead (that ending stands); a run the user cancelled keeps its status, but its calls
+    and what it wrote are recorded (`_finish`)."""
+    ended = RunStatus(run.status) in states.FINISHED and run.status != RunStatus.CANCELLED
     if ended:
         log.warning(
             "run %s ended as %s before its worker finished; its outcome is not recorded", run.id, run.status
