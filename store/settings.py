@@ -42,6 +42,10 @@ class Settings:
     # Reverse proxies in front of the web process that set X-Forwarded-For/-Proto (App Engine: 1). Only
     # these hops are trusted; 0 trusts none, so a client cannot pick the address the login limit counts.
     proxy_hops: int = 0
+    # Run retention (store.retention): runs queued more than this many days ago are deleted by the hourly
+    # maintenance job (0 keeps them forever), except each exporter's newest RUN_RETENTION_KEEP runs.
+    run_retention_days: int = 90
+    run_retention_keep: int = 100
 
     # QuickBooks Online (Intuit)
     qbo_client_id: str = ""

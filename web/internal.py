@@ -1,4 +1,4 @@
-"""Endpoints for App Engine cron (cron.yaml): the tick and the refresh-token keep-alive.
+"""Endpoints for App Engine cron (cron.yaml): the tick, the refresh-token keep-alive, run retention.
 
 App Engine strips `X-Appengine-Cron` from outside requests, so there only its cron can call these.
 Anywhere else anyone could send that header, so they answer 403 unless the App Engine runtime
@@ -39,3 +39,12 @@ def keep_alive() -> dict[str, list[int]]:
 
     _from_cron()
     return {"refreshed": keep_companies_alive()}
+
+
+@bp.get("/prune-runs")
+def prune_runs() -> dict[str, int]:
+    """Delete runs older than the retention setting (each exporter keeps its newest few)."""
+    from workers.maintenance import prune_runs as run
+
+    _from_cron()
+    return {"deleted": run()}

@@ -47,6 +47,13 @@ def keep_companies_alive() -> None:
     run()
 
 
+def prune_runs() -> None:
+    """Delete runs older than the retention setting, for deployments that schedule it with `rq cron`."""
+    from workers.maintenance import prune_runs as run
+
+    run()
+
+
 def process_webhook(body: bytes) -> dict[str, int]:
     """Process one verified Intuit webhook delivery: dedupe its events, queue the runs they call for."""
     from workers.webhooks import process_delivery

@@ -7,7 +7,7 @@ import logging
 from sqlmodel import col, select
 
 from store.db import session_scope
-from store.models import Company
+from store.models import Company, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +29,17 @@ def keep_companies_alive() -> list[int]:
         except Exception:
             log.exception("keep-alive failed for company %s", company_id)
     return refreshed
+
+
+def prune_runs() -> int:
+    """Delete runs older than the retention setting (store.retention); return how many."""
+    from store.retention import Retention
+    from store.retention import prune_runs as prune
+    from store.settings import get_settings
+
+    settings = get_settings()
+    retention = Retention(days=settings.run_retention_days, keep=settings.run_retention_keep)
+    deleted = prune(session_scope, utcnow(), retention)
+    if deleted:
+        log.info("pruned %s runs older than %s days", deleted, retention.days)
+    return deleted
