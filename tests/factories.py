@@ -78,6 +78,9 @@ def dashboard(
                 "realm_id": f"realm-{i}",
                 "name": f"Company {i:03}",
                 "connected_at": now,
+                "refresh_token_issued_at": now,  # a healthy connection: its grant has months left
+                "refresh_expires_at": now + timedelta(days=100),
+                "refresh_hard_expires_at": now + timedelta(days=1000),
             }
             for i in range(companies)
         ],

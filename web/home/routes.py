@@ -19,7 +19,7 @@ from web.database import get_session
 from web.home import bp
 from web.sheets_links import sheet_link
 
-LATEST = 10  # exporters and runs shown; the lists have the rest
+LATEST = 10  # exporters, runs, companies and accounts shown; their pages have the rest
 COUNTED = timedelta(days=1)  # runs counted by status: those queued in the last day
 
 
@@ -53,4 +53,5 @@ def index() -> str:
         schedules={row.exporter.id: label_of(row.exporter.schedule_minutes) for row in exporters.rows},
         source_labels={key: source.label for key, source in SOURCES.items()},
         runs=list_runs(session, workspace_id, limit=LATEST).rows,
+        shown=LATEST,  # companies and Google accounts listed in each card
     )
