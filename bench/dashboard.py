@@ -145,12 +145,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON (the child's answer)")
     args = parser.parse_args()
     if args.before:
-        argv = [sys.executable, "-m", "bench.dashboard", "--json"]
+        # run as a script from the other checkout: its code comes first on the path, this file's seeding
+        argv = [sys.executable, str(Path(__file__).resolve()), "--json"]
         argv += ["--companies", str(args.companies), "--exporters", str(args.exporters)]
         argv += ["--runs", str(args.runs), "--repeat", str(args.repeat)]
-        env = {**os.environ, "PYTHONPATH": f"{Path(args.before).resolve()}"}
-        # the child imports bench.dashboard from here, everything else from --before
-        child = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        before = Path(args.before).resolve()
+        env = {**os.environ, "PYTHONPATH": str(before)}
+        child = subprocess.run(argv, env=env, cwd=before, capture_output=True, text=True, check=False)
         sys.stderr.write(child.stderr)
         if child.returncode:
             raise SystemExit(child.returncode)
