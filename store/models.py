@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.documents import ExporterOptions, ExporterPauses, RunStats, SheetState, TypedJSON
@@ -162,8 +162,16 @@ class GoogleAccount(SQLModel, table=True):
 class Exporter(TypedDocuments, SQLModel, table=True):
     """Source + companies + columns + filters + destination + write mode + schedule."""
 
+    # The lists (store.listing) go newest first within a workspace, by each of their filters.
+    __table_args__ = (
+        Index("ix_exporter_workspace_id_id", "workspace_id", "id"),
+        Index("ix_exporter_workspace_id_state_id", "workspace_id", "state", "id"),
+        Index("ix_exporter_workspace_id_source_id", "workspace_id", "source", "id"),
+        Index("ix_exporter_workspace_id_google_account_id_id", "workspace_id", "google_account_id", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
     name: str
     source: str  # a key of exporters.catalog, e.g. "invoices", "profit_and_loss"
     columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -201,6 +209,9 @@ class Exporter(TypedDocuments, SQLModel, table=True):
 class ExporterCompany(SQLModel, table=True):
     """Which companies an exporter reads, in the analyst's order."""
 
+    # The primary key serves "companies of an exporter"; this one "exporters of a company" (list filters).
+    __table_args__ = (Index("ix_exportercompany_company_id_exporter_id", "company_id", "exporter_id"),)
+
     exporter_id: int = Field(foreign_key="exporter.id", primary_key=True)
     company_id: int = Field(foreign_key="company.id", primary_key=True)
     position: int = 0
@@ -209,9 +220,18 @@ class ExporterCompany(SQLModel, table=True):
 class Run(TypedDocuments, SQLModel, table=True):
     """One execution of an exporter; its id is the RQ job id."""
 
+    # Newest first (by id) within a workspace, an exporter, a status (store.listing); the home page's
+    # counts of the last day (workspace, queued_at). An exporter's latest run is one probe of the second.
+    __table_args__ = (
+        Index("ix_run_workspace_id_id", "workspace_id", "id"),
+        Index("ix_run_exporter_id_id", "exporter_id", "id"),
+        Index("ix_run_workspace_id_status_id", "workspace_id", "status", "id"),
+        Index("ix_run_workspace_id_queued_at", "workspace_id", "queued_at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    exporter_id: int = Field(foreign_key="exporter.id", index=True)
-    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    exporter_id: int = Field(foreign_key="exporter.id")
+    workspace_id: int = Field(foreign_key="workspace.id")
     trigger: str = RunTrigger.MANUAL
     # The run this one retries automatically (its worker died, or Redis went away): exporters.retries.
     retry_of_id: int | None = None

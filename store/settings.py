@@ -62,6 +62,10 @@ class Settings:
     proxy_hops: int = 0
     # Requests one API token may make a minute (/api/v1; Redis counter, 429 + Retry-After past it).
     api_requests_per_minute: int = 120
+    # Run retention (store.retention): runs queued more than this many days ago are deleted by the hourly
+    # maintenance job (0 keeps them forever), except each exporter's newest RUN_RETENTION_KEEP runs.
+    run_retention_days: int = 90
+    run_retention_keep: int = 100
 
     # QuickBooks Online (Intuit)
     qbo_client_id: str = ""

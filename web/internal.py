@@ -1,4 +1,5 @@
-"""Endpoints for App Engine cron (cron.yaml): the tick, the refresh-token keep-alive, the sign-in purge.
+"""Endpoints for App Engine cron (cron.yaml): the tick, the refresh-token keep-alive, the sign-in purge,
+run retention.
 
 App Engine strips `X-Appengine-Cron` from outside requests, so there only its cron can call these.
 Anywhere else anyone could send that header, so they answer 403 unless the App Engine runtime
@@ -48,3 +49,12 @@ def purge() -> dict[str, int]:
 
     _from_cron()
     return purge_expired_sign_ins()
+
+
+@bp.get("/prune-runs")
+def prune_runs() -> dict[str, int]:
+    """Delete runs older than the retention setting (each exporter keeps its newest few)."""
+    from workers.maintenance import prune_runs as run
+
+    _from_cron()
+    return {"deleted": run()}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, has_request_context, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from web.dates import aware
 
@@ -37,15 +37,23 @@ def local_time(value: datetime | None) -> Markup:
     if value is None:
         return Markup("—")
     moment = aware(value)
-    zone, whose = viewer_zone()
+    zone, whose = _request_zone()
     utc, local = moment.astimezone(UTC), moment.astimezone(zone)
-    return Markup('<time datetime="{}" title="{} UTC" data-zone="{}">{} {}</time>').format(
-        utc.isoformat(),
-        utc.strftime("%Y-%m-%d %H:%M"),
-        whose,
-        local.strftime("%Y-%m-%d %H:%M"),
-        local.tzname(),
+    # escape() and an f-string: Markup.format costs ~0.2 ms a call, and a page of runs has 150 times
+    return Markup(
+        f'<time datetime="{escape(utc.isoformat())}" title="{utc:%Y-%m-%d %H:%M} UTC" '
+        f'data-zone="{escape(whose)}">{local:%Y-%m-%d %H:%M} {escape(local.tzname() or "")}</time>'
     )
+
+
+def _request_zone() -> tuple[ZoneInfo, str]:
+    """viewer_zone(), looked up once per request (a list page shows hundreds of times)."""
+    if not has_request_context():
+        return viewer_zone()
+    known: tuple[ZoneInfo, str] | None = g.get("viewer_zone")
+    if known is None:
+        known = g.viewer_zone = viewer_zone()
+    return known
 
 
 def init_app(app: Flask) -> None:

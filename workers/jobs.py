@@ -75,6 +75,13 @@ def send_email(email_id: int, lease: datetime) -> bool:
     return send_one(email_id, lease)
 
 
+def prune_runs() -> None:
+    """Delete runs older than the retention setting, for deployments that schedule it with `rq cron`."""
+    from workers.maintenance import prune_runs as run
+
+    run()
+
+
 def process_webhook(body: bytes) -> dict[str, int]:
     """Process one verified Intuit webhook delivery: dedupe its events, queue the runs they call for."""
     from workers.webhooks import process_delivery

@@ -55,3 +55,17 @@ def purge_expired_sign_ins(now: datetime | None = None) -> dict[str, int]:
 
 def _count(result: object) -> int:
     return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+def prune_runs() -> int:
+    """Delete runs older than the retention setting (store.retention); return how many."""
+    from store.retention import Retention
+    from store.retention import prune_runs as prune
+    from store.settings import get_settings
+
+    settings = get_settings()
+    retention = Retention(days=settings.run_retention_days, keep=settings.run_retention_keep)
+    deleted = prune(session_scope, utcnow(), retention)
+    if deleted:
+        log.info("pruned %s runs older than %s days", deleted, retention.days)
+    return deleted

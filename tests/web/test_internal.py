@@ -7,7 +7,7 @@ CRON = {"X-Appengine-Cron": "true"}
 
 def test_outside_app_engine_the_cron_header_opens_nothing(client, monkeypatch) -> None:
     monkeypatch.delenv("GAE_ENV", raising=False)
-    for url in ("/internal/tick", "/internal/keep-alive"):
+    for url in ("/internal/tick", "/internal/keep-alive", "/internal/prune-runs"):
         assert client.get(url, headers=CRON).status_code == 403
         assert client.get(url).status_code == 403
 
@@ -25,3 +25,6 @@ def test_on_app_engine_only_requests_from_its_cron_run_the_tick_and_keep_alive(c
     }
     keep_alive = client.get("/internal/keep-alive", headers=CRON)
     assert keep_alive.status_code == 200 and keep_alive.json == {"refreshed": []}
+    assert client.get("/internal/prune-runs").status_code == 403
+    prune = client.get("/internal/prune-runs", headers=CRON)
+    assert prune.status_code == 200 and prune.json == {"deleted": 0}

@@ -11,7 +11,9 @@ from werkzeug.wrappers import Response
 from connections.companies import disconnect, remove_company
 from connections.health import token_health
 from connections.oauth import RealmNotGranted, finish_quickbooks, quickbooks_consent_url
+from connections.rows import saved_id
 from qbo.errors import QboError
+from store.listing import exporter_counts_by_company
 from store.models import Company, Exporter, ExporterCompany, Run, User
 from store.settings import get_settings
 from web import oauth_state
@@ -37,18 +39,14 @@ def _exporters_of(company: Company) -> list[Exporter]:
 
 
 def _only_reading(company: Company, exporters: list[Exporter]) -> list[Exporter]:
-    """The exporters that read no other company (removing the company deletes them)."""
-    session = get_session()
-    alone = []
-    for exporter in exporters:
-        others = session.exec(
-            select(ExporterCompany).where(
-                ExporterCompany.exporter_id == exporter.id, ExporterCompany.company_id != company.id
-            )
-        ).first()
-        if others is None:
-            alone.append(exporter)
-    return alone
+    """The exporters that read no other company (removing the company deletes them), in one query."""
+    others = select(ExporterCompany.exporter_id).where(ExporterCompany.company_id != company.id)
+    reading_others = set(
+        get_session()
+        .exec(others.where(col(ExporterCompany.exporter_id).in_([e.id for e in exporters])))
+        .all()
+    )
+    return [exporter for exporter in exporters if exporter.id not in reading_others]
 
 
 @bp.get("/")
@@ -58,9 +56,10 @@ def index() -> str:
     companies = session.exec(scoped(Company).order_by(Company.name)).all()
     user_ids = {c.connected_by_id for c in companies if c.connected_by_id}
     users = {u.id: u.email for u in session.exec(select(User).where(col(User.id).in_(user_ids))).all()}
+    exporters = exporter_counts_by_company(session, g.workspace.id)
     return render_template(
         "companies/index.html",
-        rows=[(c, token_health(c), len(_exporters_of(c))) for c in companies],
+        rows=[(c, token_health(c), exporters.get(saved_id(c), 0)) for c in companies],
         users=users,
         scopes=get_settings().qbo_scopes.split(),
         form=ConfirmForm(),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
-from sqlmodel import col, select
+from sqlmodel import func, select
 from werkzeug.wrappers import Response
 
 from exporters.catalog import features
 from exporters.definition import (
     DefinitionRefused,
-    company_ids,
     definition_of,
     delete_exporter,
     save,
@@ -20,7 +19,8 @@ from exporters.schedules import label_of, upcoming_runs
 from exporters.switch import pause, resume
 from store import states
 from store.documents import ExporterOptions
-from store.models import Company, Exporter, ExporterState, GoogleAccount, Run
+from store.listing import ExporterFilters, RunFilters, companies_of, list_exporters, list_runs
+from store.models import Exporter, ExporterState, GoogleAccount, Run, RunStatus
 from store.rows import saved_id
 from store.settings import get_settings
 from web.current import get_scoped, login_required, scoped
@@ -40,6 +40,7 @@ from web.exporters.forms import ID_HELP, ExporterForm
 from web.exporters.run_chart import run_chart
 from web.exporters.schedule_form import FIELDS_OF, ScheduleFields, preview
 from web.forms import ConfirmForm
+from web.paging import Choices, company_and_source_choices, cursor_or_none, listing_args, pager
 from web.sheets_links import sheet_link
 from workers import enqueue
 
@@ -47,36 +48,31 @@ from workers import enqueue
 EditorPage = str | tuple[str, int] | Response
 
 
-def _last_runs(exporter_ids: list[int]) -> dict[int, Run]:
-    runs = (
-        get_session()
-        .exec(select(Run).where(col(Run.exporter_id).in_(exporter_ids)).order_by(col(Run.id).desc()))
-        .all()
-    )
-    last: dict[int, Run] = {}
-    for run in runs:
-        last.setdefault(run.exporter_id, run)
-    return last
-
-
-def _company_names() -> dict[int, str]:
-    return {saved_id(c): c.name or c.realm_id for c in get_session().exec(scoped(Company)).all()}
+def _filter_choices() -> list[Choices]:
+    """The exporters list's filters."""
+    return [
+        *company_and_source_choices(),
+        ("state", "State", [(state.value, state.value.replace("_", " ")) for state in ExporterState]),
+        ("status", "Last run", [(status.value, status.value) for status in RunStatus]),
+    ]
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
+    """A page of exporters, newest first, filtered by company, source, state or the latest run's status."""
     session = get_session()
-    exporters = session.exec(scoped(Exporter).order_by(Exporter.name)).all()
+    filters, cursor = listing_args(ExporterFilters.from_query, ExporterFilters())
+    page = list_exporters(session, g.workspace.id, filters, cursor)
     accounts = {a.id: a.email for a in session.exec(scoped(GoogleAccount)).all()}
-    names = _company_names()
     return render_template(
         "exporters/index.html",
-        exporters=exporters,
-        companies={e.id: [names.get(i, "?") for i in company_ids(session, e)] for e in exporters},
+        rows=page.rows,
+        pages=pager(page),
+        filters=_filter_choices(),
+        filtered=filters != ExporterFilters() or cursor is not None,
         accounts=accounts,
-        last_runs=_last_runs([saved_id(e) for e in exporters]),
-        links={e.id: sheet_link(e) for e in exporters},
+        links={row.exporter.id: sheet_link(row.exporter) for row in page.rows},
         schedule_label=label_of,
     )
 
@@ -164,23 +160,20 @@ def schedule_preview() -> Response:
 def show(exporter_id: int) -> str:
     exporter = get_scoped(Exporter, exporter_id)
     session = get_session()
-    names = _company_names()
     account = session.get(GoogleAccount, exporter.google_account_id) if exporter.google_account_id else None
-    runs = session.exec(
-        select(Run).where(Run.exporter_id == exporter.id).order_by(col(Run.id).desc()).limit(50)
-    ).all()
+    runs = list_runs(session, g.workspace.id, RunFilters(exporter_id=exporter.id), cursor_or_none())
     return render_template(
         "exporters/show.html",
         exporter=exporter,
-        companies=[names.get(i, "?") for i in company_ids(session, exporter)],
+        companies=[c.name for c in companies_of(session, [exporter_id]).get(exporter_id, [])],
         account=account,
-        runs=runs,
-        exporter_names=None,
+        runs=runs.rows,
+        pages=pager(runs),
         written=tab_labels(definition_of(session, exporter)),
         sheet_url=sheet_link(exporter),
         schedule=label_of(exporter),
         upcoming=upcoming_runs(exporter),
-        chart=run_chart(runs),
+        chart=run_chart([row.run for row in runs.rows]),
         pause_after=get_settings().pause_after_failures,
         form=ConfirmForm(),
     )
@@ -221,7 +214,7 @@ def delete(exporter_id: int) -> str | Response:
         get_session().commit()
         flash(f"Deleted {exporter.name} and its run history; the spreadsheet stays in Drive.", "success")
         return redirect(url_for("exporters.index"))
-    runs = len(get_session().exec(select(Run.id).where(Run.exporter_id == exporter.id)).all())
+    runs = get_session().exec(select(func.count()).where(Run.exporter_id == exporter.id)).one()
     return render_template("exporters/delete.html", exporter=exporter, runs=runs, form=form)
 
 

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from connections.google_accounts import disconnect_google_account, ensure_service_account
 from connections.oauth import finish_google, google_code_verifier, google_consent_url
-from connections.rows import saved_id
 from sheets.errors import SheetsError
+from store.listing import exporters_by_account
 from store.models import Exporter, GoogleAccount
 from web import oauth_state
 from web.current import get_scoped, login_required, scoped
@@ -23,12 +23,9 @@ log = logging.getLogger(__name__)
 FLOW = "google"
 
 
-def _exporters_by_account() -> dict[int, list[Exporter]]:
-    grouped: dict[int, list[Exporter]] = {}
-    for exporter in get_session().exec(scoped(Exporter).order_by(Exporter.name)).all():
-        if exporter.google_account_id is not None:
-            grouped.setdefault(exporter.google_account_id, []).append(exporter)
-    return grouped
+def _exporters_of(account: GoogleAccount) -> list[Exporter]:
+    statement = scoped(Exporter).where(Exporter.google_account_id == account.id).order_by(Exporter.name)
+    return list(get_session().exec(statement).all())
 
 
 @bp.get("/")
@@ -46,7 +43,7 @@ def index() -> str:
         "google/index.html",
         accounts=accounts,
         service_account=service_account,
-        exporters=_exporters_by_account(),
+        exporters=exporters_by_account(session, g.workspace.id),
         form=ConfirmForm(),
     )
 
@@ -105,7 +102,7 @@ def callback() -> Response:
 @login_required
 def disconnect(account_id: int) -> str | Response:
     account = get_scoped(GoogleAccount, account_id)
-    exporters = _exporters_by_account().get(saved_id(account), [])
+    exporters = _exporters_of(account)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         warning = disconnect_google_account(get_session(), account)

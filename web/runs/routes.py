@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from flask import render_template
-from sqlmodel import col
+from flask import g, render_template
 
-from store.models import ACTIVE_RUN_STATUSES, Exporter, Run
+from store.listing import RunFilters, list_runs
+from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunStatus
 from store.rows import saved_id
 from web.current import get_scoped, login_required, scoped
 from web.database import get_session
+from web.paging import company_and_source_choices, listing_args, pager
 from web.runs import bp
 from web.sheets_links import sheet_link
-
-PAGE = 100
 
 
 class RunJson(TypedDict):
@@ -61,10 +60,22 @@ def run_json(run: Run) -> RunJson:
 @bp.get("/")
 @login_required
 def index() -> str:
+    """A page of runs, newest first, filtered by exporter, company, source or status."""
     session = get_session()
-    runs = session.exec(scoped(Run).order_by(col(Run.id).desc()).limit(PAGE)).all()
-    names = {e.id: e.name for e in session.exec(scoped(Exporter)).all()}
-    return render_template("runs/index.html", runs=runs, exporter_names=names)
+    filters, cursor = listing_args(RunFilters.from_query, RunFilters())
+    page = list_runs(session, g.workspace.id, filters, cursor)
+    choices = [
+        *company_and_source_choices(),
+        ("status", "Status", [(status.value, status.value) for status in RunStatus]),
+    ]
+    return render_template(
+        "runs/index.html",
+        runs=page.rows,
+        pages=pager(page),
+        filters=choices,
+        filtered=filters != RunFilters() or cursor is not None,
+        show_exporter=True,
+    )
 
 
 @bp.get("/<int:run_id>")
