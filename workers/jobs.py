@@ -12,13 +12,34 @@ log = logging.getLogger(__name__)
 
 
 def preload() -> None:
-    """Import the job code once in the worker, before it forks a work-horse per job: a forked horse
-    then starts with the export pipeline loaded (~1 s of imports otherwise paid by every run)."""
+    """Load everything a run needs once in the worker, before it forks a work-horse per job: a forked
+    horse then starts warm instead of paying it on every run.
+
+    - the job code (~1 s of imports);
+    - the database driver and dialect, initialised by one connection that is closed again (the horse
+      must not share a socket): otherwise every horse imports psycopg and asks the server its version
+      and settings before its first query;
+    - the ORM mappers, configured on first use otherwise;
+    - `gc.freeze()` last: the collector then never walks the preloaded objects in a horse, which would
+      copy every page they live on (copy-on-write) in each one.
+    """
+    import gc
+    import netrc  # noqa: F401  # requests reads ~/.netrc on every request: imported by the first otherwise
+
+    from sqlalchemy.orm import configure_mappers
+
     import exporters.export_run  # noqa: F401
     import workers.mail
     import workers.maintenance
     import workers.tick
     import workers.webhooks  # noqa: F401
+
+    engine = get_engine()
+    with engine.connect():
+        pass
+    engine.dispose()
+    configure_mappers()
+    gc.freeze()
 
 
 def run_export(run_id: int) -> None:

@@ -1,0 +1,188 @@
+"""Due → running for D due one-invoice exporters on W real RQ workers: how long the last ones wait.
+
+The store is a private PostgreSQL schema; both emulators serve in this process. A workspace per Google
+account (A of them, so no account's 60 writes a minute is the bottleneck; the Google emulator's
+project-wide quotas are raised as a production project's would be), each with one company of one
+invoice and D/A exporters writing tabs of its spreadsheet. W workers (`sheetbooks worker`, processes of
+`--checkout`'s code) wait on the queue; every exporter is made due at the same instant and one tick
+(this checkout's) queues them all. Reported, from the runs in the store:
+
+- due → running: a run's `started_at` (the work-horse claimed it) − the instant it was due, p50/p99/max;
+- run: `finished_at − started_at` (the work a run does once started), p50/p99;
+- the tick's own time, the wall time until the last run finished, runs per second, runs that failed.
+
+    .venv/bin/python -m bench.due_to_running --due 1000 --workers 4 --accounts 100
+
+Needs PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test) and Redis at
+REDIS_URL (default redis://127.0.0.1:6379/0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from rq import Worker
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from emulators.google import create_app as google_app
+from emulators.qbo import create_app as qbo_app
+from emulators.serving import serve_in_thread
+from store import db
+from store.models import Exporter, Run, RunStatus, utcnow
+from store.settings import Settings, configure
+from tests.exporters.test_pipeline import World
+from tests.infra import DEFAULT_PG, postgres_schema
+from tests.qbo.intuit import Admin, EmulatorClock
+from workers.queue import get_queue, get_redis
+from workers.tick import tick
+
+ROOT = Path(__file__).resolve().parent.parent
+FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+
+@dataclass
+class Measured:
+    tick_s: float
+    waits: list[float]  # due → running, per run
+    runs: list[float]  # started → finished, per run
+    wall_s: float  # due → the last run finished
+    failed: int
+    first_error: str
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] if ordered else 0.0
+
+
+def seed(settings: Settings, admin: Admin, due: int, accounts: int) -> None:
+    """`accounts` workspaces, each a Google account, a spreadsheet, a one-invoice company, due/accounts
+    exporters (not due yet: the measurement makes them due together)."""
+    clock = EmulatorClock()
+    for a in range(accounts):
+        world = World(settings, admin, clock)
+        company = world.company(f"One invoice {a}", invoices=1)
+        for e in range(a, due, accounts):
+            world.exporter([company], tab=f"Run {e}", name=f"Invoices {e}", schedule_minutes=60)
+
+
+def start_workers(settings: Settings, count: int, checkout: Path) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, **settings.as_environment(), "PYTHONPATH": str(checkout)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "worker"], env=env, cwd=checkout, stderr=subprocess.DEVNULL
+        )
+        for _ in range(count)
+    ]
+    deadline = time.monotonic() + 120
+    while len(Worker.all(queue=get_queue())) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the workers did not start in 2 minutes")
+        time.sleep(0.2)
+    return workers
+
+
+def measure(due: int, deadline_s: float) -> Measured:
+    """Make every exporter due now, tick once, wait for every run to finish; the numbers."""
+    due_at = utcnow()
+    with db.session_scope() as session:
+        session.execute(update(Exporter).values(next_run_at=due_at))
+    started = time.perf_counter()
+    result = tick(due_at)
+    tick_s = time.perf_counter() - started
+    if len(result.queued) != due:
+        raise RuntimeError(f"the tick queued {len(result.queued)} runs, not {due}: {result}")
+    deadline = time.monotonic() + deadline_s
+    while True:
+        with db.session_scope() as session:
+            runs = session.exec(select(Run).where(col(Run.id).in_(result.queued))).all()
+        done = [r for r in runs if r.status in FINISHED]
+        print(f"  {len(done)}/{due} finished after {(utcnow() - due_at).total_seconds():.0f} s", flush=True)
+        if len(done) == due or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    waits = [(r.started_at - due_at).total_seconds() for r in runs if r.started_at]
+    lengths = [(r.finished_at - r.started_at).total_seconds() for r in done if r.finished_at and r.started_at]
+    last = max((r.finished_at for r in done if r.finished_at), default=due_at)
+    failed = [r for r in done if r.status == RunStatus.FAILED]
+    if len(done) < due:  # the slowest did not even start: count them as waiting until the deadline
+        waits += [deadline_s] * (due - len(waits))
+    return Measured(
+        tick_s,
+        waits,
+        lengths,
+        (last - due_at).total_seconds(),
+        len(failed),
+        failed[0].error if failed else "",
+    )
+
+
+def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--due", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--accounts", type=int, default=100)
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="whose workers (e.g. main's checkout)")
+    parser.add_argument("--deadline", type=float, default=1800, help="give up after this many seconds")
+    args = parser.parse_args()
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    qbo = serve_in_thread(qbo_app({}))
+    qbo.server.app.config["BASE_URL"] = qbo.url
+    google = serve_in_thread(google_app({"QUOTA_READ_PER_MINUTE": 10**6, "QUOTA_WRITE_PER_MINUTE": 10**6}))
+    google.server.app.config["BASE_URL"] = google.url
+    base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    with postgres_schema(base) as url:
+        settings = Settings(
+            secret_key="bench",
+            database_url=url,
+            redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            queue_name=f"bench-due-{uuid.uuid4().hex[:8]}",
+        ).pointed_at_emulators(qbo.url, google.url)
+        configure(settings)
+        db.upgrade(url)
+        started = time.perf_counter()
+        seed(settings, Admin(qbo.url), args.due, args.accounts)
+        print(
+            f"seeded {args.due} exporters, {args.accounts} accounts: {time.perf_counter() - started:.0f} s"
+        )
+        workers = start_workers(settings, args.workers, args.checkout)
+        try:
+            m = measure(args.due, args.deadline)
+        finally:
+            for w in workers:
+                w.terminate()
+            for w in workers:
+                w.wait(timeout=60)
+            get_queue().empty()
+            get_redis().close()
+            db.dispose_engines()
+    print(
+        "\n| workers of | due | workers | tick s | due → running p50 / p99 / max s | run p50 / p99 s "
+        "| last finished s | runs/s | failed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        f"| {args.checkout} | {args.due:,} | {args.workers} | {m.tick_s:.2f} "
+        f"| {pct(m.waits, 50):.1f} / {pct(m.waits, 99):.1f} / {max(m.waits):.1f} "
+        f"| {statistics.median(m.runs) if m.runs else 0:.2f} / {pct(m.runs, 99):.2f} | {m.wall_s:.0f} "
+        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} |"
+    )
+    if m.first_error:
+        print(f"first error: {m.first_error[:500]}")
+
+
+if __name__ == "__main__":
+    main()
