@@ -9,7 +9,9 @@ invoice and D/A exporters writing tabs of its spreadsheet. W workers (`sheetbook
 
 - due → running: a run's `started_at` (the work-horse claimed it) − the instant it was due, p50/p99/max;
 - run: `finished_at − started_at` (the work a run does once started), p50/p99;
-- the tick's own time, the wall time until the last run finished, runs per second, runs that failed.
+- the tick's own time, the wall time until the last run finished, runs per second, runs that failed;
+- CPU seconds per run of the workers (with their horses) and of this process (mostly the emulators):
+  on a 2-core machine, runs/s can not exceed 2 / (their sum + the database's and Redis's share).
 
     .venv/bin/python -m bench.due_to_running --due 1000 --workers 4 --accounts 100
 
@@ -58,6 +60,8 @@ class Measured:
     wall_s: float  # due → the last run finished
     failed: int
     first_error: str
+    worker_cpu_s: float = 0.0  # the workers and their work-horses
+    emulator_cpu_s: float = 0.0  # this process: both emulators (and the tick, and the polling)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -74,6 +78,12 @@ def seed(settings: Settings, admin: Admin, due: int, accounts: int) -> None:
         company = world.company(f"One invoice {a}", invoices=1)
         for e in range(a, due, accounts):
             world.exporter([company], tab=f"Run {e}", name=f"Invoices {e}", schedule_minutes=60)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its waited-for children (a worker's finished horses)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def start_workers(settings: Settings, count: int, checkout: Path) -> list[subprocess.Popen[bytes]]:
@@ -155,12 +165,13 @@ def main() -> None:
         db.upgrade(url)
         started = time.perf_counter()
         seed(settings, Admin(qbo.url), args.due, args.accounts)
-        print(
-            f"seeded {args.due} exporters, {args.accounts} accounts: {time.perf_counter() - started:.0f} s"
-        )
+        print(f"seeded {args.due} exporters, {args.accounts} accounts: {time.perf_counter() - started:.0f} s")
         workers = start_workers(settings, args.workers, args.checkout)
         try:
+            cpu_before = sum(cpu_seconds(w.pid) for w in workers), time.process_time()
             m = measure(args.due, args.deadline)
+            m.worker_cpu_s = sum(cpu_seconds(w.pid) for w in workers) - cpu_before[0]
+            m.emulator_cpu_s = time.process_time() - cpu_before[1]
         finally:
             for w in workers:
                 w.terminate()
@@ -171,14 +182,15 @@ def main() -> None:
             db.dispose_engines()
     print(
         "\n| workers of | due | workers | tick s | due → running p50 / p99 / max s | run p50 / p99 s "
-        "| last finished s | runs/s | failed |"
+        "| last finished s | runs/s | failed | CPU s per run: workers / emulators |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print(
         f"| {args.checkout} | {args.due:,} | {args.workers} | {m.tick_s:.2f} "
         f"| {pct(m.waits, 50):.1f} / {pct(m.waits, 99):.1f} / {max(m.waits):.1f} "
         f"| {statistics.median(m.runs) if m.runs else 0:.2f} / {pct(m.runs, 99):.2f} | {m.wall_s:.0f} "
-        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} |"
+        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} "
+        f"| {m.worker_cpu_s / args.due:.3f} / {m.emulator_cpu_s / args.due:.3f} |"
     )
     if m.first_error:
         print(f"first error: {m.first_error[:500]}")
