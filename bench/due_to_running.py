@@ -77,7 +77,7 @@ def seed(settings: Settings, admin: Admin, due: int, accounts: int) -> None:
         world = World(settings, admin, clock)
         company = world.company(f"One invoice {a}", invoices=1)
         for e in range(a, due, accounts):
-            world.exporter([company], tab=f"Run {e}", name=f"Invoices {e}", schedule_minutes=60)
+            world.exporter([company], tab=f"Run {e}", name=f"Invoices {e}", schedule_cron="0 * * * *")
 
 
 def cpu_seconds(pid: int) -> float:
