@@ -86,7 +86,14 @@ def translated_errors(spreadsheet_id: str, mode: str = "") -> Iterator[None]:
             request = getattr(exc.response, "request", None)
             wrote = request is not None and request.method != "GET"  # it could be read: view-only
             raise DestinationMissing(spreadsheet_id, exc.code, read_only=exc.code == 403 and wrote) from exc
+        said = str(exc.error.get("message", exc))
+        if "No grid with id" in said:  # someone deleted the tab while the run was writing it
+            raise SheetsError(
+                "The tab was deleted while this run was writing it, so nothing was written. Run the exporter "
+                "again (or wait for its next run): it creates the tab again with every row."
+            ) from exc
         raise SheetsError(
-            f"Google Sheets refused the request (HTTP {exc.code}: {exc.error.get('message', exc)}). "
-            "Nothing in the tab was changed by this request."
+            f"Google Sheets refused the request (HTTP {exc.code}: {said}). Nothing in the tab was changed by "
+            "this request. Run the exporter again; if Google refuses it again, check the spreadsheet's tabs "
+            "and the exporter's destination."
         ) from exc

@@ -100,3 +100,29 @@ def test_a_view_only_spreadsheet_asks_to_be_shared_as_an_editor(gc, colleague, g
     message = refused.value.message(google_user.email)
     assert refused.value.read_only and f"shared with {google_user.email} for viewing only" in message
     assert "as an editor" in message and [w.title for w in theirs.worksheets()] == ["Sheet1"]
+
+
+def test_a_tab_deleted_while_a_run_writes_it_is_said_with_what_to_do(spreadsheet):
+    """Google's 400 "No grid with id" (the analyst deleted the tab mid-run) becomes a message an analyst
+    can act on, not Google's request path (found by the chaos suite)."""
+    from sheets.errors import SheetsError
+    from sheets.tabs import translated_errors
+    from tests.messages import problems
+
+    gone = spreadsheet.add_worksheet("Going", rows=5, cols=5)
+    spreadsheet.del_worksheet(gone)
+    with pytest.raises(SheetsError) as refused, translated_errors(spreadsheet.id, "replace"):
+        spreadsheet.batch_update(
+            {
+                "requests": [
+                    {
+                        "updateSheetProperties": {
+                            "properties": {"sheetId": gone.id, "title": "x"},
+                            "fields": "title",
+                        }
+                    }
+                ]
+            }
+        )
+    message = str(refused.value)
+    assert message.startswith("The tab was deleted while this run was writing it") and problems(message) == []
