@@ -46,6 +46,7 @@ CAUSES = (
     ("redis_lost", "job queue (Redis)"),
     ("database_lost", "Sheetbooks' database"),
     ("google_reconnect", "needs reconnecting"),
+    ("tab_deleted", "The tab was deleted while this run"),  # the suite deletes a tab mid-run on purpose
     ("qbo_throttled", "QuickBooks kept throttling"),
     ("qbo_throttled", "request limit"),
     ("qbo_unavailable", "QuickBooks"),
