@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from exporters.catalog import UnknownSource, get_source
-from exporters.definition import company_ids
-from store.models import ACTIVE_RUN_STATUSES, Company, Exporter, Run
+from exporters.listing import exporters_writing_into
+from store.listing import companies_of, latest_runs
+from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunStatus
 
 
 @dataclass(frozen=True)
@@ -33,45 +34,28 @@ def source_label(key: str) -> str:
 
 
 def last_runs(session: Session, exporter_ids: Sequence[int]) -> tuple[dict[int, Run], dict[int, Run]]:
-    """Per exporter: its newest ended run, and its queued or running run."""
-    runs = session.exec(
-        select(Run).where(col(Run.exporter_id).in_(list(exporter_ids))).order_by(col(Run.id).desc())
-    ).all()
-    ended: dict[int, Run] = {}
-    active: dict[int, Run] = {}
-    for run in runs:
-        (active if run.status in ACTIVE_RUN_STATUSES else ended).setdefault(run.exporter_id, run)
-    return ended, active
+    """Per exporter: its newest ended run, and its queued or running run (two bounded statements)."""
+    ended = [status for status in RunStatus if status not in ACTIVE_RUN_STATUSES]
+    return latest_runs(session, exporter_ids, ended), latest_runs(session, exporter_ids, ACTIVE_RUN_STATUSES)
 
 
 def writing_into(
     session: Session, spreadsheet_id: str, workspace_ids: Sequence[int]
 ) -> list[ExporterInSpreadsheet]:
-    """The exporters of these workspaces that write into the spreadsheet, by tab."""
-    if not spreadsheet_id or not workspace_ids:
-        return []
-    exporters = session.exec(
-        select(Exporter)
-        .where(Exporter.spreadsheet_id == spreadsheet_id, col(Exporter.workspace_id).in_(list(workspace_ids)))
-        .order_by(col(Exporter.tab), col(Exporter.id))
-    ).all()
+    """The exporters of these workspaces that write into the spreadsheet, by tab, with their companies and
+    runs: a fixed number of statements however many there are."""
+    exporters = exporters_writing_into(session, workspace_ids, spreadsheet_id)
     ids = [e.id for e in exporters if e.id is not None]
     ended, active = last_runs(session, ids)
-    out = []
-    for exporter in exporters:
-        assert exporter.id is not None  # loaded from the store
-        names = []
-        for company_id in company_ids(session, exporter):
-            company = session.get(Company, company_id)
-            if company is not None:
-                names.append(company.name or company.realm_id)
-        out.append(
-            ExporterInSpreadsheet(
-                exporter,
-                source_label(exporter.source),
-                names,
-                ended.get(exporter.id),
-                active.get(exporter.id),
-            )
+    companies = companies_of(session, ids)
+    return [
+        ExporterInSpreadsheet(
+            exporter,
+            source_label(exporter.source),
+            [company.name for company in companies.get(exporter.id, [])],
+            ended.get(exporter.id),
+            active.get(exporter.id),
         )
-    return out
+        for exporter in exporters
+        if exporter.id is not None
+    ]

@@ -100,13 +100,18 @@ def spreadsheet_key(text: str) -> str:
         return text.strip()
 
 
-def exporters_writing_into(session: Session, workspace_id: int, spreadsheet_id: str) -> list[Exporter]:
-    """The workspace's exporters that write into one spreadsheet (an id or a link), by tab then id: what the
-    add-on's homepage and GET /api/v1/spreadsheets/{id}/exporters show."""
+def exporters_writing_into(
+    session: Session, workspace_ids: Sequence[int], spreadsheet_id: str
+) -> list[Exporter]:
+    """These workspaces' exporters that write into one spreadsheet (an id or a link), by tab then id: what
+    GET /api/v1/spreadsheets/{id}/exporters and the add-on's homepage (exporters.in_spreadsheet) show."""
+    if not workspace_ids or not spreadsheet_id.strip():
+        return []
     rows = session.exec(
         select(Exporter)
         .where(
-            Exporter.workspace_id == workspace_id, Exporter.spreadsheet_id == spreadsheet_key(spreadsheet_id)
+            col(Exporter.workspace_id).in_(list(workspace_ids)),
+            Exporter.spreadsheet_id == spreadsheet_key(spreadsheet_id),
         )
         .order_by(col(Exporter.tab), col(Exporter.id))
     ).all()

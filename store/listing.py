@@ -226,16 +226,17 @@ def list_runs(
     return Page([RunRow(run, name) for run, name in page.rows], page.next_cursor)
 
 
-def latest_runs(session: Session, exporter_ids: Sequence[int]) -> dict[int, Run]:
-    """Each exporter's newest run, in one statement: one index probe (exporter_id, id) per exporter."""
+def latest_runs(
+    session: Session, exporter_ids: Sequence[int], statuses: Sequence[str] | None = None
+) -> dict[int, Run]:
+    """Each exporter's newest run (of these `statuses`, else any), in one statement: one index probe
+    (exporter_id, id) per exporter."""
     if not exporter_ids:
         return {}
-    newest = (
-        select(func.max(Run.id))
-        .where(col(Run.exporter_id) == col(Exporter.id))
-        .correlate(Exporter)
-        .scalar_subquery()
-    )
+    of_exporter = select(func.max(Run.id)).where(col(Run.exporter_id) == col(Exporter.id))
+    if statuses is not None:
+        of_exporter = of_exporter.where(col(Run.status).in_(list(statuses)))
+    newest = of_exporter.correlate(Exporter).scalar_subquery()
     ids = select(newest).where(col(Exporter.id).in_(exporter_ids))
     runs = session.exec(select(Run).where(col(Run.id).in_(ids))).all()
     return {run.exporter_id: run for run in runs}

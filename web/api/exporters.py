@@ -148,5 +148,5 @@ def resume_exporter(path: ExporterPath) -> Answer:
 )
 def spreadsheet_exporters(path: SpreadsheetPath) -> Answer:
     session = get_session()
-    rows = exporters_writing_into(session, g.workspace.id, path.spreadsheet_id)
+    rows = exporters_writing_into(session, [g.workspace.id], path.spreadsheet_id)
     return ok(ExporterList(data=[exporter_out(session, e) for e in rows]))
