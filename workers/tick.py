@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from exporters.schedules import next_slot
@@ -54,20 +55,22 @@ def unclaim(exporter_id: int, due_at: datetime, next_at: datetime | None) -> Non
 
 
 def due_exporters(now: datetime) -> list[DueExporter]:
-    """The enabled exporters whose time has come."""
+    """The enabled exporters whose time has come (only the columns the tick needs, not the documents)."""
     with session_scope() as session:
-        statement = select(Exporter).where(
+        statement = sa.select(
+            col(Exporter.id),
+            col(Exporter.workspace_id),
+            col(Exporter.next_run_at),
+            col(Exporter.schedule_cron),
+            col(Exporter.schedule_time_zone),
+        ).where(
             col(Exporter.enabled).is_(True),
             col(Exporter.next_run_at).is_not(None),
             col(Exporter.next_run_at) <= now,
         )
-        # The primary key is never NULL and the WHERE leaves no NULL next_run_at: the test narrows the type.
         return [
-            DueExporter(
-                e.id, e.workspace_id, e.next_run_at, next_slot(e.schedule_cron, e.schedule_time_zone, now)
-            )
-            for e in session.exec(statement)
-            if e.id is not None and e.next_run_at is not None
+            DueExporter(exporter_id, workspace_id, due_at, next_slot(cron, zone, now))
+            for exporter_id, workspace_id, due_at, cron, zone in session.execute(statement)
         ]
 
 
