@@ -239,6 +239,9 @@ class Run(TypedDocuments, SQLModel, table=True):
     queued_at: datetime = Field(default_factory=utcnow)
     # When it should have started: its slot (scheduled), the click (Run now), the change (webhook).
     due_at: datetime | None = None
+    # Set while it waits for its company's turn (workers.fair_share): it is submitted again when a run of
+    # that company ends, or by the tick.
+    deferred_at: datetime | None = None
     started_at: datetime | None = None
     heartbeat_at: datetime | None = None  # a running run's last sign of life (store.states.beat)
     finished_at: datetime | None = None

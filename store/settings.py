@@ -49,8 +49,9 @@ class Settings:
     run_heartbeat_timeout_seconds: float = 300.0
     run_grace_seconds: float = 120.0
     queue_name: str = "sheetbooks"  # and "{queue_name}-now" for Run now (workers.queue)
-    # Fair sharing: at most this many runs of one QuickBooks company at once (0: no cap); a run over it is
-    # put back on its queue for `defer_seconds` (workers.fair_share).
+    # Fair sharing: at most this many runs of one QuickBooks company at once (0: no cap); a run over it
+    # waits, queued, until a run of its company ends, or the tick submits it again after `defer_seconds`
+    # (workers.fair_share).
     company_concurrency: int = 2
     defer_seconds: int = 10
     # An exporter that keeps failing waits 2^failures minutes (at most this many) before its next slot,

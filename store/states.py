@@ -110,7 +110,14 @@ def claim_run(session: Session, run_id: int, now: datetime | None = None) -> boo
     result = session.execute(
         update(Run)
         .where(col(Run.id) == run_id, col(Run.status) == Q)
-        .values(status=R, started_at=now, heartbeat_at=now, finished_at=None, progress="Starting")
+        .values(
+            status=R,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            deferred_at=None,
+            progress="Starting",
+        )
     )
     return isinstance(result, CursorResult) and result.rowcount == 1
 

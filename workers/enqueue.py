@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rq import Retry
-from rq.job import Job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlmodel import Session, col, select
 
 from exporters.schedules import next_slot
@@ -21,7 +21,6 @@ from store.models import (
     utcnow,
 )
 from store.rows import saved_id
-from store.settings import get_settings
 from workers.queue import get_queue, get_redis
 
 JOB_TIMEOUT_SECONDS = 3 * 60 * 60
@@ -129,11 +128,7 @@ def job_id(run_id: int) -> str:
 
 
 def submit(run_id: int, priority: bool = False) -> Job:
-    """Put an existing run's job on its queue ("Run now" on the priority queue, ahead of the clock).
-
-    A run deferred for fair sharing (workers.fair_share) comes back through RQ's retry: the same job, put
-    back on its queue after `defer_seconds`, up to `DEFERRALS` times (about the job's timeout)."""
-    defer = get_settings().defer_seconds
+    """Put an existing run's job on its queue ("Run now" on the priority queue, ahead of the clock)."""
     return get_queue(priority).enqueue(
         "workers.jobs.run_export",
         run_id,
@@ -141,6 +136,25 @@ def submit(run_id: int, priority: bool = False) -> Job:
         job_timeout=JOB_TIMEOUT_SECONDS,
         result_ttl=24 * 60 * 60,
         failure_ttl=7 * 24 * 60 * 60,
-        retry=Retry(max=max(1, JOB_TIMEOUT_SECONDS // max(defer, 1)), interval=defer),
         description=f"run {run_id}",
     )
+
+
+# A job in one of these is on its way to a worker or running: a queued run needs no other.
+ON_ITS_WAY = {JobStatus.CREATED, JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def resubmit(run_id: int, priority: bool = False) -> bool:
+    """Submit a queued run's job again unless it is already on its way: the job ended without starting the
+    run (deferred for fair sharing: workers.fair_share), or died before it, or Redis forgot it. False when
+    it was on its way."""
+    try:
+        job: Job | None = Job.fetch(job_id(run_id), connection=get_redis())
+    except NoSuchJobError:
+        job = None
+    if job is not None:
+        if job.get_status(refresh=False) in ON_ITS_WAY:
+            return False
+        job.delete()  # a fresh job: the ended one's fields (result, ended_at) must not linger
+    submit(run_id, priority)
+    return True

@@ -1,27 +1,28 @@
 """Fair sharing: one QuickBooks company with many exporters does not take every worker.
 
 A run starts only while each company it reads has fewer than `COMPANY_CONCURRENCY` runs running; otherwise
-it is deferred: it stays queued (nothing failed) and RQ's retry puts its job back on its queue after
-`DEFER_SECONDS` (workers.enqueue.submit), while the worker moves on to other companies' runs. Counting and
-starting are one step per company (a Redis lock), so two workers never both take the last place.
+it is deferred: it stays queued (nothing failed), its `deferred_at` set and its page saying why, and its
+job ends so the worker moves on to other companies' runs. It is submitted again when a run of one of its
+companies ends (`wake`), or by the tick once `defer_seconds` have passed (workers.reaper), whichever comes
+first. Counting and starting are one step per company (a Redis lock), so two workers never both take the
+last place. Everything a deferred run needs is in the database: it survives a Redis flush and needs no
+scheduler in the workers.
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from store import redis_keys, states
 from store.db import session_scope
-from store.models import Company, ExporterCompany, Run, RunStatus
+from store.models import Company, ExporterCompany, Run, RunStatus, RunTrigger, utcnow
 from store.settings import get_settings
+from workers.enqueue import resubmit
 from workers.queue import get_redis
-
-
-class RunDeferred(Exception):
-    """The run's company already has its share of runs running; the run waits on its queue."""
 
 
 def running_of(session: Session, company_id: int) -> int:
@@ -34,21 +35,31 @@ def running_of(session: Session, company_id: int) -> int:
     return int(session.exec(statement).one())
 
 
-def _companies(session: Session, run: Run) -> list[int]:
+def _companies(session: Session, exporter_id: int) -> list[int]:
     return sorted(
-        session.exec(select(ExporterCompany.company_id).where(ExporterCompany.exporter_id == run.exporter_id))
+        session.exec(select(ExporterCompany.company_id).where(ExporterCompany.exporter_id == exporter_id))
     )
 
 
+def _defer(run_id: int, waiting: str) -> None:
+    """Leave the run queued, saying why on its page, for `wake` or the tick to submit again."""
+    with session_scope() as session:
+        session.execute(
+            update(Run)
+            .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
+            .values(progress=waiting, deferred_at=utcnow())
+        )
+
+
 def admit(run_id: int) -> bool:
-    """Start the run (queued -> running) if its companies have room; False when it is no longer queued
-    (nothing to do); `RunDeferred` when a company is at its cap."""
+    """Start the run (queued -> running) if its companies have room. False when it did not start: it is no
+    longer queued (nothing to do), or a company is at its cap (the run is deferred)."""
     cap = get_settings().company_concurrency
     with session_scope() as session:
         run = session.get(Run, run_id)
         if run is None or run.status != RunStatus.QUEUED:
             return False
-        companies = _companies(session, run) if cap > 0 else []
+        companies = _companies(session, run.exporter_id) if cap > 0 else []
     with ExitStack() as held:
         for company_id in companies:  # in id order: two runs sharing companies never wait on each other
             lock = get_redis().lock(
@@ -61,11 +72,37 @@ def admit(run_id: int) -> bool:
                 return states.claim_run(session, run_id)
             company = session.get(Company, full)
             name = (company.name or company.realm_id) if company is not None else f"company {full}"
-    waiting = f"Waiting: {cap} runs of {name} are already running (fair sharing)"
-    with session_scope() as session:  # the run page says why it has not started
-        session.execute(
-            update(Run)
-            .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
-            .values(progress=waiting)
-        )
-    raise RunDeferred(waiting)
+    _defer(run_id, f"Waiting: {cap} runs of {name} are already running (fair sharing)")
+    return False
+
+
+def wake(run_id: int) -> list[int]:
+    """A run ended: its companies have room again, so submit the longest-waiting deferred run of each;
+    the runs submitted."""
+    with session_scope() as session:
+        run = session.get(Run, run_id)
+        companies = _companies(session, run.exporter_id) if run is not None else []
+        waiting: dict[int, bool] = {}  # run -> on the Run-now queue
+        for company_id in companies:
+            statement = (
+                select(Run.id, Run.trigger)
+                .join(ExporterCompany, col(ExporterCompany.exporter_id) == col(Run.exporter_id))
+                .where(
+                    ExporterCompany.company_id == company_id,
+                    Run.status == RunStatus.QUEUED,
+                    col(Run.deferred_at).is_not(None),
+                )
+                .order_by(col(Run.due_at), col(Run.id))
+                .limit(1)
+            )
+            for waiting_id, trigger in session.exec(statement):
+                if waiting_id is not None:
+                    waiting[waiting_id] = trigger == RunTrigger.MANUAL
+    return [waiting_id for waiting_id, priority in waiting.items() if resubmit(waiting_id, priority)]
+
+
+def wait_over(run: Run, now: datetime) -> bool:
+    """A deferred run the tick should submit again: no run of its company has woken it for `defer_seconds`."""
+    return run.deferred_at is not None and run.deferred_at <= now - timedelta(
+        seconds=get_settings().defer_seconds
+    )

@@ -48,11 +48,11 @@ def run_export(run_id: int) -> None:
     from store.db import session_scope
     from store.models import Run
     from workers.enqueue import queue_follow_up
-    from workers.fair_share import admit
+    from workers.fair_share import admit, wake
 
     # A forked work-horse must not reuse the parent's pooled connections.
     get_engine().dispose(close=False)
-    if not admit(run_id):  # RunDeferred (its company is at its cap): RQ puts the job back on its queue
+    if not admit(run_id):  # not queued any more, or deferred: its company is at its cap (workers.fair_share)
         return
     try:
         execute(run_id, claimed=True)
@@ -60,11 +60,14 @@ def run_export(run_id: int) -> None:
         with session_scope() as session:
             run = session.get(Run, run_id)
             exporter_id = run.exporter_id if run is not None else None
-        if exporter_id is not None:
-            try:
+        try:
+            if exporter_id is not None:
                 queue_follow_up(exporter_id)
-            except REDIS_DOWN:  # the run is recorded; the tick queues the follow-up once Redis is back
-                log.warning("run %s: Redis unreachable, its follow-up is left to the tick", run_id)
+            wake(run_id)  # its companies have room again: a run deferred for them goes now
+        except REDIS_DOWN:  # the run is recorded; the tick queues the follow-up and deferred runs later
+            log.warning(
+                "run %s: Redis unreachable, its follow-up and deferred runs are left to the tick", run_id
+            )
 
 
 def tick() -> None:

@@ -1,4 +1,5 @@
-"""Finds runs whose job is gone: submits the queued ones (Redis was flushed; a retry whose wait is over),
+"""Finds runs whose job is gone: submits the queued ones (Redis was flushed; a retry whose wait is over; a
+run deferred for fair sharing that no ended run has woken),
 fails the running ones whose job died or whose heartbeat stopped (store.states.silent), whatever Redis
 remembers, and retries those once (exporters.retries); the exporter is free again for its next run.
 
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from exporters.retries import due_for_submission, retry_delay, retry_once
 from store import states
@@ -19,7 +20,8 @@ from store.db import session_scope
 from store.models import ACTIVE_RUN_STATUSES, Run, RunStatus, RunTrigger, utcnow
 from store.rows import saved_id
 from store.settings import get_settings
-from workers.enqueue import job_id, submit
+from workers.enqueue import job_id, resubmit
+from workers.fair_share import wait_over
 from workers.queue import get_redis
 
 DEAD_JOB_STATUSES = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
@@ -59,8 +61,10 @@ def fail_dead_run(run_id: int, cause: str) -> bool:
 
 
 def _submittable(run: Run, now: datetime) -> bool:
-    """A queued run whose job should be on the queue by now: a retry whose wait is over, any other after
-    the grace period (its job may still be on its way to Redis)."""
+    """A queued run whose job should be on the queue by now: a deferred run whose wait is over, a retry
+    whose wait is over, any other after the grace period (its job may still be on its way to Redis)."""
+    if run.deferred_at is not None:
+        return wait_over(run, now)
     return due_for_submission(run, now) if run.retry_of_id is not None else run.queued_at < now - grace()
 
 
@@ -72,13 +76,16 @@ def reap(now: datetime) -> list[int]:
         oldest = now - min(grace(), retry_delay())
         stale = session.exec(
             select(Run)
-            .where(col(Run.status).in_(ACTIVE_RUN_STATUSES), col(Run.queued_at) < oldest)
+            .where(
+                col(Run.status).in_(ACTIVE_RUN_STATUSES),
+                or_(col(Run.queued_at) < oldest, col(Run.deferred_at).is_not(None)),
+            )
             .with_for_update()
         ).all()
         for run in stale:
             run_id = saved_id(run)
             if run.status == RunStatus.QUEUED:
-                if _submittable(run, now) and _job_status(run_id) is None:
+                if _submittable(run, now):
                     to_submit.append((run_id, run.trigger == RunTrigger.MANUAL))
                 continue
             if run.queued_at >= now - grace():
@@ -89,6 +96,6 @@ def reap(now: datetime) -> list[int]:
             elif states.silent(run, now):
                 worker_stopped(session, run, now, WENT_SILENT)
                 repaired.append(run_id)
-    for run_id, priority in to_submit:  # after the commit: a worker taking the job finds the run as saved
-        submit(run_id, priority=priority)
-    return repaired + [run_id for run_id, _priority in to_submit]
+    # after the commit, so a worker taking the job finds the run as saved; a job already on its way is left
+    submitted = [run_id for run_id, priority in to_submit if resubmit(run_id, priority)]
+    return repaired + submitted

@@ -112,11 +112,11 @@ def work_until_stopped(burst: bool = False, stop: threading.Event | None = None)
     backoff = Backoff()
     while stop is None or not stop.is_set():
         redis = patient_redis(settings.redis_url)
-        # Run now first (workers.queue); RQ's scheduler puts runs deferred for fair sharing back on
-        # their queue.
+        # Run now first (workers.queue). No RQ scheduler: deferred runs and retries live in the database
+        # (workers.fair_share, exporters.retries) and the tick submits them.
         worker = RunWorker([Queue(name, connection=redis) for name in queue_names()], connection=redis)
         try:
-            worker.work(burst=burst, logging_level="INFO", with_scheduler=True)
+            worker.work(burst=burst, logging_level="INFO")
             quit_cleanly = True
         except REDIS_DOWN as exc:  # RQ's own teardown needs Redis too
             log.warning("worker %s: Redis unreachable (%s)", worker.name, exc)

@@ -4,7 +4,6 @@ kills them, and always cleaned up."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -64,11 +63,8 @@ class WorkerFleet:
         return process_children(self.pid) if self.proc is not None else []
 
     def horses(self) -> list[int]:
-        """The work-horses running jobs right now (a worker's other child is RQ's scheduler, which puts
-        runs deferred for fair sharing back on their queue: its PID is in the log)."""
-        schedulers = {int(pid) for pid in re.findall(r"Scheduler for .* started with PID (\d+)", self.log())}
-        children = [child for worker in self.workers() for child in process_children(worker)]
-        return [child for child in children if child not in schedulers]
+        """The work-horses running jobs right now (a worker's only children)."""
+        return [child for worker in self.workers() for child in process_children(worker)]
 
     def ours(self, pid: int) -> bool:
         """Whether `pid` is still one of this fleet's processes (they carry its queue in their environment),

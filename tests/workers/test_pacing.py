@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from rq import Worker
-from rq.registry import ScheduledJobRegistry
 from sqlmodel import col, select
 
 from store.db import session_scope
@@ -21,9 +20,9 @@ from workers.queue import get_queue, get_queues, get_redis
 from workers.tick import tick
 
 
-def work(with_scheduler: bool = False) -> None:
+def work() -> None:
     """A real RQ worker on every queue, forking a work horse per job, until the queues are empty."""
-    Worker(get_queues(), connection=get_redis()).work(burst=True, with_scheduler=with_scheduler)
+    Worker(get_queues(), connection=get_redis()).work(burst=True)
 
 
 def all_runs() -> list[Run]:
@@ -73,7 +72,9 @@ def one_at_a_time(store_settings) -> Iterator[None]:
         yield
 
 
-def test_a_company_at_its_cap_waits_its_turn_and_another_company_goes_ahead(one_at_a_time):
+def busy_company(*names: str) -> tuple[int, dict[str, int]]:
+    """Busy Co (with a run already going on another worker, alive: it beats) and Other Co; an exporter per
+    name reading Busy Co, and "other" reading Other Co. The workspace and the exporters by name."""
     with session_scope() as session:
         ws = factories.workspace(session)
         busy = Company(workspace_id=ws.id, realm_id="111", name="Busy Co")
@@ -81,36 +82,69 @@ def test_a_company_at_its_cap_waits_its_turn_and_another_company_goes_ahead(one_
         session.add_all([busy, other])
         session.flush()
         exporters = {}
-        for name, company in (("running", busy), ("busy next", busy), ("other", other)):
+        for name in ("running", *names, "other"):
             exporters[name] = factories.exporter(session, ws.id, name=name).id
+            company = other if name == "other" else busy
             session.add(ExporterCompany(exporter_id=exporters[name], company_id=company.id))
-        # Busy Co already has a run going on another worker (alive: it beats)
         session.add(
             Run(exporter_id=exporters["running"], workspace_id=ws.id, status=RunStatus.RUNNING,
                 started_at=utcnow(), heartbeat_at=utcnow())
         )  # fmt: skip
-        workspace_id = ws.id
+        return ws.id, exporters
+
+
+def end_the_other_workers_run() -> int:
+    with session_scope() as session:
+        blocker = session.exec(select(Run).where(Run.status == RunStatus.RUNNING)).one()
+        blocker.status, blocker.finished_at = RunStatus.SUCCEEDED, utcnow()
+        session.add(blocker)
+        return blocker.id
+
+
+def run_of(run_id: int) -> Run:
+    with session_scope() as session:
+        run = session.get(Run, run_id)
+        session.expunge(run)
+        return run
+
+
+def test_a_company_at_its_cap_waits_its_turn_and_another_company_goes_ahead(one_at_a_time):
+    workspace_id, exporters = busy_company("busy next", "busy later")
     waiting = enqueue_run(exporters["busy next"], workspace_id, RunTrigger.SCHEDULE)
     ahead = enqueue_run(exporters["other"], workspace_id, RunTrigger.SCHEDULE)
 
     work()
 
-    with session_scope() as session:
-        deferred, went = session.get(Run, waiting.id), session.get(Run, ahead.id)
-        assert went.status == RunStatus.FAILED and went.started_at  # it ran (no sheet to write: failed)
-        assert deferred.status == RunStatus.QUEUED and deferred.started_at is None and not deferred.error
-        assert "Waiting: 1 runs of Busy Co are already running" in deferred.progress
-    assert job_id(waiting.id) in ScheduledJobRegistry(queue=get_queue()).get_job_ids()
+    went, deferred = run_of(ahead.id), run_of(waiting.id)
+    assert went.status == RunStatus.FAILED and went.started_at  # it ran (no sheet to write: failed)
+    assert deferred.status == RunStatus.QUEUED and deferred.started_at is None and not deferred.error
+    assert deferred.deferred_at is not None
+    assert "Waiting: 1 runs of Busy Co are already running" in deferred.progress
+    assert get_queue().job_ids == [] and get_queue(priority=True).job_ids == []  # the worker moved on
 
-    with session_scope() as session:  # the other worker's run ends
-        blocker = session.exec(select(Run).where(Run.status == RunStatus.RUNNING)).one()
-        blocker.status, blocker.finished_at = RunStatus.SUCCEEDED, utcnow()
-        session.add(blocker)
-    deadline = utcnow() + timedelta(seconds=60)
-    while utcnow() < deadline:  # its retry comes due after defer_seconds; a worker's scheduler requeues it
-        work(with_scheduler=True)
-        with session_scope() as session:
-            if session.get(Run, waiting.id).status != RunStatus.QUEUED:
-                break
-    with session_scope() as session:
-        assert session.get(Run, waiting.id).started_at is not None
+    # The other worker's run ends; a new run of Busy Co takes the free place, and when it ends it wakes
+    # the deferred run, which the same worker takes: no tick in between.
+    end_the_other_workers_run()
+    later = enqueue_run(exporters["busy later"], workspace_id, RunTrigger.SCHEDULE)
+    work()
+
+    ended, woken = run_of(later.id), run_of(waiting.id)
+    assert ended.finished_at is not None and woken.started_at is not None
+    assert woken.started_at >= ended.finished_at and woken.deferred_at is None
+
+
+def test_a_deferred_run_nobody_wakes_is_submitted_by_the_tick_even_after_redis_forgot_it(one_at_a_time):
+    workspace_id, exporters = busy_company("busy next")
+    waiting = enqueue_run(exporters["busy next"], workspace_id, RunTrigger.SCHEDULE)
+    work()
+    assert run_of(waiting.id).deferred_at is not None
+    end_the_other_workers_run()  # ended without waking anyone (its worker died with it, say)
+    get_redis().flushdb()
+
+    deferred_at = run_of(waiting.id).deferred_at
+    assert waiting.id not in tick(deferred_at).reaped  # within defer_seconds: left alone
+    assert waiting.id in tick(deferred_at + timedelta(seconds=2)).reaped
+    assert tick(deferred_at + timedelta(seconds=3)).reaped == []  # its job is on its way: not twice
+    work()
+
+    assert run_of(waiting.id).started_at is not None
