@@ -234,7 +234,7 @@ class Run(TypedDocuments, SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id")
     trigger: str = RunTrigger.MANUAL
     # The run this one retries automatically (its worker died, or Redis went away): exporters.retries.
-    retry_of_id: int | None = None
+    retry_of_id: int | None = Field(default=None, index=True)  # the run page's "Retried as"
     status: str = Field(default=RunStatus.QUEUED, index=True)
     queued_at: datetime = Field(default_factory=utcnow)
     # When it should have started: its slot (scheduled), the click (Run now), the change (webhook).
