@@ -58,7 +58,7 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
         if run is None or not _still_running(run):
             return
         if run.status == RunStatus.CANCELLED:  # stopped by the user: its calls recorded, nothing retried
-            _finish(run, RunStatus.FAILED, outcome or Outcome(), progress="Cancelled")
+            _record_outcome(run, outcome or Outcome())
             session.add(run)
             return
         message = failure.message
@@ -77,10 +77,15 @@ def record_failure(run_id: int, failure: Failure, outcome: Outcome | None = None
         session.add(run)
 
 
-def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, error: str = "") -> None:
-    """The run's end; a run cancelled while it ran stays cancelled (its calls and what it wrote recorded)."""
+def _record_outcome(run: Run, outcome: Outcome) -> None:
+    """What the run did, whatever its end: its QuickBooks calls and what it wrote."""
     run.qbo_calls = outcome.qbo_calls
     run.stats = outcome.stats
+
+
+def _finish(run: Run, status: RunStatus, outcome: Outcome, *, progress: str, error: str = "") -> None:
+    """The run's end; a run cancelled while it ran stays cancelled (its calls and what it wrote recorded)."""
+    _record_outcome(run, outcome)
     if run.status == RunStatus.CANCELLED:
         return
     states.move_run(run, status, error=error)
