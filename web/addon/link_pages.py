@@ -12,7 +12,7 @@ from web.addon import pages
 from web.addon.google_sign_in import SignInFailed, new_secret, sign_in_url, signed_in_identity
 from web.addon.links import GoogleIdentity, identity_of, link, unlink
 from web.auth.forms import LoginForm
-from web.auth.routes import log_in_with
+from web.auth.log_in import log_in_with
 from web.current import login_required
 from web.database import get_session
 from web.forms import ConfirmForm
@@ -44,7 +44,7 @@ def link_account() -> str | Response | tuple[str, int]:
 
 def _sign_in(state: str) -> str | Response | tuple[str, int]:
     """The sign-in form in this window itself: the dashboard's login page sends COOP, which would hide the
-    window's closing from the add-on. The same login limits and messages (web.auth.routes.log_in_with)."""
+    window's closing from the add-on. The same login limits and messages (web.auth.log_in)."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():

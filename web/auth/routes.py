@@ -14,10 +14,12 @@ from werkzeug.wrappers import Response
 from store.models import OutboxEmail, PasswordReset, User, utcnow
 from store.outbox import LINK, deliver, queue_email, stored_text
 from store.settings import get_settings
+from web.addon.links import links_of
 from web.auth import bp, ratelimit
 from web.auth.accounts import create_account, find_user
 from web.auth.forms import AccountForm, ForgotForm, LoginForm, ResetForm, SignupForm
-from web.auth.passwords import hash_password, verify_password
+from web.auth.log_in import log_in_with
+from web.auth.passwords import hash_password
 from web.current import login_required, sign_in, sign_out
 from web.database import get_session
 from web.forms import ConfirmForm
@@ -77,22 +79,6 @@ def login() -> str | Response | tuple[str, int]:
         if status == 429:
             return render_template("auth/login.html", form=form), 429
     return render_template("auth/login.html", form=form)
-
-
-def log_in_with(form: LoginForm) -> tuple[str | None, int]:
-    """Sign in with a validated login form, under the login limits: (None, 200) when signed in, else
-    (why not, its HTTP status). Also the add-on's link page (web.addon.link_pages) signs in with it."""
-    email, address = form.email.data.strip().lower(), request.remote_addr or "-"
-    refusal = ratelimit.blocked(email, address)
-    if refusal is not None:
-        return refusal, 429
-    user = _user_by_email(email)
-    if verify_password(user.password_hash if user else None, form.password.data) and user:
-        ratelimit.clear(email, address)
-        sign_in(user)
-        return None, 200
-    ratelimit.record_failure(email, address)
-    return "That email and password don't match an account.", 200
 
 
 @bp.post("/logout")
@@ -219,8 +205,5 @@ def account() -> str | Response | tuple[str, int]:
 
 
 def addon_links_of(user_id: int) -> list[Any]:
-    """The add-on links shown on the account page (imported here: web.addon's link page signs in with
-    this module's log_in_with, so a top-level import would be circular)."""
-    from web.addon.links import links_of
-
+    """The add-on links shown on the account page."""
     return list(links_of(get_session(), user_id))
