@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from exporters.catalog import UnknownSource, get_source
-from exporters.listing import exporters_writing_into
-from store.listing import companies_of, latest_runs
+from sheets.client import spreadsheet_key
+from store.listing import companies_read_by, exporters_writing_into, latest_runs
 from store.models import ACTIVE_RUN_STATUSES, Exporter, Run, RunStatus
 
 
@@ -44,10 +44,10 @@ def writing_into(
 ) -> list[ExporterInSpreadsheet]:
     """The exporters of these workspaces that write into the spreadsheet, by tab, with their companies and
     runs: a fixed number of statements however many there are."""
-    exporters = exporters_writing_into(session, workspace_ids, spreadsheet_id)
+    exporters = exporters_writing_into(session, workspace_ids, spreadsheet_key(spreadsheet_id))
     ids = [e.id for e in exporters if e.id is not None]
     ended, active = last_runs(session, ids)
-    companies = companies_of(session, ids)
+    companies = companies_read_by(session, ids)
     return [
         ExporterInSpreadsheet(
             exporter,

@@ -111,3 +111,12 @@ def parse_spreadsheet_id(text: str) -> str:
         f"{text!r} is not a Google Sheets link or spreadsheet id. Paste the address of the "
         "spreadsheet (https://docs.google.com/spreadsheets/d/…/edit) or its id."
     )
+
+
+def spreadsheet_key(text: str) -> str:
+    """The spreadsheet id of an id or a pasted link, for looking one up: the text itself (stripped) when it
+    is neither, so it matches no spreadsheet rather than being refused."""
+    try:
+        return parse_spreadsheet_id(text)
+    except ValueError:
+        return text.strip()

@@ -1,10 +1,13 @@
-"""Listing: the lists of exporters and runs a front door shows (the dashboard, /api/v1), one page at a time.
+"""Listing: the lists of exporters and runs every front door shows (the dashboard, /api/v1, the add-on),
+one page at a time, and the counts beside them.
 
-Every function takes the workspace id, and the lists take typed filters and a cursor, so each page costs a
-fixed number of SQL statements whatever the workspace holds: one for the page, one for the latest run of
-every exporter on it, one for their companies. Pages go newest first (by id, which only grows): the cursor
-is the id of the last row shown, and the next page is what is older, so rows added meanwhile never shift
-or repeat a page. The indexes behind each filter and order are in migration 0006.
+Every function takes the workspace id (or ids) and never returns another workspace's row; the lists take
+typed filters and a cursor, so each page costs a fixed number of SQL statements whatever the workspace
+holds: one for the page, one for the latest run of every exporter on it, one for their companies. Pages are
+keyset pages by id (which only grows): the cursor is the id of the last row shown, and the next page is
+what lies past it, so rows added meanwhile never shift or repeat a page. Lists go newest first, except
+/api/v1's exporters, which have always gone oldest first (`Order`). The indexes behind each filter and
+order are in migration 0012.
 """
 
 from __future__ import annotations
@@ -12,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import Select, and_, func, or_
 from sqlalchemy import select as sql_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from store.models import Company, Exporter, ExporterCompany, ExporterState, Run, RunStatus
+from store.models import Company, Exporter, ExporterCompany, ExporterState, GoogleAccount, Run, RunStatus
 
 PAGE_SIZE = 50
 T = TypeVar("T")
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # any select: of models or of columns
 
 
 class ListingArgsError(ValueError):
@@ -38,6 +43,7 @@ class ExporterFilters:
     state: ExporterState | None = None  # what it does on its own: active, paused (and why), disabled
     last_run_status: RunStatus | None = None  # how its latest run ended (or that it is queued or running)
     google_account_id: int | None = None
+    spreadsheet_id: str | None = None  # the id itself (sheets.client.spreadsheet_key reads a pasted link)
 
     @classmethod
     def from_query(cls, args: Mapping[str, str]) -> ExporterFilters:
@@ -69,6 +75,13 @@ class RunFilters:
             source=args.get("source") or None,
             status=_choice_arg(args, "status", RunStatus),
         )
+
+
+class Order(Enum):
+    """Which end of a list its first page shows."""
+
+    NEWEST_FIRST = "newest first"
+    OLDEST_FIRST = "oldest first"
 
 
 @dataclass(frozen=True)
@@ -160,8 +173,17 @@ def _latest_run_status() -> Any:
     )
 
 
+def _keyset(statement: S, row_id: Any, cursor: int | None, limit: int, order: Order) -> S:
+    """The rows of `statement` past the one with id `cursor` in `order`: `limit` of them and one more, to
+    know whether a next page exists (`_page`)."""
+    newest_first = order is Order.NEWEST_FIRST
+    if cursor is not None:
+        statement = statement.where(row_id < cursor if newest_first else row_id > cursor)
+    return statement.order_by(row_id.desc() if newest_first else row_id).limit(limit + 1)
+
+
 def _page(rows: Sequence[T], limit: int, last_id: Any) -> Page[T]:
-    """The first `limit` rows (the query asked for one more, to know whether a next page exists)."""
+    """The first `limit` rows of what `_keyset` read; the cursor of the next page when there is one."""
     shown = list(rows[:limit])
     return Page(shown, last_id(shown[-1]) if len(rows) > limit and shown else None)
 
@@ -172,11 +194,11 @@ def list_exporters(
     filters: ExporterFilters = ExporterFilters(),
     cursor: int | None = None,
     limit: int = PAGE_SIZE,
+    order: Order = Order.NEWEST_FIRST,
 ) -> Page[ExporterRow]:
-    """A page of the workspace's exporters, newest first, with their companies and latest runs."""
+    """A page of the workspace's exporters (newest first unless `order` says otherwise), with their
+    companies and latest runs."""
     statement = select(Exporter).where(col(Exporter.workspace_id) == workspace_id)
-    if cursor is not None:
-        statement = statement.where(col(Exporter.id) < cursor)
     if filters.company_id is not None:
         reading = select(ExporterCompany.exporter_id).where(ExporterCompany.company_id == filters.company_id)
         statement = statement.where(col(Exporter.id).in_(reading))
@@ -186,13 +208,15 @@ def list_exporters(
         statement = statement.where(col(Exporter.state) == filters.state)
     if filters.google_account_id is not None:
         statement = statement.where(col(Exporter.google_account_id) == filters.google_account_id)
+    if filters.spreadsheet_id is not None:
+        statement = statement.where(col(Exporter.spreadsheet_id) == filters.spreadsheet_id)
     if filters.last_run_status is not None:
         statement = statement.where(_latest_run_status() == filters.last_run_status)
-    exporters = session.exec(statement.order_by(col(Exporter.id).desc()).limit(limit + 1)).all()
+    exporters = session.exec(_keyset(statement, col(Exporter.id), cursor, limit, order)).all()
     page = _page(exporters, limit, lambda e: e.id)
     ids = [e.id for e in page.rows if e.id is not None]
     last_runs = latest_runs(session, ids)
-    companies = companies_of(session, ids)
+    companies = companies_read_by(session, ids)
     rows = [ExporterRow(e, companies.get(e.id or 0, []), last_runs.get(e.id or 0)) for e in page.rows]
     return Page(rows, page.next_cursor)
 
@@ -210,8 +234,6 @@ def list_runs(
         .join(Exporter, col(Exporter.id) == col(Run.exporter_id))
         .where(col(Run.workspace_id) == workspace_id)
     )
-    if cursor is not None:
-        statement = statement.where(col(Run.id) < cursor)
     if filters.exporter_id is not None:
         statement = statement.where(col(Run.exporter_id) == filters.exporter_id)
     if filters.company_id is not None:
@@ -221,9 +243,37 @@ def list_runs(
         statement = statement.where(col(Exporter.source) == filters.source)
     if filters.status is not None:
         statement = statement.where(col(Run.status) == filters.status)
-    found = session.exec(statement.order_by(col(Run.id).desc()).limit(limit + 1)).all()
+    found = session.exec(_keyset(statement, col(Run.id), cursor, limit, Order.NEWEST_FIRST)).all()
     page = _page(found, limit, lambda row: row[0].id)
     return Page([RunRow(run, name) for run, name in page.rows], page.next_cursor)
+
+
+def exporters_writing_into(
+    session: Session, workspace_ids: Sequence[int], spreadsheet_id: str
+) -> list[Exporter]:
+    """These workspaces' exporters that write into one spreadsheet (by its id), by tab then id: what the
+    add-on's homepage (exporters.in_spreadsheet) and GET /api/v1/spreadsheets/{id}/exporters show."""
+    if not workspace_ids or not spreadsheet_id:
+        return []
+    statement = (
+        select(Exporter)
+        .where(
+            col(Exporter.workspace_id).in_(list(workspace_ids)),
+            col(Exporter.spreadsheet_id) == spreadsheet_id,
+        )
+        .order_by(col(Exporter.tab), col(Exporter.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def exporters_by_id(session: Session, workspace_id: int, exporter_ids: Sequence[int]) -> dict[int, Exporter]:
+    """The workspace's exporters with these ids, in one statement (the exporters of a page of runs)."""
+    if not exporter_ids:
+        return {}
+    statement = select(Exporter).where(
+        col(Exporter.workspace_id) == workspace_id, col(Exporter.id).in_(list(exporter_ids))
+    )
+    return {exporter.id: exporter for exporter in session.exec(statement) if exporter.id is not None}
 
 
 def latest_runs(
@@ -242,7 +292,7 @@ def latest_runs(
     return {run.exporter_id: run for run in runs}
 
 
-def companies_of(session: Session, exporter_ids: Sequence[int]) -> dict[int, list[CompanyName]]:
+def companies_read_by(session: Session, exporter_ids: Sequence[int]) -> dict[int, list[CompanyName]]:
     """The companies each exporter reads, in the analyst's order, in one statement."""
     if not exporter_ids:
         return {}
@@ -257,6 +307,22 @@ def companies_of(session: Session, exporter_ids: Sequence[int]) -> dict[int, lis
         if company_id is not None:
             grouped.setdefault(exporter_id, []).append(CompanyName(company_id, name or realm_id))
     return grouped
+
+
+def workspace_companies(session: Session, workspace_id: int) -> list[Company]:
+    """The workspace's companies, oldest first (as /api/v1 lists them)."""
+    statement = select(Company).where(col(Company.workspace_id) == workspace_id).order_by(col(Company.id))
+    return list(session.exec(statement).all())
+
+
+def workspace_google_accounts(session: Session, workspace_id: int) -> list[GoogleAccount]:
+    """The workspace's Google accounts, oldest first (as /api/v1 lists them)."""
+    statement = (
+        select(GoogleAccount)
+        .where(col(GoogleAccount.workspace_id) == workspace_id)
+        .order_by(col(GoogleAccount.id))
+    )
+    return list(session.exec(statement).all())
 
 
 def exporter_counts(session: Session, workspace_id: int) -> dict[str, int]:
@@ -277,6 +343,27 @@ def run_counts(session: Session, workspace_id: int, since: datetime) -> dict[str
         .group_by(col(Run.status))
     )
     return {status: count for status, count in session.exec(statement)}
+
+
+def qbo_calls_by_company(
+    session: Session, workspace_id: int, company_ids: Sequence[int], since: datetime
+) -> dict[int, int]:
+    """QuickBooks API calls made since `since` by the runs of exporters reading each company, in one
+    statement (a run that read several companies counts for each: runs record their calls, not per
+    company). A company without such runs is left out."""
+    if not company_ids:
+        return {}
+    statement = (
+        select(ExporterCompany.company_id, func.coalesce(func.sum(Run.qbo_calls), 0))
+        .join(Run, col(Run.exporter_id) == col(ExporterCompany.exporter_id))
+        .where(
+            col(ExporterCompany.company_id).in_(list(company_ids)),
+            col(Run.workspace_id) == workspace_id,
+            col(Run.queued_at) >= since,
+        )
+        .group_by(col(ExporterCompany.company_id))
+    )
+    return {company_id: int(calls) for company_id, calls in session.exec(statement)}
 
 
 def needing_attention(session: Session, workspace_id: int, limit: int = 10) -> Attention:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+from sqlmodel import Session
 
 
 class Row(Protocol):
@@ -12,8 +14,25 @@ class Row(Protocol):
     def id(self) -> int | None: ...
 
 
+class WorkspaceRow(Protocol):
+    """A row of a table whose rows belong to one workspace."""
+
+    id: int | None
+    workspace_id: int
+
+
+W = TypeVar("W", bound=WorkspaceRow)
+
+
 def saved_id(row: Row) -> int:
     """The id of a row already in the store (the tables type it optional for rows not yet saved)."""
     if row.id is None:
         raise ValueError(f"this {type(row).__name__} is not saved yet")
     return row.id
+
+
+def row_in(session: Session, model: type[W], workspace_id: int, row_id: int) -> W | None:
+    """The row with this id if it belongs to the workspace; None for another workspace's (not told apart
+    from one that does not exist)."""
+    row = session.get(model, row_id)
+    return row if row is not None and row.workspace_id == workspace_id else None

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, Protocol, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from sqlmodel import col, select
@@ -14,15 +14,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 from werkzeug.wrappers import Response
 
 from store.models import LoginSession, Membership, Role, User, Workspace, utcnow
+from store.rows import WorkspaceRow, row_in
 from web.database import get_session
 from web.tokens import hash_token, new_token
-
-
-class WorkspaceRow(Protocol):
-    """A table whose rows belong to one workspace."""
-
-    workspace_id: int
-
 
 M = TypeVar("M", bound=WorkspaceRow)
 P = ParamSpec("P")
@@ -147,8 +141,8 @@ def owner_required(view: Callable[P, R]) -> Callable[P, R | Response]:
 
 def get_scoped(model: type[M], row_id: int) -> M:
     """The row of the current workspace with this id; 404 otherwise, so other workspaces stay invisible."""
-    row = get_session().get(model, row_id)
-    if row is None or row.workspace_id != g.workspace.id:
+    row = row_in(get_session(), model, g.workspace.id, row_id)
+    if row is None:
         abort(404)
     return row
 

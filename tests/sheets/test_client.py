@@ -9,7 +9,7 @@ import fakeredis
 import pytest
 import redis
 
-from sheets.client import make_client, parse_spreadsheet_id, spreadsheet_url
+from sheets.client import make_client, parse_spreadsheet_id, spreadsheet_key, spreadsheet_url
 from sheets.credentials import service_account_credentials, service_account_email
 from sheets.errors import GoogleReconnectRequired, QuotaExhausted, SheetsUnavailable
 from sheets.pacing import WritePacer
@@ -28,6 +28,12 @@ def test_links_and_ids(google_settings):
     assert parse_spreadsheet_id(" 1AbC-d_efGhijkLMNOP ") == "1AbC-d_efGhijkLMNOP"
     with pytest.raises(ValueError, match="not a Google Sheets link"):
         parse_spreadsheet_id("https://example.com/invoices")
+
+
+def test_a_key_to_look_a_spreadsheet_up_by_is_its_id_or_the_text_that_matches_none():
+    link = "https://docs.google.com/spreadsheets/d/1AbC-d_efGhijkLMNOP/edit#gid=0"
+    assert spreadsheet_key(link) == spreadsheet_key(" 1AbC-d_efGhijkLMNOP ") == "1AbC-d_efGhijkLMNOP"
+    assert spreadsheet_key(" no sheet here ") == "no sheet here"  # not refused: it matches no exporter
 
 
 def test_rate_limits_and_outages_are_retried_then_succeed(google_user, gc, spreadsheet):

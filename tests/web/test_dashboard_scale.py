@@ -4,15 +4,13 @@ page through everything newest first, with their filters, without repeating or s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from store import db
 from store.models import Membership, Run, User
 from tests import factories
+from tests.statements import counted
 from tests.web.browser import Browser
 
 
@@ -23,22 +21,6 @@ def workspace_of(user: Browser) -> int:
             .join(User, col(User.id) == col(Membership.user_id))
             .where(User.email == user.email)
         ).one()
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    """The SQL statements the store executes meanwhile (SQLAlchemy's before_cursor_execute)."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    engine = db.get_engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def pages(seeded: factories.Seeded) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """/api/v1: the JSON API for the Sheets add-on, scripts and automation (design.md, Decision 10).
 
-Thin views over the service layer (exporters.definition, exporters.listing, exporters.switch,
+Thin views over the service layer (exporters.definition, store.listing, exporters.switch,
 workers.enqueue, connections): the API validates and saves exporters with the same functions as the
 dashboard. flask-openapi3 validates paths, queries and bodies with the pydantic models of
 `web.api.schemas` and builds the OpenAPI 3.1 document from the same models (`web.api.docs`).

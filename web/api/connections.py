@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import g
 
 from exporters.catalog import SOURCES, UnknownSource, get_source
-from exporters.listing import companies_of, google_accounts_of
+from store.listing import workspace_companies, workspace_google_accounts
 from store.models import Company, GoogleAccount, utcnow
 from web.api import TAGS, api
 from web.api.problems import ApiError
-from web.api.represent import account_out, company_out, source_out
+from web.api.represent import account_out, companies_out, company_out, source_out
 from web.api.schemas import (
     CompanyList,
     CompanyOut,
@@ -29,9 +29,9 @@ COMPANIES, GOOGLE, SOURCES_TAG = [TAGS["companies"]], [TAGS["google accounts"]],
 
 @api.get("/companies", tags=COMPANIES, summary="List companies", responses={200: CompanyList})
 def list_companies() -> Answer:
-    session, now = get_session(), utcnow()
-    rows = [company_out(session, c, now) for c in companies_of(session, g.workspace.id)]
-    return ok(CompanyList(data=rows))
+    session, workspace_id = get_session(), g.workspace.id
+    companies = workspace_companies(session, workspace_id)
+    return ok(CompanyList(data=companies_out(session, workspace_id, companies, utcnow())))
 
 
 @api.get("/companies/<int:company_id>", tags=COMPANIES, summary="Get a company", responses={200: CompanyOut})
@@ -41,7 +41,7 @@ def get_company(path: CompanyPath) -> Answer:
 
 @api.get("/google-accounts", tags=GOOGLE, summary="List Google accounts", responses={200: GoogleAccountList})
 def list_google_accounts() -> Answer:
-    rows = [account_out(a) for a in google_accounts_of(get_session(), g.workspace.id)]
+    rows = [account_out(a) for a in workspace_google_accounts(get_session(), g.workspace.id)]
     return ok(GoogleAccountList(data=rows))
 
 

@@ -11,12 +11,13 @@ from flask_openapi3.types import ResponseDict
 from pydantic import ValidationError
 
 from exporters.definition import DefinitionRefused, ExporterDefinition, definition_of, delete_exporter, save
-from exporters.listing import ExporterFilter, exporters_page, exporters_writing_into
 from exporters.switch import pause, resume
+from sheets.client import spreadsheet_key
+from store import listing
 from store.models import Exporter
 from web.api import TAGS, api
 from web.api.problems import ApiError, refused
-from web.api.represent import exporter_out
+from web.api.represent import exporter_out, exporters_out, listed_exporter_out
 from web.api.schemas import (
     Deleted,
     ErrorBody,
@@ -27,7 +28,7 @@ from web.api.schemas import (
     ExporterQuery,
     SpreadsheetPath,
 )
-from web.api.views import Answer, after, cursor_of, found, ok
+from web.api.views import Answer, cursor_id, cursor_of, found, ok
 from web.database import get_session
 
 EXPORTERS = [TAGS["exporters"]]
@@ -36,11 +37,23 @@ SAVE_ANSWERS: ResponseDict = {409: ErrorBody}
 
 @api.get("/exporters", tags=EXPORTERS, summary="List exporters", responses={200: ExporterList})
 def list_exporters(query: ExporterQuery) -> Answer:
-    session = get_session()
-    filters = ExporterFilter(query.company_id, query.source, query.status, query.spreadsheet_id)
-    page = exporters_page(session, g.workspace.id, filters, after(query.cursor), query.limit)
-    data = [exporter_out(session, e) for e in page.items]
-    return ok(ExporterList(data=data, next_cursor=cursor_of(page.next_after)))
+    spreadsheet = query.spreadsheet_id
+    filters = listing.ExporterFilters(
+        company_id=query.company_id,
+        source=query.source,
+        state=query.status,
+        spreadsheet_id=None if spreadsheet is None else spreadsheet_key(spreadsheet),
+    )
+    page = listing.list_exporters(
+        get_session(),
+        g.workspace.id,
+        filters,
+        cursor_id(query.cursor),
+        query.limit,
+        listing.Order.OLDEST_FIRST,
+    )
+    data = [listed_exporter_out(row) for row in page.rows]
+    return ok(ExporterList(data=data, next_cursor=cursor_of(page.next_cursor)))
 
 
 @api.get(
@@ -148,5 +161,7 @@ def resume_exporter(path: ExporterPath) -> Answer:
 )
 def spreadsheet_exporters(path: SpreadsheetPath) -> Answer:
     session = get_session()
-    rows = exporters_writing_into(session, [g.workspace.id], path.spreadsheet_id)
-    return ok(ExporterList(data=[exporter_out(session, e) for e in rows]))
+    exporters = listing.exporters_writing_into(
+        session, [g.workspace.id], spreadsheet_key(path.spreadsheet_id)
+    )
+    return ok(ExporterList(data=exporters_out(session, exporters)))

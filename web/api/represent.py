@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlmodel import Session
@@ -9,10 +10,9 @@ from sqlmodel import Session
 from connections.health import token_health
 from connections.rows import aware
 from exporters.catalog import Source, option_names
-from exporters.definition import company_ids
 from exporters.failures import what_to_do
-from exporters.listing import qbo_calls_this_month
 from exporters.schedules import ScheduleSpec, label_of, upcoming_runs
+from store.listing import CompanyName, ExporterRow, companies_read_by, qbo_calls_by_company
 from store.models import (
     ACTIVE_RUN_STATUSES,
     Company,
@@ -45,7 +45,25 @@ def must(value: datetime | None) -> datetime:
     return aware(value) or datetime.now(UTC)
 
 
+def month_start(now: datetime) -> datetime:
+    """The first instant of `now`'s calendar month in UTC (what `api_calls_this_month` counts from)."""
+    return now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def companies_out(
+    session: Session, workspace_id: int, companies: Sequence[Company], now: datetime
+) -> list[CompanyOut]:
+    """The workspace's companies with their QuickBooks calls this month (one statement for them all)."""
+    ids = [saved_id(company) for company in companies]
+    calls = qbo_calls_by_company(session, workspace_id, ids, month_start(now))
+    return [_company(company, now, calls.get(saved_id(company), 0)) for company in companies]
+
+
 def company_out(session: Session, company: Company, now: datetime) -> CompanyOut:
+    return companies_out(session, company.workspace_id, [company], now)[0]
+
+
+def _company(company: Company, now: datetime, calls_this_month: int) -> CompanyOut:
     health = token_health(company, now)
     return CompanyOut(
         id=saved_id(company),
@@ -62,7 +80,7 @@ def company_out(session: Session, company: Company, now: datetime) -> CompanyOut
             refresh_expires_at=utc(health["refresh_expires_at"]),
             refresh_hard_expires_at=utc(health["refresh_hard_expires_at"]),
         ),
-        api_calls_this_month=qbo_calls_this_month(session, company, now),
+        api_calls_this_month=calls_this_month,
     )
 
 
@@ -92,13 +110,28 @@ def source_out(source: Source) -> SourceOut:
     )
 
 
+def exporters_out(session: Session, exporters: Sequence[Exporter]) -> list[ExporterOut]:
+    """The exporters with the ids of their companies (one statement for them all)."""
+    companies = companies_read_by(session, [saved_id(exporter) for exporter in exporters])
+    return [_exporter(exporter, companies.get(saved_id(exporter), [])) for exporter in exporters]
+
+
 def exporter_out(session: Session, exporter: Exporter) -> ExporterOut:
+    return exporters_out(session, [exporter])[0]
+
+
+def listed_exporter_out(row: ExporterRow) -> ExporterOut:
+    """An exporter of a page of store.listing, which read its companies with the page."""
+    return _exporter(row.exporter, row.companies)
+
+
+def _exporter(exporter: Exporter, companies: list[CompanyName]) -> ExporterOut:
     cron = exporter.schedule_cron
     return ExporterOut(
         id=saved_id(exporter),
         name=exporter.name,
         source=exporter.source,
-        company_ids=company_ids(session, exporter),
+        company_ids=[company.id for company in companies],
         google_account_id=exporter.google_account_id,
         spreadsheet_id=exporter.spreadsheet_id,
         spreadsheet_title=exporter.spreadsheet_title,

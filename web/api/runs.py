@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import g
 
-from exporters.listing import runs_page
-from store import states
+from store import listing, states
 from store.models import Exporter, Run
 from web.api import TAGS, api
 from web.api.problems import ApiError
 from web.api.represent import run_out
 from web.api.schemas import ErrorBody, ExporterPath, PageQuery, RunList, RunOut, RunPath
-from web.api.views import Answer, after, cursor_of, found, ok
+from web.api.views import Answer, cursor_id, cursor_of, found, ok
 from web.database import get_session
 from workers import enqueue
 
@@ -19,13 +18,13 @@ RUNS = [TAGS["runs"]]
 
 
 def _list(exporter_id: int | None, query: PageQuery) -> Answer:
-    session = get_session()
-    page = runs_page(session, g.workspace.id, exporter_id, after(query.cursor), query.limit)
-    exporters = {
-        e.id: e for e in (session.get(Exporter, i) for i in {r.exporter_id for r in page.items}) if e
-    }
-    data = [run_out(r, exporters[r.exporter_id]) for r in page.items]
-    return ok(RunList(data=data, next_cursor=cursor_of(page.next_after)))
+    session, workspace_id = get_session(), g.workspace.id
+    filters = listing.RunFilters(exporter_id=exporter_id)
+    page = listing.list_runs(session, workspace_id, filters, cursor_id(query.cursor), query.limit)
+    runs = [row.run for row in page.rows]
+    exporters = listing.exporters_by_id(session, workspace_id, sorted({run.exporter_id for run in runs}))
+    data = [run_out(run, exporters[run.exporter_id]) for run in runs]
+    return ok(RunList(data=data, next_cursor=cursor_of(page.next_cursor)))
 
 
 @api.get("/runs", tags=RUNS, summary="The workspace's runs, newest first", responses={200: RunList})

@@ -1,4 +1,4 @@
-"""What every view of /api/v1 shares: the answer as JSON from its model, a workspace row or 404."""
+"""What every view of /api/v1 shares: the answer as JSON from its model, a workspace row or 404, cursors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TypeVar
 from flask import g
 from pydantic import BaseModel
 
-from exporters.listing import WorkspaceRow, row_in
+from store.rows import WorkspaceRow, row_in
 from web.api.problems import ApiError
 from web.database import get_session
 
@@ -28,8 +28,10 @@ def found(model: type[M], row_id: int) -> M:
 
 
 def cursor_of(value: int | None) -> str | None:
+    """A page's `next_cursor` as the API sends it (store.listing's cursor is the id of a row)."""
     return None if value is None else str(value)
 
 
-def after(cursor: str | None) -> int | None:
+def cursor_id(cursor: str | None) -> int | None:
+    """The row id in a `cursor` the query model already checked to be digits."""
     return None if cursor is None else int(cursor)

@@ -19,7 +19,7 @@ from exporters.schedules import label_of, upcoming_runs
 from exporters.switch import pause, resume
 from store import states
 from store.documents import ExporterOptions
-from store.listing import ExporterFilters, RunFilters, companies_of, list_exporters, list_runs
+from store.listing import ExporterFilters, RunFilters, companies_read_by, list_exporters, list_runs
 from store.models import Exporter, ExporterState, GoogleAccount, Run, RunStatus
 from store.rows import saved_id
 from store.settings import get_settings
@@ -165,7 +165,7 @@ def show(exporter_id: int) -> str:
     return render_template(
         "exporters/show.html",
         exporter=exporter,
-        companies=[c.name for c in companies_of(session, [exporter_id]).get(exporter_id, [])],
+        companies=[c.name for c in companies_read_by(session, [exporter_id]).get(exporter_id, [])],
         account=account,
         runs=runs.rows,
         pages=pager(runs),
