@@ -45,7 +45,7 @@ def test_run_now_overtakes_twenty_queued_scheduled_runs(store_settings):
     work()
 
     runs = all_runs()
-    assert all(r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED) and r.started_at for r in runs), [(r.id, r.status, r.progress, r.error[:200]) for r in runs if not r.started_at or r.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED)]
+    assert all(r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED) and r.started_at for r in runs)
     order = [r.exporter_id for r in sorted(runs, key=lambda r: r.started_at)]
     assert order[0] == clicked and order[1:] == scheduled  # then the clock's, in the order they were due
 
