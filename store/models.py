@@ -168,6 +168,8 @@ class Exporter(TypedDocuments, SQLModel, table=True):
         Index("ix_exporter_workspace_id_state_id", "workspace_id", "state", "id"),
         Index("ix_exporter_workspace_id_source_id", "workspace_id", "source", "id"),
         Index("ix_exporter_workspace_id_google_account_id_id", "workspace_id", "google_account_id", "id"),
+        # what writes into a spreadsheet: the add-on's homepage, GET /api/v1/spreadsheets/{id}/exporters
+        Index("ix_exporter_workspace_id_spreadsheet_id", "workspace_id", "spreadsheet_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
