@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from exporters.schedules import Schedule
@@ -19,9 +21,10 @@ from store.settings import Settings, configure
 from tests import factories, infra
 from tests.infra import free_port
 from tests.statements import counted
+from tests.workers.fleet import eventually
 from tests.workers.refusal import allow_runs, refuse_runs_of
 from tests.workers.ticker import ticks_at_once
-from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id
+from workers.enqueue import JOB_TIMEOUT_SECONDS, enqueue_run, job_id
 from workers.queue import get_queue, get_redis
 from workers.reaper import grace
 from workers.tick import tick
@@ -129,6 +132,31 @@ def test_a_tick_skips_an_exporter_another_transaction_holds_instead_of_waiting(d
     assert runs_by_exporter() == Counter({free: 1}) and result.failed == []
     with session_scope() as session:
         assert session.get(Exporter, held).next_run_at == now - timedelta(minutes=1)  # due for the next tick
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_run_now_during_a_batch_waits_for_it_and_finds_its_run(database_url, store_settings):
+    now = utcnow()
+    (exporter_id,) = due_exporters(1, now - timedelta(minutes=1))
+    with ThreadPoolExecutor(1) as clicks, session_scope() as batch:  # what a tick's batch holds meanwhile
+        exporter = batch.get(Exporter, exporter_id, with_for_update=True)
+        batch.add(
+            Run(exporter_id=exporter_id, workspace_id=exporter.workspace_id, trigger=RunTrigger.SCHEDULE)
+        )
+        batch.flush()
+        holder = batch.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        click = clicks.submit(enqueue_run, exporter_id, exporter.workspace_id, RunTrigger.MANUAL)
+        eventually(lambda: waits_for(holder), 30, "Run now to wait for the batch's row")
+
+    assert click.result(timeout=30) is None  # "already queued": the batch's run
+    assert runs_by_exporter() == Counter({exporter_id: 1})
+
+
+def waits_for(backend_pid: int) -> bool:
+    """Whether another PostgreSQL backend is waiting for a lock `backend_pid` holds."""
+    with session_scope() as session:
+        statement = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+        return bool(session.execute(statement, {"pid": backend_pid}).scalar_one())
 
 
 @contextmanager
