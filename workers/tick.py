@@ -85,15 +85,22 @@ def due_batch(session: Session, now: datetime, after_id: int, size: int) -> list
     ]
 
 
-def insert_runs(session: Session, runs: list[Run]) -> list[int]:
-    """Insert the runs in one statement; their ids, in their order. (The ORM's flush inserts them one by
-    one on SQLite, whose multi-row RETURNING keeps no order: here each id comes back with its exporter.)"""
-    if not runs:
+def insert_runs(session: Session, due: list[DueExporter]) -> list[int]:
+    """Insert a scheduled run of each exporter in one statement; their ids, in the same order.
+
+    The runs of a batch differ only in their exporter and their slot (`due_at`, so the run page shows how
+    long each waited past it): one `Run` gives the other values (building a model per run cost more than
+    the INSERT). Not the ORM's flush: on SQLite it inserts one row at a time, a multi-row RETURNING having
+    no order there; here each id comes back with its exporter."""
+    if not due:
         return []
+    run = column_values(Run(exporter_id=0, workspace_id=0, trigger=RunTrigger.SCHEDULE))
+    rows = [
+        run | {"exporter_id": d.exporter_id, "workspace_id": d.workspace_id, "due_at": d.due_at} for d in due
+    ]
     statement = sa.insert(Run.__table__).returning(col(Run.id), col(Run.exporter_id))
-    returned = session.execute(statement, [column_values(run) for run in runs])
-    id_of = {exporter_id: run_id for run_id, exporter_id in returned}
-    return [id_of[run.exporter_id] for run in runs]
+    id_of = {exporter_id: run_id for run_id, exporter_id in session.execute(statement, rows)}
+    return [id_of[d.exporter_id] for d in due]
 
 
 def claim_and_insert(session: Session, due: list[DueExporter]) -> tuple[list[int], list[int]]:
@@ -101,19 +108,9 @@ def claim_and_insert(session: Session, due: list[DueExporter]) -> tuple[list[int
     run; the runs' ids and the busy exporters."""
     claimed = states.claim_slots(session, [states.SlotClaim(d.exporter_id, d.due_at, d.next_at) for d in due])
     busy = busy_exporters(session, claimed)
-    runs = [
-        # due_at is the slot, so the run page shows how long it waited past it
-        Run(
-            exporter_id=d.exporter_id,
-            workspace_id=d.workspace_id,
-            trigger=RunTrigger.SCHEDULE,
-            due_at=d.due_at,
-        )
-        for d in due
-        if d.exporter_id in claimed and d.exporter_id not in busy
-    ]
-    run_ids = insert_runs(session, runs)
-    states.take_follow_ups(session, [run.exporter_id for run in runs])  # these runs read after the change
+    free = [d for d in due if d.exporter_id in claimed and d.exporter_id not in busy]
+    run_ids = insert_runs(session, free)
+    states.take_follow_ups(session, [d.exporter_id for d in free])  # these runs read after the change
     return run_ids, sorted(busy)
 
 
