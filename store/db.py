@@ -61,6 +61,15 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
+def lock_for_writing(session: Session) -> None:
+    """Begin the session's transaction holding SQLite's write lock (BEGIN IMMEDIATE), so that what it reads
+    stays true until it commits, as the rows it locks (FOR UPDATE) do on PostgreSQL, where this does
+    nothing. Call it before the session's first statement."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def alembic_config(database_url: str | None = None) -> Config:
     from alembic.config import Config
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 
 class Row(Protocol):
@@ -36,3 +36,10 @@ def row_in(session: Session, model: type[W], workspace_id: int, row_id: int) -> 
     from one that does not exist)."""
     row = session.get(model, row_id)
     return row if row is not None and row.workspace_id == workspace_id else None
+
+
+def column_values(row: SQLModel) -> dict[str, Any]:
+    """A row built as a model (its defaults applied) as the values of its columns but the primary key: for
+    an INSERT of many rows in one statement."""
+    table = row.__table__  # type: ignore[attr-defined]  # every table model has one
+    return {column.key: getattr(row, column.key) for column in table.columns if not column.primary_key}

@@ -25,14 +25,14 @@ the exporter holds it from that save (`settle`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from sqlalchemy import CursorResult, update
-from sqlmodel import Session, col, select
+from sqlalchemy import CursorResult, case, literal, tuple_, update
+from sqlmodel import Session, UTCDateTime, col, select
 
 from store.documents import CompanyHold, ExporterPauses, GoogleHold
 from store.models import (
@@ -356,24 +356,35 @@ def restart_clock(exporter: Exporter, next_at: datetime | None) -> None:
         exporter.next_run_at = next_at
 
 
-def claim_slot(session: Session, exporter_id: int, due_at: datetime, next_at: datetime | None) -> bool:
-    """Move the exporter's next_run_at to `next_at` iff it is still the value we saw: only one tick wins."""
-    result = session.execute(
-        update(Exporter)
-        .where(
-            col(Exporter.id) == exporter_id,
-            col(Exporter.enabled).is_(True),
-            col(Exporter.next_run_at) == due_at,
-        )
-        .values(next_run_at=next_at)
+class SlotClaim(NamedTuple):
+    """One due exporter the tick claims: its next_run_at as the tick read it, and the slot after it."""
+
+    exporter_id: int
+    due_at: datetime  # the slot it is due for (its next_run_at when read)
+    next_at: datetime | None  # its schedule's first slot after the tick: missed slots run once
+
+
+def claim_slots(session: Session, claims: Sequence[SlotClaim]) -> set[int]:
+    """Move each exporter's next_run_at to its `next_at` iff it is still enabled and at the `due_at` the tick
+    read, in one UPDATE; the exporters claimed (of two ticks, only one claims an exporter's slot)."""
+    if not claims:
+        return set()
+    at = col(Exporter.next_run_at)
+    by_slot: dict[datetime | None, list[int]] = {}
+    for claim in claims:  # one CASE branch per distinct next slot (exporters share a few schedules)
+        by_slot.setdefault(claim.next_at, []).append(claim.exporter_id)
+    next_at = case(
+        *((col(Exporter.id).in_(ids), literal(slot, UTCDateTime())) for slot, ids in by_slot.items()),
+        else_=at,
     )
-    return isinstance(result, CursorResult) and result.rowcount == 1
-
-
-def give_back_slot(session: Session, exporter_id: int, due_at: datetime, next_at: datetime | None) -> None:
-    """Give a claimed slot back (nobody moved it since), so the next tick tries again."""
-    moved = col(Exporter.next_run_at).is_(None) if next_at is None else col(Exporter.next_run_at) == next_at
-    session.execute(update(Exporter).where(col(Exporter.id) == exporter_id, moved).values(next_run_at=due_at))
+    seen = [(claim.exporter_id, claim.due_at) for claim in claims]
+    statement = (
+        update(Exporter)
+        .where(tuple_(col(Exporter.id), at).in_(seen), col(Exporter.enabled).is_(True))
+        .values(next_run_at=next_at)
+        .returning(col(Exporter.id))
+    )
+    return set(session.execute(statement).scalars())
 
 
 # -- failures in a row: backoff and self-pause -----------------------------------------------------------
@@ -421,3 +432,14 @@ def take_follow_up(exporter: Exporter) -> bool:
     wanted = exporter.follow_up_at is not None
     exporter.follow_up_at = None
     return wanted
+
+
+def take_follow_ups(session: Session, exporter_ids: Sequence[int]) -> None:
+    """The tick queued a run of each of these exporters: it reads after any change, so it is their
+    follow-up (`take_follow_up` for a batch, in one UPDATE)."""
+    if exporter_ids:
+        session.execute(
+            update(Exporter)
+            .where(col(Exporter.id).in_(exporter_ids), col(Exporter.follow_up_at).is_not(None))
+            .values(follow_up_at=None)
+        )

@@ -89,6 +89,19 @@ def private_redis_server() -> Iterator[str]:
         yield server.url
 
 
+def own_redis_url() -> Iterator[str]:
+    """For a test module's `redis_url` fixture: a redis-server of its own (no other test's keys, and no other
+    test's FLUSHDB); the module is skipped without the binary, and fails on CI, which has one."""
+    import pytest
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no redis-server binary: CI must have one (scripts/services.sh)")
+        pytest.skip("no redis-server binary to start a Redis of this test's own")
+    with private_redis_server() as url:
+        yield url
+
+
 @contextmanager
 def running_redis() -> Iterator[RedisServer]:
     """A RedisServer started, stopped afterwards (a test may stop and start it in between)."""

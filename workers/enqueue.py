@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.queue import EnqueueData
 from sqlmodel import Session, col, select
 
 from exporters.schedules import next_slot
 from store import redis_keys, states
-from store.db import session_scope
+from store.db import lock_for_writing, session_scope
 from store.models import (
     ACTIVE_RUN_STATUSES,
     Exporter,
@@ -32,6 +35,16 @@ def active_run(session: Session, exporter_id: int) -> Run | None:
     return session.exec(statement).first()
 
 
+def busy_exporters(session: Session, exporter_ids: Collection[int]) -> set[int]:
+    """Those of the exporters that have a queued or running run (one query for a batch of the tick)."""
+    if not exporter_ids:
+        return set()
+    statement = select(Run.exporter_id).where(
+        col(Run.exporter_id).in_(exporter_ids), col(Run.status).in_(ACTIVE_RUN_STATUSES)
+    )
+    return set(session.exec(statement.distinct()).all())
+
+
 def enqueue_run(
     exporter_id: int,
     workspace_id: int,
@@ -44,9 +57,11 @@ def enqueue_run(
     `follow_up`, one more run is wanted after it: `queue_follow_up`).
 
     A short per-exporter Redis lock makes "check for an active run, insert a run" one step, so two
-    clicks, a click and a tick, or two ticks never queue the same exporter twice. "Run now" on a
-    scheduled exporter restarts its clock: the next scheduled run is one interval after the click,
-    not a minute later with the same data.
+    clicks never queue the same exporter twice; against the tick (which claims a batch of exporters without
+    it) the exporter's row is locked (FOR UPDATE; SQLite: its write lock), so a click and a tick do not
+    either: the tick skips a row a click holds, a click waits for the tick's batch and finds its run.
+    "Run now" on a scheduled exporter restarts its clock: the next scheduled run is one interval after the
+    click, not a minute later with the same data.
 
     "Run now" (trigger MANUAL, from the dashboard, the API or the add-on) goes to the priority queue that
     workers take before scheduled work (workers.queue). `due_at` is when the run should start (the tick's
@@ -54,7 +69,8 @@ def enqueue_run(
     """
     with get_redis().lock(redis_keys.exporter_enqueue_lock(exporter_id), timeout=30, blocking_timeout=30):
         with session_scope() as session:
-            exporter = session.get(Exporter, exporter_id)
+            lock_for_writing(session)
+            exporter = session.get(Exporter, exporter_id, with_for_update=True)
             if exporter is None or exporter.workspace_id != workspace_id:
                 raise LookupError(f"exporter {exporter_id} is not in workspace {workspace_id}")
             if active_run(session, exporter_id) is not None:
@@ -127,17 +143,28 @@ def job_id(run_id: int) -> str:
     return redis_keys.run_job_id(run_id)
 
 
-def submit(run_id: int, priority: bool = False) -> Job:
-    """Put an existing run's job on its queue ("Run now" on the priority queue, ahead of the clock)."""
-    return get_queue(priority).enqueue(
+def run_job(run_id: int) -> EnqueueData:
+    """A run's RQ job, the one description of it that `submit` and `submit_all` put on a queue."""
+    return Queue.prepare_data(
         "workers.jobs.run_export",
-        run_id,
+        (run_id,),
         job_id=job_id(run_id),
-        job_timeout=JOB_TIMEOUT_SECONDS,
+        timeout=JOB_TIMEOUT_SECONDS,
         result_ttl=24 * 60 * 60,
         failure_ttl=7 * 24 * 60 * 60,
         description=f"run {run_id}",
     )
+
+
+def submit_all(run_ids: Sequence[int], priority: bool = False) -> list[Job]:
+    """Put existing runs' jobs on their queue in one Redis pipeline (the tick's batches)."""
+    return get_queue(priority).enqueue_many([run_job(run_id) for run_id in run_ids]) if run_ids else []
+
+
+def submit(run_id: int, priority: bool = False) -> Job:
+    """Put an existing run's job on its queue ("Run now" on the priority queue, ahead of the clock)."""
+    (job,) = submit_all([run_id], priority)
+    return job
 
 
 # A job in one of these is on its way to a worker or running: a queued run needs no other.

@@ -7,8 +7,6 @@ touched is seen, locks released a moment later included. Deployments sharing a R
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -33,12 +31,7 @@ WRITER = "keys@example.com"
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
     """A redis-server of this module's own, so every key in it was written by the story below."""
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI"):
-            pytest.fail("no redis-server binary: CI must have one (scripts/services.sh)")
-        pytest.skip("no redis-server binary to start a Redis of this test's own")
-    with infra.private_redis_server() as url:
-        yield url
+    yield from infra.own_redis_url()
 
 
 @pytest.fixture

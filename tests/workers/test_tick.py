@@ -14,6 +14,7 @@ from exporters.schedules import Schedule
 from store.db import session_scope
 from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
 from tests import factories
+from tests.workers.refusal import allow_runs, refuse_runs_of
 from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id
 from workers.queue import get_queue, get_redis
 from workers.reaper import WENT_SILENT, grace
@@ -146,28 +147,18 @@ def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(s
         assert failed.error.endswith(BUSY)
 
 
-def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(store_settings, monkeypatch):
-    import redis
-
-    import workers.tick
-
+def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(database_url, store_settings):
     due = utcnow() - timedelta(minutes=1)
     with session_scope() as session:
         ws = factories.workspace(session)
         broken = factories.exporter(session, ws.id, next_run_at=due, schedule_cron="0 * * * *").id
         fine = factories.exporter(session, ws.id, next_run_at=due, schedule_cron="0 * * * *").id
-    real_enqueue = workers.tick.enqueue_run
+    refuse_runs_of(broken)
 
-    def flaky(exporter_id: int, *args, **kwargs):
-        if exporter_id == broken:
-            raise redis.ConnectionError("Redis went away for a moment")
-        return real_enqueue(exporter_id, *args, **kwargs)
-
-    monkeypatch.setattr(workers.tick, "enqueue_run", flaky)
-    result = tick(utcnow())
+    result = tick(utcnow(), batch_size=1)  # each exporter in a batch of its own
 
     assert result.failed == [broken] and len(result.queued) == 1 and runs_of(fine)
     with session_scope() as session:
         assert session.get(Exporter, broken).next_run_at == due  # the next tick tries it again
-    monkeypatch.setattr(workers.tick, "enqueue_run", real_enqueue)
+    allow_runs()
     assert len(tick(utcnow()).queued) == 1 and runs_of(broken)
