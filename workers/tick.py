@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 500  # due exporters claimed and queued per transaction and Redis pipeline
 
 
+def ids_in_brief(ids: list[int], shown: int = 20) -> str:
+    """Ids for the log line: all of a few, the count and the first of many (1,000 due a minute)."""
+    if len(ids) <= shown:
+        return str(ids)
+    return f"{len(ids)} ({', '.join(map(str, ids[:shown]))}, …)"
+
+
 @dataclass
 class TickResult:
     """What one tick did: runs queued, exporters skipped because a run was still active, runs reaped."""
@@ -170,9 +177,6 @@ def tick(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> TickResul
     if result.queued or result.busy or result.reaped or result.failed:
         log.info(
             "tick: queued runs %s, still busy %s, reaped %s, failed to queue %s",
-            result.queued,
-            result.busy,
-            result.reaped,
-            result.failed,
+            *map(ids_in_brief, (result.queued, result.busy, result.reaped, result.failed)),
         )
     return result

@@ -162,3 +162,11 @@ def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(da
         assert session.get(Exporter, broken).next_run_at == due  # the next tick tries it again
     allow_runs()
     assert len(tick(utcnow()).queued) == 1 and runs_of(broken)
+
+
+def test_the_tick_log_line_names_a_few_runs_and_counts_many():
+    from workers.tick import ids_in_brief
+
+    assert ids_in_brief([3, 4]) == "[3, 4]"
+    brief = ids_in_brief(list(range(1, 1001)))
+    assert brief.startswith("1000 (1, 2, 3,") and "1000," not in brief and len(brief) < 120
