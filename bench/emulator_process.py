@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +38,11 @@ def cpu_seconds() -> float:
 
 
 class Usage:
-    """WSGI middleware counting API requests and their body bytes, and answering the usage endpoint."""
+    """WSGI middleware counting API requests, their body bytes and the seconds the app took to answer them
+    (injected latency included), and answering the usage endpoint."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
-        self.app, self.bytes, self.calls = app, 0, 0
+        self.app, self.bytes, self.calls, self.service_s = app, 0, 0, 0.0
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -49,14 +51,25 @@ class Usage:
             if environ["REQUEST_METHOD"] == "POST":
                 with self._lock:
                     self.bytes = self.calls = 0
-            body = json.dumps({"cpu_s": cpu_seconds(), "calls": self.calls, "bytes": self.bytes}).encode()
+                    self.service_s = 0.0
+            usage = {
+                "cpu_s": cpu_seconds(),
+                "calls": self.calls,
+                "bytes": self.bytes,
+                "service_s": self.service_s,
+            }
+            body = json.dumps(usage).encode()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
-        if path.startswith(API_PREFIXES):
-            with self._lock:
-                self.bytes += int(environ.get("CONTENT_LENGTH") or 0)
-                self.calls += 1
-        return self.app(environ, start_response)
+        if not path.startswith(API_PREFIXES):
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        answer = self.app(environ, start_response)
+        with self._lock:
+            self.bytes += int(environ.get("CONTENT_LENGTH") or 0)
+            self.calls += 1
+            self.service_s += time.perf_counter() - started
+        return answer
 
 
 def serve(kind: str) -> None:
@@ -84,6 +97,7 @@ class Sample:
     cpu_s: float
     calls: int
     bytes: int
+    service_s: float  # the app's own time answering them (injected latency included)
 
 
 class EmulatorProcess:
