@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -87,7 +88,14 @@ def serve(kind: str) -> None:
     url = f"http://127.0.0.1:{server.port}"
     app.config["BASE_URL"] = url  # QBO's OAuth pages and links name it
     print(url, flush=True)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     server.serve_forever()
+
+
+def _exit_with_parent() -> None:
+    """End the process when the bench that started it ends (its end of our stdin closes), however it ends."""
+    sys.stdin.read()
+    os._exit(0)
 
 
 @dataclass
@@ -109,6 +117,7 @@ class EmulatorProcess:
             [sys.executable, "-m", "bench.emulator_process", kind],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE,  # closed when the bench ends: the emulator ends with it
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -139,6 +139,12 @@ class Bench:
         google_after.cpu_s -= google.cpu_s
         return tree, qbo_after, google_after
 
+    def idle_worker_cpu(self, checkout: Path = ROOT) -> float:
+        """CPU seconds of `sheetbooks worker --burst` of `checkout` with nothing queued: its start-up, which
+        the tree CPU of a run includes."""
+        env = self.env | {"PYTHONPATH": str(checkout)}
+        return timed_process(["-m", "web.cli", "worker", "--burst"], env, checkout).cpu_s
+
     def queue_run(self, exporter_id: int) -> int:
         with db.session_scope() as session:
             run = Run(exporter_id=exporter_id, workspace_id=self.world.workspace_id)
@@ -253,7 +259,7 @@ def ratio(a: float, b: float) -> str:
 
 HEADER = (
     "| invoices | who | QBO calls | / ceil(N/1000) | Google calls | Google MB | bytes / naive | wall s "
-    "| wall / naive | wall / (calls × latency) | run s | run / (calls × latency) | service s "
+    "| wall / naive | wall / (calls × latency) | run s | run / (calls × latency) | service s | run / service "
     "| CPU s: tree / QBO emulator / Google emulator | peak RSS MB | load 1 min |"
 )
 
@@ -266,6 +272,7 @@ def row(n: int, who: str, m: Measured, naive: Measured, budget_s: float) -> str:
         f"| {m.google_bytes / 1e6:.1f} | {ratio(m.google_bytes, naive.google_bytes)} "
         f"| {m.wall_s:.1f} | {ratio(m.wall_s, naive.wall_s)} | {ratio(m.wall_s, budget_s)} "
         f"| {run_s} | {ratio(m.run_s, budget_s) if m.run_s else '–'} | {m.service_s:.1f} "
+        f"| {ratio(m.run_s, m.service_s) if m.run_s else '–'} "
         f"| {m.cpu_s:.1f} / {m.qbo_cpu_s:.1f} / {m.google_cpu_s:.1f} | {m.peak_rss_mb:.0f} "
         f"| {os.getloadavg()[0]:.1f} |"
     )
@@ -288,6 +295,9 @@ def main() -> None:
         try:
             sizes = [int(x) for x in args.invoices.split(",") if x]
             if sizes:
+                for checkout in [p for p in (args.before, ROOT) if p is not None]:
+                    idle = bench.idle_worker_cpu(checkout)
+                    print(f"A worker of {checkout} with nothing to do: {idle:.2f} CPU s")
                 print(HEADER)
                 print("|---" * HEADER.count("|", 1) + "|")
             for n in sizes:

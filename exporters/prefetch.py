@@ -48,7 +48,7 @@ def read_ahead(
     stop = threading.Event()
     reader = threading.Thread(target=_read, args=(rows, batch_rows, handover, stop), name=name, daemon=True)
     reader.start()
-    drained = _drain(handover, stop, reader)
+    drained: Iterator[T] = _drain(handover, stop, reader)
     weakref.finalize(drained, stop.set)  # an iterator never started runs no `finally` of its own
     return drained
 

@@ -2,8 +2,9 @@
 
 A run allocates millions of short-lived containers (decoded QuickBooks pages, rows, values) that reference
 counting frees; none of them are garbage the cycle collector is needed for. At CPython's default (a young
-collection every 700 net allocations) it walked them ~70 times per page of 1,000 invoices: decoding a page
-took 45 ms of CPU, 12.5 ms with young collections every 100,000 (bench/README.md).
+collection every 700 net allocations) it walks them ~70 times per page of 1,000 invoices: decoding a page
+(1.65 MB) took 26 ms of CPU with the preloaded heap frozen as `preload` leaves a work-horse, 12.5 ms with
+young collections every 100,000 allocations (measured in one process, bench/README.md).
 """
 
 from __future__ import annotations
