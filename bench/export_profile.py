@@ -8,6 +8,7 @@ profiles are merged. Prints the CPU seconds per thread and the top functions by 
 
     .venv/bin/python -m bench.export_profile --invoices 10000,100000
     .venv/bin/python -m bench.export_profile --invoices 10000 --code /work/main   # another checkout's code
+    .venv/bin/python -m bench.export_profile --invoices 100000 --timeline   # each request timed instead
 
 `--code` puts that checkout first on sys.path before anything of the product is imported (the emulators
 and the test helpers that set the company up stay this checkout's). `--dump DIR` also writes each run's
@@ -98,6 +99,7 @@ def main() -> None:
     parser.add_argument("--code", type=Path, help="another checkout's product code to profile (e.g. main)")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--dump", type=Path, help="write each run's merged profile here")
+    parser.add_argument("--timeline", action="store_true", help="time each request instead of profiling")
     args = parser.parse_args()
     if args.code is not None:
         import tests  # noqa: F401  # the bench's own test helpers (World, Admin) stay this checkout's
@@ -107,6 +109,7 @@ def main() -> None:
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
     from bench.export_run import Bench
+    from bench.request_timeline import RequestTimeline
     from exporters.export_run import run_export
     from store.models import RunStatus
     from workers.collector import fewer_collections
@@ -125,12 +128,18 @@ def main() -> None:
                 run_id = bench.queue_run(exporter_id)
                 bench.latency(True)
                 started = time.perf_counter()
-                with ThreadProfiles() as profiles, collecting():
+                watching = RequestTimeline() if args.timeline else ThreadProfiles()
+                with watching, collecting():
                     run_export(run_id)
                 wall = time.perf_counter() - started
                 bench.latency(False)
                 run = bench.finished(run_id)
                 assert run.status == RunStatus.SUCCEEDED and run.rows == n, run.error
+                if isinstance(watching, RequestTimeline):
+                    print(f"\n## {n:,} invoices ({args.code or 'this checkout'}): wall {wall:.1f} s")
+                    print(watching.report(), flush=True)
+                    continue
+                profiles = watching
                 cpu = profiles.cpu_by_thread()
                 threads = ", ".join(f"{name} {s:.2f}" for name, s in cpu.most_common())
                 print(f"\n## {n:,} invoices ({args.code or 'this checkout'}): wall {wall:.1f} s, ", end="")

@@ -104,7 +104,8 @@ def encoded(
 ) -> tuple[bytes, MutableMapping[str, str]]:
     """A JSON request body as bytes and the headers that say so. orjson encodes a 1.7 MB values write in
     4 ms where requests' stdlib json takes 42 ms, and without spaces (11% fewer bytes). It writes NaN as
-    null where stdlib json refuses it; the cell encoder never hands over a non-finite number (sheets.cells)."""
+    null where stdlib json refuses it; the cell encoder never hands over a non-finite number
+    (sheets.cells)."""
     return orjson.dumps(body), {**(headers or {}), "Content-Type": "application/json"}
 
 
