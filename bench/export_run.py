@@ -1,16 +1,19 @@
 """A full export of N invoices through a real worker, side by side with the naive script, with latency.
 
-Both emulators run in this process with injected latency on every API request (their admin fault APIs:
-100 ms QBO, 150 ms Google). For each N, in one run:
+Each emulator runs in a process of its own (`bench.emulator_process`: real Intuit and Google are other
+machines), with injected latency on every API request (their admin fault APIs: 100 ms QBO, 150 ms Google).
+For each N, in one run:
 
 - ours: an invoices exporter (replace mode) run by `sheetbooks worker --burst` in a process of its own;
+- before (with `--before CHECKOUT`): the same, by that checkout's worker (e.g. /work/main);
 - naive: `bench.naive_export` (python-quickbooks at its defaults + gspread clear()/update()).
 
-Reported: QBO calls vs ceil(N/1000), bytes of request bodies sent to Google (counted by a WSGI wrapper
-around the Google emulator) vs the naive script's, wall time, and the peak RSS of each process tree.
+Reported: QBO calls vs ceil(N/1000), bytes of request bodies reaching the Google emulator vs the naive
+script's, wall time, CPU seconds of the measured process tree and of each emulator process during it, and
+the peak RSS of the measured tree. The machine has 2 cores: the emulators' CPU competes with the worker's.
 `--overhead` adds a one-invoice run's cost through a waiting worker (this checkout, and `--before`'s).
 
-    .venv/bin/python -m bench.export_run --invoices 10000,100000
+    .venv/bin/python -m bench.export_run --invoices 10000,100000 --before /work/main
     .venv/bin/python -m bench.export_run --invoices '' --overhead --before /work/main
 
 Needs Redis at REDIS_URL (default redis://127.0.0.1:6379/0); the store is a SQLite file in a temp dir.
@@ -26,19 +29,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import requests
 
-from emulators.google import create_app as google_app
-from emulators.qbo import create_app as qbo_app
-from emulators.serving import serve_in_thread
+from bench.emulator_process import EmulatorProcess, Sample
 from store import db
 from store.models import Run, RunStatus
 from store.settings import Settings, configure
@@ -47,30 +45,12 @@ from tests.qbo.intuit import Admin, EmulatorClock
 from workers.enqueue import submit
 
 ROOT = Path(__file__).resolve().parent.parent
-PEAK_RSS = (  # runs argv, then prints the peak RSS (KiB) of its process tree on stderr's last line
+TREE_USAGE = (  # runs argv, then prints the peak RSS (KiB) and CPU seconds of its process tree on stderr
     "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
-    "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print('TREE_USAGE', u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr); "
     "sys.exit(code)"
 )
-
-
-class BodyBytes:
-    """WSGI middleware counting the request bodies (bytes) and API requests that reach the Google emulator."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
-        self.app, self.bytes, self.calls = app, 0, 0
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith(("/v4/", "/drive/")):
-            with self._lock:
-                self.bytes += int(environ.get("CONTENT_LENGTH") or 0)
-                self.calls += 1
-        return self.app(environ, start_response)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.bytes = self.calls = 0
 
 
 @dataclass
@@ -81,15 +61,31 @@ class Measured:
     wall_s: float
     peak_rss_mb: float
     rows: int
+    cpu_s: float  # the measured process tree (a worker: its forked work-horse included)
+    qbo_cpu_s: float  # the QBO emulator's process meanwhile
+    google_cpu_s: float  # the Google emulator's
+    service_s: float  # the emulators' own time answering its calls, latency included (calls one at a time
+    # can't take less)
     run_s: float | None = None  # ours: the run's own duration (started → finished, in the store)
 
 
-def timed_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB of the process tree, stdout) of a child process."""
+@dataclass
+class Tree:
+    """What a child process tree took: wall seconds, peak RSS MB, CPU seconds, its stdout."""
+
+    wall_s: float
+    peak_rss_mb: float
+    cpu_s: float
+    stdout: str
+
+
+def timed_process(argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> Tree:
+    """Run a child process (a tree) to its end and say what it took."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", PEAK_RSS, sys.executable, *argv],
+        [sys.executable, "-c", TREE_USAGE, sys.executable, *argv],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
@@ -97,18 +93,14 @@ def timed_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, s
     wall = time.perf_counter() - started
     if done.returncode:
         raise RuntimeError(f"{argv} failed:\n{done.stderr[-3000:]}")
-    peak = next(ln for ln in reversed(done.stderr.splitlines()) if ln.startswith("PEAK_RSS_KB"))
-    return wall, int(peak.split()[1]) / 1024, done.stdout
+    usage = next(ln for ln in reversed(done.stderr.splitlines()) if ln.startswith("TREE_USAGE"))
+    _tag, rss_kb, cpu = usage.split()
+    return Tree(wall, int(rss_kb) / 1024, float(cpu), done.stdout)
 
 
 class Bench:
     def __init__(self, workdir: str, qbo_latency_ms: int, google_latency_ms: int) -> None:
-        self.qbo = serve_in_thread(qbo_app({}))
-        self.qbo.server.app.config["BASE_URL"] = self.qbo.url
-        app = google_app({})
-        self.counter = BodyBytes(app.wsgi_app)
-        app.wsgi_app = self.counter  # type: ignore[method-assign]
-        self.google = serve_in_thread(app)
+        self.qbo, self.google = EmulatorProcess("qbo"), EmulatorProcess("google")
         self.qbo_latency_ms, self.google_latency_ms = qbo_latency_ms, google_latency_ms
         url = f"sqlite:///{workdir}/bench.db"
         self.settings = Settings(
@@ -119,9 +111,13 @@ class Bench:
         ).pointed_at_emulators(self.qbo.url, self.google.url)
         configure(self.settings)
         db.upgrade(url)
-        self.admin = Admin(self.qbo.url)
+        self.admin = Admin(self.qbo.url, timeout=600)
         self.world = World(self.settings, self.admin, EmulatorClock())
         self.env = {**os.environ, **self.settings.as_environment(), "PYTHONPATH": str(ROOT)}
+
+    def stop(self) -> None:
+        self.qbo.stop()
+        self.google.stop()
 
     def latency(self, on: bool) -> None:
         if not on:
@@ -131,6 +127,23 @@ class Bench:
         self.admin.call("POST", "faults", json={"kind": "any", "latency_ms": self.qbo_latency_ms})
         body = {"route": "any", "latency_ms": self.google_latency_ms}
         requests.post(f"{self.google.url}/_emulator/faults", json=body, timeout=30)
+
+    def measure(self, argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[Tree, Sample, Sample]:
+        """Run a process tree with latency on: what it took, and what each emulator did meanwhile."""
+        self.latency(True)
+        qbo, google = self.qbo.usage(reset=True), self.google.usage(reset=True)
+        tree = timed_process(argv, env, cwd)
+        qbo_after, google_after = self.qbo.usage(), self.google.usage()
+        self.latency(False)
+        qbo_after.cpu_s -= qbo.cpu_s
+        google_after.cpu_s -= google.cpu_s
+        return tree, qbo_after, google_after
+
+    def idle_worker_cpu(self, checkout: Path = ROOT) -> float:
+        """CPU seconds of `sheetbooks worker --burst` of `checkout` with nothing queued: its start-up, which
+        the tree CPU of a run includes."""
+        env = self.env | {"PYTHONPATH": str(checkout)}
+        return timed_process(["-m", "web.cli", "worker", "--burst"], env, checkout).cpu_s
 
     def queue_run(self, exporter_id: int) -> int:
         with db.session_scope() as session:
@@ -148,40 +161,58 @@ class Bench:
             assert run is not None
             return run
 
-    def ours(self, company_id: int, n: int) -> Measured:
-        exporter_id = self.world.exporter([company_id], tab=f"Ours {n}", name=f"Invoices {n}")
-        self.latency(True)
-        self.counter.reset()
+    def ours(self, company_id: int, n: int, checkout: Path = ROOT) -> Measured:
+        """A run of a new exporter by `sheetbooks worker --burst` of `checkout`'s code."""
+        tab = f"Ours {n}" if checkout == ROOT else f"{checkout.name} {n}"
+        exporter_id = self.world.exporter([company_id], tab=tab, name=f"Invoices {n} ({checkout.name})")
         run_id = self.queue_run(exporter_id)
-        wall, peak, _out = timed_process(["-m", "web.cli", "worker", "--burst"], self.env)
-        self.latency(False)
+        env = self.env | {"PYTHONPATH": str(checkout)}
+        tree, qbo, google = self.measure(["-m", "web.cli", "worker", "--burst"], env, checkout)
         run = self.finished(run_id)
         if run.status != RunStatus.SUCCEEDED:
             raise RuntimeError(f"our run failed: {run.error}")
-        took = run.duration_seconds
-        return Measured(run.qbo_calls, self.counter.calls, self.counter.bytes, wall, peak, run.rows, took)
+        return Measured(
+            run.qbo_calls,
+            google.calls,
+            google.bytes,
+            tree.wall_s,
+            tree.peak_rss_mb,
+            run.rows,
+            tree.cpu_s,
+            qbo.cpu_s,
+            google.cpu_s,
+            qbo.service_s + google.service_s,
+            run.duration_seconds,
+        )
 
     def naive(self, realm: str, n: int) -> Measured:
         from tests.qbo.intuit import connect
 
         tokens = connect(self.settings, realm)
-        google = requests.post(
+        google_tokens = requests.post(
             f"{self.google.url}/_emulator/tokens", json={"email": self.world_email()}, timeout=30
         ).json()
         env = self.env | {
             "QBO_ACCESS_TOKEN": tokens.access_token,
-            "GOOGLE_ACCESS_TOKEN": google["access_token"],
+            "GOOGLE_ACCESS_TOKEN": google_tokens["access_token"],
             "QBO_CLIENT_ID": self.settings.qbo_client_id,
             "QBO_CLIENT_SECRET": self.settings.qbo_client_secret,
         }
-        self.latency(True)
-        self.counter.reset()
         argv = ["-m", "bench.naive_export", self.qbo.url, self.google.url, realm]
-        wall, peak, out = timed_process([*argv, self.world.spreadsheet.id, f"Naive {n}"], env)
-        self.latency(False)
-        result = json.loads(out.strip().splitlines()[-1])
-        calls, rows = result["qbo_calls"], result["rows"]
-        return Measured(calls, self.counter.calls, self.counter.bytes, wall, peak, rows)
+        tree, qbo, google = self.measure([*argv, self.world.spreadsheet.id, f"Naive {n}"], env)
+        result = json.loads(tree.stdout.strip().splitlines()[-1])
+        return Measured(
+            result["qbo_calls"],
+            google.calls,
+            google.bytes,
+            tree.wall_s,
+            tree.peak_rss_mb,
+            result["rows"],
+            tree.cpu_s,
+            qbo.cpu_s,
+            google.cpu_s,
+            qbo.service_s + google.service_s,
+        )
 
     def world_email(self) -> str:
         """The Google identity the world's account writes as (the naive script writes as the same user)."""
@@ -226,6 +257,27 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "–"
 
 
+HEADER = (
+    "| invoices | who | QBO calls | / ceil(N/1000) | Google calls | Google MB | bytes / naive | wall s "
+    "| wall / naive | wall / (calls × latency) | run s | run / (calls × latency) | service s | run / service "
+    "| CPU s: tree / QBO emulator / Google emulator | peak RSS MB | load 1 min |"
+)
+
+
+def row(n: int, who: str, m: Measured, naive: Measured, budget_s: float) -> str:
+    """One line of the results table (`budget_s`: the run's calls × their latency)."""
+    run_s = f"{m.run_s:.1f}" if m.run_s is not None else "–"
+    return (
+        f"| {n:,} | {who} | {m.qbo_calls} | {ratio(m.qbo_calls, math.ceil(n / 1000))} | {m.google_calls} "
+        f"| {m.google_bytes / 1e6:.1f} | {ratio(m.google_bytes, naive.google_bytes)} "
+        f"| {m.wall_s:.1f} | {ratio(m.wall_s, naive.wall_s)} | {ratio(m.wall_s, budget_s)} "
+        f"| {run_s} | {ratio(m.run_s, budget_s) if m.run_s else '–'} | {m.service_s:.1f} "
+        f"| {ratio(m.run_s, m.service_s) if m.run_s else '–'} "
+        f"| {m.cpu_s:.1f} / {m.qbo_cpu_s:.1f} / {m.google_cpu_s:.1f} | {m.peak_rss_mb:.0f} "
+        f"| {os.getloadavg()[0]:.1f} |"
+    )
+
+
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(
@@ -235,44 +287,41 @@ def main() -> None:
     parser.add_argument("--qbo-latency-ms", type=int, default=100)
     parser.add_argument("--google-latency-ms", type=int, default=150)
     parser.add_argument("--overhead", action="store_true", help="one-invoice runs through a waiting worker")
-    parser.add_argument("--before", type=Path, help="another checkout to measure the overhead of (e.g. main)")
+    parser.add_argument("--before", type=Path, help="another checkout's worker to measure too (e.g. main)")
     args = parser.parse_args()
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
     with tempfile.TemporaryDirectory() as workdir:
         bench = Bench(workdir, args.qbo_latency_ms, args.google_latency_ms)
-        sizes = [int(x) for x in args.invoices.split(",") if x]
-        if sizes:
-            print(
-                "| invoices | who | QBO calls | / ceil(N/1000) | Google calls | Google MB | bytes / naive "
-                "| wall s | wall / naive | wall / (calls × latency) | run s | run / (calls × latency) "
-                "| peak RSS MB |"
-            )
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for n in sizes:
-            company_id = bench.world.company(f"Bench {n}", invoices=n)
-            realm = bench.world.realms[company_id]
-            ours, naive = bench.ours(company_id, n), bench.naive(realm, n)
-            assert ours.rows == naive.rows == n, (ours.rows, naive.rows)
-            bound = math.ceil(n / 1000)
-            for who, m in (("Sheetbooks", ours), ("naive", naive)):
-                run_s = f"{m.run_s:.1f}" if m.run_s is not None else "–"
-                budget = (m.qbo_calls * args.qbo_latency_ms + m.google_calls * args.google_latency_ms) / 1000
-                print(
-                    f"| {n:,} | {who} | {m.qbo_calls} | {ratio(m.qbo_calls, bound)} | {m.google_calls} "
-                    f"| {m.google_bytes / 1e6:.1f} | {ratio(m.google_bytes, naive.google_bytes)} "
-                    f"| {m.wall_s:.1f} | {ratio(m.wall_s, naive.wall_s)} | {ratio(m.wall_s, budget)} "
-                    f"| {run_s} | {ratio(m.run_s or 0, budget) if m.run_s else '–'} | {m.peak_rss_mb:.0f} |",
-                    flush=True,
-                )
-        if args.overhead:
-            bench.latency(False)
-            print("\n| worker of | due → running s (each run) | due → finished s (each run) |")
-            print("|---|---|---|")
-            for checkout in [p for p in (args.before, ROOT) if p is not None]:
-                got = bench.overhead(checkout)
-                starts = ", ".join(f"{s:.2f}" for s, _f in got)
-                ends = ", ".join(f"{f:.2f}" for _s, f in got)
-                print(f"| {checkout} | {starts} | {ends} |", flush=True)
+        try:
+            sizes = [int(x) for x in args.invoices.split(",") if x]
+            if sizes:
+                for checkout in [p for p in (args.before, ROOT) if p is not None]:
+                    idle = bench.idle_worker_cpu(checkout)
+                    print(f"A worker of {checkout} with nothing to do: {idle:.2f} CPU s")
+                print(HEADER)
+                print("|---" * HEADER.count("|", 1) + "|")
+            for n in sizes:
+                company_id = bench.world.company(f"Bench {n}", invoices=n)
+                runs: list[tuple[str, Measured]] = []
+                if args.before is not None:
+                    runs.append((f"Sheetbooks ({args.before})", bench.ours(company_id, n, args.before)))
+                runs.append(("Sheetbooks", bench.ours(company_id, n)))
+                naive = bench.naive(bench.world.realms[company_id], n)
+                runs.append(("naive", naive))
+                for who, m in runs:
+                    assert m.rows == n, (who, m.rows)
+                    budget = m.qbo_calls * args.qbo_latency_ms + m.google_calls * args.google_latency_ms
+                    print(row(n, who, m, naive, budget / 1000), flush=True)
+            if args.overhead:
+                print("\n| worker of | due → running s (each run) | due → finished s (each run) |")
+                print("|---|---|---|")
+                for checkout in [p for p in (args.before, ROOT) if p is not None]:
+                    got = bench.overhead(checkout)
+                    starts = ", ".join(f"{s:.2f}" for s, _f in got)
+                    ends = ", ".join(f"{f:.2f}" for _s, f in got)
+                    print(f"| {checkout} | {starts} | {ends} |", flush=True)
+        finally:
+            bench.stop()
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ class Field:
     path: str | None = None  # the QBO property read, when it is a plain path (the WHERE box may use it)
 
     def value(self, record: JsonObject, ctx: RowContext) -> Any:
-        return typed(self.get(record, ctx), self.column.type)
+        return CONVERTERS[self.column.type](self.get(record, ctx))  # typed(), one call less per cell
 
 
 # -- reading values -------------------------------------------------------------------------------
@@ -53,7 +53,12 @@ class Field:
 
 def dig(obj: Any, path: str) -> Any:
     """The value at a dotted path ("CustomerRef.name"), None when any step is missing."""
-    for part in path.split("."):
+    return dig_parts(obj, path.split("."))
+
+
+def dig_parts(obj: Any, parts: Sequence[str]) -> Any:
+    """The value at a path already split into its steps."""
+    for part in parts:
         if not isinstance(obj, dict):
             return None
         obj = obj.get(part)
@@ -61,6 +66,8 @@ def dig(obj: Any, path: str) -> Any:
 
 
 def to_decimal(value: Any) -> Decimal | None:
+    if type(value) is float:  # QBO JSON's amounts: no thousands separators to strip
+        return Decimal(repr(value))
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
@@ -133,8 +140,10 @@ def at(
     """A field read at a dotted path (described by that path unless told otherwise)."""
     described = description or f"QuickBooks field {path.removeprefix('Txn.')}"
 
+    parts = tuple(path.split("."))  # split once, not once per row
+
     def get(record: JsonObject, _ctx: RowContext) -> Any:
-        return dig(record, path)
+        return dig_parts(record, parts)
 
     return Field(Column(key, label, type_, described, default), get, path)
 

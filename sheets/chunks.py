@@ -42,15 +42,19 @@ class ChunkStats:
         return [min(MAX_WIDTH, max(MIN_WIDTH, c * PX_PER_CHAR + 16)) for c in chars]
 
 
-def raw_size(row: RawRow) -> int:
+def raw_size(row: RawRow, widest: list[int] | None = None) -> int:
     """About the bytes of `row` in a `values` request's JSON, counted without encoding it (strings
-    needing escapes may be a little longer: CHUNK_BYTES leaves room)."""
+    needing escapes may be a little longer: CHUNK_BYTES leaves room). `widest`, when given, is raised to
+    each text's length (up to 60 characters) in the same pass."""
     size = 2
-    for value in row:
+    for index, value in enumerate(row):
         if value is None:
             size += 5
-        elif isinstance(value, str):
-            size += (len(value) if value.isascii() else len(value.encode())) + 3
+        elif type(value) is str:
+            length = len(value)
+            size += (length if value.isascii() else len(value.encode())) + 3
+            if widest is not None and length > widest[index]:
+                widest[index] = min(length, 60)
         elif isinstance(value, bool):
             size += 6
         else:
@@ -66,11 +70,8 @@ def encoded_rows(
     widest = stats.widest
     for values in rows:
         row = table.values(values)
-        for index, value in enumerate(row):
-            if isinstance(value, str) and len(value) > widest[index]:
-                widest[index] = min(len(value), 60)
         stats.rows += 1
-        yield row, raw_size(row)
+        yield row, raw_size(row, widest)
 
 
 def chunked(encoded: Iterable[tuple[RawRow, int]], max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:

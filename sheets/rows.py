@@ -14,6 +14,7 @@ from sheets.cells import (
     CellTooLong,
     ColumnLike,
     NumberFormat,
+    RawEncode,
     number_format,
 )
 from sheets.limits import cell_too_long
@@ -80,12 +81,22 @@ def currency_sources(columns: Sequence[ColumnLike]) -> list[int | None]:
     return out
 
 
+def _too_long(encode: RawEncode, value: Any) -> bool:
+    """Whether `encode` refuses `value` as too long (to name the column of a refused row)."""
+    try:
+        encode(value)
+    except CellTooLong:
+        return True
+    return False
+
+
 class TableEncoder:
     """Encodes the rows of one table; `per_row` are the columns whose number format varies by row."""
 
     def __init__(self, columns: Sequence[ColumnLike], encoder: CellEncoder, tab: str) -> None:
         self.columns, self.encoder, self.tab = list(columns), encoder, tab
         self.kinds = [c.type for c in columns]
+        self.raw_encoders = [encoder.raw_for(kind) for kind in self.kinds]
         self.currency_of = currency_sources(columns)
         self.per_row = frozenset(i for i, s in enumerate(self.currency_of) if s is not None)
         self.fields = "userEnteredValue" + (",userEnteredFormat.numberFormat" if self.per_row else "")
@@ -96,12 +107,11 @@ class TableEncoder:
         """The RAW values of one row; the per-row number formats go to `format_runs`."""
         row = self.rows
         self.rows += 1
-        out = []
-        for index, (value, kind) in enumerate(zip(values, self.kinds, strict=False)):
-            try:
-                out.append(self.encoder.raw(value, kind))
-            except CellTooLong as exc:
-                raise cell_too_long(exc.length, self.rows, self.columns[index].label, self.tab) from None
+        try:
+            out = [encode(value) for encode, value in zip(self.raw_encoders, values, strict=False)]
+        except CellTooLong as exc:
+            index = next(i for i, v in enumerate(values) if _too_long(self.raw_encoders[i], v))
+            raise cell_too_long(exc.length, self.rows, self.columns[index].label, self.tab) from None
         for index in self.per_row:
             source = self.currency_of[index]
             assert source is not None  # per_row holds only the columns with a currency source

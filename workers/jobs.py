@@ -47,6 +47,7 @@ def run_export(run_id: int) -> None:
     from exporters.export_run import run_export as execute
     from store.db import session_scope
     from store.models import Run
+    from workers.collector import fewer_collections
     from workers.enqueue import queue_follow_up
     from workers.fair_share import admit, wake
 
@@ -55,7 +56,8 @@ def run_export(run_id: int) -> None:
     if not admit(run_id):  # not queued any more, or deferred: its company is at its cap (workers.fair_share)
         return
     try:
-        execute(run_id, claimed=True)
+        with fewer_collections():
+            execute(run_id, claimed=True)
     finally:
         with session_scope() as session:
             run = session.get(Run, run_id)

@@ -22,6 +22,7 @@ from exporters.columns import (
     to_decimal,
 )
 from exporters.filters import ALWAYS_QUERYABLE, FilterSpec, where_clause
+from exporters.prefetch import read_ahead
 from exporters.sources.base import (
     COMPANY_FIELDS,
     CompanyContext,
@@ -107,11 +108,15 @@ class EntitySource:
         estimate it by: a small source, or one run before, costs no COUNT. The COUNT never ends the pull:
         it is taken after the first page, so a row of that page deleted in between makes it one short,
         and stopping at it would leave the last row unread. Only a short (or empty) page ends a pull.
+
+        The pages are fetched by a thread of their own, one page ahead: the next page is on its way while
+        this one becomes rows and its progress is written (the client sends one request at a time).
         """
         where = self.where(options, run) if where is None else where
         total = None
         done = 0
-        for record in client.query(self.entity, where, paging=ById(), params=query_params(keys)):
+        pages = client.query(self.entity, where, paging=ById(), params=query_params(keys))
+        for record in read_ahead(pages, batch_rows=MAX_PAGE, queued_batches=1, name="qbo-pages"):
             yield record
             done += 1
             if done % MAX_PAGE == 0:

@@ -43,3 +43,27 @@ def test_reading_runs_ahead_of_a_slow_writer_but_only_so_far():
     assert len(read) == 10 + 3 * 10 + 10
     ahead.close()  # the writer stops: so does the reader
     assert "qbo-reader" not in [t.name for t in threading.enumerate()]
+
+
+def test_reading_starts_before_the_first_row_is_asked_for():
+    started = threading.Event()
+
+    def rows():
+        started.set()
+        yield from range(10)
+
+    ahead = read_ahead(rows(), batch_rows=5, name="early-reader")
+    assert started.wait(10)  # paging QuickBooks while the writer reads the spreadsheet's layout
+    assert list(ahead) == list(range(10))
+
+
+def test_an_iterator_dropped_unread_stops_its_reader():
+    def rows():
+        yield from range(1_000_000)
+
+    ahead = read_ahead(rows(), batch_rows=10, queued_batches=2, name="dropped-reader")
+    del ahead  # the writer failed before asking for a row
+    deadline = time.monotonic() + 10
+    while "dropped-reader" in [t.name for t in threading.enumerate()] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "dropped-reader" not in [t.name for t in threading.enumerate()]

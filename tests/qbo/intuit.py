@@ -20,9 +20,10 @@ class Admin:
     """The emulator's /_emulator/ admin API."""
 
     url: str
+    timeout: float = 30  # seconds; generating a company of 100,000 invoices takes longer on a busy machine
 
     def call(self, method: str, path: str, **kwargs) -> dict | list:
-        response = requests.request(method, f"{self.url}/_emulator/{path}", timeout=30, **kwargs)
+        response = requests.request(method, f"{self.url}/_emulator/{path}", timeout=self.timeout, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else {}
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import threading
 from datetime import datetime, timedelta
 
 import pytest
+from requests.adapters import HTTPAdapter
 
 from qbo.client import QboClient
 from qbo.errors import QboFault, QboRateLimited, QboUnavailable
@@ -123,3 +125,38 @@ def test_a_200_carrying_a_fault_is_a_fault(client, admin):
     with pytest.raises(QboFault) as caught:
         client.company_info()
     assert caught.value.http_status == 200 and caught.value.code == "10000"
+
+
+class InFlight(HTTPAdapter):
+    """Passes requests on to the client's own adapter, keeping the most it saw in flight at once."""
+
+    def __init__(self, inner: HTTPAdapter) -> None:
+        super().__init__()
+        self.inner, self.now, self.most = inner, 0, 0
+        self.lock = threading.Lock()
+
+    def send(self, request, **kw):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            return self.inner.send(request, **kw)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+def test_requests_from_two_threads_take_turns(client, admin):
+    """A page read ahead by its own thread and a COUNT asked meanwhile (exporters.sources.entities) go
+    one at a time, as Intuit sees a company's requests from one run."""
+    watched = InFlight(client.session.get_adapter(client.base))
+    client.session.mount("http://", watched)
+    admin.slow(150, kind="query")
+    counts: list[int] = []
+    threads = [threading.Thread(target=lambda: counts.append(client.count("Invoice"))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert counts == [INVOICES] * 3 and client.calls == 3
+    assert watched.most == 1

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 
 from sheets.cells import NUMBER_FORMATS, TRUNCATED_MARKER, CellEncoder, serial
@@ -42,6 +43,42 @@ def test_values_are_typed_and_json_safe(value, kind, wire):
     encoded = CellEncoder().value(value, kind)
     assert encoded == wire
     json.dumps(encoded, allow_nan=False)
+    raw = CellEncoder().raw(value, kind)  # what a values write sends: the CellData's one value
+    assert raw == next(iter(wire.values()), None) and type(raw) is type(next(iter(wire.values()), None))
+    assert orjson.loads(orjson.dumps([raw])) == [raw]  # the wire's JSON library keeps it as it is
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (Decimal("NaN"), "money"),
+        (Decimal("-0.10"), "money"),
+        (Decimal("Infinity"), "money"),
+        (12.5, "money"),
+        (False, "number"),
+        ("1,234.50", "money"),
+        ("n/a", "number"),
+        (datetime(2024, 1, 2, 9, 30), "date"),
+        (date(2024, 1, 2), "datetime"),
+        ("2024-01-02T09:30:00Z", "datetime"),
+        ("soon", "date"),
+        (float("nan"), "date"),
+        (0, "bool"),
+        (" TRUE ", "bool"),
+        (12.0, "text"),
+        (True, "text"),
+        (date(2024, 1, 2), "text"),
+        ("x", "unknown type"),
+    ],
+)
+def test_each_column_types_encoder_agrees_with_the_cell_data(value, kind):
+    """`raw_for(kind)` (picked once per column) gives what the CellData holds, for every branch."""
+    encoder = CellEncoder(tz=ZoneInfo("America/Los_Angeles"))
+    raw = encoder.raw_for(kind)(value)
+    assert encoder.value(value, kind) == ({} if raw is None else {RAW_KEY[type(raw)]: raw})
+
+
+RAW_KEY = {bool: "boolValue", int: "numberValue", float: "numberValue", str: "stringValue"}
 
 
 def test_aware_datetimes_land_in_the_exporter_time_zone():

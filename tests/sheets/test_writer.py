@@ -46,6 +46,21 @@ def test_a_formula_in_a_quickbooks_memo_stays_text(spreadsheet, gc):
     assert ws.acell("C2", value_render_option="UNFORMATTED_VALUE").value == '=IMPORTXML("http://x")'
 
 
+def test_a_staged_replace_sends_compact_raw_values_and_formula_like_text_stays_text(spreadsheet, gc):
+    """The staging path's values writes (RAW, encoded by orjson): text that looks like a formula is
+    text, numbers and dates are numbers, on the wire and in the tab."""
+    sent = record_writes(gc)
+    rows = [row(i, memo="=1+1" if i == 7 else None) for i in range(1, 1_001)]
+    SheetWriter(gc, spreadsheet.id, "Invoices", chunk_bytes=FIFTIETH).replace(COLUMNS, rows)
+    staged = [b for b in sent if b.get("valueInputOption")]
+    assert len(staged) >= 2 and all(b["valueInputOption"] == "RAW" for b in staged)
+    first = staged[0]["data"][0]["values"][0]
+    assert first == ["9130", "1", "INV-00001", 10.5, 1, 45293.0, pytest.approx(45293 + 9.5 / 24), False]
+    ws = spreadsheet.worksheet("Invoices")
+    assert ws.acell("C8", value_render_option="FORMULA").value == "=1+1"
+    assert values(spreadsheet, "Invoices")[7][2:6] == ["=1+1", 10.5, 7, 45293]
+
+
 def test_replace_keeps_the_tab_so_formulas_elsewhere_survive(spreadsheet, gc):
     state = SheetWriter(gc, spreadsheet.id, "Invoices").replace(COLUMNS, [row(1)]).header_state
     summary = spreadsheet.add_worksheet("Summary", 10, 5)

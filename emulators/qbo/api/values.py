@@ -38,7 +38,8 @@ def typed(text: str) -> tuple[str, object]:
     return "text", text.casefold()
 
 
-def _typed_any(value: object) -> tuple[str, object]:
+def typed_any(value: object) -> tuple[str, object]:
+    """Classify any property value or literal as `typed` does strings (bools and numbers as they are)."""
     if isinstance(value, bool):
         return "bool", value
     if isinstance(value, int | float):
@@ -50,7 +51,7 @@ def sort_key(value: object) -> tuple:
     """A key that orders numbers numerically, dates chronologically and text case-insensitively."""
     if value is None:
         return (4, 0)
-    kind, typed_value = _typed_any(value)
+    kind, typed_value = typed_any(value)
     if kind == "date":
         return (2, datetime.combine(typed_value, datetime.min.time(), COMPANY_TZ).timestamp())  # type: ignore[arg-type]
     if kind == "datetime":
@@ -62,8 +63,8 @@ def coerce(field: object, literal: object, today: date) -> tuple[object, object]
     """The field value and literal as two comparable values, or None when they cannot compare."""
     if type(literal).__name__ == "Today":
         literal = today.isoformat()
-    left_kind, left = _typed_any(field)
-    right_kind, right = _typed_any(literal)
+    left_kind, left = typed_any(field)
+    right_kind, right = typed_any(literal)
     if left_kind == "bool" or right_kind == "bool":
         if right_kind == "text":
             right_kind, right = "bool", right == "true"

@@ -131,6 +131,34 @@ def test_ids_compare_and_order_as_numbers_so_a_keyset_on_id_pages_in_order(api):
     assert api.query(f"SELECT * FROM Invoice WHERE Id > '{last}' ORDERBY Id").json()["QueryResponse"] == {}
 
 
+@pytest.mark.parametrize("after", ["0", "1", "737", "999", "1000", "1499", "1500", "99999"])
+def test_a_keyset_page_has_the_rows_of_filtering_every_row(api, after):
+    """The keyset path (bisecting the cached Id order, search._after_id) answers what filtering each row by
+    `Id > n` would: with another condition, a start position, and COUNT."""
+
+    def ids(statement: str) -> list[int]:
+        found = api.query(statement).json()["QueryResponse"].get("Invoice", [])
+        return [int(row["Id"]) for row in found]
+
+    everything = ids("SELECT * FROM Invoice WHERE TotalAmt > '300' ORDERBY Id MAXRESULTS 1000") + ids(
+        "SELECT * FROM Invoice WHERE TotalAmt > '300' ORDERBY Id STARTPOSITION 1001 MAXRESULTS 1000"
+    )
+    expected = [i for i in everything if i > int(after)]
+    where = f"WHERE Id > '{after}' AND TotalAmt > '300' ORDERBY Id"
+    assert ids(f"SELECT * FROM Invoice {where} MAXRESULTS 1000") == expected[:1000]
+    assert ids(f"SELECT * FROM Invoice {where} STARTPOSITION 3 MAXRESULTS 5") == expected[2:7]
+    count = api.query(f"SELECT COUNT(*) FROM Invoice {where}").json()["QueryResponse"]["totalCount"]
+    assert count == len(expected)
+
+
+def test_a_keyset_on_an_id_that_is_no_number_takes_the_general_path(api):
+    """Text compares as text (the general path), not through the numeric Id index."""
+    rows = api.query("SELECT * FROM Invoice WHERE Id > '9' ORDERBY Id MAXRESULTS 1000").json()
+    assert all(int(row["Id"]) > 9 for row in rows["QueryResponse"]["Invoice"])
+    texts = api.query("SELECT * FROM Invoice WHERE Id > 'a' ORDERBY Id").json()["QueryResponse"]
+    assert texts == {}  # every Id, as text, sorts before "a"
+
+
 def test_name_lists_are_active_only_unless_asked(api):
     everyone = api.query("SELECT * FROM Customer WHERE Active IN (true, false) MAXRESULTS 1000").json()
     active = api.query("SELECT * FROM Customer MAXRESULTS 1000").json()["QueryResponse"]["Customer"]

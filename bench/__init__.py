@@ -1,0 +1,1 @@
+"""Benchmarks: scripts whose results are tables in bench/README.md."""
