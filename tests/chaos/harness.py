@@ -268,9 +268,16 @@ class Chaos:
 
     def kill_horse(self) -> None:
         """SIGKILL one work-horse mid-run (the OOM killer's way)."""
-        horses = eventually(self.fleet.horses, 20, "a run to kill", every=0.2)
-        self.log.killed_runs |= self._running()
-        self.fleet.kill(self.rng.choice(horses))
+
+        def killed_one() -> bool:  # a horse seen may have finished its run and exited before the kill
+            horses = self.fleet.horses()
+            if not horses:  # every run has ended (they take well under a second): the analyst clicks on
+                self.click()
+                return False
+            self.log.killed_runs |= self._running()
+            return self.fleet.kill_if_running(self.rng.choice(horses))
+
+        eventually(killed_one, 20, "a run to kill", every=0.2)
         self.log.faults["work-horse SIGKILLed"] += 1
 
     def lose_machine(self) -> None:
@@ -278,7 +285,7 @@ class Chaos:
         worker = self.rng.choice(self.fleet.workers())
         self.log.killed_runs |= self._running()
         for horse in process_children(worker):
-            self.fleet.kill(horse)
+            self.fleet.kill_if_running(horse)
         self.fleet.kill(worker)
         self.log.faults["worker process and work-horse SIGKILLed"] += 1
 

@@ -80,6 +80,17 @@ class WorkerFleet:
         assert self.ours(pid), f"{pid} is not one of the fleet's processes"
         os.kill(pid, signal.SIGKILL)
 
+    def kill_if_running(self, pid: int) -> bool:
+        """SIGKILL a work-horse if it is still running: one seen a moment ago may have finished its run
+        and exited since (False then)."""
+        if not self.ours(pid):
+            return False
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return False
+        return True
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
