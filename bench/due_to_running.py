@@ -10,6 +10,8 @@ invoice and D/A exporters writing tabs of its spreadsheet. W workers (`sheetbook
 - due → running: a run's `started_at` (the work-horse claimed it) − the instant it was due, p50/p99/max;
 - run: `finished_at − started_at` (the work a run does once started), p50/p99;
 - the tick's own time, the wall time until the last run finished, runs per second, runs that failed;
+- jobs the workers executed: a run deferred for fair sharing (two of its company's runs were running)
+  costs a job and waits on its queue again, so jobs − runs is the deferrals;
 - CPU seconds per run of the workers (every process of theirs: supervisor, worker processes, work-horses)
   and of this process (mostly the emulators): on a 2-core machine, runs/s can not exceed
   2 / (their sum + the database's and Redis's share).
@@ -68,6 +70,7 @@ class Measured:
     first_error: str
     worker_cpu_s: float = 0.0  # the workers and their work-horses
     emulator_cpu_s: float = 0.0  # this process: both emulators (and the tick, and the polling)
+    jobs: int = 0  # executed by the workers: the runs and their deferrals
 
 
 def pct(values: list[float], p: float) -> float:
@@ -197,6 +200,7 @@ def main() -> None:
             m = wait_for(queued, since, tick_s, args.deadline)
             m.worker_cpu_s = sum(cpu_seconds(w.pid) for w in workers) - cpu_before[0]
             m.emulator_cpu_s = time.process_time() - cpu_before[1]
+            m.jobs = sum(w.successful_job_count + w.failed_job_count for w in Worker.all(queue=get_queue()))
         finally:
             for w in workers:
                 w.terminate()
@@ -207,9 +211,9 @@ def main() -> None:
             db.dispose_engines()
     print(
         "\n| workers of | due | workers | tick s | due → running p50 / p99 / max s | run p50 / p99 s "
-        "| last finished s | runs/s | failed | CPU s per run: workers / emulators |"
+        "| last finished s | runs/s | failed | jobs | CPU s per run: workers / emulators |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     chosen = (("no-fork", args.no_fork), ("tick-first", args.tick_first))
     flags = "".join(f" --{name}" for name, on in chosen if on)
     print(
@@ -217,7 +221,7 @@ def main() -> None:
         f"| {args.due:,} | {args.workers} | {m.tick_s:.2f} "
         f"| {pct(m.waits, 50):.1f} / {pct(m.waits, 99):.1f} / {max(m.waits):.1f} "
         f"| {statistics.median(m.runs) if m.runs else 0:.2f} / {pct(m.runs, 99):.2f} | {m.wall_s:.0f} "
-        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} "
+        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} | {m.jobs:,} "
         f"| {m.worker_cpu_s / args.due:.3f} / {m.emulator_cpu_s / args.due:.3f} |"
     )
     if m.first_error:
