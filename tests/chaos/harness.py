@@ -271,6 +271,9 @@ class Chaos:
         horses = eventually(self.fleet.running_jobs, 20, "a run to kill", every=0.2)
         self.log.killed_runs |= self._running()
         self.fleet.kill(self.rng.choice(horses))
+        # A --no-fork worker process may have claimed its next run since: it is failed as killed too (before
+        # its supervisor has failed it, it is still running).
+        self.log.killed_runs |= self._running()
         self.log.faults["work-horse SIGKILLed"] += 1
 
     def lose_machine(self) -> None:
