@@ -10,8 +10,15 @@ invoice and D/A exporters writing tabs of its spreadsheet. W workers (`sheetbook
 - due → running: a run's `started_at` (the work-horse claimed it) − the instant it was due, p50/p99/max;
 - run: `finished_at − started_at` (the work a run does once started), p50/p99;
 - the tick's own time, the wall time until the last run finished, runs per second, runs that failed;
-- CPU seconds per run of the workers (with their horses) and of this process (mostly the emulators):
-  on a 2-core machine, runs/s can not exceed 2 / (their sum + the database's and Redis's share).
+- jobs the workers executed: a run deferred for fair sharing (two of its company's runs were running)
+  costs a job and waits on its queue again, so jobs − runs is the deferrals;
+- CPU seconds per run of the workers (every process of theirs: supervisor, worker processes, work-horses)
+  and of this process (mostly the emulators): on a 2-core machine, runs/s can not exceed
+  2 / (their sum + the database's and Redis's share).
+
+`--no-fork` runs the workers as `sheetbooks worker --no-fork` (no work-horse per job). `--tick-first` ticks
+before the workers start and measures from the moment they are all up: the workers' share of the wait,
+without the tick's.
 
     .venv/bin/python -m bench.due_to_running --due 1000 --workers 4 --accounts 100
 
@@ -30,6 +37,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from rq import Worker
@@ -43,7 +51,7 @@ from store import db
 from store.models import Exporter, Run, RunStatus, utcnow
 from store.settings import Settings, configure
 from tests.exporters.test_pipeline import World
-from tests.infra import DEFAULT_PG, postgres_schema
+from tests.infra import DEFAULT_PG, postgres_schema, process_children
 from tests.qbo.intuit import Admin, EmulatorClock
 from workers.queue import get_queue, get_redis
 from workers.tick import tick
@@ -62,6 +70,7 @@ class Measured:
     first_error: str
     worker_cpu_s: float = 0.0  # the workers and their work-horses
     emulator_cpu_s: float = 0.0  # this process: both emulators (and the tick, and the polling)
+    jobs: int = 0  # executed by the workers: the runs and their deferrals
 
 
 def pct(values: list[float], p: float) -> float:
@@ -81,18 +90,23 @@ def seed(settings: Settings, admin: Admin, due: int, accounts: int) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its waited-for children (a worker's finished horses)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU of a process and its waited-for children (a worker's finished horses), and of
+    its live descendants (the supervisor's worker processes)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # ended meanwhile: its parent counts it once it has waited for it
+        return 0.0
+    own = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in process_children(pid))
 
 
-def start_workers(settings: Settings, count: int, checkout: Path) -> list[subprocess.Popen[bytes]]:
+def start_workers(
+    settings: Settings, count: int, checkout: Path, no_fork: bool
+) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, **settings.as_environment(), "PYTHONPATH": str(checkout)}
+    command = [sys.executable, "-m", "web.cli", "worker", *(["--no-fork"] if no_fork else [])]
     workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "worker"], env=env, cwd=checkout, stderr=subprocess.DEVNULL
-        )
-        for _ in range(count)
+        subprocess.Popen(command, env=env, cwd=checkout, stderr=subprocess.DEVNULL) for _ in range(count)
     ]
     deadline = time.monotonic() + 120
     while len(Worker.all(queue=get_queue())) < count:
@@ -102,8 +116,8 @@ def start_workers(settings: Settings, count: int, checkout: Path) -> list[subpro
     return workers
 
 
-def measure(due: int, deadline_s: float) -> Measured:
-    """Make every exporter due now, tick once, wait for every run to finish; the numbers."""
+def tick_all_due(due: int) -> tuple[datetime, list[int], float]:
+    """Make every exporter due now and tick once: the instant they were due, the runs queued, the tick's s."""
     due_at = utcnow()
     with db.session_scope() as session:
         session.execute(update(Exporter).values(next_run_at=due_at))
@@ -112,18 +126,24 @@ def measure(due: int, deadline_s: float) -> Measured:
     tick_s = time.perf_counter() - started
     if len(result.queued) != due:
         raise RuntimeError(f"the tick queued {len(result.queued)} runs, not {due}: {result}")
+    return due_at, result.queued, tick_s
+
+
+def wait_for(queued: list[int], since: datetime, tick_s: float, deadline_s: float) -> Measured:
+    """Wait for every queued run to finish; the numbers, waits counted from `since`."""
+    due = len(queued)
     deadline = time.monotonic() + deadline_s
     while True:
         with db.session_scope() as session:
-            runs = session.exec(select(Run).where(col(Run.id).in_(result.queued))).all()
+            runs = session.exec(select(Run).where(col(Run.id).in_(queued))).all()
         done = [r for r in runs if r.status in FINISHED]
-        print(f"  {len(done)}/{due} finished after {(utcnow() - due_at).total_seconds():.0f} s", flush=True)
+        print(f"  {len(done)}/{due} finished after {(utcnow() - since).total_seconds():.0f} s", flush=True)
         if len(done) == due or time.monotonic() > deadline:
             break
         time.sleep(5)
-    waits = [(r.started_at - due_at).total_seconds() for r in runs if r.started_at]
+    waits = [(r.started_at - since).total_seconds() for r in runs if r.started_at]
     lengths = [(r.finished_at - r.started_at).total_seconds() for r in done if r.finished_at and r.started_at]
-    last = max((r.finished_at for r in done if r.finished_at), default=due_at)
+    last = max((r.finished_at for r in done if r.finished_at), default=since)
     failed = [r for r in done if r.status == RunStatus.FAILED]
     if len(done) < due:  # the slowest did not even start: count them as waiting until the deadline
         waits += [deadline_s] * (due - len(waits))
@@ -131,7 +151,7 @@ def measure(due: int, deadline_s: float) -> Measured:
         tick_s,
         waits,
         lengths,
-        (last - due_at).total_seconds(),
+        (last - since).total_seconds(),
         len(failed),
         failed[0].error if failed else "",
     )
@@ -147,6 +167,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--checkout", type=Path, default=ROOT, help="whose workers (e.g. main's checkout)")
     parser.add_argument("--deadline", type=float, default=1800, help="give up after this many seconds")
+    parser.add_argument("--no-fork", action="store_true", help="workers run jobs in their own process")
+    parser.add_argument("--tick-first", action="store_true", help="measure the workers' share alone")
     args = parser.parse_args()
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
     qbo = serve_in_thread(qbo_app({}))
@@ -166,12 +188,19 @@ def main() -> None:
         started = time.perf_counter()
         seed(settings, Admin(qbo.url), args.due, args.accounts)
         print(f"seeded {args.due} exporters, {args.accounts} accounts: {time.perf_counter() - started:.0f} s")
-        workers = start_workers(settings, args.workers, args.checkout)
+        if args.tick_first:
+            _due_at, queued, tick_s = tick_all_due(args.due)
+        workers = start_workers(settings, args.workers, args.checkout, args.no_fork)
         try:
             cpu_before = sum(cpu_seconds(w.pid) for w in workers), time.process_time()
-            m = measure(args.due, args.deadline)
+            if args.tick_first:
+                since = utcnow()  # the workers are up
+            else:
+                since, queued, tick_s = tick_all_due(args.due)
+            m = wait_for(queued, since, tick_s, args.deadline)
             m.worker_cpu_s = sum(cpu_seconds(w.pid) for w in workers) - cpu_before[0]
             m.emulator_cpu_s = time.process_time() - cpu_before[1]
+            m.jobs = sum(w.successful_job_count + w.failed_job_count for w in Worker.all(queue=get_queue()))
         finally:
             for w in workers:
                 w.terminate()
@@ -182,14 +211,17 @@ def main() -> None:
             db.dispose_engines()
     print(
         "\n| workers of | due | workers | tick s | due → running p50 / p99 / max s | run p50 / p99 s "
-        "| last finished s | runs/s | failed | CPU s per run: workers / emulators |"
+        "| last finished s | runs/s | failed | jobs | CPU s per run: workers / emulators |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    chosen = (("no-fork", args.no_fork), ("tick-first", args.tick_first))
+    flags = "".join(f" --{name}" for name, on in chosen if on)
     print(
-        f"| {args.checkout} | {args.due:,} | {args.workers} | {m.tick_s:.2f} "
+        f"| {args.checkout}{flags} "
+        f"| {args.due:,} | {args.workers} | {m.tick_s:.2f} "
         f"| {pct(m.waits, 50):.1f} / {pct(m.waits, 99):.1f} / {max(m.waits):.1f} "
         f"| {statistics.median(m.runs) if m.runs else 0:.2f} / {pct(m.runs, 99):.2f} | {m.wall_s:.0f} "
-        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} "
+        f"| {args.due / m.wall_s if m.wall_s else 0:.1f} | {m.failed} | {m.jobs:,} "
         f"| {m.worker_cpu_s / args.due:.3f} / {m.emulator_cpu_s / args.due:.3f} |"
     )
     if m.first_error:

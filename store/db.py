@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # alembic costs ~0.2 s to import: only the migration commands
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_pool_owner: dict[str, int] = {}  # an engine's URL -> the process whose connections its pool holds
 
 
 @lru_cache(maxsize=8)
@@ -27,6 +29,7 @@ def _engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    _pool_owner[url] = os.getpid()
     return engine
 
 
@@ -41,6 +44,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 def get_engine() -> Engine:
     """The engine for the configured DATABASE_URL (one per URL per process)."""
     return _engine_for(get_settings().database_url)
+
+
+def drop_inherited_connections() -> None:
+    """In a process forked from the one whose connections the pool holds (an RQ work-horse, a worker
+    process of the supervisor): forget them without closing them (their sockets are the parent's), once.
+    In the process that made them, nothing: a worker that doesn't fork keeps its pool from job to job."""
+    url = get_settings().database_url
+    engine = _engine_for(url)
+    if _pool_owner.get(url) != os.getpid():
+        engine.dispose(close=False)
+        _pool_owner[url] = os.getpid()
 
 
 def dispose_engines() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from store.db import get_engine
+from store.db import drop_inherited_connections, get_engine
 from store.redis_client import REDIS_DOWN
 
 log = logging.getLogger(__name__)
@@ -15,7 +15,8 @@ def preload() -> None:
     """Load everything a run needs once in the worker, before it forks a work-horse per job: a forked
     horse then starts warm instead of paying it on every run.
 
-    - the job code (~1 s of imports);
+    - the job code (~1 s of imports), all of it (workers.fair_share, left out, was imported again by
+      every horse);
     - the database driver and dialect, initialised by one connection that is closed again (the horse
       must not share a socket): otherwise every horse imports psycopg and asks the server its version
       and settings before its first query;
@@ -29,6 +30,7 @@ def preload() -> None:
     from sqlalchemy.orm import configure_mappers
 
     import exporters.export_run  # noqa: F401
+    import workers.fair_share
     import workers.mail
     import workers.maintenance
     import workers.tick
@@ -51,8 +53,7 @@ def run_export(run_id: int) -> None:
     from workers.enqueue import queue_follow_up
     from workers.fair_share import admit, wake
 
-    # A forked work-horse must not reuse the parent's pooled connections.
-    get_engine().dispose(close=False)
+    drop_inherited_connections()  # a forked work-horse must not reuse the parent's pooled connections
     if not admit(run_id):  # not queued any more, or deferred: its company is at its cap (workers.fair_share)
         return
     try:
@@ -97,7 +98,7 @@ def send_email(email_id: int, lease: datetime) -> bool:
     """Send one email of the outbox (mail.sending); False when it did not go out (retried later)."""
     from mail.sending import send_one
 
-    get_engine().dispose(close=False)
+    drop_inherited_connections()
     return send_one(email_id, lease)
 
 
@@ -112,5 +113,5 @@ def process_webhook(body: bytes) -> dict[str, int]:
     """Process one verified Intuit webhook delivery: dedupe its events, queue the runs they call for."""
     from workers.webhooks import process_delivery
 
-    get_engine().dispose(close=False)
+    drop_inherited_connections()
     return process_delivery(body)

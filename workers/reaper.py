@@ -3,11 +3,13 @@ run deferred for fair sharing that no ended run has woken),
 fails the running ones whose job died or whose heartbeat stopped (store.states.silent), whatever Redis
 remembers, and retries those once (exporters.retries); the exporter is free again for its next run.
 
-The worker calls `fail_dead_run` itself the moment it sees its work-horse killed; the reaper is the
-safety net for a worker that died with its horse (a SIGKILL of the whole machine, a deploy)."""
+The worker calls `fail_dead_run` itself the moment it sees its work-horse killed, the supervisor when a
+worker process that runs jobs without forking dies mid-run; the reaper is the safety net for a worker that
+died with its horse (a SIGKILL of the whole machine, a deploy)."""
 
 from __future__ import annotations
 
+import signal
 from datetime import datetime, timedelta
 
 from rq.exceptions import NoSuchJobError
@@ -28,6 +30,24 @@ DEAD_JOB_STATUSES = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 WORKER_STOPPED = "The worker running this export stopped before it finished ({cause})."
 JOB_DIED = "its process was killed or crashed"
 WENT_SILENT = "it stopped sending signs of life: its machine or process was stopped"
+SHUT_DOWN = "the worker was shut down before it finished"
+OVERRAN = "it was still running {seconds:.0f} s past its time limit, so its process was stopped"
+
+
+def exit_cause(exitcode: int | None) -> str:
+    """How the process running a run ended, in words (an exit code as multiprocessing gives it: -N for
+    signal N; `os.waitstatus_to_exitcode` of a wait status)."""
+    if exitcode is None:
+        return "its process disappeared"
+    if exitcode >= 0:
+        return f"its process exited with code {exitcode}"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = str(-exitcode)
+    if -exitcode == signal.SIGKILL:
+        return f"its process was killed ({name}: out of memory, a deploy, or an operator)"
+    return f"its process was ended by signal {name}"
 
 
 def grace() -> timedelta:

@@ -1,30 +1,41 @@
-"""The RQ worker of `sheetbooks worker`: rides out a Redis outage and records a run whose work-horse died.
+"""The RQ workers of `sheetbooks worker`: they ride out a Redis outage and record a run whose process died.
 
 RQ's own worker quits on the first Redis error met outside its dequeue loop (a heartbeat while a job runs,
 the bookkeeping after it): during a Redis restart every worker exited and none came back. Here the
-worker's heartbeats tolerate an unreachable Redis (the work-horse goes on; the run's heartbeat is in the
+worker's heartbeats tolerate an unreachable Redis (the job goes on; the run's heartbeat is in the
 database), and `work_until_stopped` starts the worker again, with backoff, whenever its loop quits for
-any reason but a stop request. When the worker sees its work-horse killed (SIGKILL, out of memory, a cold
-shutdown) it fails the run at once and retries it once (workers.reaper.fail_dead_run).
+any reason but a stop request.
+
+Two kinds, one per `sheetbooks worker` mode:
+- `RunWorker` (the default) forks a work-horse per job, as RQ's `Worker` does. When it sees its horse
+  killed (SIGKILL, out of memory, a cold shutdown) it fails the run at once and retries it once
+  (workers.reaper.fail_dead_run).
+- `NoForkRunWorker` (`--no-fork`) runs each job in its own process, as RQ's `SimpleWorker` does: no fork,
+  no new connections per job. Nobody is left in a killed process to fail its run, so it keeps the run it
+  executes in memory shared with its supervisor (workers.held_run), which fails and retries the run when
+  the process dies (workers.supervisor). The job's timeout is RQ's SIGALRM in both.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
-import signal
 import threading
 from types import FrameType
 from typing import Any
 
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
+from rq.worker import BaseWorker
 
+from store.db import drop_inherited_connections
 from store.redis_client import REDIS_DOWN, patient_redis
 from store.settings import get_settings
 from workers.backoff import Backoff
+from workers.held_run import HeldRun
 from workers.queue import queue_names
-from workers.reaper import fail_dead_run
+from workers.reaper import SHUT_DOWN, exit_cause, fail_dead_run
 
 log = logging.getLogger(__name__)
 RUN_JOB = "workers.jobs.run_export"
@@ -38,28 +49,19 @@ def run_of(job: Job) -> int | None:
     return run_id if isinstance(run_id, int) else None
 
 
-def exit_cause(status: int | None) -> str:
-    """How a work-horse ended, in words (waitpid's status)."""
-    if status is not None and os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = str(number)
-        if number == signal.SIGKILL:
-            return f"its process was killed ({name}: out of memory, a deploy, or an operator)"
-        return f"its process was ended by signal {name}"
-    code = os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None
-    return f"its process exited with code {code}" if code is not None else "its process disappeared"
+def time_limit(job: Job) -> float:
+    """The seconds a job may run before RQ's SIGALRM stops it (infinite for a job without a limit)."""
+    seconds = job.timeout or Queue.DEFAULT_TIMEOUT
+    return float(seconds) if seconds > 0 else math.inf
 
 
-class RunWorker(Worker):
-    """An RQ worker that survives Redis outages and fails-and-retries the run of a killed work-horse."""
+class SteadyWorker(BaseWorker):
+    """What both kinds of worker add to RQ's: they survive Redis outages and tell a stop request from a
+    loop that quit."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stop_asked = False
-        self.current_run: int | None = None
 
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         """The worker's presence in Redis (for monitoring only): skipped while Redis is away."""
@@ -76,6 +78,18 @@ class RunWorker(Worker):
         except REDIS_DOWN as exc:
             log.warning("worker %s: Redis unreachable while job %s runs (%s)", self.name, job.id, exc)
 
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_asked = True
+        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
+
+
+class RunWorker(SteadyWorker, Worker):
+    """Forks a work-horse per job; fails-and-retries the run of a killed work-horse."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_run: int | None = None
+
     def execute_job(self, job: Job, queue: Queue) -> None:
         self.current_run = run_of(job)
         try:
@@ -86,12 +100,9 @@ class RunWorker(Worker):
     def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
         run_id = run_of(job)
-        if run_id is not None and fail_dead_run(run_id, exit_cause(ret_val)):
-            log.warning("run %s: its work-horse died (%s); failed and retried", run_id, exit_cause(ret_val))
-
-    def request_stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stop_asked = True
-        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
+        cause = exit_cause(None if ret_val is None else os.waitstatus_to_exitcode(ret_val))
+        if run_id is not None and fail_dead_run(run_id, cause):
+            log.warning("run %s: its work-horse died (%s); failed and retried", run_id, cause)
 
     def request_force_stop(self, signum: int, frame: FrameType | None) -> None:
         """Cold shutdown (a second SIGTERM): RQ kills the work-horse; its run is failed and retried."""
@@ -100,21 +111,57 @@ class RunWorker(Worker):
             super().request_force_stop(signum, frame)
         except SystemExit:
             if run_id is not None:
-                fail_dead_run(run_id, "the worker was shut down before it finished")
+                fail_dead_run(run_id, SHUT_DOWN)
             raise
 
 
-def work_until_stopped(burst: bool = False, stop: threading.Event | None = None) -> None:
-    """Run a RunWorker on the runs' queue until asked to stop (SIGTERM/SIGINT); if its loop quits for any
+class NoForkRunWorker(SteadyWorker, SimpleWorker):
+    """Runs each job in its own process; keeps the job under way in `held` for its supervisor."""
+
+    def __init__(self, *args: Any, held: HeldRun, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.held = held
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        self.held.hold(run_of(job), time_limit(job))
+        try:
+            super().execute_job(job, queue)
+        finally:
+            self.held.release()
+
+    def request_force_stop(self, signum: int, frame: FrameType | None) -> None:
+        """Cold shutdown (a second SIGTERM) mid-job: end the process at once, as a forking worker kills
+        its horse; the supervisor fails and retries the run it held (unwinding the job instead would let
+        it record a failure of its own, without the retry)."""
+        try:
+            super().request_force_stop(signum, frame)
+        except SystemExit:
+            if self.held.holding() is not None:
+                log.warning("worker %s: cold shutdown mid-job; its supervisor fails the run", self.name)
+                os._exit(1)
+            raise
+
+
+def work_until_stopped(
+    burst: bool = False, stop: threading.Event | None = None, held: HeldRun | None = None
+) -> None:
+    """Run a worker on the runs' queues until asked to stop (SIGTERM/SIGINT); if its loop quits for any
     other reason (Redis away, an unexpected error) start it again after a backoff. `burst` stops when the
-    queues are empty."""
+    queues are empty. With `held` (from the supervisor) jobs run in this process (NoForkRunWorker), else
+    each in a forked work-horse (RunWorker)."""
     settings = get_settings()
     backoff = Backoff()
+    drop_inherited_connections()  # the supervisor's, if it had any
     while stop is None or not stop.is_set():
         redis = patient_redis(settings.redis_url)
         # Run now first (workers.queue). No RQ scheduler: deferred runs and retries live in the database
         # (workers.fair_share, exporters.retries) and the tick submits them.
-        worker = RunWorker([Queue(name, connection=redis) for name in queue_names()], connection=redis)
+        queues = [Queue(name, connection=redis) for name in queue_names()]
+        worker: RunWorker | NoForkRunWorker = (
+            RunWorker(queues, connection=redis)
+            if held is None
+            else NoForkRunWorker(queues, connection=redis, held=held)
+        )
         try:
             worker.work(burst=burst, logging_level="INFO")
             quit_cleanly = True

@@ -104,3 +104,8 @@ LONG = Profile(
 
 def chosen() -> Profile:
     return LONG if os.environ.get("SHEETBOOKS_CHAOS") == "long" else SHORT
+
+
+def no_fork() -> bool:
+    """SHEETBOOKS_CHAOS_WORKERS=no-fork shakes `sheetbooks worker --no-fork` (jobs in the worker process)."""
+    return os.environ.get("SHEETBOOKS_CHAOS_WORKERS") == "no-fork"

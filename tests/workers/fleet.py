@@ -31,20 +31,29 @@ def eventually(check: Callable[[], T], timeout: float, what: str, every: float =
         time.sleep(every)
 
 
-class WorkerFleet:
-    """One `sheetbooks worker --processes N` (the supervisor) and what it runs, logging to `log`."""
+def deaf_to_the_alarm(seconds: float) -> None:
+    """A job RQ's SIGALRM can't stop (as one stuck in C code): only killing its process ends it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(seconds)
 
-    def __init__(self, settings: Settings, log: Path, processes: int = 1) -> None:
+
+class WorkerFleet:
+    """One `sheetbooks worker --processes N [--no-fork]` (the supervisor) and its processes; log in `log`."""
+
+    def __init__(self, settings: Settings, log: Path, processes: int = 1, no_fork: bool = False) -> None:
         self.env = {**os.environ, **settings.as_environment(), "PYTHONPATH": str(ROOT)}
         self.env["PYTHONUNBUFFERED"] = "1"
-        self.log_path, self.processes = log, processes
+        self.log_path, self.processes, self.no_fork = log, processes, no_fork
         self.marker = f"QUEUE_NAME={settings.queue_name}".encode()
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerFleet:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "web.cli", "worker", "--processes", str(self.processes)],
+                [
+                    *(sys.executable, "-m", "web.cli", "worker", "--processes", str(self.processes)),
+                    *(["--no-fork"] if self.no_fork else []),
+                ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -65,6 +74,10 @@ class WorkerFleet:
     def horses(self) -> list[int]:
         """The work-horses running jobs right now (a worker's only children)."""
         return [child for worker in self.workers() for child in process_children(worker)]
+
+    def running_jobs(self) -> list[int]:
+        """The processes that run jobs: the work-horses, or (--no-fork) the worker processes."""
+        return self.workers() if self.no_fork else self.horses()
 
     def ours(self, pid: int) -> bool:
         """Whether `pid` is still one of this fleet's processes (they carry its queue in their environment),

@@ -1,4 +1,5 @@
-"""`sheetbooks worker` as production runs it: real forked processes, SIGKILLs, a Redis restart.
+"""`sheetbooks worker` as production runs it: real forked processes, SIGKILLs, a Redis restart, in both
+modes (a work-horse per job, and `--no-fork`) where a guarantee holds for both.
 
 On main a 20-second Redis restart made every worker exit ("unhandled exception, quitting") and a run
 killed with its work-horse stayed "running" until the reaper noticed, then waited for its next schedule.
@@ -6,6 +7,7 @@ killed with its work-horse stayed "running" until the reaper noticed, then waite
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterator
 
@@ -22,11 +24,13 @@ from tests.exporters.test_pipeline import World
 from tests.infra import RedisServer, running_redis
 from tests.qbo.intuit import Admin, EmulatorClock
 from tests.workers.fleet import WorkerFleet, eventually
-from workers.enqueue import submit
+from workers.enqueue import job_id, submit
+from workers.queue import get_queue
 from workers.tick import tick
 
 INVOICES = 30
 REDIS_OUTAGE_SECONDS = 20  # the restart the issue reproduced
+BOTH_MODES = pytest.mark.parametrize("fleet", ["fork", "no-fork"], indirect=True)
 
 
 def _serve(app) -> Iterator[RunningServer]:
@@ -71,8 +75,10 @@ def world(sqlite_url, redis_server, qbo, google, admin) -> Iterator[World]:
 
 
 @pytest.fixture
-def fleet(world, tmp_path) -> Iterator[WorkerFleet]:
-    fleet = WorkerFleet(world.settings, tmp_path / "worker.log")
+def fleet(request, world, tmp_path) -> Iterator[WorkerFleet]:
+    """One worker process, forking a work-horse per job unless the test is parametrized with "no-fork"."""
+    no_fork = getattr(request, "param", "fork") == "no-fork"
+    fleet = WorkerFleet(world.settings, tmp_path / "worker.log", no_fork=no_fork)
     yield fleet
     fleet.stop()
 
@@ -95,38 +101,72 @@ def ended(run_id: int) -> Run | None:
     return run if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED) else None
 
 
-def running_in_a_horse(fleet: WorkerFleet, run_id: int) -> list[int]:
-    return fleet.horses() if load(run_id).status == RunStatus.RUNNING else []
+def running_in(fleet: WorkerFleet, run_id: int) -> list[int]:
+    """The process running the run (its work-horse, or its --no-fork worker process) once it runs."""
+    return fleet.running_jobs() if load(run_id).status == RunStatus.RUNNING else []
 
 
-def test_a_run_killed_with_its_work_horse_fails_saying_so_and_its_retry_succeeds(world, fleet, admin):
+def failed_and_retried(run_id: int, cause: str) -> Run:
+    """The run failed saying its worker stopped and why, with a queued retry: the retry."""
+    first = eventually(lambda: ended(run_id), 60, "the run to be failed")
+    with db.session_scope() as session:
+        retry = session.exec(select(Run).where(Run.retry_of_id == run_id)).one()
+    assert first.status == RunStatus.FAILED
+    assert first.error == (
+        f"The worker running this export stopped before it finished ({cause}). "
+        f"Retried automatically as run #{retry.id}."
+    )
+    assert (retry.status, retry.trigger, retry.exporter_id) == (
+        RunStatus.QUEUED,
+        first.trigger,
+        first.exporter_id,
+    )
+    return retry
+
+
+@BOTH_MODES
+def test_a_run_killed_with_its_process_fails_saying_so_and_its_retry_succeeds(world, fleet, admin):
     exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
     admin.slow(5000, kind="query")  # the first attempt reads slowly: it is killed mid-run
     fleet.start()
     workers = fleet.workers()
     run_id = queue_run(world, exporter_id)
-    [horse] = eventually(lambda: running_in_a_horse(fleet, run_id), 60, "the run to be running")
+    [process] = eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
 
-    fleet.kill(horse)
+    fleet.kill(process)
 
-    first = eventually(lambda: ended(run_id), 60, "the killed run to be failed")
-    with db.session_scope() as session:
-        retry = session.exec(select(Run).where(Run.retry_of_id == run_id)).one()
-    assert first.status == RunStatus.FAILED
-    assert first.error == (
-        "The worker running this export stopped before it finished (its process was killed (SIGKILL: out "
-        f"of memory, a deploy, or an operator)). Retried automatically as run #{retry.id}."
+    # Failed at once, by the worker (a horse) or the supervisor (--no-fork): no tick, no reaper yet.
+    retry = failed_and_retried(
+        run_id, "its process was killed (SIGKILL: out of memory, a deploy, or an operator)"
     )
-    assert (retry.status, retry.trigger, retry.exporter_id) == (RunStatus.QUEUED, first.trigger, exporter_id)
-
     admin.clear_faults()
     # The tick submits the retry once its wait is over; a worker runs it.
     retried = eventually(lambda: tick() and ended(retry.id), 60, "the retry to run", every=0.5)
     assert retried.status == RunStatus.SUCCEEDED, retried.error
     assert retried.rows == INVOICES and len(world.values("Invoices")) == 1 + INVOICES
-    assert fleet.workers() == workers  # the worker outlived its work-horse
+    if fleet.no_fork:  # the supervisor started a new worker process in its place
+        assert len(fleet.workers()) == 1 and fleet.workers() != workers
+    else:
+        assert fleet.workers() == workers  # the worker outlived its work-horse
 
 
+@BOTH_MODES
+def test_a_cold_shutdown_mid_run_fails_the_run_saying_so_and_retries_it(world, fleet, admin):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(5000, kind="query")
+    fleet.start()
+    run_id = queue_run(world, exporter_id)
+    eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
+
+    fleet.proc.send_signal(signal.SIGTERM)  # warm: finish the run, then stop
+    time.sleep(1.5)  # RQ takes a second signal within a second of the first for a duplicate
+    fleet.proc.send_signal(signal.SIGTERM)  # cold: stop now
+
+    failed_and_retried(run_id, "the worker was shut down before it finished")
+    assert fleet.proc.wait(timeout=30) == 0
+
+
+@BOTH_MODES
 def test_a_redis_restart_mid_run_neither_stops_the_worker_nor_fails_the_run(
     world, fleet, admin, redis_server
 ):
@@ -135,7 +175,7 @@ def test_a_redis_restart_mid_run_neither_stops_the_worker_nor_fails_the_run(
     fleet.start()
     workers = fleet.workers()
     run_id = queue_run(world, exporter_id)
-    eventually(lambda: running_in_a_horse(fleet, run_id), 60, "the run to be running")
+    eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
 
     redis_server.stop()
     time.sleep(REDIS_OUTAGE_SECONDS)  # the fault itself: Redis is away this long
@@ -170,3 +210,44 @@ def test_the_supervisor_restarts_a_killed_worker_process_and_stops_on_sigterm(wo
     finally:
         code = fleet.stop()
     assert code == 0  # the first SIGTERM was enough: warm shutdown of both workers
+
+
+@BOTH_MODES
+def test_a_job_is_stopped_at_its_time_limit_and_the_worker_goes_on(world, fleet, admin):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(4000, kind="query")  # the read outlasts the job's 1-second limit
+    fleet.start()
+    workers = fleet.workers()
+    with db.session_scope() as session:
+        run = Run(exporter_id=exporter_id, workspace_id=world.workspace_id)
+        session.add(run)
+    get_queue().enqueue("workers.jobs.run_export", run.id, job_id=job_id(run.id), job_timeout=1)
+
+    timed_out = eventually(lambda: ended(run.id), 60, "the run to be stopped")
+
+    assert timed_out.status == RunStatus.FAILED
+    assert "JobTimeoutException: Task exceeded maximum timeout value (1 seconds)" in fleet.log()
+    admin.clear_faults()
+    again = queue_run(world, exporter_id)
+    assert eventually(lambda: ended(again), 60, "the next run").status == RunStatus.SUCCEEDED
+    assert fleet.workers() == workers  # the same worker process took the next run
+
+
+def test_the_supervisor_kills_a_no_fork_worker_whose_job_ignores_its_time_limit(world, tmp_path):
+    settings = world.settings.with_overrides(job_overrun_seconds=1.0)
+    fleet = WorkerFleet(settings, tmp_path / "worker.log", no_fork=True).start()
+    try:
+        [worker] = fleet.workers()
+        get_queue().enqueue("tests.workers.fleet.deaf_to_the_alarm", 60, job_timeout=1)
+
+        restarted = eventually(
+            lambda: [p for p in fleet.workers() if p != worker], 60, "a new worker process"
+        )
+
+        assert len(restarted) == 1
+        assert "past its job's time limit; killing it" in fleet.log()
+        exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+        run_id = queue_run(world, exporter_id)
+        assert eventually(lambda: ended(run_id), 60, "a run").status == RunStatus.SUCCEEDED
+    finally:
+        fleet.stop()
