@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import Page
 from rq import Worker
 
 from emulators.serving import serve_in_thread
@@ -43,6 +44,14 @@ def live(sqlite_url, redis_url, qbo_emulator, google_emulator) -> Iterator[str]:
         server.stop()
 
 
+def follow(page: Page, selector: str) -> None:
+    """Click what leads to another page and wait until that page has loaded, redirects included:
+    Playwright's click no longer waits for the navigation it starts, so reading the page right after
+    it could read the one being left (CI saw "Queued run #" missing after Run now)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emulator):
     reply = requests.post(
         f"{qbo_emulator.url}/_emulator/companies", json={"name": "Browser Bakery", "invoices": 60}, timeout=60
@@ -56,20 +65,20 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     page.fill("input[name=password]", "correct horse battery")
     if page.locator("input[name=confirm]").count():
         page.fill("input[name=confirm]", "correct horse battery")
-    page.click("button[type=submit]")
+    follow(page, "button[type=submit]")
     assert "Overview of Grace's workspace" in page.content()
 
     page.goto(f"{live}/companies/")
-    page.click("text=Connect QuickBooks")
+    follow(page, "text=Connect QuickBooks")
     assert page.url.startswith(qbo_emulator.url)
     page.check(f"input[name=realmId][value='{realm}']")
-    page.click("button[value=allow]")
+    follow(page, "button[value=allow]")
     assert page.url.startswith(live) and "Browser Bakery" in page.content() and realm in page.content()
 
     page.goto(f"{live}/google/")
-    page.click("text=Connect Google")
+    follow(page, "text=Connect Google")
     page.fill("input[name=email]", "grace@example.com")
-    page.click("button.primary")
+    follow(page, "button.primary")
     assert page.url.startswith(live) and "grace@example.com" in page.content()
 
     page.goto(f"{live}/exporters/new")
@@ -78,10 +87,10 @@ def test_first_session_from_signup_to_a_refreshed_sheet(live, chromium, qbo_emul
     page.check("input[name=companies]")
     page.fill("input[name=spreadsheet_title]", "Bakery books")
     page.select_option("select[name=schedule]", "hourly")
-    page.click("button[value=save]")
+    follow(page, "button[value=save]")
     assert "Created the exporter Bakery invoices" in page.content()
 
-    page.click("text=Run now")
+    follow(page, "text=Run now")
     queued = re.search(r"Queued run #(\d+)", page.content())
     assert queued, page.content()[:3000]
     redis = get_redis()
@@ -120,7 +129,7 @@ def test_the_schedule_preview_follows_the_editor_as_it_changes(live, chromium):
     page.fill("input[name=password]", "correct horse battery")
     if page.locator("input[name=confirm]").count():
         page.fill("input[name=confirm]", "correct horse battery")
-    page.click("button[type=submit]")
+    follow(page, "button[type=submit]")
 
     page.goto(f"{live}/exporters/new")
     assert page.locator("input[name=schedule_times]").is_hidden()  # hourly: minute only
