@@ -24,9 +24,8 @@ from store.models import (
     utcnow,
 )
 from store.rows import saved_id
+from store.settings import get_settings
 from workers.queue import get_queue, get_redis
-
-JOB_TIMEOUT_SECONDS = 3 * 60 * 60
 
 
 def active_run(session: Session, exporter_id: int) -> Run | None:
@@ -150,7 +149,7 @@ def run_job(run_id: int, deferrals: int = 0) -> EnqueueData:
         "workers.jobs.run_export",
         (run_id,),
         job_id=job_id(run_id, deferrals),
-        timeout=JOB_TIMEOUT_SECONDS,
+        timeout=get_settings().run_timeout_seconds,
         result_ttl=24 * 60 * 60,
         failure_ttl=7 * 24 * 60 * 60,
         description=f"run {run_id}",
