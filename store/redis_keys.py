@@ -17,7 +17,7 @@ they are kept apart by the queue name and by `run_job_id`, which starts with it.
 | `login_failures_by_address(address)` | counter | failed logins from one address, any email |
 | `reset_emails(email)` | counter | password-reset emails sent (`web.auth.ratelimit`) |
 | `api_requests(token_id, minute)` | counter, 60 s | one API token's requests in a minute (`web.api.auth`) |
-| `run_job_id(run_id, deferrals)` | RQ job id | a run's job (`workers.enqueue`): RQ's `rq:job:` key names the queue |
+| `run_job_id(run_id, deferrals)` | RQ job id | a run's job (`workers.enqueue`): `rq:job:` names the queue |
 """
 
 from __future__ import annotations

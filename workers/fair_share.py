@@ -7,8 +7,9 @@ companies ends (`wake`), or by the tick once `defer_seconds` have passed (worker
 first. Counting and starting are one step per company (a Redis lock), so two workers never both take the
 last place. The deferred job may not have ended when the run is submitted again (a run of its company can
 end in the milliseconds before RQ marks it finished): the run's next job has a fresh id, one per deferral
-(`Run.deferrals`), so it is submitted whatever state the deferred one is in, and still never twice. Everything a deferred run needs is in the database: it survives a Redis flush and needs no
-scheduler in the workers.
+(`Run.deferrals`), so it is submitted whatever state the deferred one is in, and still never twice.
+Everything a deferred run needs is in the database: it survives a Redis flush and needs no scheduler in
+the workers.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ def grace() -> timedelta:
 
 def _job_status(run: Run) -> JobStatus | None:
     try:
-        return Job.fetch(job_id(saved_id(run), run.deferrals), connection=get_redis()).get_status(refresh=True)
+        job = Job.fetch(job_id(saved_id(run), run.deferrals), connection=get_redis())
+        return job.get_status(refresh=True)
     except NoSuchJobError:
         return None
 
