@@ -17,6 +17,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 
+from rq import get_current_job
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
@@ -46,13 +47,17 @@ def _companies(session: Session, exporter_id: int) -> list[int]:
 
 def _defer(run_id: int, waiting: str) -> None:
     """Leave the run queued, saying why on its page, for `wake` or the tick to submit again under a fresh
-    job id (one more deferral): this job may not have ended when they do."""
+    job id (one more deferral): this job may not have ended when they do. The job leaves nothing in Redis
+    (a run deferred every `defer_seconds` of a long wait would leave a job a time, each kept a day)."""
     with session_scope() as session:
         session.execute(
             update(Run)
             .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
             .values(progress=waiting, deferred_at=utcnow(), deferrals=col(Run.deferrals) + 1)
         )
+    job = get_current_job()
+    if job is not None:
+        job.result_ttl = 0  # RQ deletes it as it ends
 
 
 def admit(run_id: int) -> bool:
