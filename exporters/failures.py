@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import get_current_job
+from rq.timeouts import JobTimeoutException
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from exporters.catalog import UnknownSource
@@ -19,6 +21,7 @@ from exporters.sources.reports import ReportOptionError
 from qbo.errors import QboError, ReconnectRequired
 from sheets.errors import DestinationMissing, GoogleReconnectRequired, SheetsError
 from store.models import Exporter, Run, RunStatus
+from store.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,15 @@ REDIS_LOST = (
     "finishing. The tab was not left half-written."
 )
 DATABASE_LOST = "The run lost its connection to Sheetbooks' database and stopped before finishing."
+# The run's job reached its time limit (RQ's SIGALRM; RUN_TIMEOUT_SECONDS). Not retried: it would most
+# likely run out of time again, holding a worker all that time.
+TIMED_OUT = "ran longer than the limit"
+RAN_OUT_OF_TIME = (
+    "The run " + TIMED_OUT + " of {limit} for one run, so it was stopped before finishing. Make it read "
+    "less per run: narrow the exporter's filters, columns or date range, or split it into several "
+    "exporters; or ask whoever runs your Sheetbooks to raise the limit (RUN_TIMEOUT_SECONDS). It was not "
+    "retried: it would most likely run out of time again."
+)
 UNEXPECTED = (
     "The run stopped on an unexpected error before finishing. Run the exporter again; if it fails the same "
     "way, ask whoever runs your Sheetbooks to look this run up in the worker log (it has the details)."
@@ -78,6 +90,9 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
         | RunCancelled,
     ):
         return Failure(str(exc))
+    if isinstance(exc, JobTimeoutException):
+        log.warning("run stopped at its time limit: %s", exc)
+        return Failure(RAN_OUT_OF_TIME.format(limit=_in_words(_time_limit())))
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):
         log.warning("run lost Redis: %s", exc)
         return Failure(REDIS_LOST, retry=True)
@@ -86,6 +101,23 @@ def describe(exc: BaseException, google_email: str = "") -> Failure:
         return Failure(DATABASE_LOST, retry=True)
     log.exception("run failed unexpectedly", exc_info=exc)
     return Failure(UNEXPECTED)
+
+
+def _time_limit() -> int:
+    """The seconds the job running this run was given (its own timeout: the setting when it was queued)."""
+    job = get_current_job()
+    return int(job.timeout) if job is not None and job.timeout else get_settings().run_timeout_seconds
+
+
+def _in_words(seconds: int) -> str:
+    """A time limit as its owner would say it: "3 hours", "90 minutes", "1 second"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            seconds, name = seconds // size, unit
+            break
+    else:
+        name = "second"
+    return f"{seconds} {name}{'' if seconds == 1 else 's'}"
 
 
 def what_to_do(run: Run, exporter: Exporter) -> str:
@@ -99,6 +131,11 @@ def what_to_do(run: Run, exporter: Exporter) -> str:
         return "Fix the destination in the exporter's editor as the error says, then trigger a run."
     if "reconnect" in run.error.lower():
         return "Reconnect the account the error names (Companies or Google accounts), then trigger a run."
+    if TIMED_OUT in run.error:
+        return (
+            "Make the exporter read less per run (filters, columns, date range) in its editor, then trigger "
+            "a run; or ask whoever runs your Sheetbooks to raise RUN_TIMEOUT_SECONDS."
+        )
     return (
         "Fix what the error names (in the exporter's editor, QuickBooks or Google), then trigger a run; a "
         "passing problem (a timeout, a busy service) clears by itself at the next scheduled run."

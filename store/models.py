@@ -220,7 +220,7 @@ class ExporterCompany(SQLModel, table=True):
 
 
 class Run(TypedDocuments, SQLModel, table=True):
-    """One execution of an exporter; its id is the RQ job id."""
+    """One execution of an exporter; its id names its RQ job (store.redis_keys.run_job_id)."""
 
     # Newest first (by id) within a workspace, an exporter, a status (store.listing); the home page's
     # counts of the last day (workspace, queued_at). An exporter's latest run is one probe of the second.
@@ -244,6 +244,9 @@ class Run(TypedDocuments, SQLModel, table=True):
     # Set while it waits for its company's turn (workers.fair_share): it is submitted again when a run of
     # that company ends, or by the tick.
     deferred_at: datetime | None = None
+    # How many times it was deferred: each deferral ends its job, and the job that submits it again has a
+    # fresh id (store.redis_keys.run_job_id), so that submission never waits for the deferred job's end.
+    deferrals: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     started_at: datetime | None = None
     heartbeat_at: datetime | None = None  # a running run's last sign of life (store.states.beat)
     finished_at: datetime | None = None

@@ -17,7 +17,7 @@ they are kept apart by the queue name and by `run_job_id`, which starts with it.
 | `login_failures_by_address(address)` | counter | failed logins from one address, any email |
 | `reset_emails(email)` | counter | password-reset emails sent (`web.auth.ratelimit`) |
 | `api_requests(token_id, minute)` | counter, 60 s | one API token's requests in a minute (`web.api.auth`) |
-| `run_job_id(run_id)` | RQ job id | a run's job (`workers.enqueue`): RQ's `rq:job:` key names the queue |
+| `run_job_id(run_id, deferrals)` | RQ job id | a run's job (`workers.enqueue`): `rq:job:` names the queue |
 """
 
 from __future__ import annotations
@@ -84,6 +84,9 @@ def api_requests(token_id: int, minute: int) -> str:
     return f"{namespace()}:api-requests:{token_id}:{minute}"
 
 
-def run_job_id(run_id: int) -> str:
-    """The RQ job id of a run (RQ stores it as `rq:job:{this}`), starting with the queue name."""
-    return f"{get_settings().queue_name}-run-{run_id}"
+def run_job_id(run_id: int, deferrals: int = 0) -> str:
+    """The RQ job id of a run (RQ stores it as `rq:job:{this}`), starting with the queue name; after the
+    run's n-th deferral for fair sharing, `-{n}` more: the job submitting it again is never the deferred
+    job, which may not have ended yet (workers.fair_share)."""
+    again = f"-{deferrals}" if deferrals else ""
+    return f"{get_settings().queue_name}-run-{run_id}{again}"

@@ -51,6 +51,8 @@ class Settings:
     # A `--no-fork` worker process whose job is still running this long past its time limit (RQ's SIGALRM
     # did not stop it: stuck in C code) is killed by its supervisor, as RQ kills a work-horse 60 s past it.
     job_overrun_seconds: float = 60.0
+    # A run's job is stopped after this long (RQ's SIGALRM); the run fails saying so, and is not retried.
+    run_timeout_seconds: int = 3 * 60 * 60
     queue_name: str = "sheetbooks"  # and "{queue_name}-now" for Run now (workers.queue)
     # Fair sharing: at most this many runs of one QuickBooks company at once (0: no cap); a run over it
     # waits, queued, until a run of its company ends, or the tick submits it again after `defer_seconds`

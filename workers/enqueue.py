@@ -24,9 +24,8 @@ from store.models import (
     utcnow,
 )
 from store.rows import saved_id
+from store.settings import get_settings
 from workers.queue import get_queue, get_redis
-
-JOB_TIMEOUT_SECONDS = 3 * 60 * 60
 
 
 def active_run(session: Session, exporter_id: int) -> Run | None:
@@ -138,18 +137,19 @@ def queue_follow_up(exporter_id: int) -> Run | None:
     return enqueue_run(exporter_id, workspace_id, RunTrigger.WEBHOOK, follow_up=True)
 
 
-def job_id(run_id: int) -> str:
-    """The RQ job id of a run: its id, namespaced by queue so deployments sharing a Redis never collide."""
-    return redis_keys.run_job_id(run_id)
+def job_id(run_id: int, deferrals: int = 0) -> str:
+    """The RQ job id of a run: its id, namespaced by queue so deployments sharing a Redis never collide,
+    and a fresh one after each deferral (`Run.deferrals`)."""
+    return redis_keys.run_job_id(run_id, deferrals)
 
 
-def run_job(run_id: int) -> EnqueueData:
+def run_job(run_id: int, deferrals: int = 0) -> EnqueueData:
     """A run's RQ job, the one description of it that `submit` and `submit_all` put on a queue."""
     return Queue.prepare_data(
         "workers.jobs.run_export",
         (run_id,),
-        job_id=job_id(run_id),
-        timeout=JOB_TIMEOUT_SECONDS,
+        job_id=job_id(run_id, deferrals),
+        timeout=get_settings().run_timeout_seconds,
         result_ttl=24 * 60 * 60,
         failure_ttl=7 * 24 * 60 * 60,
         description=f"run {run_id}",
@@ -161,9 +161,9 @@ def submit_all(run_ids: Sequence[int], priority: bool = False) -> list[Job]:
     return get_queue(priority).enqueue_many([run_job(run_id) for run_id in run_ids]) if run_ids else []
 
 
-def submit(run_id: int, priority: bool = False) -> Job:
+def submit(run_id: int, priority: bool = False, deferrals: int = 0) -> Job:
     """Put an existing run's job on its queue ("Run now" on the priority queue, ahead of the clock)."""
-    (job,) = submit_all([run_id], priority)
+    (job,) = get_queue(priority).enqueue_many([run_job(run_id, deferrals)])
     return job
 
 
@@ -171,17 +171,18 @@ def submit(run_id: int, priority: bool = False) -> Job:
 ON_ITS_WAY = {JobStatus.CREATED, JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
-def resubmit(run_id: int, priority: bool = False) -> bool:
+def resubmit(run_id: int, priority: bool = False, deferrals: int = 0) -> bool:
     """Submit a queued run's job again unless it is already on its way: the job ended without starting the
-    run (deferred for fair sharing: workers.fair_share), or died before it, or Redis forgot it. False when
-    it was on its way."""
+    run, or died before it, or Redis forgot it; or the run was deferred for fair sharing (workers.fair_share:
+    its `deferrals`, the run's count, name a job never submitted yet, whether or not the deferred job has
+    ended). False when it was on its way."""
     try:
-        job: Job | None = Job.fetch(job_id(run_id), connection=get_redis())
+        job: Job | None = Job.fetch(job_id(run_id, deferrals), connection=get_redis())
     except NoSuchJobError:
         job = None
     if job is not None:
         if job.get_status(refresh=False) in ON_ITS_WAY:
             return False
         job.delete()  # a fresh job: the ended one's fields (result, ended_at) must not linger
-    submit(run_id, priority)
+    submit(run_id, priority, deferrals)
     return True

@@ -5,8 +5,11 @@ it is deferred: it stays queued (nothing failed), its `deferred_at` set and its 
 job ends so the worker moves on to other companies' runs. It is submitted again when a run of one of its
 companies ends (`wake`), or by the tick once `defer_seconds` have passed (workers.reaper), whichever comes
 first. Counting and starting are one step per company (a Redis lock), so two workers never both take the
-last place. Everything a deferred run needs is in the database: it survives a Redis flush and needs no
-scheduler in the workers.
+last place. The deferred job may not have ended when the run is submitted again (a run of its company can
+end in the milliseconds before RQ marks it finished): the run's next job has a fresh id, one per deferral
+(`Run.deferrals`), so it is submitted whatever state the deferred one is in, and still never twice.
+Everything a deferred run needs is in the database: it survives a Redis flush and needs no scheduler in
+the workers.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 
+from rq import get_current_job
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
@@ -42,13 +46,18 @@ def _companies(session: Session, exporter_id: int) -> list[int]:
 
 
 def _defer(run_id: int, waiting: str) -> None:
-    """Leave the run queued, saying why on its page, for `wake` or the tick to submit again."""
+    """Leave the run queued, saying why on its page, for `wake` or the tick to submit again under a fresh
+    job id (one more deferral): this job may not have ended when they do. The job leaves nothing in Redis
+    (a run deferred every `defer_seconds` of a long wait would leave a job a time, each kept a day)."""
     with session_scope() as session:
         session.execute(
             update(Run)
             .where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
-            .values(progress=waiting, deferred_at=utcnow())
+            .values(progress=waiting, deferred_at=utcnow(), deferrals=col(Run.deferrals) + 1)
         )
+    job = get_current_job()
+    if job is not None:
+        job.result_ttl = 0  # RQ deletes it as it ends
 
 
 def admit(run_id: int) -> bool:
@@ -82,10 +91,10 @@ def wake(run_id: int) -> list[int]:
     with session_scope() as session:
         run = session.get(Run, run_id)
         companies = _companies(session, run.exporter_id) if run is not None else []
-        waiting: dict[int, bool] = {}  # run -> on the Run-now queue
+        waiting: dict[int, tuple[bool, int]] = {}  # run -> (on the Run-now queue, its deferrals)
         for company_id in companies:
             statement = (
-                select(Run.id, Run.trigger)
+                select(Run.id, Run.trigger, Run.deferrals)
                 .join(ExporterCompany, col(ExporterCompany.exporter_id) == col(Run.exporter_id))
                 .where(
                     ExporterCompany.company_id == company_id,
@@ -95,10 +104,10 @@ def wake(run_id: int) -> list[int]:
                 .order_by(col(Run.due_at), col(Run.id))
                 .limit(1)
             )
-            for waiting_id, trigger in session.exec(statement):
+            for waiting_id, trigger, deferrals in session.exec(statement):
                 if waiting_id is not None:
-                    waiting[waiting_id] = trigger == RunTrigger.MANUAL
-    return [waiting_id for waiting_id, priority in waiting.items() if resubmit(waiting_id, priority)]
+                    waiting[waiting_id] = (trigger == RunTrigger.MANUAL, deferrals)
+    return [run for run, (priority, deferrals) in waiting.items() if resubmit(run, priority, deferrals)]
 
 
 def wait_over(run: Run, now: datetime) -> bool:

@@ -55,9 +55,10 @@ def grace() -> timedelta:
     return timedelta(seconds=get_settings().run_grace_seconds)
 
 
-def _job_status(run_id: int) -> JobStatus | None:
+def _job_status(run: Run) -> JobStatus | None:
     try:
-        return Job.fetch(job_id(run_id), connection=get_redis()).get_status(refresh=True)
+        job = Job.fetch(job_id(saved_id(run), run.deferrals), connection=get_redis())
+        return job.get_status(refresh=True)
     except NoSuchJobError:
         return None
 
@@ -91,7 +92,7 @@ def _submittable(run: Run, now: datetime) -> bool:
 def reap(now: datetime) -> list[int]:
     """Repair active runs whose RQ job is missing or dead, or whose retry is due; return their ids."""
     repaired: list[int] = []
-    to_submit: list[tuple[int, bool]] = []  # (run, on the Run-now queue)
+    to_submit: list[tuple[int, bool, int]] = []  # (run, on the Run-now queue, its deferrals)
     with session_scope() as session:
         oldest = now - min(grace(), retry_delay())
         stale = session.exec(
@@ -106,16 +107,16 @@ def reap(now: datetime) -> list[int]:
             run_id = saved_id(run)
             if run.status == RunStatus.QUEUED:
                 if _submittable(run, now):
-                    to_submit.append((run_id, run.trigger == RunTrigger.MANUAL))
+                    to_submit.append((run_id, run.trigger == RunTrigger.MANUAL, run.deferrals))
                 continue
             if run.queued_at >= now - grace():
                 continue
-            if _job_status(run_id) in DEAD_JOB_STATUSES:
+            if _job_status(run) in DEAD_JOB_STATUSES:
                 worker_stopped(session, run, now, JOB_DIED)
                 repaired.append(run_id)
             elif states.silent(run, now):
                 worker_stopped(session, run, now, WENT_SILENT)
                 repaired.append(run_id)
     # after the commit, so a worker taking the job finds the run as saved; a job already on its way is left
-    submitted = [run_id for run_id, priority in to_submit if resubmit(run_id, priority)]
+    submitted = [run for run, priority, deferrals in to_submit if resubmit(run, priority, deferrals)]
     return repaired + submitted

@@ -45,6 +45,7 @@ CAUSES = (
     ("worker_died", "worker running this export stopped"),
     ("redis_lost", "job queue (Redis)"),
     ("database_lost", "Sheetbooks' database"),
+    ("timed_out", "ran longer than the limit"),
     ("google_reconnect", "needs reconnecting"),
     ("tab_deleted", "The tab was deleted while this run"),  # the suite deletes a tab mid-run on purpose
     ("qbo_throttled", "QuickBooks kept throttling"),

@@ -8,6 +8,7 @@ import pytest
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from rq.timeouts import JobTimeoutException
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
@@ -23,6 +24,7 @@ from sheets.retry import RetryPolicy
 from sheets.writer import SheetWriter
 from store import db, states
 from store.models import Run
+from store.settings import configure
 from tests import factories, infra
 from tests.messages import problems
 from tests.qbo.intuit import Admin
@@ -79,6 +81,7 @@ def failures(settings, make_client) -> list[BaseException]:
         SheetsUnavailable("HTTP 503", may_have_applied=True, mode="append"),
         CompanyFailed("Acme Landscaping", ReconnectRequired("invalid_grant")),
         DestinationMissing("sheet-1", 404),
+        JobTimeoutException("Task exceeded maximum timeout value (10800 seconds)"),
         RuntimeError("socket to 10.1.2.3:8080 closed"),
         KeyError("Line"),
         ZeroDivisionError("division by zero"),
@@ -109,6 +112,18 @@ def test_no_run_failure_message_shows_an_address_a_class_name_or_a_false_promise
 def test_lost_redis_and_database_are_retried_and_a_bug_is_not(failures):
     retried = {type(exc).__name__ for exc in failures if describe(exc).retry}
     assert retried == {"ConnectionError", "TimeoutError", "OperationalError"}
+
+
+def test_a_run_out_of_time_names_its_time_limit_in_words(settings):
+    # Outside a worker's job the limit is the setting's (in a job: its own, tests/workers/...processes.py).
+    said = {}
+    for seconds in (3 * 60 * 60, 90 * 60, 61):
+        configure(settings.with_overrides(run_timeout_seconds=seconds))
+        said[seconds] = describe(JobTimeoutException(f"Task exceeded ({seconds} seconds)")).message
+    configure(settings)
+    assert "the limit of 3 hours for one run" in said[3 * 60 * 60]
+    assert "the limit of 90 minutes for one run" in said[90 * 60]
+    assert "the limit of 61 seconds for one run" in said[61]
 
 
 def test_google_failing_is_said_for_the_write_mode_that_was_running(settings):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from rq import Worker
+from rq import Callback, Worker
 from rq.job import Job
 from sqlmodel import col, select
 
@@ -17,6 +17,7 @@ from store.models import Company, ExporterCompany, Run, RunStatus, RunTrigger, u
 from tests import factories
 from tests.conftest import installed
 from workers.enqueue import enqueue_run, job_id
+from workers.fair_share import wake
 from workers.queue import get_queue, get_queues, get_redis
 from workers.tick import tick
 
@@ -140,7 +141,7 @@ def test_a_deferred_run_nobody_wakes_is_submitted_by_the_tick_even_after_redis_l
     work()
     assert run_of(waiting.id).deferred_at is not None
     end_the_other_workers_run()  # ended without waking anyone (its worker died with it, say)
-    Job.fetch(job_id(waiting.id), connection=get_redis()).delete()  # Redis lost it (never FLUSHDB: shared)
+    assert not get_redis().exists(Job.key_for(job_id(waiting.id)))  # the deferred job left nothing behind
 
     deferred_at = run_of(waiting.id).deferred_at
     assert waiting.id not in tick(deferred_at).reaped  # within defer_seconds: left alone
@@ -149,3 +150,31 @@ def test_a_deferred_run_nobody_wakes_is_submitted_by_the_tick_even_after_redis_l
     work()
 
     assert run_of(waiting.id).started_at is not None
+
+
+def the_other_workers_run_ends_and_wakes(job, connection, result) -> None:
+    """RQ's success callback, in the work-horse: the deferred run's job has returned (its deferral is
+    committed) but RQ has not yet marked the job finished. The other worker's run ends now, and wakes."""
+    wake(end_the_other_workers_run())
+
+
+def test_a_wake_between_the_deferral_and_the_end_of_its_job_is_not_lost(one_at_a_time):
+    workspace_id, exporters = busy_company("busy next")
+    with session_scope() as session:
+        run = Run(exporter_id=exporters["busy next"], workspace_id=workspace_id, trigger=RunTrigger.SCHEDULE)
+        session.add(run)
+    get_queue().enqueue(  # the run's job, as `submit` puts it, with the wake in the race's window
+        "workers.jobs.run_export",
+        run.id,
+        job_id=job_id(run.id),
+        on_success=Callback(the_other_workers_run_ends_and_wakes),
+    )
+
+    work()  # the job defers the run; the wake comes before RQ marks that job finished
+
+    [blocker] = [r for r in all_runs() if r.id != run.id]
+    woken = run_of(run.id)
+    assert blocker.status == RunStatus.SUCCEEDED  # it ended inside the window
+    assert woken.started_at is not None, woken.progress  # the same worker took it: no tick, no reaper
+    assert woken.started_at >= blocker.finished_at and woken.deferrals == 1
+    assert woken.status == RunStatus.FAILED and woken.deferred_at is None  # it ran (no sheet to write)

@@ -13,9 +13,10 @@ from exporters.retries import BUSY
 from exporters.schedules import Schedule
 from store.db import session_scope
 from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
+from store.settings import get_settings
 from tests import factories
 from tests.workers.refusal import allow_runs, refuse_runs_of
-from workers.enqueue import JOB_TIMEOUT_SECONDS, job_id
+from workers.enqueue import job_id
 from workers.queue import get_queue, get_redis
 from workers.reaper import WENT_SILENT, grace
 from workers.tick import tick
@@ -111,7 +112,7 @@ def test_disabled_and_unscheduled_exporters_are_left_alone(store_settings):
 
 def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(store_settings):
     long_ago = utcnow() - grace() - timedelta(minutes=1)
-    beyond_timeout = utcnow() - timedelta(seconds=JOB_TIMEOUT_SECONDS, minutes=1)
+    beyond_timeout = utcnow() - timedelta(seconds=get_settings().run_timeout_seconds, minutes=1)
     with session_scope() as session:
         ws = factories.workspace(session)
         exporter_id = factories.exporter(session, ws.id).id

@@ -17,14 +17,14 @@ from sqlmodel import col, select
 from exporters.schedules import Schedule
 from store.db import session_scope
 from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
-from store.settings import Settings, configure
+from store.settings import Settings, configure, get_settings
 from tests import factories, infra
 from tests.infra import free_port
 from tests.statements import counted
 from tests.workers.fleet import eventually
 from tests.workers.refusal import allow_runs, refuse_runs_of
 from tests.workers.ticker import ticks_at_once
-from workers.enqueue import JOB_TIMEOUT_SECONDS, enqueue_run, job_id
+from workers.enqueue import enqueue_run, job_id
 from workers.queue import get_queue, get_redis
 from workers.reaper import grace
 from workers.tick import tick
@@ -85,7 +85,7 @@ def test_each_batch_is_one_transaction_and_every_due_exporter_is_queued_once(dat
         }
     jobs = [get_queue().fetch_job(job_id(run_id)) for run_id in result.queued]
     assert {(j.func_name, j.timeout, j.result_ttl, j.failure_ttl) for j in jobs} == {
-        ("workers.jobs.run_export", JOB_TIMEOUT_SECONDS, 24 * 60 * 60, 7 * 24 * 60 * 60)
+        ("workers.jobs.run_export", get_settings().run_timeout_seconds, 24 * 60 * 60, 7 * 24 * 60 * 60)
     }
     assert sorted(j.args[0] for j in jobs) == sorted(result.queued)
 

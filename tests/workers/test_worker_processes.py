@@ -17,14 +17,16 @@ from sqlmodel import select
 from emulators.google import create_app as google_app
 from emulators.qbo import create_app as qbo_app
 from emulators.serving import RunningServer, serve_in_thread
+from exporters.failures import what_to_do
 from store import db
-from store.models import Run, RunStatus
+from store.models import Exporter, Run, RunStatus
+from store.settings import configure
 from tests.conftest import installed, make_settings
 from tests.exporters.test_pipeline import World
 from tests.infra import RedisServer, running_redis
 from tests.qbo.intuit import Admin, EmulatorClock
 from tests.workers.fleet import WorkerFleet, eventually
-from workers.enqueue import job_id, submit
+from workers.enqueue import submit
 from workers.queue import get_queue
 from workers.tick import tick
 
@@ -213,20 +215,35 @@ def test_the_supervisor_restarts_a_killed_worker_process_and_stops_on_sigterm(wo
 
 
 @BOTH_MODES
-def test_a_job_is_stopped_at_its_time_limit_and_the_worker_goes_on(world, fleet, admin):
+def test_a_run_stopped_at_its_time_limit_says_so_and_what_to_do_and_the_worker_goes_on(world, fleet, admin):
     exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
-    admin.slow(4000, kind="query")  # the read outlasts the job's 1-second limit
+    admin.slow(4000, kind="query")  # the read outlasts the run's 1-second limit
     fleet.start()
     workers = fleet.workers()
+    configure(world.settings.with_overrides(run_timeout_seconds=1))  # queued with a 1-second limit
+    try:
+        run_id = queue_run(world, exporter_id)
+    finally:
+        configure(world.settings)
+
+    timed_out = eventually(lambda: ended(run_id), 60, "the run to be stopped")
+
+    assert (timed_out.status, timed_out.progress) == (RunStatus.FAILED, "Failed")
+    assert timed_out.error == (  # as its page and the API show it
+        "The run ran longer than the limit of 1 second for one run, so it was stopped before finishing. "
+        "Make it read less per run: narrow the exporter's filters, columns or date range, or split it into "
+        "several exporters; or ask whoever runs your Sheetbooks to raise the limit (RUN_TIMEOUT_SECONDS). "
+        "It was not retried: it would most likely run out of time again."
+    )
     with db.session_scope() as session:
-        run = Run(exporter_id=exporter_id, workspace_id=world.workspace_id)
-        session.add(run)
-    get_queue().enqueue("workers.jobs.run_export", run.id, job_id=job_id(run.id), job_timeout=1)
-
-    timed_out = eventually(lambda: ended(run.id), 60, "the run to be stopped")
-
-    assert timed_out.status == RunStatus.FAILED
-    assert "JobTimeoutException: Task exceeded maximum timeout value (1 seconds)" in fleet.log()
+        exporter = session.get(Exporter, exporter_id)
+        assert what_to_do(timed_out, exporter) == (
+            "Make the exporter read less per run (filters, columns, date range) in its editor, then trigger "
+            "a run; or ask whoever runs your Sheetbooks to raise RUN_TIMEOUT_SECONDS."
+        )
+        assert exporter.failure_streak == 1  # the export's own failure: counted, not retried
+        assert session.exec(select(Run).where(Run.retry_of_id == run_id)).first() is None
+    assert "run stopped at its time limit: Task exceeded maximum timeout value (1 seconds)" in fleet.log()
     admin.clear_faults()
     again = queue_run(world, exporter_id)
     assert eventually(lambda: ended(again), 60, "the next run").status == RunStatus.SUCCEEDED
