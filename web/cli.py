@@ -20,7 +20,8 @@ def _worker(args: argparse.Namespace) -> None:
 
     if args.burst and args.no_fork:
         raise SystemExit(
-            "--burst forks a work-horse per job (no supervisor to fail a dead process's run): not with --no-fork"
+            "--burst forks a work-horse per job (no supervisor to fail a dead process's run): "
+            "not with --no-fork"
         )
     preload()  # a forked work-horse inherits the imported job code; a worker process imports it once
     if args.burst:
