@@ -313,3 +313,22 @@ def test_a_cold_stop_mid_run_while_redis_is_away_fails_and_retries_the_run(world
 
     failed_and_retried(run_id, "the worker was shut down before it finished")
     assert fleet.proc.wait(timeout=20) == 0
+
+
+@BOTH_MODES
+def test_a_warm_stop_mid_run_while_redis_restarts_still_finishes_the_run(world, fleet, admin, redis_server):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(3000, kind="query")
+    fleet.start()
+    run_id = queue_run(world, exporter_id)
+    eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
+    redis_server.stop()
+
+    fleet.proc.send_signal(signal.SIGTERM)  # warm: the worker stops waiting for Redis, the run does not
+    time.sleep(5)
+    redis_server.start()
+
+    run = eventually(lambda: ended(run_id), 120, "the run to end")
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert len(world.values("Invoices")) == 1 + INVOICES
+    assert fleet.proc.wait(timeout=30) == 0
