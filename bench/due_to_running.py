@@ -16,7 +16,9 @@ invoice and D/A exporters writing tabs of its spreadsheet. W workers (`sheetbook
   and of this process (mostly the emulators): on a 2-core machine, runs/s can not exceed
   2 / (their sum + the database's and Redis's share).
 
-`--no-fork` runs the workers as `sheetbooks worker --no-fork` (no work-horse per job). `--tick-first` ticks
+The workers run in `sheetbooks worker`'s default mode (jobs in the worker process, no work-horse per job);
+`--fork` starts them as `sheetbooks worker --fork` (a work-horse per job), `--no-fork` as
+`sheetbooks worker --no-fork` (for a `--checkout` whose default still forks). `--tick-first` ticks
 before the workers start and measures from the moment they are all up: the workers' share of the wait,
 without the tick's.
 
@@ -101,10 +103,10 @@ def cpu_seconds(pid: int) -> float:
 
 
 def start_workers(
-    settings: Settings, count: int, checkout: Path, no_fork: bool
+    settings: Settings, count: int, checkout: Path, mode: list[str]
 ) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, **settings.as_environment(), "PYTHONPATH": str(checkout)}
-    command = [sys.executable, "-m", "web.cli", "worker", *(["--no-fork"] if no_fork else [])]
+    command = [sys.executable, "-m", "web.cli", "worker", *mode]
     workers = [
         subprocess.Popen(command, env=env, cwd=checkout, stderr=subprocess.DEVNULL) for _ in range(count)
     ]
@@ -157,6 +159,11 @@ def wait_for(queued: list[int], since: datetime, tick_s: float, deadline_s: floa
     )
 
 
+def chosen(args: argparse.Namespace) -> tuple[tuple[str, bool], ...]:
+    """The flags given: the workers' mode (passed on to `sheetbooks worker`), then the bench's own."""
+    return (("fork", args.fork), ("no-fork", args.no_fork), ("tick-first", args.tick_first))
+
+
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(
@@ -167,7 +174,9 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--checkout", type=Path, default=ROOT, help="whose workers (e.g. main's checkout)")
     parser.add_argument("--deadline", type=float, default=1800, help="give up after this many seconds")
-    parser.add_argument("--no-fork", action="store_true", help="workers run jobs in their own process")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--fork", action="store_true", help="workers fork a work-horse per job")
+    mode.add_argument("--no-fork", action="store_true", help="workers run jobs in their own process")
     parser.add_argument("--tick-first", action="store_true", help="measure the workers' share alone")
     args = parser.parse_args()
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
@@ -190,7 +199,8 @@ def main() -> None:
         print(f"seeded {args.due} exporters, {args.accounts} accounts: {time.perf_counter() - started:.0f} s")
         if args.tick_first:
             _due_at, queued, tick_s = tick_all_due(args.due)
-        workers = start_workers(settings, args.workers, args.checkout, args.no_fork)
+        mode = [f"--{name}" for name, on in chosen(args)[:2] if on]
+        workers = start_workers(settings, args.workers, args.checkout, mode)
         try:
             cpu_before = sum(cpu_seconds(w.pid) for w in workers), time.process_time()
             if args.tick_first:
@@ -214,8 +224,7 @@ def main() -> None:
         "| last finished s | runs/s | failed | jobs | CPU s per run: workers / emulators |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    chosen = (("no-fork", args.no_fork), ("tick-first", args.tick_first))
-    flags = "".join(f" --{name}" for name, on in chosen if on)
+    flags = "".join(f" --{name}" for name, on in chosen(args) if on)
     print(
         f"| {args.checkout}{flags} "
         f"| {args.due:,} | {args.workers} | {m.tick_s:.2f} "

@@ -48,11 +48,17 @@ class Settings:
     # chaos suite shortens them, to compress minutes of recovery into seconds.
     run_heartbeat_timeout_seconds: float = 300.0
     run_grace_seconds: float = 120.0
-    # A `--no-fork` worker process whose job is still running this long past its time limit (RQ's SIGALRM
-    # did not stop it: stuck in C code) is killed by its supervisor, as RQ kills a work-horse 60 s past it.
+    # A worker process that runs jobs itself (the default; not `--fork`) whose job is still running this
+    # long past its time limit (RQ's SIGALRM did not stop it: stuck in C code) is killed by its supervisor,
+    # as RQ kills a work-horse 60 s past it.
     job_overrun_seconds: float = 60.0
     # A run's job is stopped after this long (RQ's SIGALRM); the run fails saying so, and is not retried.
     run_timeout_seconds: int = 3 * 60 * 60
+    # A worker process that runs jobs itself (no work-horse) retires after a job once it has run this many
+    # jobs or its resident memory is over this many MB (0: no limit); its supervisor starts a fresh one at
+    # once (workers.retirement).
+    worker_max_jobs: int = 1000
+    worker_max_memory_mb: int = 1024
     queue_name: str = "sheetbooks"  # and "{queue_name}-now" for Run now (workers.queue)
     # Fair sharing: at most this many runs of one QuickBooks company at once (0: no cap); a run over it
     # waits, queued, until a run of its company ends, or the tick submits it again after `defer_seconds`

@@ -19,8 +19,11 @@ def _worker(args: argparse.Namespace) -> None:
     from workers.worker import work_until_stopped
 
     if args.burst and args.no_fork:
-        raise SystemExit("--no-fork needs the supervisor (it fails a dead process's run): not with --burst")
-    preload()  # each job's forked work-horse inherits the imported job code instead of importing it
+        raise SystemExit(
+            "--burst forks a work-horse per job (no supervisor to fail a dead process's run): "
+            "not with --no-fork"
+        )
+    preload()  # a forked work-horse inherits the imported job code; a worker process imports it once
     if args.burst:
         work_until_stopped(burst=True)
         return
@@ -28,7 +31,7 @@ def _worker(args: argparse.Namespace) -> None:
     from workers.supervisor import Supervisor
 
     def work(held: HeldRun) -> None:
-        work_until_stopped(held=held if args.no_fork else None)
+        work_until_stopped(held=None if args.fork else held)
 
     Supervisor(work, processes=args.processes).run()
 
@@ -114,14 +117,24 @@ def parser() -> argparse.ArgumentParser:
         "worker", help="run RQ worker processes for exporter runs, restarted if they die (SIGTERM stops them)"
     )
     worker.add_argument(
-        "--burst", action="store_true", help="one worker in this process; stop when the queue is empty"
+        "--burst",
+        action="store_true",
+        help="one worker in this process, forking a work-horse per job; stop when the queue is empty",
     )
     worker.add_argument("--processes", type=int, default=1, help="worker processes to keep (default 1)")
-    worker.add_argument(
+    mode = worker.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--fork",
+        action="store_true",
+        help="fork a work-horse per job (RQ's Worker): what a run does to its process ends with it, at about "
+        "three times the CPU per run (README: Deployment)",
+    )
+    mode.add_argument(
         "--no-fork",
         action="store_true",
-        help="run each job in its worker process instead of a forked work-horse: about a third of the CPU "
-        "per run; a run whose process dies is failed and retried by the supervisor (README: Deployment)",
+        help="the default (kept for existing command lines): run each job in its worker process, which "
+        "retires after WORKER_MAX_JOBS jobs or past WORKER_MAX_MEMORY_MB; a run whose process dies is "
+        "failed and retried by the supervisor",
     )
     worker.set_defaults(func=_worker)
 

@@ -171,17 +171,24 @@ def submit(run_id: int, priority: bool = False, deferrals: int = 0) -> Job:
 ON_ITS_WAY = {JobStatus.CREATED, JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
-def resubmit(run_id: int, priority: bool = False, deferrals: int = 0) -> bool:
+def resubmit(
+    run_id: int, priority: bool = False, deferrals: int = 0, waiting: Collection[str] | None = None
+) -> bool:
     """Submit a queued run's job again unless it is already on its way: the job ended without starting the
     run, or died before it, or Redis forgot it; or the run was deferred for fair sharing (workers.fair_share:
     its `deferrals`, the run's count, name a job never submitted yet, whether or not the deferred job has
-    ended). False when it was on its way."""
+    ended). False when it was on its way. With `waiting` (the job ids on the queues,
+    workers.queue.waiting_job_ids), a job still marked queued but on no queue is not on its way either: a
+    worker took it off its queue and died before starting it (RQ's own clean-up notices that 10 minutes
+    later)."""
     try:
         job: Job | None = Job.fetch(job_id(run_id, deferrals), connection=get_redis())
     except NoSuchJobError:
         job = None
     if job is not None:
-        if job.get_status(refresh=False) in ON_ITS_WAY:
+        status = job.get_status(refresh=False)
+        dropped = status == JobStatus.QUEUED and waiting is not None and job.id not in waiting
+        if status in ON_ITS_WAY and not dropped:
             return False
         job.delete()  # a fresh job: the ended one's fields (result, ended_at) must not linger
     submit(run_id, priority, deferrals)

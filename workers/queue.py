@@ -43,3 +43,8 @@ def get_queue(priority: bool = False) -> Queue:
 def get_queues() -> list[Queue]:
     """Every queue, in the order workers take from them (`sheetbooks worker`, the demo, tests)."""
     return [Queue(name, connection=get_redis()) for name in queue_names()]
+
+
+def waiting_job_ids() -> set[str]:
+    """The ids of the jobs waiting on the queues now (one LRANGE a queue)."""
+    return {job_id for queue in get_queues() for job_id in queue.get_job_ids()}

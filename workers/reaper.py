@@ -1,5 +1,6 @@
 """Finds runs whose job is gone: submits the queued ones (Redis was flushed; a retry whose wait is over; a
-run deferred for fair sharing that no ended run has woken),
+run deferred for fair sharing that no ended run has woken; a job a worker took off its queue and died
+before starting),
 fails the running ones whose job died or whose heartbeat stopped (store.states.silent), whatever Redis
 remembers, and retries those once (exporters.retries); the exporter is free again for its next run.
 
@@ -24,7 +25,7 @@ from store.rows import saved_id
 from store.settings import get_settings
 from workers.enqueue import job_id, resubmit
 from workers.fair_share import wait_over
-from workers.queue import get_redis
+from workers.queue import get_redis, waiting_job_ids
 
 DEAD_JOB_STATUSES = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 WORKER_STOPPED = "The worker running this export stopped before it finished ({cause})."
@@ -118,5 +119,6 @@ def reap(now: datetime) -> list[int]:
                 worker_stopped(session, run, now, WENT_SILENT)
                 repaired.append(run_id)
     # after the commit, so a worker taking the job finds the run as saved; a job already on its way is left
-    submitted = [run for run, priority, deferrals in to_submit if resubmit(run, priority, deferrals)]
+    waiting = waiting_job_ids() if to_submit else set()
+    submitted = [run for run, priority, deferrals in to_submit if resubmit(run, priority, deferrals, waiting)]
     return repaired + submitted

@@ -1,10 +1,12 @@
 """`sheetbooks worker` keeps its worker processes alive: it starts N of them, starts again one that died
-(killed, out of memory, crashed) after a backoff, and on SIGTERM/SIGINT stops them cleanly.
+(killed, out of memory, crashed) after a backoff, and on SIGTERM/SIGINT stops them cleanly. One that
+retired (workers.retirement: it ran its share of jobs, or grew past its memory limit) is replaced at once,
+without backoff: a retirement is no crash.
 
-A worker process that runs jobs without forking (`--no-fork`) keeps the run it executes where the
-supervisor reads it (workers.held_run): when that process dies mid-run, the supervisor fails the run at
-once saying why and retries it once (workers.reaper.fail_dead_run), as a forking worker does for its
-work-horse; one still running `job_overrun_seconds` past its job's time limit is killed first.
+A worker process that runs jobs without forking (the default; not `--fork`) keeps the run it executes
+where the supervisor reads it (workers.held_run): when that process dies mid-run, the supervisor fails the
+run at once saying why and retries it once (workers.reaper.fail_dead_run), as a forking worker does for
+its work-horse; one still running `job_overrun_seconds` past its job's time limit is killed first.
 
 Stopping follows RQ's convention: the first SIGTERM (or Ctrl-C) asks every worker to finish the run it is
 on and stop (warm shutdown); a second one makes them kill their work-horses and stop at once (cold
@@ -33,6 +35,7 @@ from store.settings import get_settings
 from workers.backoff import Backoff
 from workers.held_run import HeldRun
 from workers.reaper import OVERRAN, SHUT_DOWN, exit_cause, fail_dead_run
+from workers.retirement import RETIRED_EXIT_CODE
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
@@ -103,7 +106,15 @@ class Supervisor:
         process = slot.process
         if process is not None and process.is_alive():
             self._stop_overrun(slot, process, now)
-        if process is not None and not process.is_alive():
+        if process is not None and not process.is_alive() and process.exitcode == RETIRED_EXIT_CODE:
+            self._bury(slot, process)
+            log.info(
+                "supervisor: worker process %d (pid %s) retired; starting a fresh one",
+                slot.number,
+                process.pid,
+            )
+            slot.process, slot.start_at = None, now
+        elif process is not None and not process.is_alive():
             self._bury(slot, process)
             delay = slot.backoff.next()
             log.warning(

@@ -34,7 +34,7 @@ from store.models import (
 )
 from store.settings import Settings
 from tests.chaos import tabs
-from tests.chaos.profiles import ExporterSpec, Profile, no_fork
+from tests.chaos.profiles import ExporterSpec, Profile, fork
 from tests.exporters.test_pipeline import World, google_account
 from tests.infra import RedisServer, process_children
 from tests.qbo.intuit import Admin, EmulatorClock
@@ -108,7 +108,7 @@ class Chaos:
         self.rng = random.Random(12)
         self.targets: list[Target] = []
         self.realms: list[str] = []
-        self.fleet = WorkerFleet(settings, tmp / "workers.log", processes=profile.workers, no_fork=no_fork())
+        self.fleet = WorkerFleet(settings, tmp / "workers.log", processes=profile.workers, fork=fork())
         self.tick: subprocess.Popen[bytes] | None = None
         self.stop_reading = threading.Event()
         self.reader = threading.Thread(target=self._read_forever, name="chaos-reader", daemon=True)
@@ -268,7 +268,7 @@ class Chaos:
             return {i for i in session.exec(select(Run.id).where(Run.status == "running")).all() if i}
 
     def kill_horse(self) -> None:
-        """SIGKILL one work-horse mid-run (the OOM killer's way); with --no-fork, a worker process."""
+        """SIGKILL the process running a run (the OOM killer's way): a worker process, or (--fork) a horse."""
 
         def killed_one() -> bool:  # a horse seen may have finished its run and exited before the kill
             horses = self.fleet.running_jobs()
@@ -279,8 +279,8 @@ class Chaos:
             return self.fleet.kill_if_running(self.rng.choice(horses))
 
         eventually(killed_one, 20, "a run to kill", every=0.2)
-        # A --no-fork worker process may have claimed its next run since: it is failed as killed too (before
-        # its supervisor has failed it, it is still running).
+        # A worker process (not --fork) may have claimed its next run since: it is failed as killed too
+        # (before its supervisor has failed it, it is still running).
         self.log.killed_runs |= self._running()
         self.log.faults["work-horse SIGKILLed"] += 1
 
@@ -444,7 +444,7 @@ class Chaos:
             "seconds": round(time.monotonic() - self.log.started),
             "exporters": len(self.targets),
             "invoices": list(self.profile.invoices),
-            "workers": f"{self.profile.workers}{' (--no-fork)' if self.fleet.no_fork else ''}",
+            "workers": f"{self.profile.workers}{' (--fork)' if self.fleet.fork else ''}",
             "runs": len(runs),
             "runs by status": dict(Counter(r.status for r in runs)),
             "automatic retries": sum(r.retry_of_id is not None for r in runs),

@@ -106,6 +106,7 @@ def chosen() -> Profile:
     return LONG if os.environ.get("SHEETBOOKS_CHAOS") == "long" else SHORT
 
 
-def no_fork() -> bool:
-    """SHEETBOOKS_CHAOS_WORKERS=no-fork shakes `sheetbooks worker --no-fork` (jobs in the worker process)."""
-    return os.environ.get("SHEETBOOKS_CHAOS_WORKERS") == "no-fork"
+def fork() -> bool:
+    """SHEETBOOKS_CHAOS_WORKERS=fork shakes `sheetbooks worker --fork` (a work-horse per job) instead of the
+    default (jobs in the worker process)."""
+    return os.environ.get("SHEETBOOKS_CHAOS_WORKERS") == "fork"

@@ -38,12 +38,12 @@ def deaf_to_the_alarm(seconds: float) -> None:
 
 
 class WorkerFleet:
-    """One `sheetbooks worker --processes N [--no-fork]` (the supervisor) and its processes; log in `log`."""
+    """One `sheetbooks worker --processes N [--fork]` (the supervisor) and its processes; log in `log`."""
 
-    def __init__(self, settings: Settings, log: Path, processes: int = 1, no_fork: bool = False) -> None:
+    def __init__(self, settings: Settings, log: Path, processes: int = 1, fork: bool = False) -> None:
         self.env = {**os.environ, **settings.as_environment(), "PYTHONPATH": str(ROOT)}
         self.env["PYTHONUNBUFFERED"] = "1"
-        self.log_path, self.processes, self.no_fork = log, processes, no_fork
+        self.log_path, self.processes, self.fork = log, processes, fork
         self.marker = f"QUEUE_NAME={settings.queue_name}".encode()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -52,7 +52,7 @@ class WorkerFleet:
             self.proc = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "web.cli", "worker", "--processes", str(self.processes)),
-                    *(["--no-fork"] if self.no_fork else []),
+                    *(["--fork"] if self.fork else []),
                 ],
                 env=self.env,
                 stdout=log,
@@ -76,8 +76,8 @@ class WorkerFleet:
         return [child for worker in self.workers() for child in process_children(worker)]
 
     def running_jobs(self) -> list[int]:
-        """The processes that run jobs: the work-horses, or (--no-fork) the worker processes."""
-        return self.workers() if self.no_fork else self.horses()
+        """The processes that run jobs: the worker processes, or (--fork) their work-horses."""
+        return self.horses() if self.fork else self.workers()
 
     def ours(self, pid: int) -> bool:
         """Whether `pid` is still one of this fleet's processes (they carry its queue in their environment),

@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from rq import Queue
 from rq.job import Job
 from sqlmodel import select
 
@@ -16,8 +17,8 @@ from store.models import Exporter, Run, RunStatus, RunTrigger, utcnow
 from store.settings import get_settings
 from tests import factories
 from tests.workers.refusal import allow_runs, refuse_runs_of
-from workers.enqueue import job_id
-from workers.queue import get_queue, get_redis
+from workers.enqueue import job_id, submit
+from workers.queue import get_queue, get_queues, get_redis, waiting_job_ids
 from workers.reaper import WENT_SILENT, grace
 from workers.tick import tick
 
@@ -146,6 +147,24 @@ def test_reaper_requeues_runs_lost_with_redis_and_fails_runs_whose_worker_died(s
         assert failed.status == RunStatus.FAILED and WENT_SILENT in failed.error
         # the other run of the exporter is still going: no automatic retry on top of it
         assert failed.error.endswith(BUSY)
+
+
+def test_a_job_a_worker_took_and_died_with_before_starting_it_is_submitted_again(store_settings):
+    with session_scope() as session:
+        ws = factories.workspace(session)
+        exporter_id = factories.exporter(session, ws.id).id
+        run = Run(exporter_id=exporter_id, workspace_id=ws.id, queued_at=utcnow() - grace() - timedelta(1))
+        session.add(run)
+    submit(run.id)
+    # A worker takes the job off its queue as RQ does, and is killed before it starts it: the job stays
+    # "queued" in Redis, on no queue.
+    taken = Queue.dequeue_any(get_queues(), None, connection=get_redis())
+    assert taken is not None and taken[0].id == job_id(run.id) and waiting_job_ids() == set()
+
+    assert tick(utcnow()).reaped == [run.id]
+
+    assert waiting_job_ids() == {job_id(run.id)}  # a worker that is alive takes it now
+    assert tick(utcnow()).reaped == []  # and a job waiting on its queue is left alone
 
 
 def test_an_exporter_that_cannot_be_queued_stays_due_and_the_others_still_run(database_url, store_settings):

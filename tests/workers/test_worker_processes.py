@@ -1,5 +1,6 @@
 """`sheetbooks worker` as production runs it: real forked processes, SIGKILLs, a Redis restart, in both
-modes (a work-horse per job, and `--no-fork`) where a guarantee holds for both.
+modes (jobs in the worker process, the default, and `--fork`, a work-horse per job) where a guarantee holds
+for both.
 
 On main a 20-second Redis restart made every worker exit ("unhandled exception, quitting") and a run
 killed with its work-horse stayed "running" until the reaper noticed, then waited for its next schedule.
@@ -78,9 +79,10 @@ def world(sqlite_url, redis_server, qbo, google, admin) -> Iterator[World]:
 
 @pytest.fixture
 def fleet(request, world, tmp_path) -> Iterator[WorkerFleet]:
-    """One worker process, forking a work-horse per job unless the test is parametrized with "no-fork"."""
-    no_fork = getattr(request, "param", "fork") == "no-fork"
-    fleet = WorkerFleet(world.settings, tmp_path / "worker.log", no_fork=no_fork)
+    """One worker process, running jobs itself unless the test is parametrized with "fork" (a work-horse per
+    job)."""
+    fork = getattr(request, "param", "no-fork") == "fork"
+    fleet = WorkerFleet(world.settings, tmp_path / "worker.log", fork=fork)
     yield fleet
     fleet.stop()
 
@@ -146,7 +148,7 @@ def test_a_run_killed_with_its_process_fails_saying_so_and_its_retry_succeeds(wo
     retried = eventually(lambda: tick() and ended(retry.id), 60, "the retry to run", every=0.5)
     assert retried.status == RunStatus.SUCCEEDED, retried.error
     assert retried.rows == INVOICES and len(world.values("Invoices")) == 1 + INVOICES
-    if fleet.no_fork:  # the supervisor started a new worker process in its place
+    if not fleet.fork:  # the supervisor started a new worker process in its place
         assert len(fleet.workers()) == 1 and fleet.workers() != workers
     else:
         assert fleet.workers() == workers  # the worker outlived its work-horse
@@ -252,7 +254,7 @@ def test_a_run_stopped_at_its_time_limit_says_so_and_what_to_do_and_the_worker_g
 
 def test_the_supervisor_kills_a_no_fork_worker_whose_job_ignores_its_time_limit(world, tmp_path):
     settings = world.settings.with_overrides(job_overrun_seconds=1.0)
-    fleet = WorkerFleet(settings, tmp_path / "worker.log", no_fork=True).start()
+    fleet = WorkerFleet(settings, tmp_path / "worker.log").start()
     try:
         [worker] = fleet.workers()
         get_queue().enqueue("tests.workers.fleet.deaf_to_the_alarm", 60, job_timeout=1)
@@ -268,3 +270,82 @@ def test_the_supervisor_kills_a_no_fork_worker_whose_job_ignores_its_time_limit(
         assert eventually(lambda: ended(run_id), 60, "a run").status == RunStatus.SUCCEEDED
     finally:
         fleet.stop()
+
+
+@pytest.mark.parametrize(
+    "limit, why",
+    [
+        ({"worker_max_jobs": 1}, "it has run 1 jobs (WORKER_MAX_JOBS=1)"),
+        ({"worker_max_jobs": 0, "worker_max_memory_mb": 1}, "its resident memory is"),  # any process's RSS
+    ],
+    ids=["job limit", "memory limit"],
+)
+def test_a_worker_process_past_its_limit_retires_and_a_fresh_one_takes_the_next_run(
+    world, tmp_path, limit, why
+):
+    fleet = WorkerFleet(world.settings.with_overrides(**limit), tmp_path / "worker.log").start()
+    try:
+        [first] = fleet.workers()
+        exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+        run_id = queue_run(world, exporter_id)
+        assert eventually(lambda: ended(run_id), 60, "a run").status == RunStatus.SUCCEEDED
+        [second] = eventually(lambda: [p for p in fleet.workers() if p != first], 30, "a fresh process")
+
+        again = queue_run(world, exporter_id)
+        assert eventually(lambda: ended(again), 60, "the next run").status == RunStatus.SUCCEEDED
+        eventually(lambda: [p for p in fleet.workers() if p not in (first, second)], 30, "another one")
+        log = fleet.log()
+        assert log.count(f"retiring, {why}") == 2 and log.count("retired; starting a fresh one") == 2
+        assert "starting it again in" not in log  # neither a crash nor a backoff
+    finally:
+        code = fleet.stop()
+    assert code == 0
+
+
+@BOTH_MODES
+def test_a_warm_stop_while_redis_is_away_ends_at_once(world, fleet, redis_server):
+    fleet.start()
+    redis_server.stop()
+    time.sleep(1)  # the idle worker has met the outage: its wait for the next job waits for Redis
+
+    fleet.proc.send_signal(signal.SIGTERM)
+
+    # Its patient Redis client used to hold the stop for a minute (unregistering the worker from Redis).
+    assert fleet.proc.wait(timeout=20) == 0
+
+
+@BOTH_MODES
+def test_a_cold_stop_mid_run_while_redis_is_away_fails_and_retries_the_run(world, fleet, admin, redis_server):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(5000, kind="query")
+    fleet.start()
+    run_id = queue_run(world, exporter_id)
+    eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
+    redis_server.stop()
+
+    fleet.proc.send_signal(signal.SIGTERM)  # warm: the run goes on (waiting for Redis)
+    time.sleep(1.5)  # RQ takes a second signal within a second of the first for a duplicate
+    assert fleet.proc.poll() is None
+    fleet.proc.send_signal(signal.SIGTERM)  # cold: stop now
+
+    failed_and_retried(run_id, "the worker was shut down before it finished")
+    assert fleet.proc.wait(timeout=20) == 0
+
+
+@BOTH_MODES
+def test_a_warm_stop_mid_run_while_redis_restarts_still_finishes_the_run(world, fleet, admin, redis_server):
+    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
+    admin.slow(3000, kind="query")
+    fleet.start()
+    run_id = queue_run(world, exporter_id)
+    eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
+    redis_server.stop()
+
+    fleet.proc.send_signal(signal.SIGTERM)  # warm: the worker stops waiting for Redis, the run does not
+    time.sleep(5)
+    redis_server.start()
+
+    run = eventually(lambda: ended(run_id), 120, "the run to end")
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert len(world.values("Invoices")) == 1 + INVOICES
+    assert fleet.proc.wait(timeout=30) == 0
