@@ -124,9 +124,8 @@ def _pasted_row(old: list[cells.Slot], incoming: list, paste_type: str) -> list[
     if paste_type == "PASTE_NORMAL":
         return incoming
     if paste_type == "PASTE_VALUES" and cells.Cell not in map(type, old):
-        pasted = [None if value == "" else value for value in incoming]
-        if not any(isinstance(value, cells.CellError) for value in pasted):
-            return pasted
+        if cells.CellError not in map(type, incoming):  # (an error value needs a Cell)
+            return [None if value == "" else value for value in incoming] if "" in incoming else incoming
     return [_pasted(slot, value, paste_type) for slot, value in zip(old, incoming, strict=True)]
 
 

@@ -52,9 +52,9 @@ def run(company: Company, query: Query) -> dict:
     order = [(resolve_path(entity, path), descending) for path, descending in query.order]
     if entity in NAME_LISTS and not any(condition.path == ("Active",) for condition in conditions):
         conditions.append(Condition(("Active",), "=", (True,)))
-    rows = _after_id(company, entity, conditions, order) or _matching(
-        company, entity, tuple(conditions), tuple(order)
-    )
+    rows = _after_id(company, entity, conditions, order)
+    if rows is None:  # (an empty keyset page, past the last Id, is an answer too: no filtering every row)
+        rows = _matching(company, entity, tuple(conditions), tuple(order))
     if query.count:
         return {"totalCount": len(rows)}
     page = rows[query.start_position - 1 : query.start_position - 1 + query.max_results]
