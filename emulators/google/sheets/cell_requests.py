@@ -123,9 +123,10 @@ def _pasted_row(old: list[cells.Slot], incoming: list, paste_type: str) -> list[
     (no format or note to keep), "" as empty."""
     if paste_type == "PASTE_NORMAL":
         return incoming
-    if paste_type == "PASTE_VALUES" and cells.Cell not in map(type, old):
-        if cells.CellError not in map(type, incoming):  # (an error value needs a Cell)
-            return [None if value == "" else value for value in incoming] if "" in incoming else incoming
+    # an error value needs a Cell to hold it
+    plain = cells.Cell not in map(type, old) and cells.CellError not in map(type, incoming)
+    if paste_type == "PASTE_VALUES" and plain:
+        return [None if value == "" else value for value in incoming] if "" in incoming else incoming
     return [_pasted(slot, value, paste_type) for slot, value in zip(old, incoming, strict=True)]
 
 

@@ -82,15 +82,22 @@ def _write_raw_row(sheet: Sheet, r: int, c0: int, row: list) -> range | list[int
         return None
     if str in kinds and max(map(len, [v for v in row if type(v) is str])) > cells.MAX_CELL_CHARS:
         return None
-    old = sheet.row_slots(r, c0, c0 + len(row))
-    if cells.Cell in map(type, old):
-        return None
-    if type(None) not in kinds:
-        sheet.put_row(r, c0, [None if v == "" else v for v in row])
-        return range(len(row))
-    # a JSON null leaves its cell as it is, and is not counted as written
-    sheet.put_row(r, c0, [old[j] if v is None else None if v == "" else v for j, v in enumerate(row)])
-    return [j for j, v in enumerate(row) if v is not None]
+    grid, end = sheet.rows, c0 + len(row)
+    if r < len(grid):
+        line = grid[r]
+        if cells.Cell in map(type, line[c0:end]):
+            return None
+        if len(line) < end:
+            line.extend([None] * (end - len(line)))
+    else:
+        grid.extend([] for _ in range(r - len(grid)))
+        line = [None] * end
+        grid.append(line)
+    if type(None) in kinds:  # a JSON null leaves its cell as it is, and is not counted as written
+        line[c0:end] = [line[c0 + j] if v is None else None if v == "" else v for j, v in enumerate(row)]
+        return [j for j, v in enumerate(row) if v is not None]
+    line[c0:end] = [None if v == "" else v for v in row] if "" in row else row
+    return range(len(row))
 
 
 def clear_values(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> None:
