@@ -27,6 +27,8 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
+from emulators.serving import fewer_collections
+
 ROOT = Path(__file__).resolve().parent.parent
 API_PREFIXES = ("/v4/", "/drive/", "/v3/company/")  # Sheets, Drive; QBO's Accounting API
 USAGE_PATH = "/_bench/usage"
@@ -78,12 +80,15 @@ def serve(kind: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     if kind == "qbo":
         from emulators.qbo import create_app as qbo_app
+        from emulators.qbo.api.schema import learn
 
         app = qbo_app({})
+        learn()  # a real service is warm: its schema is not learned inside a measured call
     else:
         from emulators.google import create_app as google_app
 
         app = google_app({})
+    fewer_collections()  # as `sheetbooks emulate` does
     server = make_server("127.0.0.1", 0, Usage(app), threaded=True)
     url = f"http://127.0.0.1:{server.port}"
     app.config["BASE_URL"] = url  # QBO's OAuth pages and links name it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,8 +38,20 @@ def serve_in_thread(app: Callable, host: str = "127.0.0.1", port: int = 0) -> Ru
     return RunningServer(server, thread)
 
 
+YOUNG_THRESHOLD = 100_000
+
+
+def fewer_collections() -> None:
+    """Collect young objects every 100,000 net allocations instead of 700, for a process that is an
+    emulator: a 100,000-row tab or company is millions of long-lived objects, and a request that makes
+    a few hundred thousand (a page of invoices, a tab's worth of cells) at the default walked them
+    again and again (a swap's repeatCell over 100,000 rows: 0.2 s of CPU, 0.07 s after)."""
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def serve_forever(app: Callable, host: str, port: int) -> None:
-    """Serve `app` in the foreground until interrupted."""
+    """Serve `app` in the foreground until interrupted (the process is the emulator's own)."""
+    fewer_collections()
     server = make_server(host, port, app, threaded=True)
     try:
         server.serve_forever()

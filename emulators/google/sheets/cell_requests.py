@@ -77,9 +77,13 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
     r0, r1, c0, c1 = inside(target)
     data = body.get("cell") or {}
     sheet = target.sheet
-    for r in range(r0, r1):
-        for c in range(c0, c1):
-            sheet.put(r, c, applier.apply(sheet.slot(r, c), data))
+    if r0 >= r1 or c0 >= c1:
+        return
+    apply = applier.on_slots(data)
+    sheet.pad(r1, c1)
+    for c in range(c0, c1):  # a column at a time: number formats come one repeatCell per column
+        for row in sheet.rows[r0:r1]:
+            row[c] = apply(row[c])
     sheet.trim()
 
 
@@ -90,9 +94,9 @@ def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
         raise GridError(f"Unsupported pasteType: {paste_type}")
     source = grid_target(spreadsheet, body["source"])
     s0, s1, t0, t1 = inside(source)
-    block = [[source.sheet.slot(r, c) for c in range(t0, t1)] for r in range(s0, s1)]
+    block = [source.sheet.row_slots(r, t0, t1) for r in range(s0, s1)]
     if paste_type == "PASTE_VALUES":
-        block = [[spreadsheet.formula_value(source.sheet, slot) for slot in row] for row in block]
+        block = [_values(spreadsheet, source.sheet, row) for row in block]
     destination = grid_target(spreadsheet, body["destination"])
     sheet = destination.sheet
     d0, d1, e0, e1 = destination.box.bounded(sheet.row_count, sheet.column_count)
@@ -101,10 +105,29 @@ def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
     cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
     inside(destination, d0 + rows_out, e0 + cols_out)
     for i in range(rows_out):
-        for j in range(cols_out):
-            incoming = block[i % height][j % width]
-            sheet.put(d0 + i, e0 + j, _pasted(sheet.slot(d0 + i, e0 + j), incoming, paste_type))
+        incoming = block[i % height] * (cols_out // width)
+        old = sheet.row_slots(d0 + i, e0, e0 + cols_out)
+        sheet.put_row(d0 + i, e0, _pasted_row(old, incoming, paste_type))
     sheet.trim()
+
+
+def _values(spreadsheet: Spreadsheet, sheet: Sheet, slots: list[cells.Slot]) -> list[cells.Slot]:
+    """The values of a row of slots (formulas evaluated); a row of bare values is its own."""
+    if cells.Cell not in map(type, slots):
+        return slots
+    return [spreadsheet.formula_value(sheet, slot) for slot in slots]  # type: ignore[misc]
+
+
+def _pasted_row(old: list[cells.Slot], incoming: list, paste_type: str) -> list[cells.Slot]:
+    """A row of `_pasted` slots; values pasted over slots holding no `Cell` are the values themselves
+    (no format or note to keep), "" as empty."""
+    if paste_type == "PASTE_NORMAL":
+        return incoming
+    # an error value needs a Cell to hold it
+    plain = cells.Cell not in map(type, old) and cells.CellError not in map(type, incoming)
+    if paste_type == "PASTE_VALUES" and plain:
+        return [None if value == "" else value for value in incoming] if "" in incoming else incoming
+    return [_pasted(slot, value, paste_type) for slot, value in zip(old, incoming, strict=True)]
 
 
 def _pasted(old: cells.Slot, incoming: object, paste_type: str) -> cells.Slot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from emulators.google.sheets import cells, colors, fieldmask
 from emulators.google.sheets.cells import CellError, Slot
 from emulators.google.sheets.grid import GridError
@@ -90,6 +92,21 @@ class Applier:
             return from_celldata(self.spreadsheet, current)
         except ValueError as exc:
             raise GridError(str(exc)) from None
+
+    def on_slots(self, data: dict) -> Callable[[Slot], Slot]:
+        """`apply` for many slots: a format over a slot holding no `Cell` (no format, formula or note
+        of its own) is one shared format on its value, the mask not applied again per slot."""
+        if not (self.format_only and data):
+            return lambda slot: self.apply(slot, data)
+        try:
+            plain = self._format(None, data)
+        except ValueError as exc:
+            raise GridError(str(exc)) from None
+        if not plain:
+            return lambda slot: slot if type(slot) is not cells.Cell else self.apply(slot, data)
+        return lambda slot: (
+            cells.Cell(slot, None, plain) if type(slot) is not cells.Cell else self.apply(slot, data)
+        )
 
     def _clear(self, slot: Slot) -> Slot:
         """`slot` with the masked fields cleared (updateCells' uncovered cells): straight on the slot's

@@ -67,6 +67,29 @@ class Sheet:
             row.extend([None] * (c + 1 - len(row)))
         row[c] = slot
 
+    def put_row(self, r: int, c: int, slots: list[Slot]) -> None:
+        """Set consecutive slots of row `r` from column `c` in one slice (as `put` each; `trim` after)."""
+        while len(self.rows) <= r:
+            self.rows.append([])
+        row = self.rows[r]
+        end = c + len(slots)
+        if len(row) < end:
+            row.extend([None] * (end - len(row)))
+        row[c:end] = slots
+
+    def pad(self, rows: int, cols: int) -> None:
+        """Make slots [0, rows) x [0, cols) exist (None), to set them in place (`trim` after)."""
+        while len(self.rows) < rows:
+            self.rows.append([])
+        for row in self.rows[:rows]:
+            if len(row) < cols:
+                row.extend([None] * (cols - len(row)))
+
+    def row_slots(self, r: int, c0: int, c1: int) -> list[Slot]:
+        """Slots [c0, c1) of row `r`, empty ones None (a copy)."""
+        row = self.rows[r][c0:c1] if r < len(self.rows) else []
+        return row + [None] * (c1 - c0 - len(row)) if len(row) < c1 - c0 else row
+
     def trim(self) -> None:
         """Drop trailing empty slots and rows (keeps storage proportional to data)."""
         for row in self.rows:

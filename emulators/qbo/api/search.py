@@ -52,9 +52,9 @@ def run(company: Company, query: Query) -> dict:
     order = [(resolve_path(entity, path), descending) for path, descending in query.order]
     if entity in NAME_LISTS and not any(condition.path == ("Active",) for condition in conditions):
         conditions.append(Condition(("Active",), "=", (True,)))
-    rows = _after_id(company, entity, conditions, order) or _matching(
-        company, entity, tuple(conditions), tuple(order)
-    )
+    rows = _after_id(company, entity, conditions, order)
+    if rows is None:  # (an empty keyset page, past the last Id, is an answer too: no filtering every row)
+        rows = _matching(company, entity, tuple(conditions), tuple(order))
     if query.count:
         return {"totalCount": len(rows)}
     page = rows[query.start_position - 1 : query.start_position - 1 + query.max_results]
@@ -73,14 +73,48 @@ def _matching(company: Company, entity: str, conditions: tuple, order: tuple) ->
         if key in cache:
             cache.move_to_end(key)
             return cache[key]  # type: ignore[return-value]
-    rows = [row for row in rows_of(company, entity) if all(_matches(row, c, today) for c in conditions)]
+    rows = rows_of(company, entity)
+    if conditions:
+        rows = [row for row in rows if all(_matches(row, c, today) for c in conditions)]
+    ids = None
     for path, descending in reversed(order):
-        rows.sort(key=lambda row, path=path: sort_key(value_at(row, path)), reverse=descending)
+        rows, ids = _sorted(rows, path, descending)
     with _CACHE_LOCK:
         cache[key] = rows
+        if order == BY_ID and ids is not None:  # for `_numeric_ids`
+            cache[(company.version, today, entity, conditions, "ids")] = ids
         while len(cache) > 16:
             cache.popitem(last=False)
     return rows
+
+
+def _sorted(
+    rows: list[dict], path: tuple[str, ...], descending: bool
+) -> tuple[list[dict], list[float] | None]:
+    """Rows ordered by the value at `path` (stable), and their Ids as numbers when that is the order and
+    every Id is plain digits (sorted in loops of C then)."""
+    ids = _plain_ids(rows) if path == ("Id",) else None
+    if ids is None:
+        return sorted(rows, key=lambda row: sort_key(value_at(row, path)), reverse=descending), None
+    if not descending and all(map(operator.le, ids, ids[1:])):
+        return rows, ids  # `entities()` gives them in Id order
+    order = sorted(range(len(rows)), key=ids.__getitem__, reverse=descending)
+    return [rows[i] for i in order], [ids[i] for i in order]
+
+
+def _plain_ids(rows: list[dict]) -> list[float] | None:
+    """Each row's Id as the number `sort_key` makes of it, when every Id is plain digits without a
+    leading zero (QBO's are); None otherwise. A keyset pull's first page orders every row of the
+    company by Id: 100,000 Ids classified one by one took ~0.4 s of that page's answer."""
+    texts = [row.get("Id") for row in rows]
+    if not texts:
+        return []
+    if set(map(type, texts)) != {str} or not all(texts):
+        return None
+    digits = "".join(texts)  # type: ignore[arg-type]
+    if not (digits.isascii() and digits.isdigit()) or min(texts).startswith("0"):  # type: ignore[type-var]
+        return None  # (the least text starts with "0" if any does)
+    return list(map(float, texts))  # type: ignore[arg-type]
 
 
 BY_ID = ((("Id",), False),)
@@ -111,9 +145,11 @@ def _numeric_ids(company: Company, entity: str, others: tuple, rows: list[dict])
     with _CACHE_LOCK:
         if key in company.cache:
             return company.cache[key]  # type: ignore[return-value]
-    typed = [typed_any(row.get("Id")) for row in rows]
-    ids = [float(value) for kind, value in typed if kind == "number"]  # type: ignore[arg-type]
-    found = ids if len(ids) == len(rows) else None
+    found = _plain_ids(rows)
+    if found is None:
+        typed = [typed_any(row.get("Id")) for row in rows]
+        ids = [float(value) for kind, value in typed if kind == "number"]  # type: ignore[arg-type]
+        found = ids if len(ids) == len(rows) else None
     with _CACHE_LOCK:
         company.cache[key] = found
         while len(company.cache) > 16:
