@@ -428,7 +428,7 @@ class ExportRun:
         """Rows as sequences in column order (what the sheet writer takes)."""
         keys = [c.key for c in columns]
         for row in rows:
-            yield [row.get(k) for k in keys]
+            yield list(map(row.get, keys))
 
 
 def write_stats(result: WriteResult) -> dict[str, Any]:

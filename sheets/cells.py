@@ -132,7 +132,7 @@ class CellEncoder:
 
     def _text_raw(self, value: Any) -> RawValue:
         if type(value) is str:  # the common case, as _text would leave it
-            return self._string(value)
+            return value if len(value) <= MAX_CELL_CHARS else self._string(value)
         return None if _missing(value) else self._string(_text(value))
 
     def _number_raw(self, value: Any) -> RawValue:

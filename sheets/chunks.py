@@ -48,14 +48,15 @@ def raw_size(row: RawRow, widest: list[int] | None = None) -> int:
     each text's length (up to 60 characters) in the same pass."""
     size = 2
     for index, value in enumerate(row):
-        if value is None:
-            size += 5
-        elif type(value) is str:
+        kind = type(value)
+        if kind is str:  # most cells: tested first
             length = len(value)
             size += (length if value.isascii() else len(value.encode())) + 3
             if widest is not None and length > widest[index]:
                 widest[index] = min(length, 60)
-        elif isinstance(value, bool):
+        elif value is None:
+            size += 5
+        elif kind is bool:  # bool has no subclasses
             size += 6
         else:
             size += len(repr(value)) + 1

@@ -64,6 +64,18 @@ class FormatRuns:
 
 def money_format(currency: Any) -> NumberFormat:
     """The numberFormat of an amount in `currency` (an ISO code); plain money when it is not one."""
+    if type(currency) is str and (known := _MONEY_FORMATS.get(currency)) is not None:
+        return known  # a row's currency is one of a few codes: its format made once per process
+    fmt = _money_format(currency)
+    if type(currency) is str and len(_MONEY_FORMATS) < 256:
+        _MONEY_FORMATS[currency] = fmt
+    return fmt
+
+
+_MONEY_FORMATS: dict[str, NumberFormat] = {}
+
+
+def _money_format(currency: Any) -> NumberFormat:
     code = str(currency or "").strip()
     if CURRENCY_CODE.fullmatch(code):
         return {"type": "NUMBER", "pattern": f'#,##0.00 "{code}"'}

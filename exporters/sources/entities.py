@@ -129,9 +129,6 @@ class EntitySource:
         """The records that become rows (the object itself; line sources yield one per line)."""
         yield record
 
-    def row(self, record: JsonObject, fields: Sequence[Field], ctx: RowContext) -> Row:
-        return {f.column.key: f.value(record, ctx) for f in fields}
-
     def rows(
         self,
         client: QboClient,
@@ -156,11 +153,11 @@ class EntitySource:
         keys: Sequence[str] | None,
     ) -> Iterator[Row]:
         """Rows of QBO objects (fetched here, or by an incremental pull)."""
-        fields = self.fields_for(keys)
+        readers = [(f.column.key, f.read) for f in self.fields_for(keys)]  # looked up once, not per cell
         ctx = RowContext(company, run)
         for record in records:
             for item in self.explode(record):
-                yield self.row(item, fields, ctx)
+                yield {key: read(item, ctx) for key, read in readers}
 
     def fields_for(self, keys: Sequence[str] | None) -> list[Field]:
         if keys is None:
