@@ -11,6 +11,7 @@ from requests.adapters import HTTPAdapter
 
 from qbo.client import QboClient
 from qbo.errors import QboFault, QboRateLimited, QboUnavailable
+from tests.qbo.fixtures import own_qbo_emulator  # noqa: F401 - this module moves Intuit's clock
 from tests.qbo.intuit import Admin
 
 INVOICES = 2345
