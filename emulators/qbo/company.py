@@ -68,6 +68,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import orjson
+
 from emulators.qbo.clock import Clock, iso_seconds
 
 NAME_LISTS = (
@@ -116,7 +118,11 @@ class Change:
 
 
 class Company:
-    """A realm's entities (`{entity: {id: json}}`), deletion stubs, CompanyInfo and Preferences."""
+    """A realm's entities (`{entity: {id: json}}`), deletion stubs, CompanyInfo and Preferences.
+
+    An entity's dict is never changed in place once it is held here: every write (`create`, `update`,
+    `delete`, `load`) puts a new dict in its place, which is what lets `encoded` keep each entity's JSON.
+    """
 
     def __init__(
         self,
@@ -138,6 +144,8 @@ class Company:
         self.listeners: list[Callable[[Change], None]] = []
         self._live: dict[str, dict[str, dict]] = {entity: {} for entity in ENTITIES}
         self._deleted: dict[str, dict[str, dict]] = {entity: {} for entity in ENTITIES}
+        # {entity: {id: (the dict encoded, its JSON)}}: see `encoded`; dropped on every write
+        self._encoded: dict[str, dict[str, tuple[dict, orjson.Fragment]]] = {e: {} for e in ENTITIES}
         self._next_id = 1
         self.version = 0  # bumped on every change, so readers can cache derived results
         self.cache: OrderedDict[tuple, object] = OrderedDict()  # for readers, keyed with `version`
@@ -161,6 +169,37 @@ class Company:
     def get(self, entity_name: str, entity_id: str) -> dict | None:
         with self._lock:
             return self._live.get(entity_name, {}).get(entity_id)
+
+    def encoded(self, entity_name: str, rows: list[dict]) -> list[dict | orjson.Fragment]:
+        """`rows` as they are answered: each live entity's compact JSON made once (an `orjson.Fragment`,
+        the same bytes `orjson.dumps` makes of it inside an answer; see `encode_all`, else on first read)
+        and kept until a write replaces or removes it; other rows (CompanyInfo, deletion stubs, a dict
+        already replaced) as they are. A 1,000-invoice page was 10-13 ms of encoding ~1.8 MB in every
+        answer; a kept fragment is copied. A fragment is only used for the very dict it was made of, so a
+        write through any path is answered at once even if its entry were not dropped."""
+        live = self._live.get(entity_name)
+        if live is None:
+            return list(rows)
+        kept = self._encoded[entity_name]
+        answered: list[dict | orjson.Fragment] = []
+        for row in rows:
+            entity_id = row.get("Id")
+            entry = kept.get(entity_id)  # type: ignore[arg-type]
+            if entry is None or entry[0] is not row:
+                if live.get(entity_id) is not row:  # type: ignore[arg-type]
+                    answered.append(row)
+                    continue
+                entry = (row, orjson.Fragment(orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)))
+                kept[entity_id] = entry  # type: ignore[index]
+            answered.append(entry[1])
+        return answered
+
+    def encode_all(self) -> None:
+        """Make every live entity's JSON now, as a company is generated or loaded: encoding an entity on
+        its own costs ~1.7x its share of a page's, which a company read once would pay in its answers."""
+        with self._lock:
+            for entity_name, rows in self._live.items():
+                self.encoded(entity_name, list(rows.values()))
 
     def deleted(self, entity_name: str) -> list[dict]:
         """Deletion stubs `{"status":"Deleted","domain":"QBO","Id","MetaData":{LastUpdatedTime}}`."""
@@ -187,9 +226,11 @@ class Company:
         """Bulk-insert rows without notifying listeners (generation and loading from disk)."""
         with self._lock:
             target = (self._deleted if deleted else self._live)[entity_name]
+            kept = self._encoded[entity_name]
             self.version += 1
             for row in rows:
                 target[row["Id"]] = row
+                kept.pop(row["Id"], None)
                 self._next_id = max(self._next_id, int(row["Id"]) + 1)
 
     def create(self, entity_name: str, body: dict) -> dict:
@@ -214,6 +255,7 @@ class Company:
             row["SyncToken"] = str(int(current.get("SyncToken", "0")) + 1)
             row["MetaData"] = {**current["MetaData"], "LastUpdatedTime": iso_seconds(self.clock.datetime())}
             self._live[entity_name][entity_id] = row
+            self._encoded[entity_name].pop(entity_id, None)
         self._notify(Change(self.realm_id, entity_name, entity_id, "Update", row))
         return row
 
@@ -222,6 +264,7 @@ class Company:
         with self._lock:
             if self._live[entity_name].pop(entity_id, None) is None:
                 return None
+            self._encoded[entity_name].pop(entity_id, None)
             stub = deletion_stub(entity_id, iso_seconds(self.clock.datetime()))
             self._deleted[entity_name][entity_id] = stub
         self._notify(Change(self.realm_id, entity_name, entity_id, "Delete", stub))

@@ -68,6 +68,7 @@ class Emulator:
             self.persistence.save_grant(grant.grant_id, grant.to_json())
 
     def _attach(self, company: Company) -> None:
+        company.encode_all()
         self.companies[company.realm_id] = company
         if self.persistence:
             company.listeners.append(self.persistence.save_change)

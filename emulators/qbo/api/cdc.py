@@ -70,6 +70,11 @@ def changes(company: Company, args: Mapping[str, str]) -> list[dict]:
         remaining -= len(picked)
         if picked:
             groups.append(
-                {entity: picked, "startPosition": 1, "maxResults": len(picked), "totalCount": len(picked)}
+                {
+                    entity: company.encoded(entity, picked),
+                    "startPosition": 1,
+                    "maxResults": len(picked),
+                    "totalCount": len(picked),
+                }
             )
     return groups or [{}]

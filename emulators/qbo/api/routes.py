@@ -146,7 +146,7 @@ def read(company: Company, entity: str, entity_id: str) -> dict:
     row = company.get(name, entity_id)
     if row is None:
         raise faults.not_found(name, entity_id)
-    return {name: row}
+    return {name: company.encoded(name, [row])[0]}
 
 
 def unsupported(path: str = "") -> Response:

@@ -60,7 +60,11 @@ def run(company: Company, query: Query) -> dict:
     page = rows[query.start_position - 1 : query.start_position - 1 + query.max_results]
     if not page:
         return {}
-    return {"startPosition": query.start_position, entity: page, "maxResults": len(page)}
+    return {
+        "startPosition": query.start_position,
+        entity: company.encoded(entity, page),
+        "maxResults": len(page),
+    }
 
 
 def _matching(company: Company, entity: str, conditions: tuple, order: tuple) -> list[dict]:
