@@ -143,3 +143,9 @@ class Api:
     def post_query(self, statement: str) -> requests.Response:
         headers = {**self.headers, "Content-Type": "application/text"}
         return requests.post(f"{self.base}/query", data=statement.encode(), headers=headers, timeout=30)
+
+
+def signed_in(emulator: Emulator) -> Api:
+    """The API of the emulator's first company, as an app that went through the code flow."""
+    token, realm = connect(emulator)
+    return Api(emulator, token["access_token"], realm)

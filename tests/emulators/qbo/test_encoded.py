@@ -8,7 +8,7 @@ import pytest
 
 from emulators.qbo.clock import Clock
 from emulators.qbo.generate import generate
-from tests.emulators.qbo.emulator_harness import Api, connect, running
+from tests.emulators.qbo.emulator_harness import Api, running, signed_in
 
 PAGE = "SELECT * FROM Customer WHERE Id > '0' ORDERBY Id MAXRESULTS 1000"
 
@@ -21,8 +21,7 @@ def emulator():
 
 @pytest.fixture
 def api(emulator):
-    token, realm = connect(emulator)
-    return Api(emulator, token["access_token"], realm)
+    return signed_in(emulator)
 
 
 def _customers(api: Api) -> dict[str, dict]:

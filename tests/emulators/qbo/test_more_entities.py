@@ -10,7 +10,7 @@ import pytest
 
 from emulators.qbo.clock import Clock
 from emulators.qbo.generate import generate
-from tests.emulators.qbo.emulator_harness import Api, connect, running
+from tests.emulators.qbo.emulator_harness import running, signed_in
 
 NEW = (
     "Budget",
@@ -109,8 +109,7 @@ def emulator():
 
 @pytest.fixture
 def api(emulator):
-    token, realm = connect(emulator)
-    return Api(emulator, token["access_token"], realm)
+    return signed_in(emulator)
 
 
 @pytest.mark.parametrize("entity", NEW)

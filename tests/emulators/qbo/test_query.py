@@ -10,7 +10,7 @@ import pytest
 from emulators.qbo.api.faults import QueryFault
 from emulators.qbo.api.query import parse
 from emulators.qbo.api.values import as_datetime
-from tests.emulators.qbo.emulator_harness import Api, connect, running
+from tests.emulators.qbo.emulator_harness import running, signed_in
 from tests.reference import QBO_SAMPLES
 
 SAMPLES = QBO_SAMPLES
@@ -19,8 +19,7 @@ SAMPLES = QBO_SAMPLES
 @pytest.fixture(scope="module")
 def api():
     with running({"SEED": [{"name": "Query Co", "invoices": 1500, "seed": 3}]}) as emulator:
-        token, realm = connect(emulator)
-        yield Api(emulator, token["access_token"], realm)
+        yield signed_in(emulator)
 
 
 @pytest.mark.parametrize(
