@@ -314,14 +314,20 @@ def test_a_warm_stop_while_redis_is_away_ends_at_once(world, fleet, redis_server
     assert fleet.proc.wait(timeout=20) == 0
 
 
-@BOTH_MODES
-def test_a_cold_stop_mid_run_while_redis_is_away_fails_and_retries_the_run(world, fleet, admin, redis_server):
+def _running_when_redis_stops(world, fleet, admin, redis_server, query_ms: int) -> int:
+    """A run under way (its QBO queries slowed by `query_ms`) when Redis stops: its id."""
     exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
-    admin.slow(5000, kind="query")
+    admin.slow(query_ms, kind="query")
     fleet.start()
     run_id = queue_run(world, exporter_id)
     eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
     redis_server.stop()
+    return run_id
+
+
+@BOTH_MODES
+def test_a_cold_stop_mid_run_while_redis_is_away_fails_and_retries_the_run(world, fleet, admin, redis_server):
+    run_id = _running_when_redis_stops(world, fleet, admin, redis_server, 5000)
 
     fleet.proc.send_signal(signal.SIGTERM)  # warm: the run goes on (waiting for Redis)
     time.sleep(1.5)  # RQ takes a second signal within a second of the first for a duplicate
@@ -334,12 +340,7 @@ def test_a_cold_stop_mid_run_while_redis_is_away_fails_and_retries_the_run(world
 
 @BOTH_MODES
 def test_a_warm_stop_mid_run_while_redis_restarts_still_finishes_the_run(world, fleet, admin, redis_server):
-    exporter_id = world.exporter([world.company("Acme Landscaping", INVOICES)])
-    admin.slow(3000, kind="query")
-    fleet.start()
-    run_id = queue_run(world, exporter_id)
-    eventually(lambda: running_in(fleet, run_id), 60, "the run to be running")
-    redis_server.stop()
+    run_id = _running_when_redis_stops(world, fleet, admin, redis_server, 3000)
 
     fleet.proc.send_signal(signal.SIGTERM)  # warm: the worker stops waiting for Redis, the run does not
     time.sleep(5)
