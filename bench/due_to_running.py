@@ -38,6 +38,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,7 +50,7 @@ from sqlmodel import col, select
 
 from emulators.google import create_app as google_app
 from emulators.qbo import create_app as qbo_app
-from emulators.serving import serve_in_thread
+from emulators.serving import RunningServer, serve_in_thread
 from store import db
 from store.models import Exporter, Run, RunStatus, utcnow
 from store.settings import Settings, configure
@@ -78,6 +80,34 @@ class Measured:
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] if ordered else 0.0
+
+
+def serve_emulators() -> tuple[RunningServer, RunningServer]:
+    """Both emulators in this process's threads (QBO, Google), the Google project's quotas raised as a
+    production project's would be."""
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    qbo = serve_in_thread(qbo_app({}))
+    google = serve_in_thread(google_app({"QUOTA_READ_PER_MINUTE": 10**6, "QUOTA_WRITE_PER_MINUTE": 10**6}))
+    for server in (qbo, google):
+        server.server.app.config["BASE_URL"] = server.url
+    return qbo, google
+
+
+@contextmanager
+def bench_store(emulators: tuple[RunningServer, RunningServer], queue_prefix: str) -> Iterator[Settings]:
+    """Settings pointed at the emulators, a private PostgreSQL schema migrated to head and a queue of its
+    own, configured for this process while the block runs."""
+    qbo, google = emulators
+    with postgres_schema(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)) as url:
+        settings = Settings(
+            secret_key="bench",
+            database_url=url,
+            redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            queue_name=f"{queue_prefix}-{uuid.uuid4().hex[:8]}",
+        ).pointed_at_emulators(qbo.url, google.url)
+        configure(settings)
+        db.upgrade(url)
+        yield settings
 
 
 def seed(settings: Settings, admin: Admin, due: int, accounts: int) -> None:
@@ -179,23 +209,10 @@ def main() -> None:
     mode.add_argument("--no-fork", action="store_true", help="workers run jobs in their own process")
     parser.add_argument("--tick-first", action="store_true", help="measure the workers' share alone")
     args = parser.parse_args()
-    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    qbo = serve_in_thread(qbo_app({}))
-    qbo.server.app.config["BASE_URL"] = qbo.url
-    google = serve_in_thread(google_app({"QUOTA_READ_PER_MINUTE": 10**6, "QUOTA_WRITE_PER_MINUTE": 10**6}))
-    google.server.app.config["BASE_URL"] = google.url
-    base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
-    with postgres_schema(base) as url:
-        settings = Settings(
-            secret_key="bench",
-            database_url=url,
-            redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            queue_name=f"bench-due-{uuid.uuid4().hex[:8]}",
-        ).pointed_at_emulators(qbo.url, google.url)
-        configure(settings)
-        db.upgrade(url)
+    emulators = serve_emulators()
+    with bench_store(emulators, "bench-due") as settings:
         started = time.perf_counter()
-        seed(settings, Admin(qbo.url), args.due, args.accounts)
+        seed(settings, Admin(emulators[0].url), args.due, args.accounts)
         print(f"seeded {args.due} exporters, {args.accounts} accounts: {time.perf_counter() - started:.0f} s")
         if args.tick_first:
             _due_at, queued, tick_s = tick_all_due(args.due)

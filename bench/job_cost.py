@@ -15,27 +15,22 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import resource
 import time
-import uuid
 
 from rq import Queue
 from sqlalchemy import update
 
-from bench.due_to_running import seed
-from emulators.google import create_app as google_app
-from emulators.qbo import create_app as qbo_app
-from emulators.serving import serve_in_thread
+from bench.due_to_running import bench_store, seed, serve_emulators
 from store import db
 from store.models import Exporter, utcnow
 from store.redis_client import patient_redis
-from store.settings import Settings, configure
-from tests.infra import DEFAULT_PG, postgres_schema
+from store.settings import Settings
 from tests.qbo.intuit import Admin
 from workers.held_run import HeldRun
 from workers.jobs import preload
 from workers.queue import queue_names
+from workers.retirement import Retirement
 from workers.tick import tick
 from workers.worker import NoForkRunWorker, RunWorker
 
@@ -45,7 +40,9 @@ def drain(settings: Settings, no_fork: bool) -> tuple[float, float, int]:
     redis = patient_redis(settings.redis_url)
     queues = [Queue(name, connection=redis) for name in queue_names()]
     worker = (
-        NoForkRunWorker(queues, connection=redis, held=HeldRun())
+        NoForkRunWorker(
+            queues, connection=redis, held=HeldRun(), retirement=Retirement.from_settings(settings)
+        )
         if no_fork
         else RunWorker(queues, connection=redis)
     )
@@ -65,24 +62,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
-    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    qbo = serve_in_thread(qbo_app({}))
-    qbo.server.app.config["BASE_URL"] = qbo.url
-    google = serve_in_thread(google_app({"QUOTA_READ_PER_MINUTE": 10**6, "QUOTA_WRITE_PER_MINUTE": 10**6}))
-    google.server.app.config["BASE_URL"] = google.url
+    emulators = serve_emulators()
     print("| worker | runs | CPU ms per job: worker + horses = total | horses' minor faults per job |")
     print("|---|---|---|---|")
     for no_fork in (False, True):
-        with postgres_schema(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)) as url:
-            settings = Settings(
-                secret_key="bench",
-                database_url=url,
-                redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                queue_name=f"bench-cost-{uuid.uuid4().hex[:8]}",
-            ).pointed_at_emulators(qbo.url, google.url)
-            configure(settings)
-            db.upgrade(url)
-            seed(settings, Admin(qbo.url), args.runs, max(1, args.runs // 10))
+        with bench_store(emulators, "bench-cost") as settings:
+            seed(settings, Admin(emulators[0].url), args.runs, max(1, args.runs // 10))
             with db.session_scope() as session:
                 session.execute(update(Exporter).values(next_run_at=utcnow()))
             queued = len(tick().queued)
@@ -91,7 +76,7 @@ def main() -> None:
             db.dispose_engines()
         ms = [round(seconds * 1000 / queued) for seconds in (thread, horses, thread + horses)]
         print(
-            f"| {'NoForkRunWorker (--no-fork)' if no_fork else 'RunWorker (forking)'} | {queued} "
+            f"| {'NoForkRunWorker (default)' if no_fork else 'RunWorker (--fork)'} | {queued} "
             f"| {ms[0]} + {ms[1]} = {ms[2]} | {faults / queued:,.0f} |"
         )
 
