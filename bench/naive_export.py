@@ -6,7 +6,9 @@ Run by `bench.export_run` in a process of its own (so its peak memory is its own
     (tokens in QBO_ACCESS_TOKEN and GOOGLE_ACCESS_TOKEN; client id/secret in QBO_CLIENT_ID/QBO_CLIENT_SECRET)
 
 Prints one JSON line: {"qbo_calls": ..., "rows": ...}. Unmodified libraries: python-quickbooks pages with its
-default MAXRESULTS (100); gspread's stock client (no retries, no pacing) writes RAW through values.update.
+default MAXRESULTS (100), waiting and asking again when QuickBooks says its 500 requests a minute are used
+up (a 100,000-invoice pull is 1,000 requests; on a fast machine they come faster than that); gspread's stock
+client (no retries, no pacing) writes RAW through values.update.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import warnings
 from datetime import date
 
@@ -21,6 +24,7 @@ import gspread
 from google.oauth2.credentials import Credentials
 from intuitlib.client import AuthClient
 from quickbooks import QuickBooks
+from quickbooks.exceptions import ValidationException
 from quickbooks.objects.invoice import Invoice
 
 from sheets.client import make_session
@@ -60,8 +64,14 @@ def main() -> None:
     invoices: list[Invoice] = []
     calls = 0
     while True:  # Invoice.all's defaults: 100 a page
-        page = Invoice.all(start_position=len(invoices) + 1, qb=qb)
         calls += 1
+        try:
+            page = Invoice.all(start_position=len(invoices) + 1, qb=qb)
+        except ValidationException as exc:  # 429 ThrottleExceeded: wait a little and ask again
+            if "ThrottleExceeded" not in str(exc):
+                raise
+            time.sleep(5)
+            continue
         invoices += page
         if len(page) < 100:
             break
