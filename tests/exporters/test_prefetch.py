@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from exporters.prefetch import read_ahead
+from exporters.prefetch import Turns, read_ahead
 
 
 def test_every_row_arrives_in_order_across_batches():
@@ -67,3 +67,44 @@ def test_an_iterator_dropped_unread_stops_its_reader():
     while "dropped-reader" in [t.name for t in threading.enumerate()] and time.monotonic() < deadline:
         time.sleep(0.01)
     assert "dropped-reader" not in [t.name for t in threading.enumerate()]
+
+
+def test_with_turns_a_batch_is_started_on_once_the_reader_has_sent_its_next_request():
+    turns = Turns(longest=30)
+    started = threading.Event()  # the caller started on the first batch
+    started_before_send: list[bool] = []
+
+    def rows():
+        yield from range(10)
+        # preparing the next request (a Redis round trip, a lock...): the caller has the batch but waits
+        time.sleep(0.05)
+        started_before_send.append(started.is_set())
+        turns.waiting()  # the request is on its way
+        yield from range(10, 15)
+
+    got = []
+    for row in read_ahead(rows(), batch_rows=10, turns=turns):
+        started.set()
+        got.append(row)
+
+    assert got == list(range(15))
+    assert started_before_send == [False]
+
+
+def test_with_turns_a_reader_that_never_says_it_sent_holds_the_caller_only_so_long():
+    turns = Turns(longest=0.05)
+    started_before_the_slow_step_ended: list[bool] = []
+    started = threading.Event()
+
+    def rows():
+        yield from range(10)
+        started_before_the_slow_step_ended.append(started.wait(20))  # e.g. a token refresh, no `waiting`
+        yield from range(10, 15)
+
+    got = []
+    for row in read_ahead(rows(), batch_rows=10, turns=turns):
+        started.set()
+        got.append(row)
+
+    assert got == list(range(15))
+    assert started_before_the_slow_step_ended == [True]
