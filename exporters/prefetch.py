@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 BATCH_ROWS = 500  # rows handed over at once (one lock round trip per batch, not per row)
 QUEUED_BATCHES = 8  # at most this many batches wait for the writer: ~4,000 rows
+STOPPING_READER = 0.2  # seconds a caller stopping early waits for its reader (one that is not on a request)
 LONGEST_TURN = 0.05  # seconds the caller lets the reader go first, at most (a token refresh, a budget wait)
 
 
@@ -128,7 +129,13 @@ def _read(
 def _drain(
     handover: Handover[T], stop: threading.Event, reader: threading.Thread, turns: Turns
 ) -> Iterator[T]:
-    """The caller's side: the batches' rows in order, then the reader's error if it had one."""
+    """The caller's side: the batches' rows in order, then the reader's error if it had one.
+
+    A caller that stops early (its write failed, or the run's time limit interrupted it) does not wait
+    for the reader beyond STOPPING_READER: it may be blocked on a QBO request for as long as that takes (a
+    run stopped at its limit used to end seconds late, waiting for it); it stops by itself at its next
+    handover."""
+    ended = False
     try:
         while True:
             item = handover.get()
@@ -136,9 +143,11 @@ def _drain(
                 turns.taken()
                 yield from item
             elif isinstance(item, _Failed):
+                ended = True
                 raise item.error
             else:  # _DONE
+                ended = True
                 return
     finally:
         stop.set()
-        reader.join(timeout=30)
+        reader.join(timeout=30 if ended else STOPPING_READER)

@@ -108,3 +108,25 @@ def test_with_turns_a_reader_that_never_says_it_sent_holds_the_caller_only_so_lo
 
     assert got == list(range(15))
     assert started_before_the_slow_step_ended == [True]
+
+
+def test_a_caller_that_stops_early_does_not_wait_for_a_reader_blocked_on_a_request():
+    """The run's time limit interrupts the writer while the reader waits on a slow QBO request: the run
+    ends now, not when the request returns; the reader stops by itself at its next handover."""
+    in_request, answer = threading.Event(), threading.Event()
+
+    def rows():
+        yield from range(10)
+        in_request.set()
+        answer.wait(30)  # a QBO request that takes its time
+        yield from range(10, 20)
+
+    ahead = read_ahead(rows(), batch_rows=10, name="slow-reader")
+    assert next(ahead) == 0
+    assert in_request.wait(10)
+    ahead.close()  # what the time limit's exception does to the writer's loop
+    assert not answer.is_set()  # closing returned while the request was still out
+    reader = next(t for t in threading.enumerate() if t.name == "slow-reader")
+    answer.set()
+    reader.join(10)
+    assert not reader.is_alive()
