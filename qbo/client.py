@@ -123,14 +123,25 @@ class QboClient:
     # -- the one place a request is sent -------------------------------------------------------
 
     def request(
-        self, method: str, path: str, params: Mapping[str, str] | None = None, body: str | None = None
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        body: str | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> JsonObject:
-        """Send one API request (GET, or POST of a query) with retries; return the JSON body."""
+        """Send one API request (GET, or POST of a query) with retries; return the JSON body.
+        `on_send` is called as each try goes out (its token and rate-limit slot in hand)."""
         with self._one_at_a_time:
-            return self._request(method, path, params, body)
+            return self._request(method, path, params, body, on_send)
 
     def _request(
-        self, method: str, path: str, params: Mapping[str, str] | None, body: str | None
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        body: str | None,
+        on_send: Callable[[], None] | None,
     ) -> JsonObject:
         headers = {"Accept": "application/json"}
         if body is not None:
@@ -146,6 +157,8 @@ class QboClient:
                 with self._slot() as waited:
                     self.waited += waited
                     self.calls += 1
+                    if on_send is not None:
+                        on_send()
                     response = self.session.request(
                         method,
                         url,
@@ -236,11 +249,13 @@ class QboClient:
         paging: Paging | None = None,
         params: Mapping[str, str] | None = None,
         page_size: int = MAX_PAGE,
+        on_send: Callable[[], None] | None = None,
     ) -> Iterator[Row]:
         """Every row of `SELECT * FROM entity [WHERE where] [ORDERBY order_by]`, page by page.
 
         `paging` says where each page starts (a fresh `ByPosition` when None; keysets in `qbo.paging`);
-        `params` go on every page's request (e.g. `include=enhancedAllCustomFields`). A page shorter than
+        `params` go on every page's request (e.g. `include=enhancedAllCustomFields`); `on_send` is called as
+        each page's request goes out (`exporters.prefetch.Turns`). A page shorter than
         `page_size` is the last: N rows cost ceil(N / page_size) calls, plus an empty page when N is a
         multiple of it.
         """
@@ -251,7 +266,8 @@ class QboClient:
         while True:
             statement = select(entity, where, paging.condition(), order_by=order)
             body = f"{statement} STARTPOSITION {paging.start_position()} MAXRESULTS {page_size}"
-            found = _query_response(self.request("POST", "query", params=params, body=body)).get(entity)
+            answer = self.request("POST", "query", params=params, body=body, on_send=on_send)
+            found = _query_response(answer).get(entity)
             rows: list[Row] = found if isinstance(found, list) else []
             yield from rows
             if len(rows) < page_size:

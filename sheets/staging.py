@@ -62,9 +62,7 @@ class StagingTab:
 
         A values write grows the grid only if it starts inside it, so each chunk after the first starts
         on the previous chunk's last row (written again, unchanged)."""
-        if not self.created:
-            self.send(self.take())
-            self.created = True
+        self.create()
         if not chunk.rows:
             return
         if self._last is None:
@@ -73,6 +71,12 @@ class StagingTab:
             self.write_values(self.title, self.rows - 1, [self._last, *chunk.rows], len(self.table.columns))
         self._last = chunk.rows[-1]
         self.rows += len(chunk)
+
+    def create(self) -> None:
+        """Add the hidden tab (with the queued requests: a crashed run's leftover goes), once."""
+        if not self.created:
+            self.send(self.take())
+            self.created = True
 
     def take(self) -> list[Request]:
         queued, self._queue = self._queue, []

@@ -22,7 +22,7 @@ from exporters.columns import (
     to_decimal,
 )
 from exporters.filters import ALWAYS_QUERYABLE, FilterSpec, where_clause
-from exporters.prefetch import read_ahead
+from exporters.prefetch import Turns, read_ahead
 from exporters.sources.base import (
     COMPANY_FIELDS,
     CompanyContext,
@@ -110,13 +110,18 @@ class EntitySource:
         and stopping at it would leave the last row unread. Only a short (or empty) page ends a pull.
 
         The pages are fetched by a thread of their own, one page ahead: the next page is on its way while
-        this one becomes rows and its progress is written (the client sends one request at a time).
+        this one becomes rows and its progress is written (the client sends one request at a time). A
+        page handed over is started on once the next page's request is sent (`Turns`).
         """
         where = self.where(options, run) if where is None else where
         total = None
         done = 0
-        pages = client.query(self.entity, where, paging=ById(), params=query_params(keys))
-        for record in read_ahead(pages, batch_rows=MAX_PAGE, queued_batches=1, name="qbo-pages"):
+        turns = Turns()
+        pages = client.query(
+            self.entity, where, paging=ById(), params=query_params(keys), on_send=turns.waiting
+        )
+        ahead = read_ahead(pages, batch_rows=MAX_PAGE, queued_batches=1, name="qbo-pages", turns=turns)
+        for record in ahead:
             yield record
             done += 1
             if done % MAX_PAGE == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -212,9 +213,11 @@ class Spy:
         self.preferences_reads = 0
         send = client.request
 
-        def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        def request(
+            method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
+        ) -> dict:
             self.params.append(dict(params or {}))
-            return send(method, path, params=params, body=body)
+            return send(method, path, params=params, body=body, **sending)
 
         client.request = request
 
@@ -231,8 +234,10 @@ def delete_after_first_page(client, admin, realm: str) -> None:
     is answered."""
     send = client.request
 
-    def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
-        reply = send(method, path, params=params, body=body)
+    def request(
+        method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
+    ) -> dict:
+        reply = send(method, path, params=params, body=body, **sending)
         rows = reply.get("QueryResponse", {}).get("Invoice") or []
         if len(rows) == 1000 and "Id >" not in (body or ""):  # the first page: delete its first invoice
             admin.call("DELETE", f"companies/{realm}/entities/Invoice/{rows[0]['Id']}")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from exporters.prefetch import read_ahead
+from exporters.prefetch import Turns, read_ahead
 
 
 def test_every_row_arrives_in_order_across_batches():
@@ -67,3 +67,66 @@ def test_an_iterator_dropped_unread_stops_its_reader():
     while "dropped-reader" in [t.name for t in threading.enumerate()] and time.monotonic() < deadline:
         time.sleep(0.01)
     assert "dropped-reader" not in [t.name for t in threading.enumerate()]
+
+
+def test_with_turns_a_batch_is_started_on_once_the_reader_has_sent_its_next_request():
+    turns = Turns(longest=30)
+    started = threading.Event()  # the caller started on the first batch
+    started_before_send: list[bool] = []
+
+    def rows():
+        yield from range(10)
+        # preparing the next request (a Redis round trip, a lock...): the caller has the batch but waits
+        time.sleep(0.05)
+        started_before_send.append(started.is_set())
+        turns.waiting()  # the request is on its way
+        yield from range(10, 15)
+
+    got = []
+    for row in read_ahead(rows(), batch_rows=10, turns=turns):
+        started.set()
+        got.append(row)
+
+    assert got == list(range(15))
+    assert started_before_send == [False]
+
+
+def test_with_turns_a_reader_that_never_says_it_sent_holds_the_caller_only_so_long():
+    turns = Turns(longest=0.05)
+    started_before_the_slow_step_ended: list[bool] = []
+    started = threading.Event()
+
+    def rows():
+        yield from range(10)
+        started_before_the_slow_step_ended.append(started.wait(20))  # e.g. a token refresh, no `waiting`
+        yield from range(10, 15)
+
+    got = []
+    for row in read_ahead(rows(), batch_rows=10, turns=turns):
+        started.set()
+        got.append(row)
+
+    assert got == list(range(15))
+    assert started_before_the_slow_step_ended == [True]
+
+
+def test_a_caller_that_stops_early_does_not_wait_for_a_reader_blocked_on_a_request():
+    """The run's time limit interrupts the writer while the reader waits on a slow QBO request: the run
+    ends now, not when the request returns; the reader stops by itself at its next handover."""
+    in_request, answer = threading.Event(), threading.Event()
+
+    def rows():
+        yield from range(10)
+        in_request.set()
+        answer.wait(30)  # a QBO request that takes its time
+        yield from range(10, 20)
+
+    ahead = read_ahead(rows(), batch_rows=10, name="slow-reader")
+    assert next(ahead) == 0
+    assert in_request.wait(10)
+    ahead.close()  # what the time limit's exception does to the writer's loop
+    assert not answer.is_set()  # closing returned while the request was still out
+    reader = next(t for t in threading.enumerate() if t.name == "slow-reader")
+    answer.set()
+    reader.join(10)
+    assert not reader.is_alive()

@@ -75,6 +75,18 @@ def test_a_bad_query_is_a_fault_with_intuits_message(client, statement, code):
     assert caught.value.fault_message in str(caught.value)
 
 
+def test_on_send_is_told_as_each_pages_request_and_each_retry_goes_out(client, admin):
+    admin.fault(503, count=1, kind="query", realm=client.realm_id)
+    sent: list[int] = []
+
+    rows = list(client.query("Invoice", on_send=lambda: sent.append(client.calls)))
+
+    assert len(rows) == INVOICES
+    pages = math.ceil(INVOICES / 1000)
+    assert sent == list(range(1, pages + 2))  # told once per request sent, the retried one included
+    assert client.calls == pages + 1
+
+
 @pytest.mark.parametrize("status", [429, 503, 500])
 def test_throttling_and_outages_are_retried_then_succeed(client, admin, status):
     admin.fault(status, count=2, realm=client.realm_id)

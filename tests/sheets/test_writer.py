@@ -92,6 +92,36 @@ def test_a_big_replace_goes_through_a_hidden_staging_tab_and_swaps_at_once(sprea
     assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
 
 
+def test_the_staging_tab_is_added_while_rows_are_still_coming(spreadsheet, gc):
+    """A table too big for one updateCells request but one chunk of values (the 10,000-invoice case): the
+    hidden tab is added as soon as the rows so far are past one request, not after the last row, so the
+    swap waits for one call less."""
+    staging_there: list[bool] = []
+
+    def rows():
+        for i in range(600):
+            if i == 599:  # the last row: is the staging tab there yet?
+                titles = [w.title for w in spreadsheet.worksheets()]
+                staging_there.append("_sheetbooks_staging_Invoices" in titles)
+            yield row(i)
+
+    result = SheetWriter(gc, spreadsheet.id, "Invoices", chunk_bytes=FIFTIETH * 2).replace(COLUMNS, rows())
+
+    assert staging_there == [True]
+    assert result.rows_written == 600 and values(spreadsheet, "Invoices")[-1][1] == "599"
+    assert [w.title for w in spreadsheet.worksheets()] == ["Sheet1", "Invoices"]
+
+
+def test_a_run_failing_after_the_staging_tab_was_added_removes_it(spreadsheet, gc):
+    def rows():
+        yield from (row(i) for i in range(500))
+        raise RuntimeError("QuickBooks went away")
+
+    with pytest.raises(RuntimeError, match="QuickBooks went away"):
+        SheetWriter(gc, spreadsheet.id, "Invoices", chunk_bytes=FIFTIETH * 2).replace(COLUMNS, rows())
+    assert "_sheetbooks_staging_Invoices" not in [w.title for w in spreadsheet.worksheets()]
+
+
 def classify(got: list[list]) -> str:
     """'old' (200 rows at 1.00), 'new' (2,000 rows at 10.50), else what was wrong with the tab."""
     header, body = (got[0], got[1:]) if got else ([], [])

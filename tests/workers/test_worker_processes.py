@@ -231,6 +231,8 @@ def test_a_run_stopped_at_its_time_limit_says_so_and_what_to_do_and_the_worker_g
     timed_out = eventually(lambda: ended(run_id), 60, "the run to be stopped")
 
     assert (timed_out.status, timed_out.progress) == (RunStatus.FAILED, "Failed")
+    # it ended at its limit, not when the QBO request under way came back 4 s after it was sent
+    assert timed_out.duration_seconds is not None and timed_out.duration_seconds < 4
     assert timed_out.error == (  # as its page and the API show it
         "The run ran longer than the limit of 1 second for one run, so it was stopped before finishing. "
         "Make it read less per run: narrow the exporter's filters, columns or date range, or split it into "
