@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from emulators.google.sheets import cells, evaluate, formulas, shift
@@ -69,6 +70,9 @@ class Sheet:
 
     def put_row(self, r: int, c: int, slots: list[Slot]) -> None:
         """Set consecutive slots of row `r` from column `c` in one slice (as `put` each; `trim` after)."""
+        if r == len(self.rows):  # a new last row (a paste below the data): made in one go
+            self.rows.append([None] * c + slots if c else list(slots))
+            return
         while len(self.rows) <= r:
             self.rows.append([])
         row = self.rows[r]
@@ -81,6 +85,8 @@ class Sheet:
         """Make slots [0, rows) x [0, cols) exist (None), to set them in place (`trim` after)."""
         while len(self.rows) < rows:
             self.rows.append([])
+        if min(map(len, self.rows[:rows]), default=cols) >= cols:  # the usual case, checked in C
+            return
         for row in self.rows[:rows]:
             if len(row) < cols:
                 row.extend([None] * (cols - len(row)))
@@ -91,10 +97,17 @@ class Sheet:
         return row + [None] * (c1 - c0 - len(row)) if len(row) < c1 - c0 else row
 
     def trim(self) -> None:
-        """Drop trailing empty slots and rows (keeps storage proportional to data)."""
-        for row in self.rows:
-            while row and row[-1] is None:
-                row.pop()
+        """Drop trailing empty slots and rows (keeps storage proportional to data).
+
+        Whether any row ends in an empty slot is asked in C first (a 100,000-row tab after a write: none
+        does), and a row left all empty is cleared at once rather than slot by slot."""
+        if None in map(itemgetter(-1), filter(None, self.rows)):
+            for row in self.rows:
+                if row and row[-1] is None:
+                    if row.count(None) == len(row):
+                        row.clear()
+                    while row and row[-1] is None:
+                        row.pop()
         while self.rows and not self.rows[-1]:
             self.rows.pop()
 
