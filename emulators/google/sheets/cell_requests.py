@@ -100,20 +100,27 @@ def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
     if paste_type == "PASTE_VALUES":
         block = [_values(spreadsheet, source.sheet, row) for row in block]
     destination = grid_target(spreadsheet, body["destination"])
-    sheet = destination.sheet
-    d0, d1, e0, e1 = destination.box.bounded(sheet.row_count, sheet.column_count)
-    height, width = s1 - s0, t1 - t0
-    rows_out = (d1 - d0) // height * height if d1 - d0 >= height and (d1 - d0) % height == 0 else height
-    cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
+    sheet, width = destination.sheet, t1 - t0
+    d0, e0, rows_out, cols_out = paste_area(destination, s1 - s0, width)
     inside(destination, d0 + rows_out, e0 + cols_out)
     tiles = cols_out // width
     grid_rows = sheet.rows
     for i in range(rows_out):
-        incoming = block[i % height] * tiles if tiles > 1 else block[i % height]  # put_row copies it
+        incoming = block[i % len(block)] * tiles if tiles > 1 else block[i % len(block)]  # put_row copies it
         r = d0 + i
         old = grid_rows[r][e0 : e0 + cols_out] if r < len(grid_rows) else []  # missing slots: empty
         sheet.put_row(r, e0, _pasted_row(old, incoming, paste_type))
     sheet.trim()
+
+
+def paste_area(destination: Target, height: int, width: int) -> tuple[int, int, int, int]:
+    """Where a pasted height x width block lands: (first row, first column, rows, columns); a
+    destination an exact multiple of the block in a direction is tiled that way."""
+    sheet = destination.sheet
+    d0, d1, e0, e1 = destination.box.bounded(sheet.row_count, sheet.column_count)
+    rows_out = (d1 - d0) // height * height if d1 - d0 >= height and (d1 - d0) % height == 0 else height
+    cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
+    return d0, e0, rows_out, cols_out
 
 
 def _values(spreadsheet: Spreadsheet, sheet: Sheet, slots: list[cells.Slot]) -> list[cells.Slot]:
