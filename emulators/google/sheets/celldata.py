@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import copysign
 
 from emulators.google.sheets import cells, colors, fieldmask
 from emulators.google.sheets.cells import CellError, Slot
@@ -114,8 +115,8 @@ class Applier:
         """`slots` under the format `plain` (a repeatCell's column). In a column of bare values of one
         type with many repeats (dates, statuses, currencies), equal values share one `Cell` (cells are
         never mutated): a few hundred objects for 100,000 cells, not 100,000 for the collector to walk
-        again and again. Not across types (1, 1.0 and True are equal keys) nor for a float zero (0.0
-        and -0.0 are too)."""
+        again and again. Not across types (1, 1.0 and True are equal keys), and a float zero by its sign
+        (0.0 and -0.0 are equal keys too)."""
         cell = cells.Cell
         kinds = set(map(type, slots))
         if cell in kinds or len(kinds - {type(None)}) > 1:
@@ -127,8 +128,9 @@ class Applier:
         if len(distinct) * 2 > len(slots):  # mostly unique: a lookup would cost more than it saves
             return [cell(slot, None, plain) for slot in slots]
         made = {value: cell(value, None, plain) for value in distinct}
-        if float in kinds and 0.0 in distinct:
-            return [made[slot] if slot else cell(slot, None, plain) for slot in slots]
+        if float in kinds and 0.0 in distinct:  # 0.0 and -0.0: one Cell for each sign
+            zeros = {copysign(1.0, zero): cell(zero, None, plain) for zero in (0.0, -0.0)}
+            return [made[slot] if slot or slot is None else zeros[copysign(1.0, slot)] for slot in slots]  # type: ignore[arg-type]
         return [made[slot] for slot in slots]
 
     def clear_slots(self) -> Callable[[list[Slot]], list[Slot]]:
