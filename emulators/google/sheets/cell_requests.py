@@ -81,10 +81,17 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
     if r0 >= r1 or c0 >= c1:
         return
     apply = applier.on_slots(data)
-    sheet.pad(r1, c1)
     rows = sheet.rows[r0:r1]
     for c in range(c0, c1):  # a column at a time: number formats come one repeatCell per column
-        for row, slot in zip(rows, apply([row[c] for row in rows]), strict=True):
+        try:
+            column = [row[c] for row in rows]
+        except IndexError:  # a row too short for the range: every row made long enough first
+            column = []
+        if len(column) < r1 - r0:  # also when rows are missing at the end
+            sheet.pad(r1, c1)
+            rows = sheet.rows[r0:r1]
+            column = [row[c] for row in rows]
+        for row, slot in zip(rows, apply(column), strict=True):
             row[c] = slot
     sheet.trim()
 
