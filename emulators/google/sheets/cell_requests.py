@@ -55,12 +55,13 @@ def _clear_uncovered(
 ) -> None:
     """Clear the masked fields of existing cells in `bounds` that `rows` does not cover."""
     r0, r1, c0, c1 = bounds
+    clear = applier.clear_slots()
     for r in range(r0, min(r1, len(sheet.rows))):
         row = sheet.rows[r]
         covered = len(rows[r - r0].get("values") or []) if r - r0 < len(rows) else 0
-        for c in range(max(c0, c0 + covered), min(c1, len(row))):
-            if row[c] is not None:
-                row[c] = applier.apply(row[c], {})
+        start, end = max(c0, c0 + covered), min(c1, len(row))
+        if start < end:
+            row[start:end] = clear(row[start:end])
 
 
 def _sheet(spreadsheet: Spreadsheet, sheet_id: object) -> Sheet:
@@ -80,10 +81,18 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
     if r0 >= r1 or c0 >= c1:
         return
     apply = applier.on_slots(data)
-    sheet.pad(r1, c1)
+    rows = sheet.rows[r0:r1]
     for c in range(c0, c1):  # a column at a time: number formats come one repeatCell per column
-        for row in sheet.rows[r0:r1]:
-            row[c] = apply(row[c])
+        try:
+            column = [row[c] for row in rows]
+        except IndexError:  # a row too short for the range: every row made long enough first
+            column = []
+        if len(column) < r1 - r0:  # also when rows are missing at the end
+            sheet.pad(r1, c1)
+            rows = sheet.rows[r0:r1]
+            column = [row[c] for row in rows]
+        for row, slot in zip(rows, apply(column), strict=True):
+            row[c] = slot
     sheet.trim()
 
 
@@ -98,17 +107,27 @@ def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
     if paste_type == "PASTE_VALUES":
         block = [_values(spreadsheet, source.sheet, row) for row in block]
     destination = grid_target(spreadsheet, body["destination"])
+    sheet, width = destination.sheet, t1 - t0
+    d0, e0, rows_out, cols_out = paste_area(destination, s1 - s0, width)
+    inside(destination, d0 + rows_out, e0 + cols_out)
+    tiles = cols_out // width
+    grid_rows = sheet.rows
+    for i in range(rows_out):
+        incoming = block[i % len(block)] * tiles if tiles > 1 else block[i % len(block)]  # put_row copies it
+        r = d0 + i
+        old = grid_rows[r][e0 : e0 + cols_out] if r < len(grid_rows) else []  # missing slots: empty
+        sheet.put_row(r, e0, _pasted_row(old, incoming, paste_type))
+    sheet.trim()
+
+
+def paste_area(destination: Target, height: int, width: int) -> tuple[int, int, int, int]:
+    """Where a pasted height x width block lands: (first row, first column, rows, columns); a
+    destination an exact multiple of the block in a direction is tiled that way."""
     sheet = destination.sheet
     d0, d1, e0, e1 = destination.box.bounded(sheet.row_count, sheet.column_count)
-    height, width = s1 - s0, t1 - t0
     rows_out = (d1 - d0) // height * height if d1 - d0 >= height and (d1 - d0) % height == 0 else height
     cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
-    inside(destination, d0 + rows_out, e0 + cols_out)
-    for i in range(rows_out):
-        incoming = block[i % height] * (cols_out // width)
-        old = sheet.row_slots(d0 + i, e0, e0 + cols_out)
-        sheet.put_row(d0 + i, e0, _pasted_row(old, incoming, paste_type))
-    sheet.trim()
+    return d0, e0, rows_out, cols_out
 
 
 def _values(spreadsheet: Spreadsheet, sheet: Sheet, slots: list[cells.Slot]) -> list[cells.Slot]:
@@ -119,14 +138,16 @@ def _values(spreadsheet: Spreadsheet, sheet: Sheet, slots: list[cells.Slot]) -> 
 
 
 def _pasted_row(old: list[cells.Slot], incoming: list, paste_type: str) -> list[cells.Slot]:
-    """A row of `_pasted` slots; values pasted over slots holding no `Cell` are the values themselves
-    (no format or note to keep), "" as empty."""
+    """A row of `_pasted` slots over `old` (the destination's slots; missing ones at its end are
+    empty); values pasted over slots holding no `Cell` are the values themselves (no format or note to
+    keep), "" as empty."""
     if paste_type == "PASTE_NORMAL":
         return incoming
     # an error value needs a Cell to hold it
     plain = cells.Cell not in map(type, old) and cells.CellError not in map(type, incoming)
     if paste_type == "PASTE_VALUES" and plain:
         return [None if value == "" else value for value in incoming] if "" in incoming else incoming
+    old = old + [None] * (len(incoming) - len(old))
     return [_pasted(slot, value, paste_type) for slot, value in zip(old, incoming, strict=True)]
 
 

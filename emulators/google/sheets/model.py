@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from emulators.google.sheets import cells, evaluate, formulas, shift
 from emulators.google.sheets.a1 import Box
@@ -50,8 +51,9 @@ class Sheet:
     rows: list[list[Slot]] = field(default_factory=list)
 
     def slot(self, r: int, c: int) -> Slot:
-        if r < len(self.rows):
-            row = self.rows[r]
+        rows = self._read_rows()
+        if r < len(rows):
+            row = rows[r]
             if c < len(row):
                 return row[c]
         return None
@@ -69,6 +71,9 @@ class Sheet:
 
     def put_row(self, r: int, c: int, slots: list[Slot]) -> None:
         """Set consecutive slots of row `r` from column `c` in one slice (as `put` each; `trim` after)."""
+        if r == len(self.rows):  # a new last row (a paste below the data): made in one go
+            self.rows.append([None] * c + slots if c else list(slots))
+            return
         while len(self.rows) <= r:
             self.rows.append([])
         row = self.rows[r]
@@ -81,20 +86,30 @@ class Sheet:
         """Make slots [0, rows) x [0, cols) exist (None), to set them in place (`trim` after)."""
         while len(self.rows) < rows:
             self.rows.append([])
+        if min(map(len, self.rows[:rows]), default=cols) >= cols:  # the usual case, checked in C
+            return
         for row in self.rows[:rows]:
             if len(row) < cols:
                 row.extend([None] * (cols - len(row)))
 
     def row_slots(self, r: int, c0: int, c1: int) -> list[Slot]:
         """Slots [c0, c1) of row `r`, empty ones None (a copy)."""
-        row = self.rows[r][c0:c1] if r < len(self.rows) else []
+        rows = self._read_rows()
+        row = rows[r][c0:c1] if r < len(rows) else []
         return row + [None] * (c1 - c0 - len(row)) if len(row) < c1 - c0 else row
 
     def trim(self) -> None:
-        """Drop trailing empty slots and rows (keeps storage proportional to data)."""
-        for row in self.rows:
-            while row and row[-1] is None:
-                row.pop()
+        """Drop trailing empty slots and rows (keeps storage proportional to data).
+
+        Whether any row ends in an empty slot is asked in C first (a 100,000-row tab after a write: none
+        does), and a row left all empty is cleared at once rather than slot by slot."""
+        if None in map(itemgetter(-1), filter(None, self.rows)):
+            for row in self.rows:
+                if row and row[-1] is None:
+                    if row.count(None) == len(row):
+                        row.clear()
+                    while row and row[-1] is None:
+                        row.pop()
         while self.rows and not self.rows[-1]:
             self.rows.pop()
 
@@ -117,9 +132,40 @@ class Sheet:
                     yield r, c, slot
 
     def copy(self) -> Sheet:
-        clone = Sheet(**{k: v for k, v in self.__dict__.items() if k != "rows"})
+        clone = Sheet(**self._properties())
         clone.rows = [list(row) for row in self.rows]
         return clone
+
+    def copy_on_use(self) -> Sheet:
+        """A copy whose rows are copied when first used: a tab a write does not touch is never copied
+        (a values write to a staging tab left the 100,000 rows of the tab beside it alone, yet copied
+        them). Only for a saved spreadsheet's tabs, whose rows are never changed in place."""
+        clone = Sheet(**self._properties())
+        del clone.rows
+        mine = self.__dict__
+        clone.__dict__["_saved_rows"] = mine["rows"] if "rows" in mine else mine["_saved_rows"]
+        return clone
+
+    if not TYPE_CHECKING:  # for mypy, a tab has no attributes but its own
+
+        def __getattr__(self, name: str) -> Any:
+            """`rows` of a `copy_on_use` clone, copied from the saved rows now."""
+            saved = self.__dict__.get("_saved_rows")
+            if name != "rows" or saved is None:
+                raise AttributeError(name)
+            self.rows = [list(row) for row in saved]
+            del self.__dict__["_saved_rows"]
+            return self.rows
+
+    def _read_rows(self) -> list[list[Slot]]:
+        """`rows` to read only: a `copy_on_use` clone's saved rows are not copied for a read (a paste
+        from a staging tab deleted in the same batchUpdate)."""
+        mine = self.__dict__
+        return mine["rows"] if "rows" in mine else mine["_saved_rows"]
+
+    def _properties(self) -> dict[str, Any]:
+        """Every field but `rows` (shallow)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rows"}
 
     def clone_as(self, sheet_id: int, title: str) -> Sheet:
         """A visible copy under a new id and title (duplicateSheet, copyTo); protected ranges stay behind."""
@@ -173,7 +219,7 @@ class Sheet:
         return props
 
     def to_dict(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k != "rows"}
+        data = self._properties()
         data["rows"] = [[cells.slot_to_json(s) for s in row] for row in self.rows]
         return data
 
@@ -329,9 +375,10 @@ class Spreadsheet:
     # -- copies and persistence -------------------------------------------------------------------
 
     def copy(self) -> Spreadsheet:
+        """A copy to change and save in this one's place; its tabs' rows are copied when first used."""
         clone = Spreadsheet(self.spreadsheet_id, self._title, self.locale, self.time_zone)
         clone.auto_recalc = self.auto_recalc
-        clone.sheets = [s.copy() for s in self.sheets]
+        clone.sheets = [s.copy_on_use() for s in self.sheets]
         clone.named_ranges = {k: _deep(v) for k, v in self.named_ranges.items()}
         clone.id_seq = self.id_seq
         clone.has_formulas = self.has_formulas
