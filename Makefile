@@ -27,7 +27,7 @@ browser:
 test: $(STAMP) services browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q -p no:cacheprovider -n 2
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 # The chaos suite's long profile (about 10 minutes; `make test` runs its short one): figures on stdout.
 chaos: $(STAMP) services
