@@ -133,7 +133,23 @@ class QboClient:
         """Send one API request (GET, or POST of a query) with retries; return the JSON body.
         `on_send` is called as each try goes out (its token and rate-limit slot in hand)."""
         with self._one_at_a_time:
-            return self._request(method, path, params, body, on_send)
+            response = self._request(method, path, params, body, on_send)
+        return self._result(response, response.headers.get("intuit_tid"))
+
+    def query_bytes(
+        self,
+        statement: str,
+        params: Mapping[str, str] | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> bytes:
+        """A query's answer as QuickBooks sent it, not decoded (`page_rows` decodes it): with retries, and
+        an error status raised as `request` raises it. What `qbo.ahead` pages with."""
+        with self._one_at_a_time:
+            response = self._request("POST", "query", params, statement, on_send)
+        if response.status_code != 200:
+            self._result(response, response.headers.get("intuit_tid"))  # raises the fault
+        self._succeeded()
+        return response.content
 
     def _request(
         self,
@@ -142,7 +158,9 @@ class QboClient:
         params: Mapping[str, str] | None,
         body: str | None,
         on_send: Callable[[], None] | None,
-    ) -> JsonObject:
+    ) -> requests.Response:
+        """The response of the first try that is neither refused for its token, throttled, nor failed on
+        Intuit's side (those are retried), or the error that ended the tries."""
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/text"
@@ -210,7 +228,7 @@ class QboClient:
                     )
                 self._wait(attempt, _retry_after(response))
                 continue
-            return self._result(response, tid)
+            return response
 
     def _slot(self) -> AbstractContextManager[float]:
         """The realm's budget slot for one request (nothing to wait for without a budget)."""
@@ -225,10 +243,13 @@ class QboClient:
             raise fault
         if response.status_code >= 400 or not isinstance(body, dict):
             raise QboError(f"QuickBooks answered HTTP {response.status_code} without a JSON body", tid)
+        self._succeeded()
+        return body
+
+    def _succeeded(self) -> None:
         if self.on_success is not None:
             self.on_success()
             self.on_success = None
-        return body
 
     def _wait(self, attempt: int, floor: float | None) -> None:
         """Jittered exponential backoff, at least `floor` (Retry-After), at most max_wait_seconds."""
@@ -316,6 +337,21 @@ class QboClient:
                     if isinstance(value, list):
                         changed.setdefault(key, []).extend(value)
         return changed
+
+
+def page_rows(content: bytes, entity: str, intuit_tid: str | None = None) -> list[Row]:
+    """The `entity` objects of a query's answer (`query_bytes`), decoded; a 200 carrying a fault raises it."""
+    try:
+        body = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        raise QboError("QuickBooks answered a query without a JSON body", intuit_tid) from None
+    fault = _fault(body, 200, intuit_tid)
+    if fault is not None:
+        raise fault
+    if not isinstance(body, dict):
+        raise QboError("QuickBooks answered a query without a JSON object", intuit_tid)
+    found = _query_response(body).get(entity)
+    return found if isinstance(found, list) else []
 
 
 def _query_response(body: JsonObject) -> JsonObject:

@@ -31,8 +31,8 @@ from exporters.sources.base import (
     learn_home_currency,
 )
 from exporters.sources.query import query_params
+from qbo.ahead import Handshake, decoded, raw_pages
 from qbo.client import MAX_PAGE, JsonObject, QboClient
-from qbo.paging import ById
 from store.documents import ExporterOptions, Party
 
 
@@ -110,18 +110,19 @@ class EntitySource:
         and stopping at it would leave the last row unread. Only a short (or empty) page ends a pull.
 
         The pages are fetched by a thread of their own, one page ahead: the next page is on its way while
-        this one becomes rows and its progress is written (the client sends one request at a time). A
-        page handed over is started on once the next page's request is sent (`Turns`).
+        this one is decoded (`qbo.ahead`), becomes rows and its progress is written (the client sends one
+        request at a time). A page handed over is started on once the next page's request is sent
+        (`Turns`).
         """
         where = self.where(options, run) if where is None else where
         total = None
         done = 0
-        turns = Turns()
-        pages = client.query(
-            self.entity, where, paging=ById(), params=query_params(keys), on_send=turns.waiting
+        turns, handshake = Turns(), Handshake()
+        pages = raw_pages(
+            client, self.entity, where, handshake, params=query_params(keys), on_send=turns.waiting
         )
-        ahead = read_ahead(pages, batch_rows=MAX_PAGE, queued_batches=1, name="qbo-pages", turns=turns)
-        for record in ahead:
+        ahead = read_ahead(pages, batch_rows=1, queued_batches=1, name="qbo-pages", turns=turns)
+        for record in decoded(ahead, self.entity, handshake):
             yield record
             done += 1
             if done % MAX_PAGE == 0:

@@ -12,6 +12,7 @@ from exporters.catalog import SOURCES, get_source, list_sources, resolve_columns
 from exporters.columns import Column
 from exporters.filters import WhereError, validate_where
 from exporters.sources.base import CompanyContext, RunContext
+from qbo.client import page_rows
 from store.documents import ExporterOptions, RelativeRange
 
 PYTHON_TYPES = {
@@ -211,7 +212,7 @@ class Spy:
         self.client = client
         self.params: list[dict] = []
         self.preferences_reads = 0
-        send = client.request
+        send, send_query = client.request, client.query_bytes
 
         def request(
             method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
@@ -219,7 +220,11 @@ class Spy:
             self.params.append(dict(params or {}))
             return send(method, path, params=params, body=body, **sending)
 
-        client.request = request
+        def query_bytes(statement: str, params: dict | None = None, on_send: Any = None) -> bytes:
+            self.params.append(dict(params or {}))
+            return send_query(statement, params, on_send)
+
+        client.request, client.query_bytes = request, query_bytes
 
     def __getattr__(self, name: str):
         return getattr(self.client, name)
@@ -229,21 +234,22 @@ class Spy:
         return self.client.preferences()
 
 
-def delete_after_first_page(client, admin, realm: str) -> None:
+def delete_after_first_page(client, admin, realm: str) -> list[str]:
     """Make `client` delete the first invoice of the pull's first page in QuickBooks as soon as that page
-    is answered."""
-    send = client.request
+    is answered (pages are asked for with `query_bytes`)."""
+    send = client.query_bytes
+    deleted: list[str] = []
 
-    def request(
-        method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
-    ) -> dict:
-        reply = send(method, path, params=params, body=body, **sending)
-        rows = reply.get("QueryResponse", {}).get("Invoice") or []
-        if len(rows) == 1000 and "Id >" not in (body or ""):  # the first page: delete its first invoice
+    def query_bytes(statement: str, params: dict | None = None, on_send: Any = None) -> bytes:
+        reply = send(statement, params, on_send)
+        rows = page_rows(reply, "Invoice")
+        if len(rows) == 1000 and "Id >" not in statement:  # the first page: delete its first invoice
             admin.call("DELETE", f"companies/{realm}/entities/Invoice/{rows[0]['Id']}")
+            deleted.append(str(rows[0]["Id"]))
         return reply
 
-    client.request = request
+    client.query_bytes = query_bytes
+    return deleted
 
 
 def invoice_ids(admin, realm: str) -> list[str]:
@@ -255,9 +261,10 @@ def test_a_full_pull_returns_every_object_once_when_one_is_deleted_mid_pull(comp
     unread invoice back into that page (position paging would skip the 1001st)."""
     realm, client = company_client("Shrinking Co", invoices=1010)
     ids = invoice_ids(admin, realm)
-    delete_after_first_page(client, admin, realm)
+    deleted = delete_after_first_page(client, admin, realm)
     records = list(get_source("invoices").records(client, ExporterOptions(), RunContext()))
 
+    assert len(deleted) == 1 and deleted[0] not in invoice_ids(admin, realm)
     assert sorted(str(r["Id"]) for r in records) == ids  # read before it went; none skipped, none twice
     assert client.calls == 3  # two pages and the COUNT behind "x of y" progress
 
@@ -268,8 +275,9 @@ def test_a_deletion_before_the_count_does_not_end_the_pull_early(company_client,
     page ends the pull, never the count."""
     realm, client = company_client("Count Race Co", invoices=2001)
     ids = invoice_ids(admin, realm)
-    delete_after_first_page(client, admin, realm)
+    deleted = delete_after_first_page(client, admin, realm)
     records = list(get_source("invoices").records(client, ExporterOptions(), RunContext()))
+    assert len(deleted) == 1
     assert sorted(str(r["Id"]) for r in records) == ids
 
 
