@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -69,6 +70,15 @@ def test_an_iterator_dropped_unread_stops_its_reader():
     assert "dropped-reader" not in [t.name for t in threading.enumerate()]
 
 
+def read_with(rows: Iterator[int], turns: Turns, started: threading.Event) -> list[int]:
+    """Every row, read ahead in batches of 10 with `turns`; `started` is set as the caller starts on one."""
+    got = []
+    for row in read_ahead(rows, batch_rows=10, turns=turns):
+        started.set()
+        got.append(row)
+    return got
+
+
 def test_with_turns_a_batch_is_started_on_once_the_reader_has_sent_its_next_request():
     turns = Turns(longest=30)
     started = threading.Event()  # the caller started on the first batch
@@ -82,12 +92,7 @@ def test_with_turns_a_batch_is_started_on_once_the_reader_has_sent_its_next_requ
         turns.waiting()  # the request is on its way
         yield from range(10, 15)
 
-    got = []
-    for row in read_ahead(rows(), batch_rows=10, turns=turns):
-        started.set()
-        got.append(row)
-
-    assert got == list(range(15))
+    assert read_with(rows(), turns, started) == list(range(15))
     assert started_before_send == [False]
 
 
@@ -101,12 +106,7 @@ def test_with_turns_a_reader_that_never_says_it_sent_holds_the_caller_only_so_lo
         started_before_the_slow_step_ended.append(started.wait(20))  # e.g. a token refresh, no `waiting`
         yield from range(10, 15)
 
-    got = []
-    for row in read_ahead(rows(), batch_rows=10, turns=turns):
-        started.set()
-        got.append(row)
-
-    assert got == list(range(15))
+    assert read_with(rows(), turns, started) == list(range(15))
     assert started_before_the_slow_step_ended == [True]
 
 
