@@ -37,9 +37,10 @@ def replace(
         encoded = too_big_for_one_request(encoded_rows(rows, table, stats), tab.chunk_bytes, stage.create)
         chunks = chunked(encoded, tab.chunk_bytes)
         first = next(chunks, None) or Chunk(0, [], 0)
-        second = next(chunks, None)
-        if stage.created or second is not None or celldata_bytes(first) > tab.chunk_bytes:
-            staged = itertools.chain([first], [second] if second else [], chunks)
+        # A second chunk starts only with a row past `chunk_bytes` of RAW values, so past it as RowData too:
+        # the staging tab is then there already, as it is for one chunk too big for one request.
+        if stage.created:
+            staged = itertools.chain([first], chunks)
             return _replace_staged(tab, layout, live, others, table, staged, stats, fresh, stage)
     limits.check_cells((len(first) + 1) * cols, others, tab.title, "The new data")
     sheet_id, setup = tab.live_setup(layout, live, len(first) + 1, cols)
@@ -55,8 +56,9 @@ def too_big_for_one_request(
     encoded: Iterator[tuple[RawRow, int]], limit: int, notice: Callable[[], None]
 ) -> Iterator[tuple[RawRow, int]]:
     """`encoded` as it is, calling `notice()` once the rows so far are past `limit` as updateCells RowData
-    (`celldata_bytes`): they will go through staging whatever follows, so the staging tab is added then,
-    while QuickBooks is still being read, instead of after the last row (one call less before the swap)."""
+    (a CellData object per cell: ~CELLDATA_OVERHEAD bytes more per cell than its RAW value): they will go
+    through staging whatever follows, so the staging tab is added then, while QuickBooks is still being
+    read, instead of after the last row (one call less before the swap)."""
     total = 0
     for row, size in encoded:
         total += size + 1 + CELLDATA_OVERHEAD * len(row)
@@ -66,12 +68,6 @@ def too_big_for_one_request(
             yield from encoded
             return
         yield row, size
-
-
-def celldata_bytes(chunk: Chunk) -> int:
-    """About the size of `chunk` as updateCells RowData (a CellData object per cell: ~35 bytes more per
-    cell than its RAW value). Above a chunk's size the rows go through staging as compact RAW values."""
-    return chunk.size + CELLDATA_OVERHEAD * sum(len(row) for row in chunk.rows)
 
 
 def _replace_staged(
