@@ -123,17 +123,11 @@ class QboClient:
     # -- the one place a request is sent -------------------------------------------------------
 
     def request(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None = None,
-        body: str | None = None,
-        on_send: Callable[[], None] | None = None,
+        self, method: str, path: str, params: Mapping[str, str] | None = None, body: str | None = None
     ) -> JsonObject:
-        """Send one API request (GET, or POST of a query) with retries; return the JSON body.
-        `on_send` is called as each try goes out (its token and rate-limit slot in hand)."""
+        """Send one API request (GET, or POST of a query) with retries; return the JSON body."""
         with self._one_at_a_time:
-            response = self._request(method, path, params, body, on_send)
+            response = self._request(method, path, params, body, None)
         return self._result(response, response.headers.get("intuit_tid"))
 
     def query_bytes(
@@ -143,7 +137,8 @@ class QboClient:
         on_send: Callable[[], None] | None = None,
     ) -> bytes:
         """A query's answer as QuickBooks sent it, not decoded (`page_rows` decodes it): with retries, and
-        an error status raised as `request` raises it. What `qbo.ahead` pages with."""
+        an error status raised as `request` raises it. What `qbo.ahead` pages with. `on_send` is called
+        as each try goes out (its token and rate-limit slot in hand: `exporters.prefetch.Turns`)."""
         with self._one_at_a_time:
             response = self._request("POST", "query", params, statement, on_send)
         if response.status_code != 200:
@@ -270,13 +265,11 @@ class QboClient:
         paging: Paging | None = None,
         params: Mapping[str, str] | None = None,
         page_size: int = MAX_PAGE,
-        on_send: Callable[[], None] | None = None,
     ) -> Iterator[Row]:
         """Every row of `SELECT * FROM entity [WHERE where] [ORDERBY order_by]`, page by page.
 
         `paging` says where each page starts (a fresh `ByPosition` when None; keysets in `qbo.paging`);
-        `params` go on every page's request (e.g. `include=enhancedAllCustomFields`); `on_send` is called as
-        each page's request goes out (`exporters.prefetch.Turns`). A page shorter than
+        `params` go on every page's request (e.g. `include=enhancedAllCustomFields`). A page shorter than
         `page_size` is the last: N rows cost ceil(N / page_size) calls, plus an empty page when N is a
         multiple of it.
         """
@@ -287,8 +280,7 @@ class QboClient:
         while True:
             statement = select(entity, where, paging.condition(), order_by=order)
             body = f"{statement} STARTPOSITION {paging.start_position()} MAXRESULTS {page_size}"
-            answer = self.request("POST", "query", params=params, body=body, on_send=on_send)
-            found = _query_response(answer).get(entity)
+            found = _query_response(self.request("POST", "query", params=params, body=body)).get(entity)
             rows: list[Row] = found if isinstance(found, list) else []
             yield from rows
             if len(rows) < page_size:

@@ -214,11 +214,9 @@ class Spy:
         self.preferences_reads = 0
         send, send_query = client.request, client.query_bytes
 
-        def request(
-            method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
-        ) -> dict:
+        def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
             self.params.append(dict(params or {}))
-            return send(method, path, params=params, body=body, **sending)
+            return send(method, path, params=params, body=body)
 
         def query_bytes(statement: str, params: dict | None = None, on_send: Any = None) -> bytes:
             self.params.append(dict(params or {}))

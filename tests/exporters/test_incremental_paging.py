@@ -19,10 +19,8 @@ def edit_during_the_pull(client: Any, edit: Callable[[str], None]) -> dict:
     QuickBooks (it moves to the end of the LastUpdatedTime order). The client itself is the real one."""
     send, state = client.request, {"edited": False}
 
-    def request(
-        method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
-    ) -> dict:
-        reply = send(method, path, params=params, body=body, **sending)
+    def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        reply = send(method, path, params=params, body=body)
         rows = reply.get("QueryResponse", {}).get("Invoice") or []
         if path == "query" and not state["edited"] and len(rows) == 1000:
             edit(rows[0]["Id"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -37,10 +36,8 @@ def after_first_page(client: QboClient, change: Callable[[list[dict]], None]) ->
     QuickBooks) before the next page is asked for. The client is the real one; only this hook is added."""
     send, done = client.request, []
 
-    def request(
-        method: str, path: str, params: dict | None = None, body: str | None = None, **sending: Any
-    ) -> dict:
-        reply = send(method, path, params=params, body=body, **sending)
+    def request(method: str, path: str, params: dict | None = None, body: str | None = None) -> dict:
+        reply = send(method, path, params=params, body=body)
         if path == "query" and not done:
             done.append(True)
             change(reply["QueryResponse"]["Invoice"])
