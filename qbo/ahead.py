@@ -140,9 +140,7 @@ def raw_pages(
     after: int | None = None
     unconfirmed: RawPage | None = None  # handed over, its verdict not yet seen
     while True:
-        paging = ById()
-        paging.last = after
-        statement = select(entity, where, paging.condition(), order_by="Id")
+        statement = select(entity, where, ById(after).condition(), order_by="Id")
         body = client.query_bytes(f"{statement} STARTPOSITION 1 MAXRESULTS {page_size}", params, on_send)
         if unconfirmed is not None:
             verdict = unconfirmed.verdict.wait()
@@ -170,8 +168,7 @@ def decoded(pages: Iterable[RawPage], entity: str, handshake: Handshake) -> Iter
         for page in pages:
             try:
                 rows = page_rows(page.body, entity, page.intuit_tid)
-                check = ById()
-                check.last = page.after
+                check = ById(page.after)
                 if rows:
                     check.advance(rows)
             except BaseException:

@@ -126,8 +126,8 @@ class ById:
     or edited during the pull moves nobody. Refuses (QboError) pages whose Ids are not numbers rising past
     the cursor, the assumption this rests on (module docstring)."""
 
-    def __init__(self) -> None:
-        self.last: int | None = None
+    def __init__(self, after: int | None = None) -> None:
+        self.last = after  # the cursor: the last Id read (None: from the first object)
 
     def order_by(self, requested: str) -> str:
         return _only("Id", requested)

@@ -12,7 +12,7 @@ import requests
 
 from emulators.qbo import create_app
 from emulators.qbo.reports import build_report
-from tests.emulators.qbo.emulator_harness import DAY, Api, connect, running, signed_in
+from tests.emulators.qbo.emulator_harness import DAY, Api, connect, running
 from tests.reference import QBO_SAMPLES
 
 SAMPLES = QBO_SAMPLES
@@ -22,11 +22,6 @@ SAMPLES = QBO_SAMPLES
 def emulator():
     with running() as emulator:
         yield emulator
-
-
-@pytest.fixture
-def api(emulator):
-    return signed_in(emulator)
 
 
 def test_read_by_id_and_object_not_found(api):

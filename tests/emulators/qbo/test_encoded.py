@@ -8,7 +8,7 @@ import pytest
 
 from emulators.qbo.clock import Clock
 from emulators.qbo.generate import generate
-from tests.emulators.qbo.emulator_harness import Api, running, signed_in
+from tests.emulators.qbo.emulator_harness import Api, running
 
 PAGE = "SELECT * FROM Customer WHERE Id > '0' ORDERBY Id MAXRESULTS 1000"
 
@@ -17,11 +17,6 @@ PAGE = "SELECT * FROM Customer WHERE Id > '0' ORDERBY Id MAXRESULTS 1000"
 def emulator():
     with running() as emulator:
         yield emulator
-
-
-@pytest.fixture
-def api(emulator):
-    return signed_in(emulator)
 
 
 def _customers(api: Api) -> dict[str, dict]:

@@ -10,7 +10,7 @@ import pytest
 
 from emulators.qbo.clock import Clock
 from emulators.qbo.generate import generate
-from tests.emulators.qbo.emulator_harness import running, signed_in
+from tests.emulators.qbo.emulator_harness import running
 
 NEW = (
     "Budget",
@@ -105,11 +105,6 @@ def test_new_entities_leave_the_older_data_unchanged():
 def emulator():
     with running({"SEED": [{"name": "More Landscaping", "invoices": 300, "seed": 5}]}) as emulator:
         yield emulator
-
-
-@pytest.fixture
-def api(emulator):
-    return signed_in(emulator)
 
 
 @pytest.mark.parametrize("entity", NEW)
