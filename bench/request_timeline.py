@@ -15,6 +15,8 @@ from typing import Any
 
 import requests
 
+from qbo.client import read_body
+
 
 @dataclass
 class Sent:
@@ -43,7 +45,10 @@ class RequestTimeline:
         def send(session: requests.Session, request: requests.PreparedRequest, **kw: Any) -> Any:
             began = time.perf_counter()
             try:
-                return original(session, request, **kw)
+                response = original(session, request, **kw)
+                if kw.get("stream"):  # the caller reads the body next (qbo.client): in the call too
+                    read_body(response)
+                return response
             finally:
                 done, name = time.perf_counter(), threading.current_thread().name
                 path = (request.url or "").split("?")[0]

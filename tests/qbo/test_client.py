@@ -174,3 +174,34 @@ def test_requests_from_two_threads_take_turns(client, admin):
         thread.join(30)
     assert counts == [INVOICES] * 3 and client.calls == 3
     assert watched.most == 1
+
+
+class Reads(HTTPAdapter):
+    """Passes requests on to the client's own adapter, counting the reads of each answer's body."""
+
+    def __init__(self, inner: HTTPAdapter) -> None:
+        super().__init__()
+        self.inner, self.reads = inner, 0
+
+    def send(self, request, **kw):
+        response = self.inner.send(request, **kw)
+        read = response.raw.read
+
+        def counted(*args, **kwargs):
+            self.reads += 1
+            return read(*args, **kwargs)
+
+        response.raw.read = counted
+        return response
+
+
+def test_a_page_is_read_in_a_few_big_reads(client):
+    """A page of 1,000 invoices (~1.8 MB) in reads of 1 MB, not requests' 10 KB (~180 reads, each a turn of
+    the GIL taken back from the run's converting threads)."""
+    counted = Reads(client.session.get_adapter(client.base))
+    client.session.mount("http://", counted)
+
+    answer = client.query_bytes("SELECT * FROM Invoice ORDERBY Id MAXRESULTS 1000")
+
+    assert len(page_rows(answer, "Invoice")) == 1000 and len(answer) > 1_000_000
+    assert counted.reads <= len(answer) // 1_000_000 + 2  # the last read finds the end
