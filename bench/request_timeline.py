@@ -59,7 +59,7 @@ class RequestTimeline:
                 ended[name] = done
                 self.sent.append(item)
 
-        requests.Session.send = send  # type: ignore[method-assign]
+        requests.Session.send = send  # type: ignore[method-assign,assignment]
         return self
 
     def __exit__(self, *exc: Any) -> None:
