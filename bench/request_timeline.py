@@ -74,7 +74,8 @@ class RequestTimeline:
             lines.append(
                 f"{len(queries)} QBO queries: in the call {sum(took):.1f} s (p50 {_p(took, 50)} ms, "
                 f"p90 {_p(took, 90)} ms); between calls {sum(gaps):.1f} s (p50 {_p(gaps, 50)} ms, "
-                f"p90 {_p(gaps, 90)} ms, max {max(gaps) * 1000:.0f} ms)"
+                f"p90 {_p(gaps, 90)} ms, max {max(gaps) * 1000:.0f} ms); the first sent at "
+                f"{queries[0].at:.2f} s, the last answered at {queries[-1].at + queries[-1].took:.2f} s"
             )
         for s in self.sent:
             if not s.path.endswith("/query"):

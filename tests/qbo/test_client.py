@@ -11,6 +11,7 @@ from requests.adapters import HTTPAdapter
 
 from qbo.client import QboClient, page_rows
 from qbo.errors import QboFault, QboRateLimited, QboUnavailable
+from store.settings import Settings
 from tests.qbo.fixtures import own_qbo_emulator  # noqa: F401 - this module moves Intuit's clock
 from tests.qbo.intuit import Admin
 
@@ -205,3 +206,22 @@ def test_a_page_is_read_in_a_few_big_reads(client):
 
     assert len(page_rows(answer, "Invoice")) == 1000 and len(answer) > 1_000_000
     assert counted.reads <= len(answer) // 1_000_000 + 2  # the last read finds the end
+
+
+def test_the_environments_proxy_and_ca_bundle_are_looked_up_once_and_used(monkeypatch):
+    """requests would look them up at every request (bench/README.md); looked up once, they still apply,
+    no_proxy included."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company-ca.pem")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    intuit = Settings(qbo_api_base="https://quickbooks.api.intuit.com")
+
+    client = QboClient("123", tokens=None, settings=intuit)  # type: ignore[arg-type]
+
+    assert client.session.proxies.get("https") == "http://proxy.example:3128"
+    assert client.session.verify == "/etc/ssl/company-ca.pem"
+    assert client.session.trust_env is False  # not looked up again per request
+
+    monkeypatch.setenv("NO_PROXY", ".intuit.com")
+    assert "https" not in QboClient("123", tokens=None, settings=intuit).session.proxies  # type: ignore[arg-type]
