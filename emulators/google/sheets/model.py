@@ -30,9 +30,12 @@ DEFAULT_FORMAT = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class Sheet:
-    """One tab: properties plus `rows`, a list (one per row, trailing rows absent) of slot lists."""
+    """One tab: properties plus `rows`, a list (one per row, trailing rows absent) of slot lists.
+
+    Tabs are equal only to themselves: finding one in `Spreadsheet.sheets` (adding, deleting a tab)
+    compared every field of the tabs before it, reading (so copying) a `copy_on_use` clone's rows."""
 
     sheet_id: int
     title: str
