@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from emulators.google.sheets import cells, fieldmask, grid
+from emulators.google.sheets import fieldmask, grid
 from emulators.google.sheets.a1 import Box, parse_cells
 from emulators.google.sheets.celldata import Applier
 from emulators.google.sheets.grid import GridError
@@ -94,71 +94,6 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
         for row, slot in zip(rows, apply(column), strict=True):
             row[c] = slot
     sheet.trim()
-
-
-def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
-    """Paste a source range (values, formulas and/or formats) at a destination, tiling exact multiples."""
-    paste_type = body.get("pasteType") or "PASTE_NORMAL"
-    if paste_type not in ("PASTE_NORMAL", "PASTE_VALUES", "PASTE_FORMAT"):
-        raise GridError(f"Unsupported pasteType: {paste_type}")
-    source = grid_target(spreadsheet, body["source"])
-    s0, s1, t0, t1 = inside(source)
-    block = [source.sheet.row_slots(r, t0, t1) for r in range(s0, s1)]
-    if paste_type == "PASTE_VALUES":
-        block = [_values(spreadsheet, source.sheet, row) for row in block]
-    destination = grid_target(spreadsheet, body["destination"])
-    sheet, width = destination.sheet, t1 - t0
-    d0, e0, rows_out, cols_out = paste_area(destination, s1 - s0, width)
-    inside(destination, d0 + rows_out, e0 + cols_out)
-    tiles = cols_out // width
-    grid_rows = sheet.rows
-    for i in range(rows_out):
-        incoming = block[i % len(block)] * tiles if tiles > 1 else block[i % len(block)]  # put_row copies it
-        r = d0 + i
-        old = grid_rows[r][e0 : e0 + cols_out] if r < len(grid_rows) else []  # missing slots: empty
-        sheet.put_row(r, e0, _pasted_row(old, incoming, paste_type))
-    sheet.trim()
-
-
-def paste_area(destination: Target, height: int, width: int) -> tuple[int, int, int, int]:
-    """Where a pasted height x width block lands: (first row, first column, rows, columns); a
-    destination an exact multiple of the block in a direction is tiled that way."""
-    sheet = destination.sheet
-    d0, d1, e0, e1 = destination.box.bounded(sheet.row_count, sheet.column_count)
-    rows_out = (d1 - d0) // height * height if d1 - d0 >= height and (d1 - d0) % height == 0 else height
-    cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
-    return d0, e0, rows_out, cols_out
-
-
-def _values(spreadsheet: Spreadsheet, sheet: Sheet, slots: list[cells.Slot]) -> list[cells.Slot]:
-    """The values of a row of slots (formulas evaluated); a row of bare values is its own."""
-    if cells.Cell not in map(type, slots):
-        return slots
-    return [spreadsheet.formula_value(sheet, slot) for slot in slots]  # type: ignore[misc]
-
-
-def _pasted_row(old: list[cells.Slot], incoming: list, paste_type: str) -> list[cells.Slot]:
-    """A row of `_pasted` slots over `old` (the destination's slots; missing ones at its end are
-    empty); values pasted over slots holding no `Cell` are the values themselves (no format or note to
-    keep), "" as empty."""
-    if paste_type == "PASTE_NORMAL":
-        return incoming
-    # an error value needs a Cell to hold it
-    plain = cells.Cell not in map(type, old) and cells.CellError not in map(type, incoming)
-    if paste_type == "PASTE_VALUES" and plain:
-        return [None if value == "" else value for value in incoming] if "" in incoming else incoming
-    old = old + [None] * (len(incoming) - len(old))
-    return [_pasted(slot, value, paste_type) for slot, value in zip(old, incoming, strict=True)]
-
-
-def _pasted(old: cells.Slot, incoming: object, paste_type: str) -> cells.Slot:
-    if paste_type == "PASTE_NORMAL":
-        return incoming  # type: ignore[return-value]
-    if paste_type == "PASTE_VALUES":
-        value = incoming if incoming != "" else None
-        return cells.make(value, None, cells.fmt_of(old), cells.note_of(old))  # type: ignore[arg-type]
-    value, formula, _ = cells.parts(old)
-    return cells.make(value, formula, cells.fmt_of(incoming), cells.note_of(old))  # type: ignore[arg-type]
 
 
 def _dimension(body: dict) -> str:
@@ -260,7 +195,6 @@ def accepted(spreadsheet: Spreadsheet, body: dict) -> None:
 CELL_REQUESTS = {
     "updateCells": update_cells,
     "repeatCell": repeat_cell,
-    "copyPaste": copy_paste,
     "appendDimension": append_dimension,
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,

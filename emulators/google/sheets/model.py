@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
-from operator import itemgetter
+from itertools import chain
+from operator import ge, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from emulators.google.sheets import cells, evaluate, formulas, shift
@@ -85,6 +86,18 @@ class Sheet:
             row.extend([None] * (end - len(row)))
         row[c:end] = slots
 
+    def put_rows(self, r0: int, c: int, rows: list[list[Slot]]) -> None:
+        """`put_row` for each of `rows` from row `r0` (`trim` after). Rows from column 0 at least as
+        long as the rows under them replace them whole, in one slice (a paste of 100,000 rows): they
+        are stored as they are, so `rows` must be new lists, each given once."""
+        grid, end = self.rows, r0 + len(rows)
+        if c == 0 and all(map(ge, map(len, rows), map(len, grid[r0:end]))):
+            grid.extend([] for _ in range(r0 - len(grid)))
+            grid[r0:end] = rows
+            return
+        for r, slots in enumerate(rows, start=r0):
+            self.put_row(r, c, slots)
+
     def pad(self, rows: int, cols: int) -> None:
         """Make slots [0, rows) x [0, cols) exist (None), to set them in place (`trim` after)."""
         while len(self.rows) < rows:
@@ -95,11 +108,20 @@ class Sheet:
             if len(row) < cols:
                 row.extend([None] * (cols - len(row)))
 
-    def row_slots(self, r: int, c0: int, c1: int) -> list[Slot]:
-        """Slots [c0, c1) of row `r`, empty ones None (a copy)."""
-        rows = self._read_rows()
-        row = rows[r][c0:c1] if r < len(rows) else []
-        return row + [None] * (c1 - c0 - len(row)) if len(row) < c1 - c0 else row
+    def block(self, r0: int, r1: int, c0: int, c1: int) -> list[list[Slot]]:
+        """Slots [r0, r1) x [c0, c1), empty ones None: a new list per row, read without copying a
+        `copy_on_use` clone's rows."""
+        width = c1 - c0
+        rows = [row[c0:c1] for row in self._read_rows()[r0:r1]]
+        if min(map(len, rows), default=width) < width:  # asked in C: a staged block has none short
+            rows = [row + [None] * (width - len(row)) for row in rows]
+        rows.extend([None] * width for _ in range(r1 - r0 - len(rows)))
+        return rows
+
+    def holds_cells(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+        """Whether a slot in [r0, r1) x [c0, c1) is a `Cell` (asked in C, row slice by row slice)."""
+        sliced = (row[c0:c1] for row in self._read_rows()[r0:r1])
+        return Cell in map(type, chain.from_iterable(sliced))
 
     def trim(self) -> None:
         """Drop trailing empty slots and rows (keeps storage proportional to data).

@@ -24,12 +24,12 @@ def test_a_changed_copy_leaves_the_saved_spreadsheet_as_it_was():
     before = saved.to_dict()
     copy = saved.copy()
     data, other = copy.sheets
-    assert (other.slot(3, 1), other.row_slots(4, 0, 3)) == ("row 3", [4, "row 4", None])
+    assert (other.slot(3, 1), other.block(4, 6, 0, 3)) == ("row 3", [[4, "row 4", None], [None] * 3])
     grid.write_rows(copy, data, 0, 0, [["x", "y", "z", "w"]], "RAW")
     data.put(2, 1, None)
     grid.insert(copy, other, "ROWS", 0, 2)
     assert saved.to_dict() == before
-    assert data.row_slots(0, 0, 2) == ["x", "y"] and data.slot(2, 1) is None
+    assert data.block(0, 1, 0, 2) == [["x", "y"]] and data.slot(2, 1) is None
     assert [row[:2] for row in other.rows] == [[], [], *([i, f"row {i}"] for i in range(5))]
 
 
