@@ -55,11 +55,16 @@ def _clear_uncovered(
 ) -> None:
     """Clear the masked fields of existing cells in `bounds` that `rows` does not cover."""
     r0, r1, c0, c1 = bounds
+    covered = [len(row.get("values") or []) for row in rows]
+    if applier.clears_all:  # nothing left of any cell: emptied by box, whole rows at once
+        for r, width in enumerate(covered, start=r0):
+            sheet.clear_box(r, r + 1, c0 + width, c1)
+        sheet.clear_box(r0 + len(covered), r1, c0, c1)
+        return
     clear = applier.clear_slots()
     for r in range(r0, min(r1, len(sheet.rows))):
         row = sheet.rows[r]
-        covered = len(rows[r - r0].get("values") or []) if r - r0 < len(rows) else 0
-        start, end = max(c0, c0 + covered), min(c1, len(row))
+        start, end = c0 + (covered[r - r0] if r - r0 < len(covered) else 0), min(c1, len(row))
         if start < end:
             row[start:end] = clear(row[start:end])
 

@@ -72,6 +72,10 @@ class Applier:
         self.clears_value = "userEnteredValue" in mask
         self.clears_note = "note" in mask
         self.clears_format = "userEnteredFormat" in mask
+        # With no data, fieldmask.apply unsets each field the mask names at its top level whole (with
+        # `userEnteredFormat.textFormat`, the whole format): such a mask naming values, formats and
+        # notes leaves nothing of a cell it clears.
+        self.clears_all = "*" in mask or self.clears_value and self.clears_note and self.clears_format
         unknown = set(mask) - {"userEnteredValue", "userEnteredFormat", "note", "*"}
         if unknown:
             raise GridError(f"Invalid field mask: {', '.join(sorted(unknown))}")

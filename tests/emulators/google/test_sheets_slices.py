@@ -1,6 +1,6 @@
-"""The Sheets model's slice-at-a-time paths (repeatCell by column, updateCells' clearing by row slice,
-copyPaste by block, trim/pad checked in C) store exactly what applying each cell on its own stores, in
-rows of their own, and leave a saved spreadsheet they work on a copy of as it was.
+"""The Sheets model's slice-at-a-time paths (repeatCell by column, updateCells' clearing by row slice or
+whole rows, copyPaste by block, trim/pad checked in C) store exactly what applying each cell on its own
+stores, in rows of their own, and leave a saved spreadsheet they work on a copy of as it was.
 
 Each test runs a request on a grid of mixed slots (bare values of every type, equal values of different
 types, float zeros of both signs, Cells with formats, notes, formulas and error values, empty strings,
@@ -161,15 +161,24 @@ def _update_cell_by_cell(spreadsheet: Spreadsheet, body: dict) -> None:
         "*",
     ],
 )
-@pytest.mark.parametrize("box", [(0, 100, 0, COLS + 3), (2, 20, 2, 7)], ids=str)
+@pytest.mark.parametrize(
+    "box",
+    [(0, 100, 0, COLS + 3), (2, 20, 0, COLS + 3), (2, 20, 0, 5), (2, 20, 2, 7)],  # whole rows to the end,
+    # whole rows between others, the start of rows, their middle
+    ids=str,
+)
 @pytest.mark.parametrize("written", [0, 3])
-def test_clearing_a_range_stores_what_clearing_each_cell_stores(fields, box, written):
+@pytest.mark.parametrize("copied", [False, True], ids=["own rows", "saved rows"])
+def test_clearing_a_range_stores_what_clearing_each_cell_stores(fields, box, written, copied):
     rows = [{"values": [{"userEnteredValue": {"stringValue": "new"}}] * (i + 1)} for i in range(written)]
     body = {"range": _range(0, box), "rows": rows, "fields": fields}
-    fast, slow = _grid(), _grid()
+    saved, slow = _grid(), _grid()
+    fast = saved.copy() if copied else saved
     update_cells(fast, body)
     _update_cell_by_cell(slow, body)
     assert _stored(fast) == _stored(slow)
+    assert not copied or _stored(saved) == _stored(_grid())
+    _assert_own_rows(fast, saved)
 
 
 def _assert_own_rows(*spreadsheets: Spreadsheet) -> None:
