@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 from math import copysign
 
 from emulators.google.sheets import cells, colors, fieldmask
@@ -123,19 +124,22 @@ class Applier:
         (0.0 and -0.0 are equal keys too)."""
         cell = cells.Cell
         kinds = set(map(type, slots))
-        if cell in kinds or len(kinds - {type(None)}) > 1:
+        if cell in kinds:
             return [
                 cell(slot, None, plain) if type(slot) is not cell else self.apply(slot, data)
                 for slot in slots
             ]
+        unshared = map(cell, slots, repeat(None), repeat(plain))  # a Cell each, made by map (no loop here)
+        if len(kinds - {type(None)}) > 1:
+            return list(unshared)
         distinct = set(slots)
         if len(distinct) * 2 > len(slots):  # mostly unique: a lookup would cost more than it saves
-            return [cell(slot, None, plain) for slot in slots]
+            return list(unshared)
         made = {value: cell(value, None, plain) for value in distinct}
         if float in kinds and 0.0 in distinct:  # 0.0 and -0.0: one Cell for each sign
             zeros = {copysign(1.0, zero): cell(zero, None, plain) for zero in (0.0, -0.0)}
             return [made[slot] if slot or slot is None else zeros[copysign(1.0, slot)] for slot in slots]  # type: ignore[arg-type]
-        return [made[slot] for slot in slots]
+        return list(map(made.__getitem__, slots))
 
     def clear_slots(self) -> Callable[[list[Slot]], list[Slot]]:
         """`apply(slot, {})` for a list of slots (updateCells' uncovered cells; None stays None). When
