@@ -7,6 +7,7 @@ import secrets
 from emulators.google.sheets import fieldmask, grid
 from emulators.google.sheets.a1 import Box, parse_cells
 from emulators.google.sheets.celldata import Applier
+from emulators.google.sheets.cells import Slot
 from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.model import Sheet, Spreadsheet
 from emulators.google.sheets.ranges import Target, a1_name, grid_target
@@ -96,9 +97,24 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
             sheet.pad(r1, c1)
             rows = sheet.rows[r0:r1]
             column = [row[c] for row in rows]
-        for row, slot in zip(rows, apply(column), strict=True):
-            row[c] = slot
+        if c < c1 - 1:
+            for row, slot in zip(rows, apply(column), strict=True):
+                row[c] = slot
+        elif not _put_last_column(rows, c, apply(column)):
+            sheet.trim(known=range(r0, r1))
+            return
     sheet.trim()
+
+
+def _put_last_column(rows: list[list[Slot]], c: int, slots: list[Slot]) -> bool:
+    """Set slot `c` of each row, the last column a request writes; whether a row then ends in an empty
+    slot, looked at while the row is at hand (if none does, `Sheet.trim` need not walk them again)."""
+    ends_empty = False
+    for row, slot in zip(rows, slots, strict=True):
+        row[c] = slot
+        if row[-1] is None:
+            ends_empty = True
+    return ends_empty
 
 
 def _dimension(body: dict) -> str:

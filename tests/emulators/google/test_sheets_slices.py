@@ -116,6 +116,23 @@ def test_a_repeat_cell_stores_what_applying_each_cell_stores(fields, cell, box):
     assert _stored(fast) == _stored(slow)
 
 
+@pytest.mark.parametrize(
+    ("fields", "cell"),
+    [("userEnteredFormat.numberFormat", {"userEnteredFormat": MONEY}), ("userEnteredFormat", {})],
+)
+@pytest.mark.parametrize("row", [2, 5, 11, 30], ids=["above", "empty", "inside", "below"])
+def test_a_repeat_cell_trims_a_row_left_ending_empty_as_applying_each_cell_does(fields, cell, row):
+    """A row ending in an empty slot (no request leaves one: put here) above the range, inside it (past
+    its last column) or below it is trimmed by both paths (rows 10-13 are long enough: none padded)."""
+    body = {"range": _range(0, (10, 14, 1, 4)), "cell": cell, "fields": fields}
+    fast, slow = _grid(), _grid()
+    for spreadsheet in (fast, slow):
+        spreadsheet.sheets[0].rows[row].append(None)
+    repeat_cell(fast, body)
+    _cell_by_cell(slow, body)
+    assert _stored(fast) == _stored(slow)
+
+
 def test_equal_values_of_different_types_keep_their_type_under_a_shared_format():
     spreadsheet = Spreadsheet("s", "Types")
     sheet = Sheet(0, "Data", row_count=20, column_count=2)
