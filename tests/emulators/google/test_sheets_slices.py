@@ -14,7 +14,7 @@ import pytest
 
 from emulators.google.sheets import cell_requests, cells, fieldmask, paste
 from emulators.google.sheets.cell_requests import repeat_cell, update_cells
-from emulators.google.sheets.celldata import Applier
+from emulators.google.sheets.celldata import SAMPLE, Applier
 from emulators.google.sheets.cells import Cell, CellError
 from emulators.google.sheets.model import Sheet, Spreadsheet
 from emulators.google.sheets.paste import copy_paste
@@ -131,6 +131,33 @@ def test_a_repeat_cell_trims_a_row_left_ending_empty_as_applying_each_cell_does(
     repeat_cell(fast, body)
     _cell_by_cell(slow, body)
     assert _stored(fast) == _stored(slow)
+
+
+@pytest.mark.parametrize(
+    ("values", "cells_made"),
+    [
+        (lambda i: f"INV-{i:05d}", 2 * SAMPLE + 1),  # unique: a Cell each
+        (lambda i: float(i % 100), 100),  # repeating: a Cell per value
+        (lambda i: [i % 7, None][i % 2], 8),  # repeating, gaps
+    ],
+    ids=["unique", "repeating", "gaps"],
+)
+def test_a_long_column_stores_what_applying_each_cell_stores_sharing_repeats(values, cells_made):
+    """A column long enough for `_looks_unique` to sample."""
+    height = 2 * SAMPLE + 1
+    fast, slow = Spreadsheet("s", "Long"), Spreadsheet("s", "Long")
+    for spreadsheet in (fast, slow):
+        spreadsheet.sheets.append(Sheet(0, "Data", row_count=height, column_count=1))
+        spreadsheet.sheets[0].rows = [[values(i)] for i in range(height)]
+    body = {
+        "range": _range(0, (0, height, 0, 1)),
+        "cell": {"userEnteredFormat": MONEY},
+        "fields": "userEnteredFormat.numberFormat",
+    }
+    repeat_cell(fast, body)
+    _cell_by_cell(slow, body)
+    assert _stored(fast) == _stored(slow)
+    assert len({id(row[0]) for row in fast.sheets[0].rows}) == cells_made
 
 
 def test_equal_values_of_different_types_keep_their_type_under_a_shared_format():
