@@ -102,7 +102,7 @@ class Applier:
     def on_slots(self, data: dict) -> Callable[[list[Slot]], list[Slot]]:
         """`apply` for a list of slots (a column of a repeatCell): a format over a slot holding no
         `Cell` (no format, formula or note of its own) is one shared format on its value, the mask not
-        applied again per slot, and the list is made in one comprehension, no call per slot."""
+        applied again per slot, and the list is made in one comprehension or `map`, no call per slot."""
         if not (self.format_only and data):
             return lambda slots: [self.apply(slot, data) for slot in slots]
         try:
