@@ -13,6 +13,7 @@ from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.groups import GROUP_REQUESTS
 from emulators.google.sheets.merges import MERGE_REQUESTS
 from emulators.google.sheets.model import Spreadsheet
+from emulators.google.sheets.paste import PASTE_REQUESTS
 from emulators.google.sheets.protected import PROTECTED_REQUESTS
 from emulators.google.sheets.routes import Call, backend, json_body
 
@@ -23,6 +24,7 @@ HANDLERS: dict[str, Handler] = {
     **FILTER_REQUESTS,
     **PROTECTED_REQUESTS,
     **MERGE_REQUESTS,
+    **PASTE_REQUESTS,
     **GROUP_REQUESTS,
     "sortRange": sort.sort_range,
 }

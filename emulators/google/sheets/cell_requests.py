@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 
-from emulators.google.sheets import cells, fieldmask, grid
+from emulators.google.sheets import fieldmask, grid
 from emulators.google.sheets.a1 import Box, parse_cells
 from emulators.google.sheets.celldata import Applier
+from emulators.google.sheets.cells import Slot
 from emulators.google.sheets.grid import GridError
 from emulators.google.sheets.model import Sheet, Spreadsheet
 from emulators.google.sheets.ranges import Target, a1_name, grid_target
@@ -55,11 +56,16 @@ def _clear_uncovered(
 ) -> None:
     """Clear the masked fields of existing cells in `bounds` that `rows` does not cover."""
     r0, r1, c0, c1 = bounds
+    covered = [len(row.get("values") or []) for row in rows]
+    if applier.clears_all:  # nothing left of any cell: emptied by box, whole rows at once
+        for r, width in enumerate(covered, start=r0):
+            sheet.clear_box(r, r + 1, c0 + width, c1)
+        sheet.clear_box(r0 + len(covered), r1, c0, c1)
+        return
     clear = applier.clear_slots()
     for r in range(r0, min(r1, len(sheet.rows))):
         row = sheet.rows[r]
-        covered = len(rows[r - r0].get("values") or []) if r - r0 < len(rows) else 0
-        start, end = max(c0, c0 + covered), min(c1, len(row))
+        start, end = c0 + (covered[r - r0] if r - r0 < len(covered) else 0), min(c1, len(row))
         if start < end:
             row[start:end] = clear(row[start:end])
 
@@ -91,74 +97,24 @@ def repeat_cell(spreadsheet: Spreadsheet, body: dict) -> None:
             sheet.pad(r1, c1)
             rows = sheet.rows[r0:r1]
             column = [row[c] for row in rows]
-        for row, slot in zip(rows, apply(column), strict=True):
-            row[c] = slot
+        if c < c1 - 1:
+            for row, slot in zip(rows, apply(column), strict=True):
+                row[c] = slot
+        elif not _put_last_column(rows, c, apply(column)):
+            sheet.trim(known=range(r0, r1))
+            return
     sheet.trim()
 
 
-def copy_paste(spreadsheet: Spreadsheet, body: dict) -> None:
-    """Paste a source range (values, formulas and/or formats) at a destination, tiling exact multiples."""
-    paste_type = body.get("pasteType") or "PASTE_NORMAL"
-    if paste_type not in ("PASTE_NORMAL", "PASTE_VALUES", "PASTE_FORMAT"):
-        raise GridError(f"Unsupported pasteType: {paste_type}")
-    source = grid_target(spreadsheet, body["source"])
-    s0, s1, t0, t1 = inside(source)
-    block = [source.sheet.row_slots(r, t0, t1) for r in range(s0, s1)]
-    if paste_type == "PASTE_VALUES":
-        block = [_values(spreadsheet, source.sheet, row) for row in block]
-    destination = grid_target(spreadsheet, body["destination"])
-    sheet, width = destination.sheet, t1 - t0
-    d0, e0, rows_out, cols_out = paste_area(destination, s1 - s0, width)
-    inside(destination, d0 + rows_out, e0 + cols_out)
-    tiles = cols_out // width
-    grid_rows = sheet.rows
-    for i in range(rows_out):
-        incoming = block[i % len(block)] * tiles if tiles > 1 else block[i % len(block)]  # put_row copies it
-        r = d0 + i
-        old = grid_rows[r][e0 : e0 + cols_out] if r < len(grid_rows) else []  # missing slots: empty
-        sheet.put_row(r, e0, _pasted_row(old, incoming, paste_type))
-    sheet.trim()
-
-
-def paste_area(destination: Target, height: int, width: int) -> tuple[int, int, int, int]:
-    """Where a pasted height x width block lands: (first row, first column, rows, columns); a
-    destination an exact multiple of the block in a direction is tiled that way."""
-    sheet = destination.sheet
-    d0, d1, e0, e1 = destination.box.bounded(sheet.row_count, sheet.column_count)
-    rows_out = (d1 - d0) // height * height if d1 - d0 >= height and (d1 - d0) % height == 0 else height
-    cols_out = (e1 - e0) // width * width if e1 - e0 >= width and (e1 - e0) % width == 0 else width
-    return d0, e0, rows_out, cols_out
-
-
-def _values(spreadsheet: Spreadsheet, sheet: Sheet, slots: list[cells.Slot]) -> list[cells.Slot]:
-    """The values of a row of slots (formulas evaluated); a row of bare values is its own."""
-    if cells.Cell not in map(type, slots):
-        return slots
-    return [spreadsheet.formula_value(sheet, slot) for slot in slots]  # type: ignore[misc]
-
-
-def _pasted_row(old: list[cells.Slot], incoming: list, paste_type: str) -> list[cells.Slot]:
-    """A row of `_pasted` slots over `old` (the destination's slots; missing ones at its end are
-    empty); values pasted over slots holding no `Cell` are the values themselves (no format or note to
-    keep), "" as empty."""
-    if paste_type == "PASTE_NORMAL":
-        return incoming
-    # an error value needs a Cell to hold it
-    plain = cells.Cell not in map(type, old) and cells.CellError not in map(type, incoming)
-    if paste_type == "PASTE_VALUES" and plain:
-        return [None if value == "" else value for value in incoming] if "" in incoming else incoming
-    old = old + [None] * (len(incoming) - len(old))
-    return [_pasted(slot, value, paste_type) for slot, value in zip(old, incoming, strict=True)]
-
-
-def _pasted(old: cells.Slot, incoming: object, paste_type: str) -> cells.Slot:
-    if paste_type == "PASTE_NORMAL":
-        return incoming  # type: ignore[return-value]
-    if paste_type == "PASTE_VALUES":
-        value = incoming if incoming != "" else None
-        return cells.make(value, None, cells.fmt_of(old), cells.note_of(old))  # type: ignore[arg-type]
-    value, formula, _ = cells.parts(old)
-    return cells.make(value, formula, cells.fmt_of(incoming), cells.note_of(old))  # type: ignore[arg-type]
+def _put_last_column(rows: list[list[Slot]], c: int, slots: list[Slot]) -> bool:
+    """Set slot `c` of each row, the last column a request writes; whether a row then ends in an empty
+    slot, looked at while the row is at hand (if none does, `Sheet.trim` need not walk them again)."""
+    ends_empty = False
+    for row, slot in zip(rows, slots, strict=True):
+        row[c] = slot
+        if row[-1] is None:
+            ends_empty = True
+    return ends_empty
 
 
 def _dimension(body: dict) -> str:
@@ -260,7 +216,6 @@ def accepted(spreadsheet: Spreadsheet, body: dict) -> None:
 CELL_REQUESTS = {
     "updateCells": update_cells,
     "repeatCell": repeat_cell,
-    "copyPaste": copy_paste,
     "appendDimension": append_dimension,
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,

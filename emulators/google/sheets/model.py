@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
-from operator import itemgetter
+from itertools import chain, compress, count
+from operator import ge, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from emulators.google.sheets import cells, evaluate, formulas, shift
@@ -30,9 +31,12 @@ DEFAULT_FORMAT = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class Sheet:
-    """One tab: properties plus `rows`, a list (one per row, trailing rows absent) of slot lists."""
+    """One tab: properties plus `rows`, a list (one per row, trailing rows absent) of slot lists.
+
+    Tabs are equal only to themselves: finding one in `Spreadsheet.sheets` (adding, deleting a tab)
+    compared every field of the tabs before it, reading (so copying) a `copy_on_use` clone's rows."""
 
     sheet_id: int
     title: str
@@ -82,6 +86,18 @@ class Sheet:
             row.extend([None] * (end - len(row)))
         row[c:end] = slots
 
+    def put_rows(self, r0: int, c: int, rows: list[list[Slot]]) -> None:
+        """`put_row` for each of `rows` from row `r0` (`trim` after). Rows from column 0 at least as
+        long as the rows under them replace them whole, in one slice (a paste of 100,000 rows): they
+        are stored as they are, so `rows` must be new lists, each given once."""
+        grid, end = self.rows, r0 + len(rows)
+        if c == 0 and all(map(ge, map(len, rows), map(len, grid[r0:end]))):
+            grid.extend([] for _ in range(r0 - len(grid)))
+            grid[r0:end] = rows
+            return
+        for r, slots in enumerate(rows, start=r0):
+            self.put_row(r, c, slots)
+
     def pad(self, rows: int, cols: int) -> None:
         """Make slots [0, rows) x [0, cols) exist (None), to set them in place (`trim` after)."""
         while len(self.rows) < rows:
@@ -92,26 +108,57 @@ class Sheet:
             if len(row) < cols:
                 row.extend([None] * (cols - len(row)))
 
-    def row_slots(self, r: int, c0: int, c1: int) -> list[Slot]:
-        """Slots [c0, c1) of row `r`, empty ones None (a copy)."""
-        rows = self._read_rows()
-        row = rows[r][c0:c1] if r < len(rows) else []
-        return row + [None] * (c1 - c0 - len(row)) if len(row) < c1 - c0 else row
+    def block(self, r0: int, r1: int, c0: int, c1: int) -> list[list[Slot]]:
+        """Slots [r0, r1) x [c0, c1), empty ones None: a new list per row, read without copying a
+        `copy_on_use` clone's rows."""
+        width = c1 - c0
+        rows = [row[c0:c1] for row in self._read_rows()[r0:r1]]
+        if min(map(len, rows), default=width) < width:  # asked in C: a staged block has none short
+            rows = [row + [None] * (width - len(row)) for row in rows]
+        rows.extend([None] * width for _ in range(r1 - r0 - len(rows)))
+        return rows
 
-    def trim(self) -> None:
+    def holds_cells(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+        """Whether a slot in [r0, r1) x [c0, c1) is a `Cell` (asked in C, row slice by row slice)."""
+        sliced = (row[c0:c1] for row in self._read_rows()[r0:r1])
+        return Cell in map(type, chain.from_iterable(sliced))
+
+    def trim(self, known: range = range(0)) -> None:
         """Drop trailing empty slots and rows (keeps storage proportional to data).
 
         Whether any row ends in an empty slot is asked in C first (a 100,000-row tab after a write: none
-        does), and a row left all empty is cleared at once rather than slot by slot."""
-        if None in map(itemgetter(-1), filter(None, self.rows)):
+        does), but for the rows `known` not to (the caller looked while it had them at hand: a pass over
+        100,000 rows less), and a row left all empty is cleared at once rather than slot by slot."""
+        rows = self.rows
+        asked = chain(rows[: known.start], rows[known.stop :]) if known else rows
+        if None in map(itemgetter(-1), filter(None, asked)):
             for row in self.rows:
                 if row and row[-1] is None:
                     if row.count(None) == len(row):
                         row.clear()
                     while row and row[-1] is None:
                         row.pop()
-        while self.rows and not self.rows[-1]:
-            self.rows.pop()
+        if rows and not rows[-1]:  # trailing empty rows counted in C (a cleared 100,000-row tab)
+            del rows[len(rows) - next(compress(count(), map(bool, reversed(rows))), len(rows)) :]
+
+    def clear_box(self, r0: int, r1: int, c0: int, c1: int) -> None:
+        """Empty slots [r0, r1) x [c0, c1) (`trim` after). Rows it holds whole are emptied at once (and
+        dropped when no row follows them), not copied first from a `copy_on_use` clone's saved rows (a
+        replace clearing a 100,000-row tab)."""
+        if c0 >= c1:
+            return
+        rows = self._read_rows()
+        if c0 or max(map(len, rows[r0:r1]), default=0) > c1:
+            for row in self.rows[r0:r1]:
+                if c0 < len(row):
+                    row[c0:c1] = [None] * (min(c1, len(row)) - c0)
+            return
+        emptied = [[] for _ in rows[r0:r1]] if r1 < len(rows) else []
+        if "rows" in self.__dict__:
+            rows[r0:r1] = emptied
+        else:  # only the rows kept are copied
+            self.rows = [*map(list, rows[:r0]), *emptied, *map(list, rows[r1:])]
+            del self.__dict__["_saved_rows"]
 
     def cut_to_grid(self) -> None:
         """Forget data outside rowCount x columnCount (after a shrink)."""

@@ -1,5 +1,6 @@
-"""The Sheets model's slice-at-a-time paths (repeatCell by column, updateCells' clearing by row slice,
-copyPaste by row, trim/pad checked in C) store exactly what applying each cell on its own stores.
+"""The Sheets model's slice-at-a-time paths (repeatCell by column, updateCells' clearing by row slice or
+whole rows, copyPaste by block, trim/pad checked in C) store exactly what applying each cell on its own
+stores, in rows of their own, and leave a saved spreadsheet they work on a copy of as it was.
 
 Each test runs a request on a grid of mixed slots (bare values of every type, equal values of different
 types, float zeros of both signs, Cells with formats, notes, formulas and error values, empty strings,
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import pytest
 
-from emulators.google.sheets import cell_requests, cells, fieldmask
-from emulators.google.sheets.cell_requests import copy_paste, repeat_cell, update_cells
-from emulators.google.sheets.celldata import Applier
+from emulators.google.sheets import cell_requests, cells, fieldmask, paste
+from emulators.google.sheets.cell_requests import repeat_cell, update_cells
+from emulators.google.sheets.celldata import SAMPLE, Applier
 from emulators.google.sheets.cells import Cell, CellError
 from emulators.google.sheets.model import Sheet, Spreadsheet
+from emulators.google.sheets.paste import copy_paste
 from emulators.google.sheets.ranges import grid_target
 
 MONEY = {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}}
@@ -114,6 +116,50 @@ def test_a_repeat_cell_stores_what_applying_each_cell_stores(fields, cell, box):
     assert _stored(fast) == _stored(slow)
 
 
+@pytest.mark.parametrize(
+    ("fields", "cell"),
+    [("userEnteredFormat.numberFormat", {"userEnteredFormat": MONEY}), ("userEnteredFormat", {})],
+)
+@pytest.mark.parametrize("row", [2, 5, 11, 30], ids=["above", "empty", "inside", "below"])
+def test_a_repeat_cell_trims_a_row_left_ending_empty_as_applying_each_cell_does(fields, cell, row):
+    """A row ending in an empty slot (no request leaves one: put here) above the range, inside it (past
+    its last column) or below it is trimmed by both paths (rows 10-13 are long enough: none padded)."""
+    body = {"range": _range(0, (10, 14, 1, 4)), "cell": cell, "fields": fields}
+    fast, slow = _grid(), _grid()
+    for spreadsheet in (fast, slow):
+        spreadsheet.sheets[0].rows[row].append(None)
+    repeat_cell(fast, body)
+    _cell_by_cell(slow, body)
+    assert _stored(fast) == _stored(slow)
+
+
+@pytest.mark.parametrize(
+    ("values", "cells_made"),
+    [
+        (lambda i: f"INV-{i:05d}", 2 * SAMPLE + 1),  # unique: a Cell each
+        (lambda i: float(i % 100), 100),  # repeating: a Cell per value
+        (lambda i: [i % 7, None][i % 2], 8),  # repeating, gaps
+    ],
+    ids=["unique", "repeating", "gaps"],
+)
+def test_a_long_column_stores_what_applying_each_cell_stores_sharing_repeats(values, cells_made):
+    """A column long enough for `_looks_unique` to sample."""
+    height = 2 * SAMPLE + 1
+    fast, slow = Spreadsheet("s", "Long"), Spreadsheet("s", "Long")
+    for spreadsheet in (fast, slow):
+        spreadsheet.sheets.append(Sheet(0, "Data", row_count=height, column_count=1))
+        spreadsheet.sheets[0].rows = [[values(i)] for i in range(height)]
+    body = {
+        "range": _range(0, (0, height, 0, 1)),
+        "cell": {"userEnteredFormat": MONEY},
+        "fields": "userEnteredFormat.numberFormat",
+    }
+    repeat_cell(fast, body)
+    _cell_by_cell(slow, body)
+    assert _stored(fast) == _stored(slow)
+    assert len({id(row[0]) for row in fast.sheets[0].rows}) == cells_made
+
+
 def test_equal_values_of_different_types_keep_their_type_under_a_shared_format():
     spreadsheet = Spreadsheet("s", "Types")
     sheet = Sheet(0, "Data", row_count=20, column_count=2)
@@ -159,15 +205,30 @@ def _update_cell_by_cell(spreadsheet: Spreadsheet, body: dict) -> None:
         "*",
     ],
 )
-@pytest.mark.parametrize("box", [(0, 100, 0, COLS + 3), (2, 20, 2, 7)], ids=str)
+@pytest.mark.parametrize(
+    "box",
+    [(0, 100, 0, COLS + 3), (2, 20, 0, COLS + 3), (2, 20, 0, 5), (2, 20, 2, 7)],  # whole rows to the end,
+    # whole rows between others, the start of rows, their middle
+    ids=str,
+)
 @pytest.mark.parametrize("written", [0, 3])
-def test_clearing_a_range_stores_what_clearing_each_cell_stores(fields, box, written):
+@pytest.mark.parametrize("copied", [False, True], ids=["own rows", "saved rows"])
+def test_clearing_a_range_stores_what_clearing_each_cell_stores(fields, box, written, copied):
     rows = [{"values": [{"userEnteredValue": {"stringValue": "new"}}] * (i + 1)} for i in range(written)]
     body = {"range": _range(0, box), "rows": rows, "fields": fields}
-    fast, slow = _grid(), _grid()
+    saved, slow = _grid(), _grid()
+    fast = saved.copy() if copied else saved
     update_cells(fast, body)
     _update_cell_by_cell(slow, body)
     assert _stored(fast) == _stored(slow)
+    assert not copied or _stored(saved) == _stored(_grid())
+    _assert_own_rows(fast, saved)
+
+
+def _assert_own_rows(*spreadsheets: Spreadsheet) -> None:
+    """Every row of every tab is a list of its own (a later write to one changes no other)."""
+    ids = [id(row) for spreadsheet in set(spreadsheets) for sheet in spreadsheet.sheets for row in sheet.rows]
+    assert len(set(ids)) == len(ids)
 
 
 def _paste_cell_by_cell(spreadsheet: Spreadsheet, body: dict) -> None:
@@ -180,12 +241,12 @@ def _paste_cell_by_cell(spreadsheet: Spreadsheet, body: dict) -> None:
         block = [[spreadsheet.formula_value(source.sheet, slot) for slot in row] for row in block]
     destination = grid_target(spreadsheet, body["destination"])
     sheet, height, width = destination.sheet, s1 - s0, t1 - t0
-    d0, e0, rows_out, cols_out = cell_requests.paste_area(destination, height, width)
+    d0, e0, rows_out, cols_out = paste.paste_area(destination, height, width)
     for i in range(rows_out):
         for j in range(cols_out):
             value = block[i % height][j % width]
             slot = sheet.slot(d0 + i, e0 + j)
-            sheet.put(d0 + i, e0 + j, cell_requests._pasted(slot, value, paste_type))
+            sheet.put(d0 + i, e0 + j, paste._pasted(slot, value, paste_type))
     _trim(sheet)
 
 
@@ -194,23 +255,31 @@ def _paste_cell_by_cell(spreadsheet: Spreadsheet, body: dict) -> None:
     ("source", "destination"),
     [
         ((0, 40, 0, COLS), (45, 85, 0, COLS)),  # below the data: new rows
+        ((0, 40, 0, COLS), (10, 50, 0, COLS)),  # whole rows over the data and below it
         ((0, 40, 0, COLS), (20, 60, 2, COLS + 2)),  # over the data and below it
         ((3, 9, 1, 4), (30, 42, 5, 11)),  # tiled twice each way
         ((0, 2, 0, 3), (0, 2, 0, 3)),  # onto itself
+        ((0, 40, 0, 6), (45, 85, 0, 6)),  # bare values (empty strings among them) below the data
+        ((0, 40, 0, 6), (4, 44, 0, 6)),  # bare values over bare values, rows longer than the block
+        ((0, 2, 0, 6), (50, 56, 0, 6)),  # bare values tiled down, new rows
     ],
     ids=str,
 )
 @pytest.mark.parametrize("other_tab", [False, True])
-def test_a_paste_stores_what_pasting_each_cell_stores(paste_type, source, destination, other_tab):
+@pytest.mark.parametrize("copied", [False, True], ids=["own rows", "saved rows"])
+def test_a_paste_stores_what_pasting_each_cell_stores(paste_type, source, destination, other_tab, copied):
     body = {
         "source": _range(0, source),
         "destination": _range(7 if other_tab else 0, destination),
         "pasteType": paste_type,
     }
-    fast, slow = _grid(), _grid()
+    saved, slow = _grid(), _grid()
+    fast = saved.copy() if copied else saved
     copy_paste(fast, body)
     _paste_cell_by_cell(slow, body)
     assert _stored(fast) == _stored(slow)
+    assert not copied or _stored(saved) == _stored(_grid())
+    _assert_own_rows(fast, saved)
 
 
 def test_trim_and_pad_store_what_they_did_slot_by_slot():
